@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages jxform needs to build, render and test.
+# Does nothing when every package is already present.
+set -euo pipefail
+packages=(
+  build-essential cmake pkg-config
+  libhpdf-dev libharfbuzz-dev libfreetype-dev libyaml-dev libcmocka-dev
+  libfontconfig-dev libunibreak-dev
+  fonts-arphic-uming fonts-hanazono
+  poppler-utils python3
+)
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q '^install ok installed$'; then
+    missing+=("$p")
+  fi
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+echo "install-deps: installing ${missing[*]}" >&2
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"

@@ -1,0 +1,2 @@
+/* display.c — placeholder, being written. */
+typedef int jx_placeholder_display;

@@ -1,0 +1,2 @@
+/* fonts.c — placeholder, being written. */
+typedef int jx_placeholder_fonts;

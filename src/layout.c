@@ -1,0 +1,2 @@
+/* layout.c — placeholder, being written. */
+typedef int jx_placeholder_layout;

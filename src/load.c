@@ -1,0 +1,2 @@
+/* load.c — placeholder, being written. */
+typedef int jx_placeholder_load;

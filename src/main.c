@@ -1,0 +1,2 @@
+/* main.c — placeholder, being written. */
+typedef int jx_placeholder_main;

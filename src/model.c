@@ -1,0 +1,2 @@
+/* model.c — placeholder, being written. */
+typedef int jx_placeholder_model;

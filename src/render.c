@@ -1,0 +1,2 @@
+/* render.c — placeholder, being written. */
+typedef int jx_placeholder_render;

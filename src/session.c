@@ -1,0 +1,2 @@
+/* session.c — placeholder, being written. */
+typedef int jx_placeholder_session;

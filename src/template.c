@@ -1,0 +1,2 @@
+/* template.c — placeholder, being written. */
+typedef int jx_placeholder_template;

@@ -1,0 +1,137 @@
+/*
+ * template.h — a form variant as data (templates/NAME.yaml).
+ *
+ * A template gives the page, the font roles, the text rules, the lines
+ * above the table, the table as a list of bands, and the footer.  A band
+ * is a grid with its own column widths: either fixed rows of cells, or the
+ * indicator grid whose rows come from the data.  Cell content is a
+ * pattern: literal text with {path} placeholders naming model fields
+ * (model.h: jx_model_text / jx_model_amount); amounts are formatted with
+ * thousands separators.  "{{" and "}}" stand for literal braces.
+ *
+ * Lengths in the template are in em of the body font unless the key ends
+ * in _pt.  All memory is in the session's arena.
+ */
+#ifndef JX_TEMPLATE_H
+#define JX_TEMPLATE_H
+
+#include "arena.h"
+#include "diag.h"
+#include "fonts.h"
+#include "text.h"
+#include <stdbool.h>
+#include <stddef.h>
+
+typedef enum { JX_HALIGN_LEFT, JX_HALIGN_CENTER, JX_HALIGN_RIGHT } jx_halign;
+typedef enum { JX_VALIGN_TOP, JX_VALIGN_MIDDLE, JX_VALIGN_BOTTOM } jx_valign;
+
+/* A named font role: faces in fallback order, size, fake bold. */
+typedef struct jx_font_role {
+  const char *name;
+  jx_font_chain chain;
+  double line_pitch; /* baseline-to-baseline distance, points */
+} jx_font_role;
+
+/* One cell of a fixed row or of the indicator grid's header. */
+typedef struct jx_tcell {
+  const char *pattern; /* literal text with {path} placeholders */
+  int col;             /* first column (0-based) */
+  int colspan, rowspan;
+  jx_halign halign;
+  jx_valign valign;
+  int font;            /* index into template font roles */
+  bool vertical;       /* one character per line, centred */
+  jx_pos pos;
+} jx_tcell;
+
+typedef struct jx_trow {
+  jx_tcell *cells;
+  size_t count;
+} jx_trow;
+
+/* Cell style for the grid's data cells. */
+typedef struct jx_tstyle {
+  jx_halign halign;
+  jx_valign valign;
+  int font;
+} jx_tstyle;
+
+/* One group of the indicator frame: a 一级 with its 二级 list. */
+typedef struct jx_tgroup {
+  const char *level1;
+  const char **level2;
+  size_t level2_count;
+} jx_tgroup;
+
+/* Where one side (实施期 / 年度) of the indicator grid puts its cells;
+ * -1 = the side has no such column. */
+typedef struct jx_tside {
+  int side; /* JX_SIDE_PERIOD or JX_SIDE_ANNUAL */
+  int level2_col, level3_col, value_col, note_col;
+} jx_tside;
+
+typedef struct jx_tgrid {
+  jx_trow header;        /* the column-header row */
+  bool repeat_header;    /* repeat it on continuation pages */
+  int label_col;         /* vertical label spanning header + rows; -1 none */
+  const char *label;     /* e.g. 绩效指标 */
+  int level1_col;        /* shared 一级 column; -1 none */
+  jx_tgroup *frame;
+  size_t frame_count;
+  jx_tside *sides;
+  size_t side_count;
+  jx_tstyle label_style, level1_style, level2_style, level3_style,
+      value_style;
+} jx_tgrid;
+
+typedef enum { JX_BAND_ROWS, JX_BAND_INDICATORS } jx_band_kind;
+
+typedef struct jx_tband {
+  jx_band_kind kind;
+  double *columns; /* widths, points */
+  size_t column_count;
+  jx_trow *rows;   /* JX_BAND_ROWS */
+  size_t row_count;
+  jx_tgrid grid;   /* JX_BAND_INDICATORS */
+} jx_tband;
+
+/* A line of text outside the table (title, subtitle, footer item). */
+typedef struct jx_tline {
+  const char *pattern;
+  int font;
+  double x;        /* points from the table's left edge (footer), or 0 */
+  double baseline; /* points below the top margin (heading lines) */
+  jx_halign halign;
+} jx_tline;
+
+typedef struct jx_template {
+  const char *name;
+  const char *path;
+  const char *title; /* document title pattern, e.g. the form's title */
+  double page_width, page_height;
+  double margin_left, margin_right, margin_top, margin_bottom;
+  double table_width;
+  double table_top_first; /* points below top margin, first page of a form */
+  double table_top_next;  /* continuation pages */
+  double padding_x, padding_y;
+  double rule_width;
+  jx_font_role *fonts;
+  size_t font_count;
+  int body_font;
+  jx_break_rules rules;
+  jx_tline *heading;    /* title lines on a form's first page */
+  size_t heading_count;
+  jx_tline *footer;     /* after the last row */
+  size_t footer_count;
+  double footer_gap;    /* points between the table and the footer baseline */
+  jx_tband *bands;
+  size_t band_count;
+} jx_template;
+
+/* Loads templates/NAME.yaml from `dir`, resolving its fonts in `fonts`.
+ * Returns NULL with diagnostics on error.  Allocated in `arena`. */
+jx_template *jx_template_load(jx_arena *arena, jx_diag_list *diags,
+                              jx_fonts *fonts, const char *dir,
+                              const char *name);
+
+#endif

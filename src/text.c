@@ -1,0 +1,2 @@
+/* text.c — placeholder, being written. */
+typedef int jx_placeholder_text;

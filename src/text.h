@@ -1,0 +1,77 @@
+/*
+ * text.h — measuring, line breaking and shaping of cell text.
+ *
+ * Line breaking uses UAX #14 (libunibreak) tailored for Chinese by the
+ * template's rules: a character in `no_start` never begins a line, one in
+ * `no_end` never ends one, and between two CJK characters a break is
+ * otherwise allowed.  Runs of Latin letters and digits (with . , between
+ * digits) stay whole where they fit; a unit wider than the line is broken
+ * between characters rather than overflowing.
+ *
+ * Widths for *breaking* are integers in 1/units_per_em of the font size
+ * (the seed's measured model: CJK 100, ASCII 51); widths for *drawing* are
+ * HarfBuzz advances in points.
+ */
+#ifndef JX_TEXT_H
+#define JX_TEXT_H
+
+#include "arena.h"
+#include "diag.h"
+#include "display.h"
+#include "fonts.h"
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Tailoring and measuring rules, from the template. */
+typedef struct jx_break_rules {
+  const char *no_start; /* UTF-8 characters that never start a line */
+  const char *no_end;   /* UTF-8 characters that never end a line */
+  int units_per_em;     /* measuring units per em, e.g. 100 */
+  int ascii_units;      /* measured width of printable ASCII; 0 = font's */
+} jx_break_rules;
+
+/* A font role resolved: faces in fallback order. */
+typedef struct jx_font_chain {
+  const uint16_t *faces;
+  size_t count;
+  double size;  /* points */
+  bool bold;
+} jx_font_chain;
+
+/* One line of a broken paragraph: bytes [start, end) of the text, leading
+ * and trailing break spaces excluded (leading spaces of the paragraph's
+ * first line are kept: they are indentation). */
+typedef struct jx_line {
+  uint32_t start, end;
+  double width; /* drawn width, points */
+} jx_line;
+
+/* Checks that every character of `text` can be drawn: it is at most
+ * U+FFFF (libharu's limit) and some face of `chain` has it.  Records one
+ * error per offending character at `pos` (naming the character and its
+ * code point) and returns false if there was any. */
+bool jx_text_check(jx_fonts *fonts, const jx_font_chain *chain,
+                   const char *text, size_t len, jx_pos pos,
+                   jx_diag_list *diags);
+
+/* Breaks `text` into lines no wider than `width_pt` (measured by `rules`).
+ * A '\n' in the text forces a break.  Returns the number of lines (at
+ * least 1 for non-empty text, 0 for empty) and sets *lines to an array in
+ * `arena`. */
+size_t jx_text_break(jx_fonts *fonts, jx_arena *arena, const char *text,
+                     size_t len, const jx_font_chain *chain, double width_pt,
+                     const jx_break_rules *rules, jx_line **lines);
+
+/* Drawn width of text in points (HarfBuzz advances, face fallback). */
+double jx_text_width(jx_fonts *fonts, const jx_font_chain *chain,
+                     const char *text, size_t len);
+
+/* Appends runs drawing `text` with its left end at x and baseline y:
+ * consecutive characters from the same face make one run.  The text must
+ * have passed jx_text_check.  Returns the drawn width in points. */
+double jx_text_emit(jx_fonts *fonts, jx_arena *arena, jx_dpage *page,
+                    const jx_font_chain *chain, const char *text, size_t len,
+                    double x, double y);
+
+#endif

@@ -1,0 +1,2 @@
+/* validate.c — placeholder, being written. */
+typedef int jx_placeholder_validate;

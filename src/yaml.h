@@ -1,0 +1,54 @@
+/*
+ * yaml.h — a YAML document as a small tree with positions.
+ *
+ * Built from libyaml's *event* API (yaml_parser_parse), so every node keeps
+ * the file, line and column where it starts.  Used by the project loader
+ * and the template loader.  The whole tree lives in the caller's arena.
+ *
+ * Refused with a diagnostic (all reported, parsing goes on where it can):
+ * syntax errors, aliases and anchors (no billion laughs), duplicate keys,
+ * non-scalar keys, more than one document, nesting deeper than
+ * JX_YAML_MAX_DEPTH, invalid UTF-8 (libyaml's reader reports it).
+ */
+#ifndef JX_YAML_H
+#define JX_YAML_H
+
+#include "arena.h"
+#include "diag.h"
+#include <stdbool.h>
+#include <stddef.h>
+
+#define JX_YAML_MAX_DEPTH 64
+
+typedef enum { JX_YSCALAR, JX_YMAP, JX_YSEQ } jx_ynode_kind;
+
+typedef struct jx_ynode jx_ynode;
+struct jx_ynode {
+  jx_ynode_kind kind;
+  jx_pos pos;          /* start of the node (1-based line and column) */
+  /* scalars */
+  const char *str;     /* NUL-terminated UTF-8 ("" for empty) */
+  size_t len;
+  bool quoted;         /* written with ' or " or as a block scalar */
+  bool is_null;        /* plain "", "~", "null", "Null", "NULL" */
+  /* mappings: keys[i] (always scalars) map to items[i];
+   * sequences: items[i] */
+  jx_ynode **keys;
+  jx_ynode **items;
+  size_t count;
+};
+
+/* Parses `data` (one YAML document).  Returns the root node, or NULL when
+ * the file has errors (all recorded in diags, file name `name`).  An empty
+ * document returns a NULL-scalar node. */
+jx_ynode *jx_yaml_parse(jx_arena *arena, jx_diag_list *diags, const char *name,
+                        const char *data, size_t size);
+
+/* Value of `key` in mapping `map`, or NULL when absent or map is not a
+ * mapping. */
+const jx_ynode *jx_ymap_get(const jx_ynode *map, const char *key);
+
+/* Kind name for messages: "a scalar", "a mapping", "a sequence". */
+const char *jx_ynode_kind_name(const jx_ynode *node);
+
+#endif
