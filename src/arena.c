@@ -98,8 +98,8 @@ char *jx_arena_printf(jx_arena *arena, const char *fmt, ...) {
   return p;
 }
 
-void *jx_arena_grow(jx_arena *arena, void *items, size_t elem_size,
-                    size_t *cap, size_t need) {
+void *jx_arena_grow(jx_arena *arena, void *items, size_t elem_size, size_t *cap,
+                    size_t need) {
   if (need <= *cap)
     return items;
   size_t ncap = *cap ? *cap * 2 : 8;

@@ -30,7 +30,7 @@ char *jx_arena_printf(jx_arena *arena, const char *fmt, ...)
 /* Grows a vector stored in the arena: returns a pointer to an array of
  * at least `need` elements holding the old contents (old memory is left
  * to the arena).  *cap is updated. */
-void *jx_arena_grow(jx_arena *arena, void *items, size_t elem_size,
-                    size_t *cap, size_t need);
+void *jx_arena_grow(jx_arena *arena, void *items, size_t elem_size, size_t *cap,
+                    size_t need);
 
 #endif

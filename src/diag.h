@@ -27,7 +27,8 @@ void jx_diag_list_free(jx_diag_list *list);
 /* Records a diagnostic; `file` and the message are copied. */
 void jx_diag_add(jx_diag_list *list, jx_severity sev, jx_pos pos,
                  const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-#define jx_error(list, pos, ...) jx_diag_add(list, JX_SEV_ERROR, pos, __VA_ARGS__)
+#define jx_error(list, pos, ...)                                               \
+  jx_diag_add(list, JX_SEV_ERROR, pos, __VA_ARGS__)
 #define jx_warning(list, pos, ...)                                             \
   jx_diag_add(list, JX_SEV_WARNING, pos, __VA_ARGS__)
 

@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 /* A straight line of the given width. */
 typedef struct jx_drule {
@@ -37,9 +38,9 @@ typedef struct jx_drun {
   double width;
   double char_spacing;
   const char *text;
-  uint32_t len;     /* bytes */
-  uint16_t face;    /* index into the session's face table (fonts.h) */
-  bool bold;        /* fake bold: fill then stroke */
+  uint32_t len;  /* bytes */
+  uint16_t face; /* index into the session's face table (fonts.h) */
+  bool bold;     /* fake bold: fill then stroke */
 } jx_drun;
 
 typedef struct jx_dpage {
@@ -49,8 +50,8 @@ typedef struct jx_dpage {
   size_t box_count, box_cap;
   jx_drun *runs;
   size_t run_count, run_cap;
-  int form_index;        /* which project of the batch this page belongs to */
-  int form_page;         /* 1-based page number within its form */
+  int form_index; /* which project of the batch this page belongs to */
+  int form_page;  /* 1-based page number within its form */
 } jx_dpage;
 
 typedef struct jx_layout {

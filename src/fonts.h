@@ -17,22 +17,30 @@
 typedef struct FT_LibraryRec_ *FT_Library;
 typedef struct FT_FaceRec_ *FT_Face;
 typedef struct hb_font_t hb_font_t;
+typedef struct hb_buffer_t hb_buffer_t;
 
 typedef struct jx_face {
-  char *spec;      /* as written in the template */
-  char *path;      /* resolved file */
-  int index;       /* face index within the file */
-  char *family;    /* family name the file reports */
+  char *spec;   /* as written in the template */
+  char *path;   /* resolved file */
+  int index;    /* face index within the file */
+  char *family; /* family name the file reports */
   FT_Face ft;
-  hb_font_t *hb;   /* unscaled: font units (upem) */
+  hb_font_t *hb; /* unscaled: font units (upem) */
   unsigned upem;
-  int16_t *advance_cache; /* per BMP code point, font units; -1 unknown */
+  int16_t *advance_cache; /* per BMP code point, font units; -1 unknown,
+                             -2 no glyph */
 } jx_face;
 
 typedef struct jx_fonts {
   FT_Library ft;
   jx_face *faces;
   size_t count, cap;
+  /* Working memory text.c reuses from call to call (so measuring does
+   * not allocate per paragraph); freed by jx_fonts_free.  A jx_fonts is
+   * therefore used by one thread at a time. */
+  void *scratch;
+  size_t scratch_size;
+  hb_buffer_t *hb_buffer;
 } jx_fonts;
 
 /* Initialises FreeType; returns false if it cannot. */

@@ -1,2 +1,695 @@
-/* layout.c — placeholder, being written. */
-typedef int jx_placeholder_layout;
+/*
+ * layout.c — template + model → display list (pages of rules and runs).
+ *
+ * The table is a list of rows across all bands.  Each band has its own
+ * columns; a cell covers columns [col, col+colspan) of its band and rows
+ * [row, row+rowspan) of the table.  Steps:
+ *   1. build cells: fixed rows from the template, indicator rows from the
+ *      model grouped by the template's frame; empty cells fill every
+ *      position no cell covers, so every border is drawn;
+ *   2. break each cell's text into lines (text.c) and size the rows:
+ *      a row is as tall as its tallest one-row cell, and the last row of a
+ *      span grows when the spanning cell needs more;
+ *   3. paginate between rows; a row taller than a whole page is split
+ *      between lines; a spanning cell cut by a page break is drawn in
+ *      each part with its text repeated (the original repeats 绩效指标,
+ *      产出指标 and 时效指标 that way);
+ *   4. draw: each cell part strokes its bottom and right edges (plus top
+ *      at a page's table top and left at the table's left edge); collinear
+ *      rules are merged; text is aligned inside the padding.
+ */
+#include "layout.h"
+#include "text.h"
+
+#include <ft2build.h>
+#include FT_FREETYPE_H
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct jx_lcell {
+  const char *text;
+  size_t len;
+  jx_pos pos;
+  int row, rowspan;
+  double x, w; /* points from the table's left edge */
+  jx_halign halign;
+  jx_valign valign;
+  int font;
+  bool vertical;
+  jx_line *lines;
+  size_t line_count;
+} jx_lcell;
+
+typedef struct jx_lrow {
+  double height;
+  int page; /* index into layout pages (absolute) */
+  double y; /* top, points from the page top */
+} jx_lrow;
+
+typedef struct jx_lctx {
+  jx_layout *layout;
+  jx_arena *arena;
+  jx_fonts *fonts;
+  const jx_template *tpl;
+  const jx_model *model;
+  jx_diag_list *diags;
+  size_t errors_before;
+  jx_lcell *cells;
+  size_t cell_count, cell_cap;
+  jx_lrow *rows;
+  size_t row_count, row_cap;
+  size_t first_page; /* this form's first page */
+} jx_lctx;
+
+/* ---- patterns ---------------------------------------------------------- */
+
+/* Expands a pattern's {path} placeholders with the model's values.  When
+ * the pattern starts with a placeholder and all its placeholders are blank
+ * the result is "" (so "{department.code}-{department.name}" is not a lone
+ * "-"); a pattern starting with literal text ("负责人：{footer.responsible}")
+ * keeps it.  *pos gets
+ * the position of the first present field (for diagnostics). */
+static const char *expand(jx_lctx *cx, const char *pattern, jx_pos *pos) {
+  size_t cap = strlen(pattern) + 64, n = 0;
+  char *out = malloc(cap);
+  bool any_placeholder = false, any_value = false;
+  if (!out)
+    abort();
+  for (const char *p = pattern; *p;) {
+    const char *piece = p;
+    size_t piece_len = 1;
+    char pathbuf[128];
+    if ((p[0] == '{' && p[1] == '{') || (p[0] == '}' && p[1] == '}')) {
+      p += 2;
+    } else if (p[0] == '{' && strchr(p, '}')) {
+      const char *end = strchr(p, '}');
+      size_t plen = (size_t)(end - p - 1);
+      if (plen >= sizeof pathbuf)
+        plen = sizeof pathbuf - 1;
+      memcpy(pathbuf, p + 1, plen);
+      pathbuf[plen] = '\0';
+      p = end + 1;
+      any_placeholder = true;
+      const jx_text *t = jx_model_text(cx->model, pathbuf);
+      const jx_amount *a = t ? NULL : jx_model_amount(cx->model, pathbuf);
+      piece = "";
+      if (t && t->present) {
+        piece = t->str;
+        if (!any_value)
+          *pos = t->pos;
+      } else if (a && a->present) {
+        piece = jx_amount_format(cx->arena, a);
+        if (!any_value)
+          *pos = a->pos;
+      }
+      piece_len = strlen(piece);
+      if (piece_len)
+        any_value = true;
+    } else {
+      p++;
+    }
+    if (n + piece_len + 1 > cap) {
+      cap = (n + piece_len + 1) * 2;
+      char *nb = realloc(out, cap);
+      if (!nb)
+        abort();
+      out = nb;
+    }
+    memcpy(out + n, piece, piece_len);
+    n += piece_len;
+  }
+  const char *res = (any_placeholder && !any_value && pattern[0] == '{')
+                        ? ""
+                        : jx_arena_strndup(cx->arena, out, n);
+  free(out);
+  return res;
+}
+
+/* ---- cells ------------------------------------------------------------- */
+
+static jx_lcell *add_cell(jx_lctx *cx, const jx_tband *band, int row, int col,
+                          int colspan, int rowspan, const char *text,
+                          jx_pos pos, jx_halign h, jx_valign v, int font) {
+  cx->cells = jx_arena_grow(cx->arena, cx->cells, sizeof *cx->cells,
+                            &cx->cell_cap, cx->cell_count + 1);
+  jx_lcell *c = &cx->cells[cx->cell_count++];
+  memset(c, 0, sizeof *c);
+  double x = 0;
+  for (int k = 0; k < col; k++)
+    x += band->columns[k];
+  double w = 0;
+  for (int k = col; k < col + colspan; k++)
+    w += band->columns[k];
+  c->x = x;
+  c->w = w;
+  c->row = row;
+  c->rowspan = rowspan;
+  c->text = text ? text : "";
+  c->len = strlen(c->text);
+  c->pos = pos;
+  c->halign = h;
+  c->valign = v;
+  c->font = font;
+  return c;
+}
+
+static int add_rows(jx_lctx *cx, size_t n) {
+  int first = (int)cx->row_count;
+  cx->rows = jx_arena_grow(cx->arena, cx->rows, sizeof *cx->rows, &cx->row_cap,
+                           cx->row_count + n);
+  memset(cx->rows + cx->row_count, 0, n * sizeof *cx->rows);
+  cx->row_count += n;
+  return first;
+}
+
+/* Marks the band grid positions a cell covers. */
+static void cover(unsigned char *taken, size_t ncols, int row0, int row,
+                  int rowspan, int col, int colspan) {
+  for (int r = row; r < row + rowspan; r++)
+    for (int c = col; c < col + colspan; c++)
+      taken[(size_t)(r - row0) * ncols + (size_t)c] = 1;
+}
+
+/* Adds an empty cell at every position of the band no cell covers. */
+static void fill_gaps(jx_lctx *cx, const jx_tband *band, unsigned char *taken,
+                      int row0, size_t nrows) {
+  size_t ncols = band->column_count;
+  for (size_t r = 0; r < nrows; r++)
+    for (size_t c = 0; c < ncols; c++)
+      if (!taken[r * ncols + c])
+        add_cell(cx, band, row0 + (int)r, (int)c, 1, 1, "", (jx_pos){0},
+                 JX_HALIGN_LEFT, JX_VALIGN_TOP, cx->tpl->body_font);
+}
+
+static void add_template_cell(jx_lctx *cx, const jx_tband *band,
+                              const jx_tcell *tc, int row) {
+  jx_pos pos = tc->pos;
+  const char *text = expand(cx, tc->pattern, &pos);
+  jx_lcell *c = add_cell(cx, band, row, tc->col, tc->colspan, tc->rowspan, text,
+                         pos, tc->halign, tc->valign, tc->font);
+  c->vertical = tc->vertical;
+}
+
+static void build_fixed_band(jx_lctx *cx, const jx_tband *band) {
+  int row0 = add_rows(cx, band->row_count);
+  size_t ncols = band->column_count;
+  unsigned char *taken = jx_arena_alloc(cx->arena, band->row_count * ncols + 1);
+  for (size_t r = 0; r < band->row_count; r++) {
+    const jx_trow *tr = &band->rows[r];
+    for (size_t i = 0; i < tr->count; i++) {
+      const jx_tcell *tc = &tr->cells[i];
+      jx_tcell clipped = *tc;
+      if ((size_t)clipped.rowspan > band->row_count - r)
+        clipped.rowspan = (int)(band->row_count - r);
+      add_template_cell(cx, band, &clipped, row0 + (int)r);
+      cover(taken, ncols, row0, row0 + (int)r, clipped.rowspan, clipped.col,
+            clipped.colspan);
+    }
+  }
+  fill_gaps(cx, band, taken, row0, band->row_count);
+}
+
+static bool text_eq(const jx_text *t, const char *s) {
+  return t->present && !strcmp(t->str, s);
+}
+
+static void add_style_cell(jx_lctx *cx, const jx_tband *band, int row, int col,
+                           int rowspan, const jx_text *t, const jx_tstyle *st,
+                           unsigned char *taken, int row0) {
+  if (col < 0)
+    return;
+  add_cell(cx, band, row, col, 1, rowspan, t && t->present ? t->str : "",
+           t ? t->pos : (jx_pos){0}, st->halign, st->valign, st->font);
+  cover(taken, band->column_count, row0, row, rowspan, col, 1);
+}
+
+/* The indicator grid: header row, then one block of rows per 二级 group of
+ * the frame, max(1, items on the fuller side) rows each. */
+static void build_indicator_band(jx_lctx *cx, const jx_tband *band) {
+  const jx_tgrid *g = &band->grid;
+  const jx_model *m = cx->model;
+  size_t ncols = band->column_count;
+  size_t total = 1;
+  for (size_t f = 0; f < g->frame_count; f++)
+    for (size_t k = 0; k < g->frame[f].level2_count; k++) {
+      size_t most = 1;
+      for (size_t s = 0; s < g->side_count; s++) {
+        int side = g->sides[s].side;
+        size_t n = 0;
+        for (size_t i = 0; i < m->indicator_count[side]; i++)
+          if (text_eq(&m->indicators[side][i].level1, g->frame[f].level1) &&
+              text_eq(&m->indicators[side][i].level2, g->frame[f].level2[k]))
+            n++;
+        if (n > most)
+          most = n;
+      }
+      total += most;
+    }
+  int row0 = add_rows(cx, total);
+  unsigned char *taken = jx_arena_alloc(cx->arena, total * ncols + 1);
+  /* header */
+  for (size_t i = 0; i < g->header.count; i++) {
+    const jx_tcell *tc = &g->header.cells[i];
+    add_template_cell(cx, band, tc, row0);
+    cover(taken, ncols, row0, row0, 1, tc->col, tc->colspan);
+  }
+  if (g->label_col >= 0) {
+    jx_lcell *c = add_cell(cx, band, row0, g->label_col, 1, (int)total,
+                           g->label ? g->label : "",
+                           (jx_pos){cx->tpl->path, 0, 0}, g->label_style.halign,
+                           g->label_style.valign, g->label_style.font);
+    c->vertical = true;
+    cover(taken, ncols, row0, row0, (int)total, g->label_col, 1);
+  }
+  int row = row0 + 1;
+  for (size_t f = 0; f < g->frame_count; f++) {
+    const jx_tgroup *grp = &g->frame[f];
+    int group_row = row;
+    for (size_t k = 0; k < grp->level2_count; k++) {
+      /* items of this group, per side */
+      size_t most = 1;
+      for (size_t s = 0; s < g->side_count; s++) {
+        int side = g->sides[s].side;
+        size_t n = 0;
+        for (size_t i = 0; i < m->indicator_count[side]; i++)
+          if (text_eq(&m->indicators[side][i].level1, grp->level1) &&
+              text_eq(&m->indicators[side][i].level2, grp->level2[k]))
+            n++;
+        if (n > most)
+          most = n;
+      }
+      for (size_t s = 0; s < g->side_count; s++) {
+        const jx_tside *ts = &g->sides[s];
+        int side = ts->side;
+        jx_text label = {grp->level2[k], true, {cx->tpl->path, 0, 0}};
+        add_style_cell(cx, band, row, ts->level2_col, (int)most, &label,
+                       &g->level2_style, taken, row0);
+        size_t r = 0;
+        for (size_t i = 0; i < m->indicator_count[side]; i++) {
+          const jx_indicator *ind = &m->indicators[side][i];
+          if (!text_eq(&ind->level1, grp->level1) ||
+              !text_eq(&ind->level2, grp->level2[k]))
+            continue;
+          int at = row + (int)r++;
+          add_style_cell(cx, band, at, ts->level3_col, 1, &ind->level3,
+                         &g->level3_style, taken, row0);
+          add_style_cell(cx, band, at, ts->value_col, 1, &ind->value,
+                         &g->value_style, taken, row0);
+          add_style_cell(cx, band, at, ts->note_col, 1, &ind->note,
+                         &g->level3_style, taken, row0);
+        }
+      }
+      row += (int)most;
+    }
+    if (g->level1_col >= 0) {
+      jx_text label = {grp->level1, true, {cx->tpl->path, 0, 0}};
+      add_style_cell(cx, band, group_row, g->level1_col, row - group_row,
+                     &label, &g->level1_style, taken, row0);
+    }
+  }
+  fill_gaps(cx, band, taken, row0, total);
+}
+
+/* ---- measuring --------------------------------------------------------- */
+
+static const jx_font_role *role_of(const jx_lctx *cx, int font) {
+  return &cx->tpl->fonts[font];
+}
+
+/* Breaks every cell's text into lines; vertical cells get one character a
+ * line.  Records an error for characters no font can draw. */
+static void break_cells(jx_lctx *cx) {
+  const jx_template *t = cx->tpl;
+  for (size_t i = 0; i < cx->cell_count; i++) {
+    jx_lcell *c = &cx->cells[i];
+    const jx_font_role *role = role_of(cx, c->font);
+    if (c->len == 0)
+      continue;
+    if (!jx_text_check(cx->fonts, &role->chain, c->text, c->len, c->pos,
+                       cx->diags))
+      continue;
+    if (c->vertical) {
+      size_t n = 0;
+      for (size_t k = 0; k < c->len; k++)
+        if (((unsigned char)c->text[k] & 0xC0) != 0x80)
+          n++;
+      c->lines = jx_arena_alloc(cx->arena, (n + 1) * sizeof *c->lines);
+      size_t k = 0;
+      for (size_t b = 0; b < c->len;) {
+        size_t e = b + 1;
+        while (e < c->len && ((unsigned char)c->text[e] & 0xC0) == 0x80)
+          e++;
+        c->lines[k].start = (uint32_t)b;
+        c->lines[k].end = (uint32_t)e;
+        c->lines[k].width =
+            jx_text_width(cx->fonts, &role->chain, c->text + b, e - b);
+        k++;
+        b = e;
+      }
+      c->line_count = k;
+      continue;
+    }
+    c->line_count =
+        jx_text_break(cx->fonts, cx->arena, c->text, c->len, &role->chain,
+                      c->w - 2 * t->padding_x, &t->rules, &c->lines);
+  }
+}
+
+static double cell_need(const jx_lctx *cx, const jx_lcell *c) {
+  size_t n = c->line_count ? c->line_count : 1;
+  return (double)n * role_of(cx, c->font)->line_pitch + 2 * cx->tpl->padding_y;
+}
+
+static int by_rowspan(const void *a, const void *b) {
+  const jx_lcell *x = *(const jx_lcell *const *)a;
+  const jx_lcell *y = *(const jx_lcell *const *)b;
+  if (x->rowspan != y->rowspan)
+    return x->rowspan < y->rowspan ? -1 : 1;
+  return x < y ? -1 : x > y;
+}
+
+static void size_rows(jx_lctx *cx) {
+  double min =
+      role_of(cx, cx->tpl->body_font)->line_pitch + 2 * cx->tpl->padding_y;
+  for (size_t r = 0; r < cx->row_count; r++)
+    cx->rows[r].height = min;
+  size_t nspan = 0;
+  for (size_t i = 0; i < cx->cell_count; i++) {
+    jx_lcell *c = &cx->cells[i];
+    if (c->rowspan == 1) {
+      double need = cell_need(cx, c);
+      if (need > cx->rows[c->row].height)
+        cx->rows[c->row].height = need;
+    } else {
+      nspan++;
+    }
+  }
+  if (!nspan)
+    return;
+  jx_lcell **spans = malloc(nspan * sizeof *spans);
+  if (!spans)
+    abort();
+  size_t k = 0;
+  for (size_t i = 0; i < cx->cell_count; i++)
+    if (cx->cells[i].rowspan > 1)
+      spans[k++] = &cx->cells[i];
+  qsort(spans, nspan, sizeof *spans, by_rowspan);
+  for (size_t i = 0; i < nspan; i++) {
+    jx_lcell *c = spans[i];
+    double sum = 0;
+    for (int r = c->row; r < c->row + c->rowspan; r++)
+      sum += cx->rows[r].height;
+    double need = cell_need(cx, c);
+    if (need > sum)
+      cx->rows[c->row + c->rowspan - 1].height += need - sum;
+  }
+  free(spans);
+}
+
+/* ---- pagination -------------------------------------------------------- */
+
+static jx_dpage *new_page(jx_lctx *cx, int form_index) {
+  jx_dpage *p = jx_layout_add_page(cx->layout);
+  p->form_index = form_index;
+  p->form_page = (int)(cx->layout->page_count - cx->first_page);
+  return p;
+}
+
+/* True if row r can be split between lines: every cell touching it is a
+ * one-row cell. */
+static bool row_splittable(const jx_lctx *cx, size_t r) {
+  for (size_t i = 0; i < cx->cell_count; i++) {
+    const jx_lcell *c = &cx->cells[i];
+    if (c->row <= (int)r && (int)r < c->row + c->rowspan && c->rowspan != 1)
+      return false;
+  }
+  return true;
+}
+
+/* Splits row r so that its first part is at most `space` tall: the lines
+ * that do not fit move to a new row r+1.  Returns false if not even one
+ * line fits. */
+static bool split_row(jx_lctx *cx, size_t r, double space) {
+  const jx_template *t = cx->tpl;
+  double pitch = role_of(cx, t->body_font)->line_pitch;
+  size_t fit = (size_t)floor((space - 2 * t->padding_y) / pitch + 1e-9);
+  if (fit < 1)
+    return false;
+  add_rows(cx, 1);
+  memmove(cx->rows + r + 2, cx->rows + r + 1,
+          (cx->row_count - r - 2) * sizeof *cx->rows);
+  size_t n = cx->cell_count;
+  for (size_t i = 0; i < n; i++)
+    if (cx->cells[i].row > (int)r)
+      cx->cells[i].row++;
+  for (size_t i = 0; i < n; i++) {
+    jx_lcell *c = &cx->cells[i];
+    if (c->row != (int)r)
+      continue;
+    size_t keep = c->line_count < fit ? c->line_count : fit;
+    jx_lcell rest = *c;
+    rest.row = (int)r + 1;
+    rest.lines = c->lines + keep;
+    rest.line_count = c->line_count - keep;
+    c->line_count = keep;
+    cx->cells = jx_arena_grow(cx->arena, cx->cells, sizeof *cx->cells,
+                              &cx->cell_cap, cx->cell_count + 1);
+    cx->cells[cx->cell_count++] = rest;
+  }
+  double min = pitch + 2 * t->padding_y;
+  cx->rows[r].height = min;
+  cx->rows[r + 1].height = min;
+  for (size_t i = 0; i < cx->cell_count; i++) {
+    jx_lcell *c = &cx->cells[i];
+    if (c->row == (int)r || c->row == (int)r + 1) {
+      double need = cell_need(cx, c);
+      if (need > cx->rows[c->row].height)
+        cx->rows[c->row].height = need;
+    }
+  }
+  return true;
+}
+
+static void paginate(jx_lctx *cx, int form_index, double *end_y) {
+  const jx_template *t = cx->tpl;
+  double bottom = t->page_height - t->margin_bottom;
+  double top_next = t->margin_top + t->table_top_next;
+  double y = t->margin_top + t->table_top_first;
+  int page = (int)cx->layout->page_count - 1;
+  bool page_empty = true;
+  for (size_t r = 0; r < cx->row_count; r++) {
+    jx_lrow *row = &cx->rows[r];
+    if (y + row->height > bottom + 1e-6) {
+      double space = bottom - y;
+      double full = bottom - top_next;
+      if (row->height > full && row_splittable(cx, r) &&
+          split_row(cx, r, page_empty || space > full / 4 ? space : full)) {
+        row = &cx->rows[r];
+        if (y + row->height > bottom + 1e-6) {
+          new_page(cx, form_index);
+          page = (int)cx->layout->page_count - 1;
+          y = top_next;
+        }
+      } else if (!page_empty) {
+        new_page(cx, form_index);
+        page = (int)cx->layout->page_count - 1;
+        y = top_next;
+      }
+    }
+    row->page = page;
+    row->y = y;
+    y += row->height;
+    page_empty = false;
+  }
+  *end_y = y;
+}
+
+/* ---- drawing ----------------------------------------------------------- */
+
+/* Baseline offset below a line's top: centres the ideographic em box
+ * (taken from the first face's ascender and descender) in the pitch. */
+static double baseline_offset(const jx_lctx *cx, const jx_font_role *role) {
+  double asc = 0.88, desc = -0.12;
+  if (role->chain.count) {
+    const jx_face *f = &cx->fonts->faces[role->chain.faces[0]];
+    if (f->ft && f->ft->units_per_EM) {
+      asc = (double)f->ft->ascender / f->ft->units_per_EM;
+      desc = (double)f->ft->descender / f->ft->units_per_EM;
+    }
+  }
+  double box = asc - desc;
+  /* scale the box to 1 em, then centre it */
+  double asc_em = asc / box;
+  return role->line_pitch / 2 - role->chain.size / 2 +
+         asc_em * role->chain.size;
+}
+
+static void draw_lines(jx_lctx *cx, jx_dpage *page, const jx_lcell *c,
+                       double top, double height, double table_x) {
+  const jx_template *t = cx->tpl;
+  const jx_font_role *role = role_of(cx, c->font);
+  if (!c->line_count)
+    return;
+  double block = (double)c->line_count * role->line_pitch;
+  double inner = height - 2 * t->padding_y;
+  double y0 = top + t->padding_y;
+  if (c->valign == JX_VALIGN_MIDDLE && inner > block)
+    y0 += (inner - block) / 2;
+  else if (c->valign == JX_VALIGN_BOTTOM && inner > block)
+    y0 += inner - block;
+  double off = baseline_offset(cx, role);
+  double left = table_x + c->x + t->padding_x;
+  double avail = c->w - 2 * t->padding_x;
+  for (size_t i = 0; i < c->line_count; i++) {
+    const jx_line *ln = &c->lines[i];
+    double x = left;
+    jx_halign h = c->vertical ? JX_HALIGN_CENTER : c->halign;
+    if (h == JX_HALIGN_CENTER)
+      x += (avail - ln->width) / 2;
+    else if (h == JX_HALIGN_RIGHT)
+      x += avail - ln->width;
+    jx_text_emit(cx->fonts, cx->arena, page, &role->chain, c->text + ln->start,
+                 ln->end - ln->start, x,
+                 y0 + (double)i * role->line_pitch + off);
+  }
+}
+
+static void draw_cells(jx_lctx *cx) {
+  const jx_template *t = cx->tpl;
+  double tx = t->margin_left;
+  double rw = t->rule_width;
+  for (size_t i = 0; i < cx->cell_count; i++) {
+    const jx_lcell *c = &cx->cells[i];
+    int r = c->row, last = c->row + c->rowspan - 1;
+    while (r <= last) {
+      int page = cx->rows[r].page;
+      int e = r;
+      while (e < last && cx->rows[e + 1].page == page)
+        e++;
+      double top = cx->rows[r].y;
+      double bottom = cx->rows[e].y + cx->rows[e].height;
+      jx_dpage *pg = &cx->layout->pages[page];
+      double x0 = tx + c->x, x1 = tx + c->x + c->w;
+      jx_dpage_add_rule(cx->arena, pg, x0, bottom, x1, bottom, rw);
+      jx_dpage_add_rule(cx->arena, pg, x1, top, x1, bottom, rw);
+      if (r == 0 || cx->rows[r - 1].page != page)
+        jx_dpage_add_rule(cx->arena, pg, x0, top, x1, top, rw);
+      if (c->x < 1e-6)
+        jx_dpage_add_rule(cx->arena, pg, x0, top, x0, bottom, rw);
+      draw_lines(cx, pg, c, top, bottom - top, tx);
+      r = e + 1;
+    }
+  }
+}
+
+static int rule_order(const void *a, const void *b) {
+  const jx_drule *x = a, *y = b;
+  bool xh = x->y0 == x->y1, yh = y->y0 == y->y1;
+  if (xh != yh)
+    return xh ? -1 : 1;
+  double k1 = xh ? x->y0 : x->x0, k2 = yh ? y->y0 : y->x0;
+  if (k1 != k2)
+    return k1 < k2 ? -1 : 1;
+  double s1 = xh ? x->x0 : x->y0, s2 = yh ? y->x0 : y->y0;
+  return s1 < s2 ? -1 : s1 > s2;
+}
+
+/* Sorts a page's rules and merges collinear ones that touch or overlap. */
+static void merge_rules(jx_dpage *pg, size_t from) {
+  size_t n = pg->rule_count - from;
+  if (n < 2)
+    return;
+  jx_drule *r = pg->rules + from;
+  qsort(r, n, sizeof *r, rule_order);
+  size_t out = 0;
+  for (size_t i = 1; i < n; i++) {
+    jx_drule *a = &r[out], *b = &r[i];
+    bool ah = a->y0 == a->y1, bh = b->y0 == b->y1;
+    if (ah && bh && fabs(a->y0 - b->y0) < 1e-6 && b->x0 <= a->x1 + 1e-6 &&
+        a->width == b->width) {
+      if (b->x1 > a->x1)
+        a->x1 = b->x1;
+    } else if (!ah && !bh && fabs(a->x0 - b->x0) < 1e-6 &&
+               b->y0 <= a->y1 + 1e-6 && a->width == b->width) {
+      if (b->y1 > a->y1)
+        a->y1 = b->y1;
+    } else {
+      r[++out] = *b;
+    }
+  }
+  pg->rule_count = from + out + 1;
+}
+
+static void draw_line_item(jx_lctx *cx, jx_dpage *pg, const jx_tline *tl,
+                           double x, double baseline) {
+  jx_pos pos = {cx->tpl->path, 0, 0};
+  const char *text = expand(cx, tl->pattern, &pos);
+  size_t len = strlen(text);
+  const jx_font_role *role = role_of(cx, tl->font);
+  if (!len ||
+      !jx_text_check(cx->fonts, &role->chain, text, len, pos, cx->diags))
+    return;
+  double w = jx_text_width(cx->fonts, &role->chain, text, len);
+  if (tl->halign == JX_HALIGN_CENTER)
+    x += (cx->tpl->table_width - w) / 2;
+  else if (tl->halign == JX_HALIGN_RIGHT)
+    x += cx->tpl->table_width - w;
+  jx_text_emit(cx->fonts, cx->arena, pg, &role->chain, text, len, x, baseline);
+}
+
+bool jx_layout_form(jx_layout *layout, jx_fonts *fonts, const jx_template *tpl,
+                    const jx_model *model, int form_index,
+                    jx_diag_list *diags) {
+  jx_lctx cx = {0};
+  cx.layout = layout;
+  cx.arena = layout->arena;
+  cx.fonts = fonts;
+  cx.tpl = tpl;
+  cx.model = model;
+  cx.diags = diags;
+  cx.errors_before = diags->errors;
+  cx.first_page = layout->page_count;
+  if (layout->page_count == 0) {
+    layout->page_width = tpl->page_width;
+    layout->page_height = tpl->page_height;
+  }
+  for (size_t b = 0; b < tpl->band_count; b++) {
+    if (tpl->bands[b].kind == JX_BAND_INDICATORS)
+      build_indicator_band(&cx, &tpl->bands[b]);
+    else
+      build_fixed_band(&cx, &tpl->bands[b]);
+  }
+  break_cells(&cx);
+  if (diags->errors > cx.errors_before)
+    return false;
+  size_rows(&cx);
+  jx_dpage *first = new_page(&cx, form_index);
+  for (size_t i = 0; i < tpl->heading_count; i++)
+    draw_line_item(&cx, first, &tpl->heading[i], tpl->margin_left,
+                   tpl->margin_top + tpl->heading[i].baseline);
+  double end_y = 0;
+  paginate(&cx, form_index, &end_y);
+  draw_cells(&cx);
+  /* footer: one line after the table */
+  if (tpl->footer_count) {
+    const jx_font_role *role = role_of(&cx, tpl->body_font);
+    double top = end_y + tpl->footer_gap;
+    if (top + role->line_pitch > tpl->page_height - tpl->margin_bottom) {
+      new_page(&cx, form_index);
+      top = tpl->margin_top + tpl->table_top_next;
+    }
+    jx_dpage *pg = &layout->pages[layout->page_count - 1];
+    for (size_t i = 0; i < tpl->footer_count; i++)
+      draw_line_item(
+          &cx, pg, &tpl->footer[i], tpl->margin_left + tpl->footer[i].x,
+          top + baseline_offset(&cx, role_of(&cx, tpl->footer[i].font)));
+  }
+  for (size_t p = cx.first_page; p < layout->page_count; p++)
+    merge_rules(&layout->pages[p], 0);
+  if (diags->errors > cx.errors_before) {
+    layout->page_count = cx.first_page;
+    return false;
+  }
+  return true;
+}

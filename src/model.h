@@ -11,6 +11,7 @@
 #include "diag.h"
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 /* A text value.  present == false: the key was absent or null (`~`, empty).
  * An empty string "" that was written as '' is present.  str is never NULL
@@ -56,22 +57,22 @@ typedef struct jx_indicator {
 } jx_indicator;
 
 typedef struct jx_model {
-  const char *path;   /* the file it came from */
-  jx_text schema;     /* "1" */
+  const char *path; /* the file it came from */
+  jx_text schema;   /* "1" */
   jx_text template_name;
   jx_text year;
-  jx_text name;       /* 项目名称 */
-  jx_text dept_code;  /* 主管部门 code, e.g. "045" */
-  jx_text dept_name;  /* 主管部门 name */
+  jx_text name;        /* 项目名称 */
+  jx_text dept_code;   /* 主管部门 code, e.g. "045" */
+  jx_text dept_name;   /* 主管部门 name */
   jx_text implementer; /* 实施单位 */
-  jx_text attribute;  /* 项目属性 */
-  jx_text duration;   /* 项目期 */
+  jx_text attribute;   /* 项目属性 */
+  jx_text duration;    /* 项目期 */
   jx_amount funds[JX_SIDE_COUNT][JX_FUND_COUNT];
-  jx_text overview;   /* 项目概况 */
-  jx_text basis;      /* 立项依据 */
-  jx_text necessity;  /* 项目设立必要性 */
-  jx_text measures;   /* 保证项目实施的制度、措施 */
-  jx_text plan;       /* 项目实施计划 */
+  jx_text overview;             /* 项目概况 */
+  jx_text basis;                /* 立项依据 */
+  jx_text necessity;            /* 项目设立必要性 */
+  jx_text measures;             /* 保证项目实施的制度、措施 */
+  jx_text plan;                 /* 项目实施计划 */
   jx_text goals[JX_SIDE_COUNT]; /* 总体目标 */
   jx_indicator *indicators[JX_SIDE_COUNT];
   size_t indicator_count[JX_SIDE_COUNT];
@@ -99,8 +100,8 @@ char *jx_amount_format(jx_arena *arena, const jx_amount *amount);
  * (allocated in `arena`) and true; errors go to `diags` — all the file's
  * problems, not only the first.  Returns NULL if any error was found. */
 jx_model *jx_load_file(jx_arena *arena, jx_diag_list *diags, const char *path);
-jx_model *jx_load_buffer(jx_arena *arena, jx_diag_list *diags,
-                         const char *name, const char *data, size_t size);
+jx_model *jx_load_buffer(jx_arena *arena, jx_diag_list *diags, const char *name,
+                         const char *data, size_t size);
 
 /* Prints the model as stable, position-annotated text. */
 void jx_model_dump(const jx_model *model, FILE *out);

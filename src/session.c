@@ -1,2 +1,196 @@
-/* session.c — placeholder, being written. */
-typedef int jx_placeholder_session;
+/*
+ * session.c — the public API (include/jxform/jxform.h) over the stages.
+ *
+ * A session owns the diagnostics, the face table and the templates loaded
+ * so far (each loaded once, in the session's arena).  A project owns its
+ * arena, which holds its model.
+ */
+#include "jxform/jxform.h"
+
+#include "arena.h"
+#include "diag.h"
+#include "fonts.h"
+#include "layout.h"
+#include "model.h"
+#include "render.h"
+#include "template.h"
+#include "validate.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct jx_tentry {
+  const char *name;
+  jx_template *tpl; /* NULL: loading it failed */
+} jx_tentry;
+
+struct jx_session {
+  jx_diag_list diags;
+  jx_fonts fonts;
+  bool fonts_ready;
+  jx_arena arena;
+  const char *template_dir;
+  jx_tentry *templates;
+  size_t template_count, template_cap;
+};
+
+struct jx_project {
+  jx_arena arena;
+  jx_model *model;
+  const jx_template *tpl;
+};
+
+jx_session *jx_session_new(const jx_options *options) {
+  jx_session *s = calloc(1, sizeof *s);
+  if (!s)
+    return NULL;
+  jx_arena_init(&s->arena);
+  const char *dir = options ? options->template_dir : NULL;
+  if (!dir)
+    dir = getenv("JXFORM_TEMPLATE_DIR");
+  if (!dir || !*dir)
+    dir = JX_TEMPLATE_DIR;
+  s->template_dir = jx_arena_strdup(&s->arena, dir);
+  s->fonts_ready = jx_fonts_init(&s->fonts);
+  return s;
+}
+
+void jx_session_free(jx_session *s) {
+  if (!s)
+    return;
+  if (s->fonts_ready)
+    jx_fonts_free(&s->fonts);
+  jx_diag_list_free(&s->diags);
+  jx_arena_free(&s->arena);
+  free(s);
+}
+
+size_t jx_diagnostic_count(const jx_session *s) { return s->diags.count; }
+
+const jx_diagnostic *jx_diagnostic_at(const jx_session *s, size_t i) {
+  return i < s->diags.count ? &s->diags.items[i] : NULL;
+}
+
+size_t jx_error_count(const jx_session *s) { return s->diags.errors; }
+
+/* Returns the template called `name`, loading it on first use; NULL after
+ * recording diagnostics when it cannot be loaded. */
+static const jx_template *session_template(jx_session *s, const char *name,
+                                           jx_pos pos) {
+  for (size_t i = 0; i < s->template_count; i++)
+    if (!strcmp(s->templates[i].name, name)) {
+      if (!s->templates[i].tpl)
+        jx_error(&s->diags, pos, "template '%s' could not be loaded", name);
+      return s->templates[i].tpl;
+    }
+  if (!s->fonts_ready) {
+    jx_error(&s->diags, pos, "cannot initialise FreeType");
+    return NULL;
+  }
+  size_t before = s->diags.errors;
+  jx_template *t =
+      jx_template_load(&s->arena, &s->diags, &s->fonts, s->template_dir, name);
+  if (!t && s->diags.errors == before)
+    jx_error(&s->diags, pos, "template '%s' could not be loaded", name);
+  if (!t)
+    jx_error(&s->diags, pos,
+             "the project asks for template '%s' (looked in %s)", name,
+             s->template_dir);
+  s->templates = jx_arena_grow(&s->arena, s->templates, sizeof *s->templates,
+                               &s->template_cap, s->template_count + 1);
+  s->templates[s->template_count++] =
+      (jx_tentry){jx_arena_strdup(&s->arena, name), t};
+  return t;
+}
+
+static jx_project *finish_load(jx_session *s, jx_project *p) {
+  if (!p->model) {
+    jx_project_free(p);
+    return NULL;
+  }
+  p->tpl = session_template(s, p->model->template_name.str,
+                            p->model->template_name.pos);
+  if (!p->tpl || !jx_validate(p->model, p->tpl, &s->diags)) {
+    jx_project_free(p);
+    return NULL;
+  }
+  return p;
+}
+
+jx_project *jx_project_load(jx_session *s, const char *path) {
+  jx_project *p = calloc(1, sizeof *p);
+  if (!p)
+    return NULL;
+  jx_arena_init(&p->arena);
+  p->model = jx_load_file(&p->arena, &s->diags, path);
+  return finish_load(s, p);
+}
+
+jx_project *jx_project_load_buffer(jx_session *s, const char *name,
+                                   const char *data, size_t size) {
+  jx_project *p = calloc(1, sizeof *p);
+  if (!p)
+    return NULL;
+  jx_arena_init(&p->arena);
+  p->model = jx_load_buffer(&p->arena, &s->diags, name, data, size);
+  return finish_load(s, p);
+}
+
+void jx_project_free(jx_project *p) {
+  if (!p)
+    return;
+  jx_arena_free(&p->arena);
+  free(p);
+}
+
+bool jx_project_dump_model(const jx_project *p, FILE *out) {
+  jx_model_dump(p->model, out);
+  return !ferror(out);
+}
+
+/* Lays out `count` projects into `layout` (whose arena the caller owns). */
+static bool layout_all(jx_session *s, jx_project *const *projects, size_t count,
+                       jx_layout *layout) {
+  bool ok = true;
+  for (size_t i = 0; i < count; i++)
+    if (!jx_layout_form(layout, &s->fonts, projects[i]->tpl, projects[i]->model,
+                        (int)i, &s->diags))
+      ok = false;
+  return ok;
+}
+
+bool jx_project_dump_layout(jx_session *s, jx_project *p, FILE *out) {
+  jx_arena arena;
+  jx_arena_init(&arena);
+  jx_layout layout = {0};
+  layout.arena = &arena;
+  bool ok = layout_all(s, &p, 1, &layout);
+  if (ok) {
+    jx_layout_dump(&layout, out);
+    ok = !ferror(out);
+  }
+  jx_arena_free(&arena);
+  return ok;
+}
+
+bool jx_render_pdf(jx_session *s, jx_project *const *projects, size_t count,
+                   const char *out_path) {
+  if (count == 0) {
+    jx_error(&s->diags, ((jx_pos){out_path, 0, 0}), "no project to render");
+    return false;
+  }
+  jx_arena arena;
+  jx_arena_init(&arena);
+  jx_layout layout = {0};
+  layout.arena = &arena;
+  bool ok = layout_all(s, projects, count, &layout);
+  if (ok) {
+    const jx_template *t = projects[0]->tpl;
+    jx_render_info info = {t->title,
+                           count == 1 ? projects[0]->model->name.str : t->title,
+                           t->author ? t->author : "jxform"};
+    ok = jx_render(&layout, &s->fonts, &info, &s->diags, out_path);
+  }
+  jx_arena_free(&arena);
+  return ok;
+}

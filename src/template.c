@@ -1,2 +1,633 @@
-/* template.c — placeholder, being written. */
-typedef int jx_placeholder_template;
+/*
+ * template.c — loads templates/NAME.yaml into a jx_template.
+ *
+ * The template file is parsed into a jx_ynode tree (yaml.c) and walked
+ * here; every problem is reported with the template's file, line and
+ * column.  Lengths are converted to points: keys ending in _pt are points,
+ * column widths and footer x positions are in em of em_pt.
+ *
+ * Grammar (see templates/yangquan-2025.yaml for a complete example):
+ *   name, title, author       strings
+ *   page: {width_pt, height_pt, margin_{top,bottom,left,right}_pt}
+ *   em_pt                     number
+ *   fonts: {ROLE: {faces: [spec...], size_pt, line_pitch_pt, bold}}
+ *   text: {units_per_em, ascii_units, no_start, no_end}
+ *   cell_padding_x_pt, cell_padding_y_pt, rule_width_pt
+ *   styles: {NAME: {align, valign, font}}
+ *   heading: [{text, font, baseline_pt, align}]
+ *   table_top_first_pt, table_top_next_pt
+ *   footer: {gap_pt, items: [{text, x, font}]}
+ *   bands: [{columns: [em...], rows: [[cell...]...]}
+ *          | {columns, indicators: {...}}]
+ *   cell: {text, style, col, colspan, rowspan, vertical}
+ */
+#include "template.h"
+#include "model.h"
+#include "ynode.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct {
+  const char *name;
+  jx_tstyle style;
+} jx_named_style;
+
+/* Loader state for one template file. */
+typedef struct {
+  jx_arena *arena;
+  jx_diag_list *diags;
+  jx_fonts *fonts;
+  jx_template *tpl;
+  double em;
+  jx_named_style *styles;
+  size_t style_count;
+  size_t errors_before;
+} jx_tload;
+
+static bool failed(const jx_tload *ld) {
+  return ld->diags->errors > ld->errors_before;
+}
+
+static const jx_ynode *need(jx_tload *ld, const jx_ynode *map,
+                            const char *key) {
+  const jx_ynode *v = jx_ymap_get(map, key);
+  if (!v)
+    jx_error(ld->diags, map->pos, "template: missing key '%s'", key);
+  return v;
+}
+
+static const char *str_of(jx_tload *ld, const jx_ynode *v, const char *key) {
+  if (!v)
+    return NULL;
+  if (v->kind != JX_YSCALAR) {
+    jx_error(ld->diags, v->pos, "template: '%s' must be a string, not %s", key,
+             jx_ynode_kind_name(v));
+    return NULL;
+  }
+  return v->str;
+}
+
+static bool num_of(jx_tload *ld, const jx_ynode *v, const char *key,
+                   double *out) {
+  if (!v)
+    return false;
+  if (v->kind == JX_YSCALAR && !v->is_null) {
+    char *end = NULL;
+    errno = 0;
+    double d = strtod(v->str, &end);
+    if (end != v->str && *end == '\0' && errno == 0 && isfinite(d)) {
+      *out = d;
+      return true;
+    }
+  }
+  jx_error(ld->diags, v->pos, "template: '%s' must be a number", key);
+  return false;
+}
+
+/* Reads an optional number; keeps *out when absent. */
+static void opt_num(jx_tload *ld, const jx_ynode *map, const char *key,
+                    double *out) {
+  const jx_ynode *v = jx_ymap_get(map, key);
+  if (v)
+    num_of(ld, v, key, out);
+}
+
+static double req_num(jx_tload *ld, const jx_ynode *map, const char *key) {
+  double d = 0;
+  num_of(ld, need(ld, map, key), key, &d);
+  return d;
+}
+
+static bool opt_bool(jx_tload *ld, const jx_ynode *map, const char *key) {
+  const jx_ynode *v = jx_ymap_get(map, key);
+  if (!v)
+    return false;
+  if (v->kind == JX_YSCALAR && !strcmp(v->str, "true"))
+    return true;
+  if (v->kind == JX_YSCALAR && !strcmp(v->str, "false"))
+    return false;
+  jx_error(ld->diags, v->pos, "template: '%s' must be true or false", key);
+  return false;
+}
+
+static int font_index(jx_tload *ld, const jx_ynode *v) {
+  const char *name = str_of(ld, v, "font");
+  if (!name)
+    return ld->tpl->body_font;
+  for (size_t i = 0; i < ld->tpl->font_count; i++)
+    if (!strcmp(ld->tpl->fonts[i].name, name))
+      return (int)i;
+  jx_error(ld->diags, v->pos, "template: unknown font role '%s'", name);
+  return ld->tpl->body_font;
+}
+
+static jx_halign halign_of(jx_tload *ld, const jx_ynode *v) {
+  const char *s = str_of(ld, v, "align");
+  if (!s || !strcmp(s, "left"))
+    return JX_HALIGN_LEFT;
+  if (!strcmp(s, "center"))
+    return JX_HALIGN_CENTER;
+  if (!strcmp(s, "right"))
+    return JX_HALIGN_RIGHT;
+  jx_error(ld->diags, v->pos,
+           "template: align must be left, center or right, not '%s'", s);
+  return JX_HALIGN_LEFT;
+}
+
+static jx_valign valign_of(jx_tload *ld, const jx_ynode *v) {
+  const char *s = str_of(ld, v, "valign");
+  if (!s || !strcmp(s, "top"))
+    return JX_VALIGN_TOP;
+  if (!strcmp(s, "middle"))
+    return JX_VALIGN_MIDDLE;
+  if (!strcmp(s, "bottom"))
+    return JX_VALIGN_BOTTOM;
+  jx_error(ld->diags, v->pos,
+           "template: valign must be top, middle or bottom, not '%s'", s);
+  return JX_VALIGN_TOP;
+}
+
+static void load_fonts(jx_tload *ld, const jx_ynode *fonts) {
+  jx_template *t = ld->tpl;
+  if (!fonts || fonts->kind != JX_YMAP || fonts->count == 0) {
+    jx_error(ld->diags, fonts ? fonts->pos : (jx_pos){t->path, 1, 1},
+             "template: 'fonts' must map role names to fonts");
+    return;
+  }
+  t->fonts = jx_arena_alloc(ld->arena, fonts->count * sizeof *t->fonts);
+  t->font_count = fonts->count;
+  t->body_font = 0;
+  for (size_t i = 0; i < fonts->count; i++) {
+    jx_font_role *role = &t->fonts[i];
+    const jx_ynode *spec = fonts->items[i];
+    role->name = fonts->keys[i]->str;
+    if (!strcmp(role->name, "body"))
+      t->body_font = (int)i;
+    if (spec->kind != JX_YMAP) {
+      jx_error(ld->diags, spec->pos,
+               "template: font role '%s' must be a mapping", role->name);
+      continue;
+    }
+    const jx_ynode *faces = need(ld, spec, "faces");
+    role->chain.size = req_num(ld, spec, "size_pt");
+    role->line_pitch = role->chain.size * 1.25;
+    opt_num(ld, spec, "line_pitch_pt", &role->line_pitch);
+    role->chain.bold = opt_bool(ld, spec, "bold");
+    if (!faces)
+      continue;
+    if (faces->kind != JX_YSEQ || faces->count == 0) {
+      jx_error(ld->diags, faces->pos,
+               "template: 'faces' must be a list of font families or files");
+      continue;
+    }
+    uint16_t *ids = jx_arena_alloc(ld->arena, faces->count * sizeof *ids);
+    size_t n = 0;
+    for (size_t k = 0; k < faces->count; k++) {
+      const char *name = str_of(ld, faces->items[k], "faces");
+      if (!name)
+        continue;
+      int id = jx_fonts_load(ld->fonts, ld->diags, faces->items[k]->pos, name);
+      if (id >= 0)
+        ids[n++] = (uint16_t)id;
+    }
+    role->chain.faces = ids;
+    role->chain.count = n;
+  }
+}
+
+static void load_styles(jx_tload *ld, const jx_ynode *styles) {
+  if (!styles)
+    return;
+  if (styles->kind != JX_YMAP) {
+    jx_error(ld->diags, styles->pos, "template: 'styles' must be a mapping");
+    return;
+  }
+  ld->styles = jx_arena_alloc(ld->arena, styles->count * sizeof *ld->styles);
+  for (size_t i = 0; i < styles->count; i++) {
+    const jx_ynode *s = styles->items[i];
+    jx_named_style *ns = &ld->styles[ld->style_count++];
+    ns->name = styles->keys[i]->str;
+    ns->style.halign = halign_of(ld, jx_ymap_get(s, "align"));
+    ns->style.valign = valign_of(ld, jx_ymap_get(s, "valign"));
+    ns->style.font = jx_ymap_get(s, "font")
+                         ? font_index(ld, jx_ymap_get(s, "font"))
+                         : ld->tpl->body_font;
+  }
+}
+
+static jx_tstyle style_named(jx_tload *ld, const jx_ynode *v) {
+  jx_tstyle def = {JX_HALIGN_LEFT, JX_VALIGN_TOP, ld->tpl->body_font};
+  if (!v)
+    return def;
+  const char *name = str_of(ld, v, "style");
+  if (!name)
+    return def;
+  for (size_t i = 0; i < ld->style_count; i++)
+    if (!strcmp(ld->styles[i].name, name))
+      return ld->styles[i].style;
+  jx_error(ld->diags, v->pos, "template: unknown style '%s'", name);
+  return def;
+}
+
+/* Checks that every {path} placeholder of a pattern names a model field. */
+static void check_pattern(jx_tload *ld, const char *pattern, jx_pos pos) {
+  for (const char *p = pattern; *p; p++) {
+    if (p[0] == '{' && p[1] == '{') {
+      p++;
+      continue;
+    }
+    if (*p != '{')
+      continue;
+    const char *end = strchr(p, '}');
+    if (!end) {
+      jx_error(ld->diags, pos, "template: unclosed '{' in \"%s\"", pattern);
+      return;
+    }
+    char path[128];
+    size_t n = (size_t)(end - p - 1);
+    if (n >= sizeof path)
+      n = sizeof path - 1;
+    memcpy(path, p + 1, n);
+    path[n] = '\0';
+    if (!jx_model_path_known(path))
+      jx_error(ld->diags, pos, "template: unknown field '{%s}'", path);
+    p = end;
+  }
+}
+
+static void load_cell(jx_tload *ld, const jx_ynode *v, jx_tcell *c) {
+  c->colspan = c->rowspan = 1;
+  c->col = -1;
+  c->pos = v->pos;
+  c->font = ld->tpl->body_font;
+  if (v->kind != JX_YMAP) {
+    jx_error(ld->diags, v->pos, "template: a cell must be a mapping");
+    c->pattern = "";
+    return;
+  }
+  const char *text = str_of(ld, jx_ymap_get(v, "text"), "text");
+  c->pattern = text ? text : "";
+  check_pattern(ld, c->pattern, v->pos);
+  jx_tstyle st = style_named(ld, jx_ymap_get(v, "style"));
+  c->halign = st.halign;
+  c->valign = st.valign;
+  c->font = st.font;
+  if (jx_ymap_get(v, "align"))
+    c->halign = halign_of(ld, jx_ymap_get(v, "align"));
+  if (jx_ymap_get(v, "valign"))
+    c->valign = valign_of(ld, jx_ymap_get(v, "valign"));
+  if (jx_ymap_get(v, "font"))
+    c->font = font_index(ld, jx_ymap_get(v, "font"));
+  c->vertical = opt_bool(ld, v, "vertical");
+  double d;
+  if (jx_ymap_get(v, "col") && num_of(ld, jx_ymap_get(v, "col"), "col", &d))
+    c->col = (int)d;
+  if (jx_ymap_get(v, "colspan") &&
+      num_of(ld, jx_ymap_get(v, "colspan"), "colspan", &d))
+    c->colspan = d < 1 ? 1 : (int)d;
+  if (jx_ymap_get(v, "rowspan") &&
+      num_of(ld, jx_ymap_get(v, "rowspan"), "rowspan", &d))
+    c->rowspan = d < 1 ? 1 : (int)d;
+}
+
+/* Loads a row of cells, placing cells without `col` in the next column not
+ * taken by a rowspan from above (HTML table rules).  `taken` has
+ * `ncols` entries counting the rows each column is still taken for. */
+static void load_row(jx_tload *ld, const jx_ynode *v, jx_trow *row, int *taken,
+                     size_t ncols) {
+  if (v->kind != JX_YSEQ) {
+    jx_error(ld->diags, v->pos, "template: a row must be a list of cells");
+    return;
+  }
+  row->cells = jx_arena_alloc(ld->arena, (v->count + 1) * sizeof *row->cells);
+  row->count = v->count;
+  int cursor = 0;
+  for (size_t i = 0; i < v->count; i++) {
+    jx_tcell *c = &row->cells[i];
+    load_cell(ld, v->items[i], c);
+    if (c->col < 0) {
+      while (cursor < (int)ncols && taken[cursor] > 0)
+        cursor++;
+      c->col = cursor;
+    }
+    if (c->col + c->colspan > (int)ncols) {
+      jx_error(ld->diags, c->pos,
+               "template: cell reaches column %d of a band with %zu columns",
+               c->col + c->colspan, ncols);
+      c->col = 0;
+      c->colspan = 1;
+    }
+    for (int k = c->col; k < c->col + c->colspan; k++)
+      taken[k] = c->rowspan;
+    cursor = c->col + c->colspan;
+  }
+  for (size_t k = 0; k < ncols; k++)
+    if (taken[k] > 0)
+      taken[k]--;
+}
+
+static int col_of(jx_tload *ld, const jx_ynode *map, const char *key,
+                  size_t ncols) {
+  const jx_ynode *v = jx_ymap_get(map, key);
+  double d = -1;
+  if (v && !num_of(ld, v, key, &d))
+    return -1;
+  if (d >= (double)ncols) {
+    jx_error(ld->diags, v->pos, "template: '%s' is past the last column", key);
+    return -1;
+  }
+  return (int)d;
+}
+
+static void load_grid(jx_tload *ld, const jx_ynode *v, jx_tband *band) {
+  jx_tgrid *g = &band->grid;
+  size_t ncols = band->column_count;
+  g->label = str_of(ld, jx_ymap_get(v, "label"), "label");
+  g->label_col =
+      jx_ymap_get(v, "label_col") ? col_of(ld, v, "label_col", ncols) : -1;
+  g->label_style = style_named(ld, jx_ymap_get(v, "label_style"));
+  g->repeat_header = opt_bool(ld, v, "repeat_header");
+  g->level1_col =
+      jx_ymap_get(v, "level1_col") ? col_of(ld, v, "level1_col", ncols) : -1;
+  int *taken = jx_arena_alloc(ld->arena, ncols * sizeof *taken);
+  const jx_ynode *header = jx_ymap_get(v, "header");
+  if (header)
+    load_row(ld, header, &g->header, taken, ncols);
+  const jx_ynode *styles = jx_ymap_get(v, "styles");
+  if (styles) {
+    g->level1_style = style_named(ld, jx_ymap_get(styles, "level1"));
+    g->level2_style = style_named(ld, jx_ymap_get(styles, "level2"));
+    g->level3_style = style_named(ld, jx_ymap_get(styles, "level3"));
+    g->value_style = style_named(ld, jx_ymap_get(styles, "value"));
+  }
+  const jx_ynode *sides = need(ld, v, "sides");
+  if (sides && sides->kind == JX_YSEQ) {
+    g->sides = jx_arena_alloc(ld->arena, (sides->count + 1) * sizeof *g->sides);
+    for (size_t i = 0; i < sides->count; i++) {
+      const jx_ynode *s = sides->items[i];
+      jx_tside *side = &g->sides[g->side_count];
+      const char *name = str_of(ld, need(ld, s, "side"), "side");
+      if (!name)
+        continue;
+      side->side = -1;
+      for (int k = 0; k < JX_SIDE_COUNT; k++)
+        if (!strcmp(name, jx_side_keys[k]))
+          side->side = k;
+      if (side->side < 0) {
+        jx_error(ld->diags, s->pos, "template: unknown side '%s'", name);
+        continue;
+      }
+      side->level2_col = col_of(ld, s, "level2_col", ncols);
+      side->level3_col = col_of(ld, s, "level3_col", ncols);
+      side->value_col = col_of(ld, s, "value_col", ncols);
+      side->note_col = col_of(ld, s, "note_col", ncols);
+      g->side_count++;
+    }
+  } else if (sides) {
+    jx_error(ld->diags, sides->pos, "template: 'sides' must be a list");
+  }
+  const jx_ynode *frame = need(ld, v, "frame");
+  if (frame && frame->kind == JX_YSEQ) {
+    g->frame = jx_arena_alloc(ld->arena, (frame->count + 1) * sizeof *g->frame);
+    for (size_t i = 0; i < frame->count; i++) {
+      const jx_ynode *f = frame->items[i];
+      jx_tgroup *grp = &g->frame[g->frame_count];
+      grp->level1 = str_of(ld, need(ld, f, "level1"), "level1");
+      const jx_ynode *l2 = need(ld, f, "level2");
+      if (!grp->level1 || !l2)
+        continue;
+      if (l2->kind != JX_YSEQ || l2->count == 0) {
+        jx_error(ld->diags, l2->pos, "template: 'level2' must be a list");
+        continue;
+      }
+      grp->level2 = jx_arena_alloc(ld->arena, l2->count * sizeof *grp->level2);
+      for (size_t k = 0; k < l2->count; k++) {
+        const char *s = str_of(ld, l2->items[k], "level2");
+        grp->level2[grp->level2_count++] = s ? s : "";
+      }
+      g->frame_count++;
+    }
+  } else if (frame) {
+    jx_error(ld->diags, frame->pos, "template: 'frame' must be a list");
+  }
+}
+
+static void load_bands(jx_tload *ld, const jx_ynode *bands) {
+  jx_template *t = ld->tpl;
+  if (!bands || bands->kind != JX_YSEQ) {
+    if (bands)
+      jx_error(ld->diags, bands->pos, "template: 'bands' must be a list");
+    return;
+  }
+  t->bands = jx_arena_alloc(ld->arena, (bands->count + 1) * sizeof *t->bands);
+  for (size_t i = 0; i < bands->count; i++) {
+    const jx_ynode *b = bands->items[i];
+    jx_tband *band = &t->bands[t->band_count++];
+    const jx_ynode *cols = need(ld, b, "columns");
+    if (!cols || cols->kind != JX_YSEQ || cols->count == 0) {
+      if (cols)
+        jx_error(ld->diags, cols->pos,
+                 "template: 'columns' must be a list of widths");
+      t->band_count--;
+      continue;
+    }
+    band->columns = jx_arena_alloc(ld->arena, cols->count * sizeof(double));
+    band->column_count = cols->count;
+    double sum = 0;
+    for (size_t k = 0; k < cols->count; k++) {
+      double w = 0;
+      num_of(ld, cols->items[k], "columns", &w);
+      band->columns[k] = w * ld->em;
+      sum += band->columns[k];
+    }
+    if (i == 0)
+      t->table_width = sum;
+    else if (fabs(sum - t->table_width) > 0.01)
+      jx_error(ld->diags, cols->pos,
+               "template: the columns add up to %.2f pt, the first band's to "
+               "%.2f pt; every band must span the table's width",
+               sum, t->table_width);
+    const jx_ynode *grid = jx_ymap_get(b, "indicators");
+    if (grid) {
+      band->kind = JX_BAND_INDICATORS;
+      load_grid(ld, grid, band);
+      continue;
+    }
+    const jx_ynode *rows = need(ld, b, "rows");
+    if (!rows)
+      continue;
+    if (rows->kind != JX_YSEQ) {
+      jx_error(ld->diags, rows->pos, "template: 'rows' must be a list");
+      continue;
+    }
+    band->kind = JX_BAND_ROWS;
+    band->rows =
+        jx_arena_alloc(ld->arena, (rows->count + 1) * sizeof *band->rows);
+    band->row_count = rows->count;
+    int *taken = jx_arena_alloc(ld->arena, band->column_count * sizeof *taken);
+    for (size_t r = 0; r < rows->count; r++)
+      load_row(ld, rows->items[r], &band->rows[r], taken, band->column_count);
+  }
+}
+
+static jx_tline *load_lines(jx_tload *ld, const jx_ynode *list, size_t *count,
+                            bool footer) {
+  *count = 0;
+  if (!list)
+    return NULL;
+  if (list->kind != JX_YSEQ) {
+    jx_error(ld->diags, list->pos, "template: expected a list of lines");
+    return NULL;
+  }
+  jx_tline *lines =
+      jx_arena_alloc(ld->arena, (list->count + 1) * sizeof *lines);
+  for (size_t i = 0; i < list->count; i++) {
+    const jx_ynode *v = list->items[i];
+    jx_tline *l = &lines[(*count)++];
+    const char *text = str_of(ld, need(ld, v, "text"), "text");
+    l->pattern = text ? text : "";
+    check_pattern(ld, l->pattern, v->pos);
+    l->font = jx_ymap_get(v, "font") ? font_index(ld, jx_ymap_get(v, "font"))
+                                     : ld->tpl->body_font;
+    l->halign = halign_of(ld, jx_ymap_get(v, "align"));
+    if (footer) {
+      double x = 0;
+      opt_num(ld, v, "x", &x);
+      l->x = x * ld->em;
+    } else {
+      l->baseline = req_num(ld, v, "baseline_pt");
+    }
+  }
+  return lines;
+}
+
+/* Reads the whole file into the arena; NULL (with a diagnostic) on error. */
+static char *read_file(jx_arena *arena, jx_diag_list *diags, const char *path,
+                       size_t *size) {
+  FILE *f = fopen(path, "rb");
+  if (!f) {
+    jx_error(diags, ((jx_pos){path, 0, 0}), "cannot open template: %s",
+             strerror(errno));
+    return NULL;
+  }
+  size_t cap = 65536, n = 0;
+  char *buf = malloc(cap);
+  size_t got;
+  while (buf && (got = fread(buf + n, 1, cap - n, f)) > 0) {
+    n += got;
+    if (n == cap) {
+      cap *= 2;
+      char *nb = realloc(buf, cap);
+      if (!nb) {
+        free(buf);
+        buf = NULL;
+      }
+      buf = nb;
+    }
+  }
+  bool err = ferror(f) || !buf;
+  fclose(f);
+  if (err) {
+    free(buf);
+    jx_error(diags, ((jx_pos){path, 0, 0}), "cannot read template");
+    return NULL;
+  }
+  char *copy = jx_arena_strndup(arena, buf, n);
+  free(buf);
+  *size = n;
+  return copy;
+}
+
+jx_template *jx_template_load(jx_arena *arena, jx_diag_list *diags,
+                              jx_fonts *fonts, const char *dir,
+                              const char *name) {
+  for (const char *p = name; *p; p++)
+    if (*p == '/' || *p == '\\' || (p == name && *p == '.')) {
+      jx_error(diags, ((jx_pos){0}), "invalid template name '%s'", name);
+      return NULL;
+    }
+  const char *path = jx_arena_printf(arena, "%s/%s.yaml", dir, name);
+  size_t size = 0;
+  char *data = read_file(arena, diags, path, &size);
+  if (!data)
+    return NULL;
+  jx_tload ld = {arena, diags, fonts, NULL, 8, NULL, 0, diags->errors};
+  jx_ynode *root = jx_yaml_parse(arena, diags, path, data, size);
+  if (!root)
+    return NULL;
+  if (root->kind != JX_YMAP) {
+    jx_error(diags, root->pos, "template: expected a mapping at the top");
+    return NULL;
+  }
+  jx_template *t = jx_arena_alloc(arena, sizeof *t);
+  ld.tpl = t;
+  t->path = path;
+  t->name = str_of(&ld, need(&ld, root, "name"), "name");
+  t->title = str_of(&ld, jx_ymap_get(root, "title"), "title");
+  if (!t->title)
+    t->title = t->name;
+  t->author = str_of(&ld, jx_ymap_get(root, "author"), "author");
+  const jx_ynode *page = need(&ld, root, "page");
+  if (page) {
+    t->page_width = req_num(&ld, page, "width_pt");
+    t->page_height = req_num(&ld, page, "height_pt");
+    t->margin_top = req_num(&ld, page, "margin_top_pt");
+    t->margin_bottom = req_num(&ld, page, "margin_bottom_pt");
+    t->margin_left = req_num(&ld, page, "margin_left_pt");
+    t->margin_right = req_num(&ld, page, "margin_right_pt");
+  }
+  ld.em = req_num(&ld, root, "em_pt");
+  load_fonts(&ld, need(&ld, root, "fonts"));
+  const jx_ynode *text = jx_ymap_get(root, "text");
+  double d = 100;
+  t->rules.units_per_em = 100;
+  t->rules.ascii_units = 0;
+  t->rules.no_start = "，；。、：！？）》」』】〕〗〙〛｝〉";
+  t->rules.no_end = "（《「『【〔〖〘〚｛〈";
+  if (text) {
+    if (jx_ymap_get(text, "units_per_em")) {
+      opt_num(&ld, text, "units_per_em", &d);
+      t->rules.units_per_em = (int)d;
+    }
+    if (jx_ymap_get(text, "ascii_units")) {
+      d = 0;
+      opt_num(&ld, text, "ascii_units", &d);
+      t->rules.ascii_units = (int)d;
+    }
+    const char *s = str_of(&ld, jx_ymap_get(text, "no_start"), "no_start");
+    if (s)
+      t->rules.no_start = s;
+    s = str_of(&ld, jx_ymap_get(text, "no_end"), "no_end");
+    if (s)
+      t->rules.no_end = s;
+  }
+  t->padding_x = t->padding_y = 2;
+  t->rule_width = 0.5;
+  opt_num(&ld, root, "cell_padding_x_pt", &t->padding_x);
+  opt_num(&ld, root, "cell_padding_y_pt", &t->padding_y);
+  opt_num(&ld, root, "rule_width_pt", &t->rule_width);
+  load_styles(&ld, jx_ymap_get(root, "styles"));
+  t->heading =
+      load_lines(&ld, jx_ymap_get(root, "heading"), &t->heading_count, false);
+  opt_num(&ld, root, "table_top_first_pt", &t->table_top_first);
+  opt_num(&ld, root, "table_top_next_pt", &t->table_top_next);
+  const jx_ynode *footer = jx_ymap_get(root, "footer");
+  if (footer) {
+    opt_num(&ld, footer, "gap_pt", &t->footer_gap);
+    t->footer =
+        load_lines(&ld, jx_ymap_get(footer, "items"), &t->footer_count, true);
+  }
+  load_bands(&ld, need(&ld, root, "bands"));
+  if (!failed(&ld) && t->band_count == 0)
+    jx_error(diags, root->pos, "template: no bands");
+  if (!failed(&ld) &&
+      t->margin_left + t->table_width + t->margin_right > t->page_width + 0.01)
+    jx_error(diags, root->pos,
+             "template: the table (%.2f pt) is wider than the page allows",
+             t->table_width);
+  return failed(&ld) ? NULL : t;
+}

@@ -39,8 +39,8 @@ typedef struct jx_tcell {
   int colspan, rowspan;
   jx_halign halign;
   jx_valign valign;
-  int font;            /* index into template font roles */
-  bool vertical;       /* one character per line, centred */
+  int font;      /* index into template font roles */
+  bool vertical; /* one character per line, centred */
   jx_pos pos;
 } jx_tcell;
 
@@ -71,17 +71,16 @@ typedef struct jx_tside {
 } jx_tside;
 
 typedef struct jx_tgrid {
-  jx_trow header;        /* the column-header row */
-  bool repeat_header;    /* repeat it on continuation pages */
-  int label_col;         /* vertical label spanning header + rows; -1 none */
-  const char *label;     /* e.g. 绩效指标 */
-  int level1_col;        /* shared 一级 column; -1 none */
+  jx_trow header;     /* the column-header row */
+  bool repeat_header; /* repeat it on continuation pages */
+  int label_col;      /* vertical label spanning header + rows; -1 none */
+  const char *label;  /* e.g. 绩效指标 */
+  int level1_col;     /* shared 一级 column; -1 none */
   jx_tgroup *frame;
   size_t frame_count;
   jx_tside *sides;
   size_t side_count;
-  jx_tstyle label_style, level1_style, level2_style, level3_style,
-      value_style;
+  jx_tstyle label_style, level1_style, level2_style, level3_style, value_style;
 } jx_tgrid;
 
 typedef enum { JX_BAND_ROWS, JX_BAND_INDICATORS } jx_band_kind;
@@ -90,9 +89,9 @@ typedef struct jx_tband {
   jx_band_kind kind;
   double *columns; /* widths, points */
   size_t column_count;
-  jx_trow *rows;   /* JX_BAND_ROWS */
+  jx_trow *rows; /* JX_BAND_ROWS */
   size_t row_count;
-  jx_tgrid grid;   /* JX_BAND_INDICATORS */
+  jx_tgrid grid; /* JX_BAND_INDICATORS */
 } jx_tband;
 
 /* A line of text outside the table (title, subtitle, footer item). */
@@ -107,7 +106,8 @@ typedef struct jx_tline {
 typedef struct jx_template {
   const char *name;
   const char *path;
-  const char *title; /* document title pattern, e.g. the form's title */
+  const char *title;  /* document title, e.g. the form's title */
+  const char *author; /* document author; may be NULL */
   double page_width, page_height;
   double margin_left, margin_right, margin_top, margin_bottom;
   double table_width;
@@ -119,11 +119,11 @@ typedef struct jx_template {
   size_t font_count;
   int body_font;
   jx_break_rules rules;
-  jx_tline *heading;    /* title lines on a form's first page */
+  jx_tline *heading; /* title lines on a form's first page */
   size_t heading_count;
-  jx_tline *footer;     /* after the last row */
+  jx_tline *footer; /* after the last row */
   size_t footer_count;
-  double footer_gap;    /* points between the table and the footer baseline */
+  double footer_gap; /* points between the table and the footer baseline */
   jx_tband *bands;
   size_t band_count;
 } jx_template;

@@ -1,2 +1,654 @@
-/* text.c — placeholder, being written. */
-typedef int jx_placeholder_text;
+/*
+ * text.c — measuring, line breaking and shaping of cell text (see text.h).
+ *
+ * Every entry point first decodes the UTF-8 text into an array of
+ * characters (code point, byte offset, face of the chain that draws it,
+ * measuring width), kept in the session's scratch buffer (fonts->scratch)
+ * so that a paragraph costs no allocation once the buffer has grown.
+ *
+ * Breaking follows FORM-SPEC §2:
+ *   - opportunities come from UAX #14 (libunibreak, language "zh"),
+ *     tailored where either neighbour is a wide (East Asian) character:
+ *     there a break is allowed unless the next character is in the
+ *     template's no_start set or the previous one in its no_end set;
+ *   - widths for fitting are integers (rules->units_per_em per em, ASCII
+ *     rules->ascii_units), so float error cannot flip a break;
+ *   - lines are filled greedily; a unit wider than the line is broken
+ *     between code points.
+ * Drawn widths are HarfBuzz advances, shaped once per same-face segment.
+ */
+#include "text.h"
+
+#include <hb.h>
+#include <linebreak.h>
+
+#include <math.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <threads.h>
+
+/* One decoded character of the text being processed. */
+typedef struct jx_tchar {
+  uint32_t off;   /* byte offset in the text */
+  uint32_t cp;    /* code point; JX_BAD_UTF8 for an invalid byte */
+  int32_t units;  /* width for fitting, in rules->units_per_em */
+  double advance; /* drawn advance, points (filled by shape_advances) */
+  uint16_t face;  /* index into the session's face table */
+  uint8_t flags;  /* JX_TC_* */
+} jx_tchar;
+
+enum {
+  JX_TC_BREAK = 1,   /* a line may break before this character */
+  JX_TC_MUST = 2,    /* a line must break before this character */
+  JX_TC_SPACE = 4,   /* break space: dropped at a break */
+  JX_TC_NEWLINE = 8, /* mandatory-break character itself (LF, CR, ...) */
+};
+
+#define JX_BAD_UTF8 0x110000u
+
+/* ------------------------------------------------------------------ */
+/* UTF-8 and character classes                                          */
+
+/* Decodes the code point at s[*i] (len bytes in all) and advances *i.
+ * Returns JX_BAD_UTF8 (and advances one byte) for an invalid sequence. */
+static uint32_t utf8_next(const unsigned char *s, size_t len, size_t *i) {
+  size_t p = *i;
+  unsigned c = s[p];
+  if (c < 0x80) {
+    *i = p + 1;
+    return c;
+  }
+  int n;
+  uint32_t cp, min;
+  if (c >= 0xC2 && c <= 0xDF) {
+    n = 1, cp = c & 0x1F, min = 0x80;
+  } else if (c >= 0xE0 && c <= 0xEF) {
+    n = 2, cp = c & 0x0F, min = 0x800;
+  } else if (c >= 0xF0 && c <= 0xF4) {
+    n = 3, cp = c & 0x07, min = 0x10000;
+  } else {
+    *i = p + 1;
+    return JX_BAD_UTF8;
+  }
+  if (p + (size_t)n >= len) {
+    *i = p + 1;
+    return JX_BAD_UTF8;
+  }
+  for (int k = 1; k <= n; k++) {
+    unsigned b = s[p + (size_t)k];
+    if ((b & 0xC0) != 0x80) {
+      *i = p + 1;
+      return JX_BAD_UTF8;
+    }
+    cp = (cp << 6) | (b & 0x3F);
+  }
+  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
+    *i = p + 1;
+    return JX_BAD_UTF8;
+  }
+  *i = p + (size_t)n + 1;
+  return cp;
+}
+
+/* A template character set (no_start, no_end) decoded once per call. */
+typedef struct jx_cpset {
+  uint32_t cps[64];
+  size_t count;
+  const char *overflow; /* the UTF-8 set, if it has more than 64 */
+} jx_cpset;
+
+/* Decodes the UTF-8 characters of `set` (NULL = empty). */
+static void cpset_init(jx_cpset *set, const char *utf8) {
+  set->count = 0;
+  set->overflow = NULL;
+  size_t n = utf8 ? strlen(utf8) : 0, i = 0;
+  while (i < n) {
+    if (set->count == sizeof set->cps / sizeof set->cps[0]) {
+      set->overflow = utf8;
+      return;
+    }
+    set->cps[set->count++] = utf8_next((const unsigned char *)utf8, n, &i);
+  }
+}
+
+/* True if `cp` is in the set. */
+static bool cpset_has(const jx_cpset *set, uint32_t cp) {
+  if (set->overflow) {
+    size_t n = strlen(set->overflow), i = 0;
+    while (i < n)
+      if (utf8_next((const unsigned char *)set->overflow, n, &i) == cp)
+        return true;
+    return false;
+  }
+  for (size_t k = 0; k < set->count; k++)
+    if (set->cps[k] == cp)
+      return true;
+  return false;
+}
+
+typedef struct jx_range {
+  uint32_t lo, hi;
+} jx_range;
+
+/* Characters that behave as full-width in Chinese text: East Asian Wide
+ * and Fullwidth, and the Ambiguous symbols and punctuation (“ ” — … ≥ ≤
+ * × ° ① ■ ...) that CJK fonts draw 1 em wide.  Ambiguous *letters*
+ * (Greek, Cyrillic, accented Latin) are left out: they form words.
+ * Sorted, for binary search. */
+static const jx_range jx_wide_ranges[] = {
+    {0x00A7, 0x00A8},   {0x00B0, 0x00B1},   {0x00B4, 0x00B4},
+    {0x00B6, 0x00B7},   {0x00D7, 0x00D7},   {0x00F7, 0x00F7},
+    {0x1100, 0x115F},   {0x2010, 0x2010},   {0x2013, 0x2016},
+    {0x2018, 0x2019},   {0x201C, 0x201D},   {0x2020, 0x2022},
+    {0x2024, 0x2027},   {0x2030, 0x2030},   {0x2032, 0x2033},
+    {0x2035, 0x2035},   {0x203B, 0x203B},   {0x2103, 0x2103},
+    {0x2105, 0x2105},   {0x2109, 0x2109},   {0x2116, 0x2116},
+    {0x2121, 0x2122},   {0x2160, 0x217F},   {0x2190, 0x21FF},
+    {0x2200, 0x22FF},   {0x2312, 0x2312},   {0x231A, 0x231B},
+    {0x2329, 0x232A},   {0x2460, 0x24FF},   {0x2500, 0x25FF},
+    {0x2600, 0x26FF},   {0x2776, 0x277F},   {0x2E80, 0x303E},
+    {0x3041, 0x33FF},   {0x3400, 0x4DBF},   {0x4E00, 0x9FFF},
+    {0xA000, 0xA4CF},   {0xA960, 0xA97F},   {0xAC00, 0xD7A3},
+    {0xF900, 0xFAFF},   {0xFE10, 0xFE19},   {0xFE30, 0xFE6F},
+    {0xFF00, 0xFF60},   {0xFFE0, 0xFFE6},   {0x1F300, 0x1F64F},
+    {0x1F900, 0x1F9FF}, {0x20000, 0x3FFFD},
+};
+
+/* True if `cp` is wide in the sense above. */
+static bool is_wide(uint32_t cp) {
+  if (cp < 0xA7)
+    return false;
+  size_t lo = 0, hi = sizeof jx_wide_ranges / sizeof jx_wide_ranges[0];
+  while (lo < hi) {
+    size_t mid = (lo + hi) / 2;
+    if (cp < jx_wide_ranges[mid].lo)
+      hi = mid;
+    else if (cp > jx_wide_ranges[mid].hi)
+      lo = mid + 1;
+    else
+      return true;
+  }
+  return false;
+}
+
+/* Break spaces: dropped at a soft break, excluded from a line's end. */
+static bool is_break_space(uint32_t cp) {
+  return cp == ' ' || cp == '\t' || cp == 0x3000;
+}
+
+/* Characters that end a line by themselves (UAX #14 BK, CR, LF, NL). */
+static bool is_newline(uint32_t cp) {
+  return cp == '\n' || cp == '\r' || cp == 0x0B || cp == 0x0C || cp == 0x85 ||
+         cp == 0x2028 || cp == 0x2029;
+}
+
+/* Marks that belong to the previous character: never split from it, even
+ * when a too-long unit is broken between characters. */
+static bool is_extend(uint32_t cp) {
+  return (cp >= 0x0300 && cp <= 0x036F) || (cp >= 0x1AB0 && cp <= 0x1AFF) ||
+         (cp >= 0x20D0 && cp <= 0x20FF) || cp == 0x200D ||
+         (cp >= 0xFE00 && cp <= 0xFE0F) || (cp >= 0xFE20 && cp <= 0xFE2F) ||
+         cp == 0x3099 || cp == 0x309A || (cp >= 0xE0100 && cp <= 0xE01EF);
+}
+
+/* ------------------------------------------------------------------ */
+/* Break opportunities                                                  */
+
+static once_flag jx_linebreak_once = ONCE_FLAG_INIT;
+static void linebreak_init(void) { init_linebreak(); }
+
+/* Per BMP code point, how UAX #14 treats it next to an ideograph, for a
+ * narrow character beside a wide one: bit 0 = known, bit 1 = no break
+ * before it (like , . ) % or a space), bit 2 = no break after it (like
+ * ( or a no-break space).  Filled lazily; relaxed atomics keep this free
+ * of data races if sessions run on several threads. */
+static _Atomic unsigned char jx_sticky[0x10000];
+enum { JX_STICKY_KNOWN = 1, JX_STICKY_BEFORE = 2, JX_STICKY_AFTER = 4 };
+
+static unsigned sticky_of(uint32_t cp) {
+  const uint32_t ideograph = 0x4E00;
+  if (cp >= 0x10000) {
+    unsigned v = 0;
+    if (is_line_breakable(ideograph, cp, "zh") == LINEBREAK_NOBREAK)
+      v |= JX_STICKY_BEFORE;
+    if (is_line_breakable(cp, ideograph, "zh") == LINEBREAK_NOBREAK)
+      v |= JX_STICKY_AFTER;
+    return v;
+  }
+  unsigned v = atomic_load_explicit(&jx_sticky[cp], memory_order_relaxed);
+  if (v & JX_STICKY_KNOWN)
+    return v;
+  v = JX_STICKY_KNOWN;
+  if (is_line_breakable(ideograph, cp, "zh") == LINEBREAK_NOBREAK)
+    v |= JX_STICKY_BEFORE;
+  if (is_line_breakable(cp, ideograph, "zh") == LINEBREAK_NOBREAK)
+    v |= JX_STICKY_AFTER;
+  atomic_store_explicit(&jx_sticky[cp], (unsigned char)v, memory_order_relaxed);
+  return v;
+}
+
+/* Signs that stay with a following ASCII digit (≥95%, ¥20) and ones that
+ * stay with a preceding digit (95％, 30℃): UAX #14's PR × NU and NU × PO,
+ * kept for the wide forms too. */
+static bool is_prefix_sign(uint32_t cp) {
+  switch (cp) {
+  case 0x2265:
+  case 0x2264:
+  case 0xFF1E:
+  case 0xFF1C:
+  case 0xFF1D:
+  case 0x2260:
+  case 0x2248:
+  case 0x00B1:
+  case 0xFF0B:
+  case 0xFF0D:
+  case 0x00A5:
+  case 0xFFE5:
+  case 0xFF04:
+  case 0x2116:
+  case 0xFF5E:
+  case 0x2212:
+    return true;
+  default:
+    return false;
+  }
+}
+static bool is_postfix_sign(uint32_t cp) {
+  switch (cp) {
+  case 0xFF05:
+  case 0x2030:
+  case 0x2031:
+  case 0x2103:
+  case 0x2109:
+  case 0x00B0:
+  case 0x2032:
+  case 0x2033:
+    return true;
+  default:
+    return false;
+  }
+}
+
+/* Characters never separated from an identical neighbour (——, ……). */
+static bool is_doubled_punct(uint32_t cp) {
+  return cp == 0x2014 || cp == 0x2015 || cp == 0x2025 || cp == 0x2026 ||
+         cp == 0x2E3A || cp == 0x2E3B;
+}
+
+/* Whether a line may break between `a` and `b` (not a mandatory break);
+ * `uax14` is libunibreak's verdict for the position. */
+static bool break_allowed(uint32_t a, uint32_t b, char uax14,
+                          const jx_cpset *no_start, const jx_cpset *no_end) {
+  bool wa = is_wide(a), wb = is_wide(b);
+  if (!wa && !wb)
+    return uax14 == LINEBREAK_ALLOWBREAK;
+  if (cpset_has(no_start, b) || cpset_has(no_end, a))
+    return false;
+  /* A narrow neighbour keeps the UAX #14 behaviour it has next to an
+   * ideograph: no break before ",", ")" or a space, none after "(". */
+  if (!wb && (sticky_of(b) & JX_STICKY_BEFORE))
+    return false;
+  if (!wa && (sticky_of(a) & JX_STICKY_AFTER))
+    return false;
+  if (a == b && is_doubled_punct(a))
+    return false;
+  if (is_prefix_sign(a) && b >= '0' && b <= '9')
+    return false;
+  if (a >= '0' && a <= '9' && is_postfix_sign(b))
+    return false;
+  return true;
+}
+
+/* ------------------------------------------------------------------ */
+/* Decoding into the scratch buffer                                     */
+
+/* Returns scratch memory of at least `size` bytes, owned by `fonts`
+ * (valid until the next call). */
+static void *scratch_get(jx_fonts *fonts, size_t size) {
+  if (fonts->scratch_size < size) {
+    size_t n = fonts->scratch_size ? fonts->scratch_size : 4096;
+    while (n < size)
+      n *= 2;
+    void *p = realloc(fonts->scratch, n);
+    if (!p) {
+      fputs("jxform: out of memory\n", stderr);
+      abort();
+    }
+    fonts->scratch = p;
+    fonts->scratch_size = n;
+  }
+  return fonts->scratch;
+}
+
+/* The face of `chain` that draws `cp`: the first that has it, else the
+ * first face (only for text that did not pass jx_text_check). */
+static uint16_t pick_face(const jx_fonts *fonts, const jx_font_chain *chain,
+                          uint32_t cp) {
+  for (size_t k = 0; k < chain->count; k++)
+    if (jx_face_has_char(fonts, chain->faces[k], cp))
+      return chain->faces[k];
+  return chain->count ? chain->faces[0] : 0;
+}
+
+/* Decodes `text` into the scratch buffer: one jx_tchar per code point with
+ * its face (and, if `rules` is given, its fitting width and space/newline
+ * flags).  If `brks` is not NULL, *brks receives `len` bytes of scratch
+ * for libunibreak.  Returns the array and sets *count. */
+static jx_tchar *decode(jx_fonts *fonts, const jx_font_chain *chain,
+                        const char *text, size_t len,
+                        const jx_break_rules *rules, char **brks,
+                        size_t *count) {
+  size_t bytes = (len + 1) * sizeof(jx_tchar) + (brks ? len + 16 : 0);
+  jx_tchar *chars = scratch_get(fonts, bytes);
+  if (brks)
+    *brks = (char *)(chars + len + 1);
+  const unsigned char *s = (const unsigned char *)text;
+  int upe = rules && rules->units_per_em > 0 ? rules->units_per_em : 100;
+  size_t n = 0, i = 0;
+  uint16_t prev_face = chain->count ? chain->faces[0] : 0;
+  while (i < len) {
+    jx_tchar *c = &chars[n++];
+    c->off = (uint32_t)i;
+    c->cp = utf8_next(s, len, &i);
+    c->flags = 0;
+    c->units = 0;
+    c->advance = 0;
+    /* A combining mark stays in the face of its base character when
+     * that face has it; anything else takes the chain's first face that
+     * has it. */
+    if (n > 1 && is_extend(c->cp) && jx_face_has_char(fonts, prev_face, c->cp))
+      c->face = prev_face;
+    else
+      c->face = pick_face(fonts, chain, c->cp);
+    if (is_newline(c->cp)) {
+      c->flags |= JX_TC_NEWLINE;
+    } else if (rules) {
+      if (is_break_space(c->cp))
+        c->flags |= JX_TC_SPACE;
+      uint32_t cp = c->cp == '\t' ? ' ' : c->cp;
+      if (rules->ascii_units > 0 && cp >= 0x20 && cp <= 0x7E) {
+        c->units = rules->ascii_units;
+      } else {
+        const jx_face *f = &fonts->faces[c->face];
+        int adv = jx_face_advance(fonts, c->face, cp);
+        c->units = (int32_t)lround((double)adv * upe / (f->upem ? f->upem : 1));
+      }
+    }
+    prev_face = c->face;
+  }
+  chars[n].off = (uint32_t)len; /* sentinel: end offset */
+  *count = n;
+  return chars;
+}
+
+/* ------------------------------------------------------------------ */
+/* Shaping                                                              */
+
+/* Returns the session's reusable HarfBuzz buffer, emptied. */
+static hb_buffer_t *shaping_buffer(jx_fonts *fonts) {
+  if (!fonts->hb_buffer) {
+    fonts->hb_buffer = hb_buffer_create();
+    if (!hb_buffer_allocation_successful(fonts->hb_buffer)) {
+      fputs("jxform: out of memory\n", stderr);
+      abort();
+    }
+  }
+  hb_buffer_clear_contents(fonts->hb_buffer);
+  return fonts->hb_buffer;
+}
+
+/* Shapes chars[from, to) (one face) and returns their width in points.
+ * If `per_char` is true, also adds each glyph's advance to the
+ * character its cluster starts at. */
+static double shape_segment(jx_fonts *fonts, const char *text, size_t len,
+                            jx_tchar *chars, size_t from, size_t to,
+                            double size, bool per_char) {
+  const jx_face *f = &fonts->faces[chars[from].face];
+  hb_buffer_t *buf = shaping_buffer(fonts);
+  uint32_t start = chars[from].off, end = chars[to].off;
+  hb_buffer_add_utf8(buf, text, (int)len, start, (int)(end - start));
+  hb_buffer_set_direction(buf, HB_DIRECTION_LTR);
+  /* fixed, so shaping does not depend on the process locale */
+  hb_buffer_set_language(buf, hb_language_from_string("zh", -1));
+  hb_buffer_guess_segment_properties(buf); /* the script */
+  hb_shape(f->hb, buf, NULL, 0);
+  unsigned n;
+  hb_glyph_info_t *info = hb_buffer_get_glyph_infos(buf, &n);
+  hb_glyph_position_t *pos = hb_buffer_get_glyph_positions(buf, &n);
+  double scale = size / (f->upem ? f->upem : 1);
+  long total = 0;
+  size_t k = from;
+  for (unsigned g = 0; g < n; g++) {
+    total += pos[g].x_advance;
+    if (per_char) {
+      while (k + 1 < to && chars[k + 1].off <= info[g].cluster)
+        k++;
+      chars[k].advance += pos[g].x_advance * scale;
+    }
+  }
+  return total * scale;
+}
+
+/* Shapes chars[0, n) segment by segment (runs of one face) and returns
+ * the total width in points; per_char as in shape_segment. */
+static double shape_all(jx_fonts *fonts, const char *text, size_t len,
+                        jx_tchar *chars, size_t n, double size, bool per_char) {
+  double width = 0;
+  size_t from = 0;
+  while (from < n) {
+    size_t to = from + 1;
+    while (to < n && chars[to].face == chars[from].face)
+      to++;
+    width += shape_segment(fonts, text, len, chars, from, to, size, per_char);
+    from = to;
+  }
+  return width;
+}
+
+/* ------------------------------------------------------------------ */
+/* Public functions                                                     */
+
+/* Appends the name of every face of the chain to a message buffer. */
+static void chain_names(const jx_fonts *fonts, const jx_font_chain *chain,
+                        char *buf, size_t size) {
+  size_t used = 0;
+  buf[0] = '\0';
+  for (size_t k = 0; k < chain->count && used < size; k++) {
+    const jx_face *f = &fonts->faces[chain->faces[k]];
+    int w = snprintf(buf + used, size - used, "%s%s", k ? ", " : "",
+                     f->family ? f->family : f->spec);
+    if (w < 0)
+      break;
+    used += (size_t)w;
+  }
+}
+
+bool jx_text_check(jx_fonts *fonts, const jx_font_chain *chain,
+                   const char *text, size_t len, jx_pos pos,
+                   jx_diag_list *diags) {
+  const unsigned char *s = (const unsigned char *)text;
+  uint32_t reported[16];
+  size_t nreported = 0;
+  bool ok = true;
+  size_t i = 0;
+  while (i < len) {
+    size_t at = i;
+    uint32_t cp = utf8_next(s, len, &i);
+    if (cp == '\n' || cp == '\r')
+      continue;
+    bool bmp_char = cp <= 0xFFFF;
+    bool drawable = false;
+    if (cp != JX_BAD_UTF8 && cp >= 0x20 && !(cp >= 0x7F && cp < 0xA0) &&
+        bmp_char) {
+      for (size_t k = 0; k < chain->count && !drawable; k++)
+        drawable = jx_face_has_char(fonts, chain->faces[k], cp);
+    }
+    if (drawable)
+      continue;
+    ok = false;
+    bool seen = false;
+    for (size_t r = 0; r < nreported && !seen; r++)
+      seen = reported[r] == cp;
+    if (seen)
+      continue;
+    if (nreported < sizeof reported / sizeof reported[0])
+      reported[nreported++] = cp;
+    int clen = (int)(i - at);
+    if (cp == JX_BAD_UTF8) {
+      jx_error(diags, pos, "invalid UTF-8 byte 0x%02X in text", s[at]);
+    } else if (cp < 0x20 || (cp >= 0x7F && cp < 0xA0)) {
+      jx_error(diags, pos, "control character U+%04X cannot be drawn%s",
+               (unsigned)cp, cp == '\t' ? " (a tab: use spaces)" : "");
+    } else if (!bmp_char) {
+      jx_error(diags, pos,
+               "character '%.*s' (U+%04X) is outside the Basic Multilingual "
+               "Plane, which the PDF writer cannot draw",
+               clen, text + at, (unsigned)cp);
+    } else {
+      char names[512];
+      chain_names(fonts, chain, names, sizeof names);
+      jx_error(diags, pos,
+               "character '%.*s' (U+%04X) is in none of the fonts of this "
+               "role: %s",
+               clen, text + at, (unsigned)cp, names);
+    }
+  }
+  return ok;
+}
+
+/* Appends line [chars[from], chars[to]) to the output, dropping trailing
+ * break spaces and newline characters; its width is the sum of the
+ * characters' drawn advances. */
+static void push_line(jx_arena *arena, jx_line **lines, size_t *count,
+                      size_t *cap, const jx_tchar *chars, size_t from,
+                      size_t to) {
+  while (to > from && (chars[to - 1].flags & (JX_TC_SPACE | JX_TC_NEWLINE)))
+    to--;
+  double width = 0;
+  for (size_t k = from; k < to; k++)
+    width += chars[k].advance;
+  if (*count == *cap)
+    *lines = jx_arena_grow(arena, *lines, sizeof **lines, cap, *count + 1);
+  (*lines)[(*count)++] =
+      (jx_line){.start = chars[from].off, .end = chars[to].off, .width = width};
+}
+
+size_t jx_text_break(jx_fonts *fonts, jx_arena *arena, const char *text,
+                     size_t len, const jx_font_chain *chain, double width_pt,
+                     const jx_break_rules *rules, jx_line **lines) {
+  static const jx_break_rules plain = {NULL, NULL, 100, 0};
+  *lines = NULL;
+  if (len == 0 || chain->count == 0)
+    return 0;
+  if (!rules)
+    rules = &plain;
+  call_once(&jx_linebreak_once, linebreak_init);
+  char *brks;
+  size_t n;
+  jx_tchar *chars = decode(fonts, chain, text, len, rules, &brks, &n);
+  set_linebreaks_utf8((const utf8_t *)text, len, "zh", brks);
+  jx_cpset no_start, no_end;
+  cpset_init(&no_start, rules->no_start);
+  cpset_init(&no_end, rules->no_end);
+  for (size_t k = 1; k < n; k++) {
+    char b = brks[chars[k].off - 1];
+    if (b == LINEBREAK_MUSTBREAK)
+      chars[k].flags |= JX_TC_MUST;
+    else if (break_allowed(chars[k - 1].cp, chars[k].cp, b, &no_start, &no_end))
+      chars[k].flags |= JX_TC_BREAK;
+  }
+  shape_all(fonts, text, len, chars, n, chain->size, true);
+
+  int upe = rules->units_per_em > 0 ? rules->units_per_em : 100;
+  int64_t avail =
+      chain->size > 0 ? (int64_t)floor(width_pt / chain->size * upe + 1e-6) : 0;
+  size_t count = 0, cap = 0;
+  size_t start = 0;
+  bool para_start = true; /* keep leading spaces: indentation */
+  while (start < n) {
+    if (!para_start)
+      while (start < n && (chars[start].flags & JX_TC_SPACE))
+        start++;
+    if (start >= n)
+      break;
+    int64_t width = 0;
+    size_t opportunity = start; /* == start: none yet */
+    bool content = false;       /* a non-space character is on the line */
+    size_t end = n;
+    bool hard = false;
+    for (size_t k = start; k < n; k++) {
+      if (k > start && (chars[k].flags & JX_TC_MUST)) {
+        end = k;
+        hard = true;
+        break;
+      }
+      if (content && (chars[k].flags & JX_TC_BREAK))
+        opportunity = k;
+      if (chars[k].flags & JX_TC_NEWLINE)
+        continue;
+      width += chars[k].units;
+      if (chars[k].flags & JX_TC_SPACE)
+        continue; /* trailing spaces do not count until followed */
+      if (content && width > avail) {
+        if (opportunity > start) {
+          end = opportunity;
+        } else { /* one unit wider than the line: split it */
+          end = k;
+          while (end > start + 1 && is_extend(chars[end].cp))
+            end--;
+        }
+        break;
+      }
+      content = true;
+    }
+    push_line(arena, lines, &count, &cap, chars, start, end);
+    start = end;
+    para_start = hard;
+  }
+  return count;
+}
+
+double jx_text_width(jx_fonts *fonts, const jx_font_chain *chain,
+                     const char *text, size_t len) {
+  if (len == 0 || chain->count == 0)
+    return 0;
+  size_t n;
+  jx_tchar *chars = decode(fonts, chain, text, len, NULL, NULL, &n);
+  return shape_all(fonts, text, len, chars, n, chain->size, false);
+}
+
+/* The runs point into `text` itself (not a copy): the caller keeps the
+ * string alive as long as the display list (layout allocates both in the
+ * project's arena). */
+double jx_text_emit(jx_fonts *fonts, jx_arena *arena, jx_dpage *page,
+                    const jx_font_chain *chain, const char *text, size_t len,
+                    double x, double y) {
+  if (len == 0 || chain->count == 0)
+    return 0;
+  size_t n;
+  jx_tchar *chars = decode(fonts, chain, text, len, NULL, NULL, &n);
+  double x0 = x;
+  size_t from = 0;
+  while (from < n) {
+    size_t to = from + 1;
+    while (to < n && chars[to].face == chars[from].face)
+      to++;
+    double w =
+        shape_segment(fonts, text, len, chars, from, to, chain->size, false);
+    jx_drun *run = jx_dpage_add_run(arena, page);
+    run->x = x;
+    run->y = y;
+    run->size = chain->size;
+    run->width = w;
+    run->char_spacing = 0;
+    run->text = text + chars[from].off;
+    run->len = chars[to].off - chars[from].off;
+    run->face = chars[from].face;
+    run->bold = chain->bold;
+    x += w;
+    from = to;
+  }
+  return x - x0;
+}

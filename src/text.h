@@ -35,7 +35,7 @@ typedef struct jx_break_rules {
 typedef struct jx_font_chain {
   const uint16_t *faces;
   size_t count;
-  double size;  /* points */
+  double size; /* points */
   bool bold;
 } jx_font_chain;
 

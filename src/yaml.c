@@ -1,2 +1,630 @@
-/* yaml.c — placeholder, being written. */
-typedef int jx_placeholder_yaml;
+/*
+ * yaml.c — one YAML document → a jx_ynode tree with 1-based positions.
+ *
+ * Reads libyaml's event stream (yaml_parser_parse) and builds the tree
+ * with an explicit stack of open collections, so nesting costs no C stack
+ * and is capped at JX_YAML_MAX_DEPTH.  libyaml's marks are 0-based; every
+ * position stored here is 1-based (column counted in characters).
+ *
+ * Errors:
+ *  - invalid UTF-8 is found by our own check before libyaml runs, so the
+ *    message can name the byte and its position;
+ *  - a libyaml reader/scanner/parser error ends parsing (libyaml cannot
+ *    recover); its problem text is turned into a readable message;
+ *  - aliases, anchors, duplicate keys, non-scalar keys and NUL characters
+ *    in scalars are reported and parsing goes on, so one run shows them
+ *    all;
+ *  - a second document or nesting deeper than the limit ends parsing.
+ * Any error makes jx_yaml_parse return NULL.
+ */
+#include "ynode.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <yaml.h>
+
+/* One open mapping or sequence.  `children` holds the items in order;
+ * for a mapping they alternate key, value. */
+typedef struct jx_yframe {
+  jx_ynode *node;
+  jx_ynode **children;
+  size_t count, cap;
+} jx_yframe;
+
+typedef struct jx_ybuilder {
+  jx_arena *arena;
+  jx_diag_list *diags;
+  const char *file; /* arena copy of the name */
+  const char *data;
+  size_t size;
+  jx_yframe stack[JX_YAML_MAX_DEPTH];
+  size_t depth;
+  jx_ynode *root;
+  bool failed; /* an error was recorded */
+} jx_ybuilder;
+
+static jx_pos jx_ypos(const jx_ybuilder *b, yaml_mark_t mark) {
+  jx_pos pos = {b->file, (uint32_t)mark.line + 1, (uint32_t)mark.column + 1};
+  return pos;
+}
+
+/* Length of the line break starting at byte i: \n, \r\n, \r, and the
+ * Unicode breaks NEL, LS and PS that libyaml also counts; 0 if none. */
+static size_t jx_break_len(const jx_ybuilder *b, size_t i) {
+  const unsigned char *s = (const unsigned char *)b->data;
+  size_t left = b->size - i;
+  if (s[i] == '\n')
+    return 1;
+  if (s[i] == '\r')
+    return left >= 2 && s[i + 1] == '\n' ? 2 : 1;
+  if (left >= 2 && s[i] == 0xC2 && s[i + 1] == 0x85)
+    return 2;
+  if (left >= 3 && s[i] == 0xE2 && s[i + 1] == 0x80 &&
+      (s[i + 2] == 0xA8 || s[i + 2] == 0xA9))
+    return 3;
+  return 0;
+}
+
+/* Position of byte `offset` of the input; the column counts UTF-8
+ * characters, as libyaml's marks do. */
+static jx_pos jx_offset_pos(const jx_ybuilder *b, size_t offset) {
+  jx_pos pos = {b->file, 1, 1};
+  if (offset > b->size)
+    offset = b->size;
+  size_t i = 0;
+  while (i < offset) {
+    size_t brk = jx_break_len(b, i);
+    if (brk) {
+      pos.line++;
+      pos.col = 1;
+      i += brk;
+      continue;
+    }
+    if (((unsigned char)b->data[i] & 0xC0) != 0x80)
+      pos.col++;
+    i++;
+  }
+  return pos;
+}
+
+/* Byte offset of a libyaml mark.  The mark's index counts characters, not
+ * bytes, so walk to its line and then over its column's characters. */
+static size_t jx_mark_offset(const jx_ybuilder *b, yaml_mark_t mark) {
+  size_t i = 0, line = 0;
+  while (i < b->size && line < mark.line) {
+    size_t brk = jx_break_len(b, i);
+    if (brk)
+      line++;
+    i += brk ? brk : 1;
+  }
+  for (size_t col = 0; i < b->size && col < mark.column; col++) {
+    i++;
+    while (i < b->size && ((unsigned char)b->data[i] & 0xC0) == 0x80)
+      i++;
+  }
+  return i;
+}
+
+/* Checks that data[0..size) is well-formed UTF-8 (no overlong forms, no
+ * surrogates, nothing above U+10FFFF).  Records one error at the first bad
+ * byte and returns false, or returns true. */
+static bool jx_check_utf8(jx_ybuilder *b) {
+  const unsigned char *s = (const unsigned char *)b->data;
+  size_t n = b->size;
+  size_t i = 0;
+  while (i < n) {
+    unsigned char c = s[i];
+    if (c < 0x80) {
+      i++;
+      continue;
+    }
+    size_t len;
+    uint32_t cp, min;
+    if (c >= 0xC2 && c <= 0xDF) {
+      len = 2, cp = c & 0x1F, min = 0x80;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+      len = 3, cp = c & 0x0F, min = 0x800;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      len = 4, cp = c & 0x07, min = 0x10000;
+    } else {
+      const char *why = (c >= 0x80 && c <= 0xBF)
+                            ? "a continuation byte without a leading byte"
+                            : "a byte that never appears in UTF-8";
+      jx_error(b->diags, jx_offset_pos(b, i),
+               "invalid UTF-8: byte 0x%02X is %s (save the file as UTF-8)", c,
+               why);
+      return false;
+    }
+    for (size_t k = 1; k < len; k++) {
+      if (i + k >= n) {
+        jx_error(b->diags, jx_offset_pos(b, i),
+                 "invalid UTF-8: the file ends in the middle of a character "
+                 "(byte 0x%02X starts a %zu-byte sequence)",
+                 c, len);
+        return false;
+      }
+      unsigned char t = s[i + k];
+      if ((t & 0xC0) != 0x80) {
+        jx_error(b->diags, jx_offset_pos(b, i),
+                 "invalid UTF-8: byte 0x%02X starts a %zu-byte sequence but "
+                 "byte %zu is 0x%02X (save the file as UTF-8)",
+                 c, len, k + 1, t);
+        return false;
+      }
+      cp = (cp << 6) | (t & 0x3F);
+    }
+    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
+      jx_error(b->diags, jx_offset_pos(b, i),
+               "invalid UTF-8: the bytes at this position encode %s",
+               cp < min ? "a character in an overlong form"
+                        : "no valid character (surrogate or beyond U+10FFFF)");
+      return false;
+    }
+    i += len;
+  }
+  return true;
+}
+
+/* A readable sentence for libyaml's problem text, or NULL to use the raw
+ * text.  `at` is the input byte at the problem mark (0 at end of input);
+ * tab problems are handled before this is called. */
+static const char *jx_explain_problem(const char *problem, const char *context,
+                                      unsigned char at) {
+  if (!problem)
+    return NULL;
+  if (!strcmp(problem, "found character that cannot start any token")) {
+    if (at == '@' || at == '`')
+      return "'@' and '`' are reserved in YAML and cannot start a value; "
+             "put the value in quotes";
+    if (at == '%')
+      return "'%' cannot start a value here; put the value in quotes";
+    return "this character cannot start a value; put the value in quotes";
+  }
+  if (!strcmp(problem, "mapping values are not allowed in this context"))
+    return "unexpected ':' — a value that contains ': ' must be put in "
+           "quotes, and a key must start its own line";
+  if (!strcmp(problem, "did not find expected key"))
+    return "expected a 'key: value' line here; check the indentation (keys "
+           "of one mapping must line up)";
+  if (!strcmp(problem, "could not find expected ':'"))
+    return "missing ':' after a key (or a multi-line value that should be "
+           "put in quotes)";
+  if (!strcmp(problem, "did not find expected node content"))
+    return "expected a value here";
+  if (!strcmp(problem, "did not find expected '-' indicator"))
+    return "expected a list item ('- ...') here; check the indentation of "
+           "the list";
+  if (!strcmp(problem, "block sequence entries are not allowed in this "
+                       "context"))
+    return "a list item ('-') is not allowed here; check the indentation";
+  if (!strcmp(problem, "did not find expected ',' or ']'"))
+    return "expected ',' or ']' in a [ ... ] list";
+  if (!strcmp(problem, "did not find expected ',' or '}'"))
+    return "expected ',' or '}' in a { ... } mapping";
+  if (!strcmp(problem, "found unexpected end of stream")) {
+    if (context && strstr(context, "quoted scalar"))
+      return "the file ends inside a quoted string: a closing quote is "
+             "missing";
+    return "the file ends too early";
+  }
+  if (!strcmp(problem, "found unexpected document indicator"))
+    return "a line starting with '---' or '...' ends the document inside a "
+           "quoted string; indent it or close the quote first";
+  if (!strcmp(problem, "found unknown escape character"))
+    return "unknown escape sequence after '\\' in a double-quoted string "
+           "(use single quotes for text with backslashes)";
+  if (!strcmp(problem, "found undefined tag handle"))
+    return "unknown tag handle ('!'); remove the tag";
+  if (!strcmp(problem, "control characters are not allowed"))
+    return "control characters are not allowed in YAML";
+  return NULL;
+}
+
+/* True if the line holding byte `offset` has only spaces and tabs before
+ * it and contains a tab among them. */
+static bool jx_tab_in_indent(const jx_ybuilder *b, size_t offset) {
+  if (offset > b->size)
+    return false;
+  size_t start = offset;
+  while (start > 0 && b->data[start - 1] != '\n' && b->data[start - 1] != '\r')
+    start--;
+  bool tab = false;
+  size_t i = start;
+  for (; i < b->size && (b->data[i] == ' ' || b->data[i] == '\t'); i++)
+    tab |= b->data[i] == '\t';
+  return tab && i >= offset;
+}
+
+/* Records libyaml's error (parser->error is set) as a diagnostic. */
+static void jx_report_libyaml(jx_ybuilder *b, const yaml_parser_t *parser) {
+  b->failed = true;
+  if (parser->error == YAML_MEMORY_ERROR) {
+    jx_pos pos = {b->file, 0, 0};
+    jx_error(b->diags, pos, "out of memory while parsing YAML");
+    return;
+  }
+  if (parser->error == YAML_READER_ERROR) {
+    jx_pos pos = jx_offset_pos(b, parser->problem_offset);
+    const char *problem = parser->problem ? parser->problem : "read error";
+    if (!strcmp(problem, "control characters are not allowed"))
+      jx_error(b->diags, pos,
+               "control character U+%04X is not allowed in YAML (only tab, "
+               "line feed and carriage return are)",
+               (unsigned)parser->problem_value);
+    else if (strstr(problem, "UTF-8") || strstr(problem, "Unicode"))
+      jx_error(b->diags, pos, "invalid UTF-8: %s", problem);
+    else
+      jx_error(b->diags, pos, "cannot read the file: %s", problem);
+    return;
+  }
+  const char *problem = parser->problem ? parser->problem : "syntax error";
+  yaml_mark_t mark = parser->problem_mark;
+  jx_pos pos = jx_ypos(b, mark);
+  size_t offset = jx_mark_offset(b, mark);
+  unsigned char at = offset < b->size ? (unsigned char)b->data[offset] : 0;
+  /* Tabs get their own message: libyaml only says that a character
+   * "cannot start any token", which puzzles people whose editor shows the
+   * tab as spaces. */
+  bool tab_problem = strstr(problem, "tab character") != NULL ||
+                     (at == '\t' && !strcmp(problem, "found character that "
+                                                     "cannot start any token"));
+  if (!tab_problem && parser->context && jx_tab_in_indent(b, offset))
+    tab_problem = true;
+  if (tab_problem) {
+    /* Point at the first tab of the line when the indentation holds one. */
+    if (jx_tab_in_indent(b, offset)) {
+      size_t start = offset;
+      while (start > 0 && b->data[start - 1] != '\n' &&
+             b->data[start - 1] != '\r')
+        start--;
+      size_t tab = start;
+      while (b->data[tab] != '\t')
+        tab++;
+      pos = jx_offset_pos(b, tab);
+      jx_error(b->diags, pos,
+               "tab characters are not allowed for indentation; use spaces");
+    } else {
+      jx_error(b->diags, pos,
+               "a tab character is not allowed here (YAML separates keys, "
+               "values and list items with spaces); use spaces");
+    }
+    return;
+  }
+  const char *readable = jx_explain_problem(problem, parser->context, at);
+  char where[96] = "";
+  if (parser->context && (parser->context_mark.line != mark.line ||
+                          parser->context_mark.column != mark.column))
+    snprintf(where, sizeof where, "; it started at line %zu, column %zu",
+             parser->context_mark.line + 1, parser->context_mark.column + 1);
+  if (readable)
+    jx_error(b->diags, pos, "syntax error: %s (libyaml: %s%s%s%s)", readable,
+             problem, parser->context ? " " : "",
+             parser->context ? parser->context : "", where);
+  else
+    jx_error(b->diags, pos, "syntax error: %s%s%s%s", problem,
+             parser->context ? " " : "", parser->context ? parser->context : "",
+             where);
+}
+
+/* A new node of `kind` at `mark`. */
+static jx_ynode *jx_ynode_new(jx_ybuilder *b, jx_ynode_kind kind,
+                              yaml_mark_t mark) {
+  jx_ynode *node = jx_arena_alloc(b->arena, sizeof *node);
+  node->kind = kind;
+  node->pos = jx_ypos(b, mark);
+  node->str = "";
+  return node;
+}
+
+/* A null scalar standing in for a refused node (alias, non-scalar key). */
+static jx_ynode *jx_placeholder(jx_ybuilder *b, yaml_mark_t mark) {
+  jx_ynode *node = jx_ynode_new(b, JX_YSCALAR, mark);
+  node->is_null = true;
+  return node;
+}
+
+/* True if the innermost open collection is a mapping waiting for a key. */
+static bool jx_expecting_key(const jx_ybuilder *b) {
+  if (b->depth == 0)
+    return false;
+  const jx_yframe *top = &b->stack[b->depth - 1];
+  return top->node->kind == JX_YMAP && top->count % 2 == 0;
+}
+
+/* Hands a finished node to the open collection (or makes it the root). */
+static void jx_attach(jx_ybuilder *b, jx_ynode *node) {
+  if (b->depth == 0) {
+    b->root = node;
+    return;
+  }
+  jx_yframe *top = &b->stack[b->depth - 1];
+  top->children = jx_arena_grow(b->arena, top->children, sizeof *top->children,
+                                &top->cap, top->count + 1);
+  top->children[top->count++] = node;
+}
+
+/* Opens a collection; false (with an error) when too deep. */
+static bool jx_open(jx_ybuilder *b, jx_ynode_kind kind, yaml_mark_t mark) {
+  if (b->depth == JX_YAML_MAX_DEPTH) {
+    jx_error(b->diags, jx_ypos(b, mark),
+             "nesting is deeper than the limit of %d levels",
+             JX_YAML_MAX_DEPTH);
+    b->failed = true;
+    return false;
+  }
+  jx_yframe *frame = &b->stack[b->depth++];
+  memset(frame, 0, sizeof *frame);
+  frame->node = jx_ynode_new(b, kind, mark);
+  return true;
+}
+
+/* A key with its index in the mapping, sorted to find repeats. */
+typedef struct jx_keyref {
+  const jx_ynode *key;
+  size_t index;
+} jx_keyref;
+
+/* qsort order: by key bytes, then by position in the mapping. */
+static int jx_compare_keyref(const void *pa, const void *pb) {
+  const jx_keyref *a = pa, *b = pb;
+  size_t n = a->key->len < b->key->len ? a->key->len : b->key->len;
+  int c = memcmp(a->key->str, b->key->str, n);
+  if (c)
+    return c;
+  if (a->key->len != b->key->len)
+    return a->key->len < b->key->len ? -1 : 1;
+  return a->index < b->index ? -1 : a->index > b->index;
+}
+
+static bool jx_same_key(const jx_ynode *a, const jx_ynode *b) {
+  return a->len == b->len && !memcmp(a->str, b->str, a->len);
+}
+
+/* Reports every repeated key of a finished mapping, in source order,
+ * naming the line of the first occurrence. */
+static void jx_check_duplicates(jx_ybuilder *b, const jx_ynode *map) {
+  size_t n = map->count;
+  if (n < 2)
+    return;
+  /* first[i]: index of the first key equal to key i (i itself if none). */
+  size_t *first = jx_arena_alloc(b->arena, n * sizeof *first);
+  jx_keyref *sorted = jx_arena_alloc(b->arena, n * sizeof *sorted);
+  for (size_t i = 0; i < n; i++) {
+    first[i] = i;
+    sorted[i].key = map->keys[i];
+    sorted[i].index = i;
+  }
+  qsort(sorted, n, sizeof *sorted, jx_compare_keyref);
+  for (size_t k = 1; k < n; k++)
+    if (jx_same_key(sorted[k - 1].key, sorted[k].key))
+      first[sorted[k].index] = first[sorted[k - 1].index];
+  for (size_t i = 0; i < n; i++) {
+    if (first[i] == i)
+      continue;
+    const jx_ynode *key = map->keys[i];
+    jx_error(b->diags, key->pos,
+             "duplicate key '%s' (first given at line %u, column %u)", key->str,
+             map->keys[first[i]]->pos.line, map->keys[first[i]]->pos.col);
+    b->failed = true;
+  }
+}
+
+/* Closes the innermost collection and attaches it to its parent. */
+static void jx_close(jx_ybuilder *b) {
+  jx_yframe *frame = &b->stack[--b->depth];
+  jx_ynode *node = frame->node;
+  if (node->kind == JX_YMAP) {
+    node->count = frame->count / 2;
+    node->keys =
+        jx_arena_alloc(b->arena, (node->count + 1) * sizeof *node->keys);
+    node->items =
+        jx_arena_alloc(b->arena, (node->count + 1) * sizeof *node->items);
+    for (size_t i = 0; i < node->count; i++) {
+      node->keys[i] = frame->children[2 * i];
+      node->items[i] = frame->children[2 * i + 1];
+    }
+    jx_check_duplicates(b, node);
+  } else {
+    node->count = frame->count;
+    node->items = frame->children;
+  }
+  bool was_key = jx_expecting_key(b);
+  if (was_key) {
+    jx_error(b->diags, node->pos, "a key must be a scalar (plain text), not %s",
+             jx_ynode_kind_name(node));
+    b->failed = true;
+    yaml_mark_t mark = {0, node->pos.line - 1, node->pos.col - 1};
+    node = jx_placeholder(b, mark);
+  }
+  jx_attach(b, node);
+}
+
+/* Reports an anchor (`&name`) on a node; anchors only serve aliases. */
+static void jx_refuse_anchor(jx_ybuilder *b, const yaml_char_t *anchor,
+                             yaml_mark_t mark) {
+  if (!anchor)
+    return;
+  jx_error(b->diags, jx_ypos(b, mark),
+           "anchors ('&%s') are not allowed; write the value out in full",
+           (const char *)anchor);
+  b->failed = true;
+}
+
+/* Builds a scalar node from a SCALAR event. */
+static jx_ynode *jx_scalar(jx_ybuilder *b, const yaml_event_t *event) {
+  jx_ynode *node = jx_ynode_new(b, JX_YSCALAR, event->start_mark);
+  const char *value = (const char *)event->data.scalar.value;
+  size_t len = event->data.scalar.length;
+  node->str = jx_arena_strndup(b->arena, value, len);
+  node->len = len;
+  node->quoted = event->data.scalar.style != YAML_PLAIN_SCALAR_STYLE;
+  const char *tag = (const char *)event->data.scalar.tag;
+  if (tag)
+    node->is_null = !strcmp(tag, YAML_NULL_TAG);
+  else
+    node->is_null =
+        !node->quoted &&
+        (len == 0 || !strcmp(node->str, "~") || !strcmp(node->str, "null") ||
+         !strcmp(node->str, "Null") || !strcmp(node->str, "NULL"));
+  if (memchr(value, '\0', len)) {
+    jx_error(b->diags, node->pos,
+             "the text contains a NUL character ('\\0'), which is not "
+             "allowed");
+    b->failed = true;
+  }
+  return node;
+}
+
+/* Runs libyaml over the input and builds the tree.  Returns false when
+ * parsing had to stop early (libyaml error, second document, too deep). */
+static bool jx_run_parser(jx_ybuilder *b) {
+  yaml_parser_t parser;
+  if (!yaml_parser_initialize(&parser)) {
+    jx_pos pos = {b->file, 0, 0};
+    jx_error(b->diags, pos, "out of memory while starting the YAML parser");
+    b->failed = true;
+    return false;
+  }
+  yaml_parser_set_input_string(&parser, (const unsigned char *)b->data,
+                               b->size);
+  yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING);
+  int documents = 0;
+  bool done = false, ok = true;
+  while (!done) {
+    yaml_event_t event;
+    if (!yaml_parser_parse(&parser, &event)) {
+      jx_report_libyaml(b, &parser);
+      ok = false;
+      break;
+    }
+    switch (event.type) {
+    case YAML_STREAM_END_EVENT:
+      done = true;
+      break;
+    case YAML_DOCUMENT_START_EVENT:
+      if (++documents > 1) {
+        jx_error(b->diags, jx_ypos(b, event.start_mark),
+                 "a file holds one YAML document; a second one starts here "
+                 "(remove the '---' line and what follows, or merge them)");
+        b->failed = true;
+        ok = false;
+        done = true;
+      }
+      break;
+    case YAML_ALIAS_EVENT:
+      jx_error(b->diags, jx_ypos(b, event.start_mark),
+               "aliases ('*%s') are not allowed; write the value out in full",
+               (const char *)event.data.alias.anchor);
+      b->failed = true;
+      jx_attach(b, jx_placeholder(b, event.start_mark));
+      break;
+    case YAML_SCALAR_EVENT:
+      jx_refuse_anchor(b, event.data.scalar.anchor, event.start_mark);
+      jx_attach(b, jx_scalar(b, &event));
+      break;
+    case YAML_SEQUENCE_START_EVENT:
+      jx_refuse_anchor(b, event.data.sequence_start.anchor, event.start_mark);
+      if (!jx_open(b, JX_YSEQ, event.start_mark))
+        ok = false, done = true;
+      break;
+    case YAML_MAPPING_START_EVENT:
+      jx_refuse_anchor(b, event.data.mapping_start.anchor, event.start_mark);
+      if (!jx_open(b, JX_YMAP, event.start_mark))
+        ok = false, done = true;
+      break;
+    case YAML_SEQUENCE_END_EVENT:
+    case YAML_MAPPING_END_EVENT:
+      jx_close(b);
+      break;
+    default: /* stream start, document end, no event */
+      break;
+    }
+    yaml_event_delete(&event);
+  }
+  yaml_parser_delete(&parser);
+  return ok;
+}
+
+/* Diagnostic with its arrival order, for a stable sort. */
+typedef struct jx_diag_ref {
+  jx_diagnostic diag;
+  size_t order;
+} jx_diag_ref;
+
+static int jx_compare_diag_ref(const void *pa, const void *pb) {
+  const jx_diag_ref *a = pa, *b = pb;
+  if (a->diag.line != b->diag.line)
+    return a->diag.line < b->diag.line ? -1 : 1;
+  if (a->diag.column != b->diag.column)
+    return a->diag.column < b->diag.column ? -1 : 1;
+  return a->order < b->order ? -1 : a->order > b->order;
+}
+
+/* Puts the diagnostics this parse added (from index `first` on) in source
+ * order: duplicate keys are only found when their mapping closes. */
+static void jx_sort_diags(jx_arena *arena, jx_diag_list *diags, size_t first) {
+  size_t n = diags->count - first;
+  if (n < 2)
+    return;
+  jx_diag_ref *refs = jx_arena_alloc(arena, n * sizeof *refs);
+  for (size_t i = 0; i < n; i++) {
+    refs[i].diag = diags->items[first + i];
+    refs[i].order = i;
+  }
+  qsort(refs, n, sizeof *refs, jx_compare_diag_ref);
+  for (size_t i = 0; i < n; i++)
+    diags->items[first + i] = refs[i].diag;
+}
+
+jx_ynode *jx_yaml_parse(jx_arena *arena, jx_diag_list *diags, const char *name,
+                        const char *data, size_t size) {
+  jx_ybuilder builder;
+  memset(&builder, 0, sizeof builder);
+  jx_ybuilder *b = &builder;
+  b->arena = arena;
+  b->diags = diags;
+  b->file = jx_arena_strdup(arena, name ? name : "<input>");
+  b->data = data ? data : "";
+  b->size = data ? size : 0;
+  /* A UTF-8 byte order mark is accepted and skipped: positions are then
+   * counted as an editor shows them, without the invisible mark. */
+  if (b->size >= 3 && !memcmp(b->data, "\xEF\xBB\xBF", 3)) {
+    b->data += 3;
+    b->size -= 3;
+  }
+  size_t first_diag = diags->count;
+  jx_ynode *root = NULL;
+  if (jx_check_utf8(b) && jx_run_parser(b) && !b->failed) {
+    root = b->root;
+    if (!root) {
+      yaml_mark_t start = {0, 0, 0};
+      root = jx_placeholder(b, start);
+    }
+  }
+  jx_sort_diags(arena, diags, first_diag);
+  return root;
+}
+
+const jx_ynode *jx_ymap_get(const jx_ynode *map, const char *key) {
+  if (!map || map->kind != JX_YMAP)
+    return NULL;
+  for (size_t i = 0; i < map->count; i++)
+    if (!strcmp(map->keys[i]->str, key))
+      return map->items[i];
+  return NULL;
+}
+
+const char *jx_ynode_kind_name(const jx_ynode *node) {
+  if (!node)
+    return "nothing";
+  switch (node->kind) {
+  case JX_YMAP:
+    return "a mapping";
+  case JX_YSEQ:
+    return "a sequence";
+  case JX_YSCALAR:
+  default:
+    return "a scalar";
+  }
+}

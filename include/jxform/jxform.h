@@ -34,9 +34,9 @@ typedef enum { JX_SEV_NOTE, JX_SEV_WARNING, JX_SEV_ERROR } jx_severity;
 /* One diagnostic.  Strings live as long as the session that made them. */
 typedef struct jx_diagnostic {
   jx_severity severity;
-  const char *file;   /* may be NULL for problems with no file */
-  unsigned line;      /* 1-based; 0 when unknown */
-  unsigned column;    /* 1-based; 0 when unknown */
+  const char *file; /* may be NULL for problems with no file */
+  unsigned line;    /* 1-based; 0 when unknown */
+  unsigned column;  /* 1-based; 0 when unknown */
   const char *message;
 } jx_diagnostic;
 
@@ -70,15 +70,15 @@ JX_EXPORT void jx_diagnostic_print(const jx_diagnostic *diag, FILE *out);
 JX_EXPORT jx_project *jx_project_load(jx_session *session, const char *path);
 /* Same, from a buffer; `name` is used in diagnostics. */
 JX_EXPORT jx_project *jx_project_load_buffer(jx_session *session,
-                                             const char *name,
-                                             const char *data, size_t size);
+                                             const char *name, const char *data,
+                                             size_t size);
 JX_EXPORT void jx_project_free(jx_project *project);
 
 /* Prints the loaded model as stable text. */
 JX_EXPORT bool jx_project_dump_model(const jx_project *project, FILE *out);
 /* Lays the project out and prints the display list as stable text. */
-JX_EXPORT bool jx_project_dump_layout(jx_session *session,
-                                      jx_project *project, FILE *out);
+JX_EXPORT bool jx_project_dump_layout(jx_session *session, jx_project *project,
+                                      FILE *out);
 
 /* Lays out the projects and writes them, in order, as one PDF at
  * out_path (written to a temporary file and renamed into place). */

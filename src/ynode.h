@@ -1,5 +1,5 @@
 /*
- * yaml.h — a YAML document as a small tree with positions.
+ * ynode.h — a YAML document as a small tree with positions.
  *
  * Built from libyaml's *event* API (yaml_parser_parse), so every node keeps
  * the file, line and column where it starts.  Used by the project loader
@@ -10,8 +10,8 @@
  * non-scalar keys, more than one document, nesting deeper than
  * JX_YAML_MAX_DEPTH, invalid UTF-8 (libyaml's reader reports it).
  */
-#ifndef JX_YAML_H
-#define JX_YAML_H
+#ifndef JX_YNODE_H
+#define JX_YNODE_H
 
 #include "arena.h"
 #include "diag.h"
@@ -25,12 +25,12 @@ typedef enum { JX_YSCALAR, JX_YMAP, JX_YSEQ } jx_ynode_kind;
 typedef struct jx_ynode jx_ynode;
 struct jx_ynode {
   jx_ynode_kind kind;
-  jx_pos pos;          /* start of the node (1-based line and column) */
+  jx_pos pos; /* start of the node (1-based line and column) */
   /* scalars */
-  const char *str;     /* NUL-terminated UTF-8 ("" for empty) */
+  const char *str; /* NUL-terminated UTF-8 ("" for empty) */
   size_t len;
-  bool quoted;         /* written with ' or " or as a block scalar */
-  bool is_null;        /* plain "", "~", "null", "Null", "NULL" */
+  bool quoted;  /* written with ' or " or as a block scalar */
+  bool is_null; /* plain "", "~", "null", "Null", "NULL" */
   /* mappings: keys[i] (always scalars) map to items[i];
    * sequences: items[i] */
   jx_ynode **keys;

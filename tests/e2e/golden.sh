@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Golden tests: `jxform render F --dump=layout` (and --dump=model) for every
+# sample and every tests/golden/*.yaml must equal the stored
+# tests/golden/NAME.layout (NAME.model).  JXFORM_UPDATE_GOLDEN=1 rewrites
+# the stored files instead (review the diff before committing).
+# Usage: golden.sh JXFORM SOURCE_DIR WORK_DIR
+set -euo pipefail
+jxform=$1 src=$2 work=$3
+rm -rf "$work" && mkdir -p "$work"
+export JXFORM_TEMPLATE_DIR="$src/templates"
+status=0 count=0
+cd "$src"
+for f in samples/*.yaml tests/golden/*.yaml; do
+  [ -e "$f" ] || continue
+  name=$(basename "${f%.yaml}")
+  for kind in model layout; do
+    want="tests/golden/$name.$kind"
+    got="$work/$name.$kind"
+    "$jxform" render "$f" --dump=$kind > "$got"
+    if [ "${JXFORM_UPDATE_GOLDEN:-}" = 1 ]; then
+      cp "$got" "$want"
+    elif ! diff -u "$want" "$got" > "$work/$name.$kind.diff" 2>&1; then
+      echo "FAIL: $f --dump=$kind differs from $want:"
+      head -40 "$work/$name.$kind.diff"
+      status=1
+    fi
+    count=$((count + 1))
+  done
+done
+echo "golden: $count dumps compared"
+exit $status

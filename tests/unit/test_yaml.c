@@ -1,0 +1,351 @@
+/*
+ * test_yaml.c — the YAML tree builder (src/yaml.c): shapes, positions,
+ * and every refusal with its exact line, column and message.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "ynode.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct fixture {
+  jx_arena arena;
+  jx_diag_list diags;
+} fixture;
+
+static int setup(void **state) {
+  fixture *f = calloc(1, sizeof *f);
+  assert_non_null(f);
+  jx_arena_init(&f->arena);
+  *state = f;
+  return 0;
+}
+
+static int teardown(void **state) {
+  fixture *f = *state;
+  jx_diag_list_free(&f->diags);
+  jx_arena_free(&f->arena);
+  free(f);
+  return 0;
+}
+
+static jx_ynode *parse(fixture *f, const char *text) {
+  return jx_yaml_parse(&f->arena, &f->diags, "t.yaml", text, strlen(text));
+}
+
+/* Asserts that some diagnostic is an error at line:col in t.yaml whose
+ * message contains `part`. */
+static void expect_diag(const fixture *f, unsigned line, unsigned col,
+                        const char *part) {
+  for (size_t i = 0; i < f->diags.count; i++) {
+    const jx_diagnostic *d = &f->diags.items[i];
+    if (d->line == line && d->column == col && strstr(d->message, part)) {
+      assert_int_equal(d->severity, JX_SEV_ERROR);
+      assert_string_equal(d->file, "t.yaml");
+      return;
+    }
+  }
+  for (size_t i = 0; i < f->diags.count; i++)
+    fprintf(stderr, "  have %u:%u: %s\n", f->diags.items[i].line,
+            f->diags.items[i].column, f->diags.items[i].message);
+  fail_msg("no diagnostic at %u:%u containing '%s'", line, col, part);
+}
+
+static void test_tree_and_positions(void **state) {
+  fixture *f = *state;
+  jx_ynode *root = parse(f, "a: 1\n"
+                            "b:\n"
+                            "  c: \"x\"\n"
+                            "  d: [1, ~, null, '', NULL]\n"
+                            "e: >-\n"
+                            "  folded\n"
+                            "f:\n");
+  assert_non_null(root);
+  assert_int_equal(f->diags.count, 0);
+  assert_int_equal(root->kind, JX_YMAP);
+  assert_int_equal(root->count, 4);
+  assert_int_equal(root->pos.line, 1);
+  assert_int_equal(root->pos.col, 1);
+
+  const jx_ynode *a = jx_ymap_get(root, "a");
+  assert_non_null(a);
+  assert_string_equal(a->str, "1");
+  assert_int_equal(a->len, 1);
+  assert_false(a->quoted);
+  assert_false(a->is_null);
+  assert_int_equal(a->pos.line, 1);
+  assert_int_equal(a->pos.col, 4);
+  assert_string_equal(a->pos.file, "t.yaml");
+
+  const jx_ynode *b = jx_ymap_get(root, "b");
+  assert_int_equal(b->kind, JX_YMAP);
+  assert_int_equal(b->pos.line, 3);
+  assert_int_equal(b->pos.col, 3);
+  assert_string_equal(b->keys[0]->str, "c");
+  assert_int_equal(b->keys[0]->pos.col, 3);
+  const jx_ynode *c = jx_ymap_get(b, "c");
+  assert_string_equal(c->str, "x");
+  assert_true(c->quoted);
+  assert_int_equal(c->pos.col, 6);
+
+  const jx_ynode *d = jx_ymap_get(b, "d");
+  assert_int_equal(d->kind, JX_YSEQ);
+  assert_int_equal(d->count, 5);
+  assert_false(d->items[0]->is_null);
+  assert_true(d->items[1]->is_null);
+  assert_true(d->items[2]->is_null);
+  assert_false(d->items[3]->is_null); /* '' is an empty string */
+  assert_true(d->items[3]->quoted);
+  assert_true(d->items[4]->is_null);
+  assert_int_equal(d->items[2]->pos.line, 4);
+  assert_int_equal(d->items[2]->pos.col, 13);
+
+  const jx_ynode *e = jx_ymap_get(root, "e");
+  assert_string_equal(e->str, "folded");
+  assert_true(e->quoted); /* block scalars count as quoted */
+
+  const jx_ynode *fv = jx_ymap_get(root, "f");
+  assert_true(fv->is_null);
+  assert_string_equal(fv->str, "");
+
+  assert_null(jx_ymap_get(root, "zz"));
+  assert_null(jx_ymap_get(a, "a")); /* not a mapping */
+  assert_string_equal(jx_ynode_kind_name(root), "a mapping");
+  assert_string_equal(jx_ynode_kind_name(d), "a sequence");
+  assert_string_equal(jx_ynode_kind_name(a), "a scalar");
+}
+
+static void test_chinese_columns_count_characters(void **state) {
+  fixture *f = *state;
+  jx_ynode *root = parse(f, "名称: 道路 # 注释\nk: [甲, 乙]\n");
+  assert_non_null(root);
+  const jx_ynode *name = jx_ymap_get(root, "名称");
+  assert_non_null(name);
+  assert_string_equal(name->str, "道路");
+  assert_int_equal(name->pos.col, 5); /* 名称: is 3 characters, 7 bytes */
+  const jx_ynode *k = jx_ymap_get(root, "k");
+  assert_int_equal(k->items[1]->pos.col, 8);
+}
+
+static void test_empty_document_is_null_scalar(void **state) {
+  fixture *f = *state;
+  jx_ynode *root = parse(f, "# only a comment\n");
+  assert_non_null(root);
+  assert_int_equal(root->kind, JX_YSCALAR);
+  assert_true(root->is_null);
+  assert_int_equal(f->diags.count, 0);
+  root = parse(f, "");
+  assert_non_null(root);
+  assert_true(root->is_null);
+}
+
+static void test_bom_is_accepted(void **state) {
+  fixture *f = *state;
+  jx_ynode *root = parse(f, "\xEF\xBB\xBF"
+                            "a: 1\n");
+  assert_non_null(root);
+  const jx_ynode *a = jx_ymap_get(root, "a");
+  assert_non_null(a);
+  assert_int_equal(a->pos.line, 1);
+  assert_int_equal(a->pos.col, 4); /* the BOM takes no column */
+}
+
+static void test_alias_and_anchor_refused(void **state) {
+  fixture *f = *state;
+  assert_null(parse(f, "a: &x 1\nb: *x\n"));
+  expect_diag(f, 1, 4, "anchors ('&x') are not allowed");
+  expect_diag(f, 2, 4, "aliases ('*x') are not allowed");
+}
+
+static void test_duplicate_key(void **state) {
+  fixture *f = *state;
+  assert_null(parse(f, "a: 1\nb:\n  c: 1\n  c: 2\na: 3\n"));
+  assert_int_equal(f->diags.count, 2);
+  /* Reported in source order, each naming the first occurrence. */
+  assert_int_equal(f->diags.items[0].line, 4);
+  assert_int_equal(f->diags.items[0].column, 3);
+  assert_non_null(strstr(f->diags.items[0].message,
+                         "duplicate key 'c' (first given at line 3"));
+  expect_diag(f, 5, 1, "duplicate key 'a' (first given at line 1, column 1)");
+}
+
+static void test_duplicate_keys_in_large_mapping(void **state) {
+  fixture *f = *state;
+  char text[4096] = "";
+  for (int i = 0; i < 40; i++) {
+    char line[32];
+    snprintf(line, sizeof line, "k%d: %d\n", i, i);
+    strcat(text, line);
+  }
+  strcat(text, "k7: again\n"); /* line 41 */
+  assert_null(parse(f, text));
+  assert_int_equal(f->diags.count, 1);
+  expect_diag(f, 41, 1, "duplicate key 'k7' (first given at line 8");
+}
+
+static void test_non_scalar_key(void **state) {
+  fixture *f = *state;
+  assert_null(parse(f, "? [1, 2]\n: x\n"));
+  expect_diag(f, 1, 3, "a key must be a scalar");
+}
+
+static void test_multiple_documents(void **state) {
+  fixture *f = *state;
+  assert_null(parse(f, "a: 1\n---\nb: 2\n"));
+  expect_diag(f, 2, 1, "one YAML document");
+}
+
+/* `depth` nested flow sequences: "a: [[...]]". */
+static char *nested(int depth) {
+  char *text = malloc((size_t)depth * 2 + 8);
+  assert_non_null(text);
+  strcpy(text, "a: ");
+  size_t n = 3;
+  for (int i = 0; i < depth; i++)
+    text[n++] = '[';
+  for (int i = 0; i < depth; i++)
+    text[n++] = ']';
+  text[n++] = '\n';
+  text[n] = '\0';
+  return text;
+}
+
+static void test_depth_limit(void **state) {
+  fixture *f = *state;
+  /* The top mapping is one level: 63 sequences inside it fit. */
+  char *ok = nested(JX_YAML_MAX_DEPTH - 1);
+  assert_non_null(parse(f, ok));
+  free(ok);
+  char *deep = nested(JX_YAML_MAX_DEPTH);
+  assert_null(parse(f, deep));
+  expect_diag(f, 1, 4 + JX_YAML_MAX_DEPTH - 1,
+              "nesting is deeper than the limit of 64 levels");
+  free(deep);
+}
+
+static void test_syntax_errors(void **state) {
+  fixture *f = *state;
+  assert_null(parse(f, "a: b: c\n"));
+  expect_diag(f, 1, 5, "syntax error: unexpected ':'");
+
+  assert_null(parse(f, "a: 1\nb: \"open\nc: 2\n"));
+  expect_diag(f, 4, 1, "closing quote is missing");
+  expect_diag(f, 4, 1, "it started at line 2, column 4");
+
+  assert_null(parse(f, "a:\n  b: 1\n c: 2\n"));
+  expect_diag(f, 3, 2, "check the indentation");
+
+  assert_null(parse(f, "a: @x\n"));
+  expect_diag(f, 1, 4, "put the value in quotes");
+}
+
+static void test_tab_indentation(void **state) {
+  fixture *f = *state;
+  assert_null(parse(f, "a: 1\nb:\n\tc: 2\n"));
+  assert_int_equal(f->diags.count, 1);
+  expect_diag(f, 3, 1,
+              "tab characters are not allowed for indentation; use spaces");
+}
+
+static void test_tab_after_spaces(void **state) {
+  fixture *f = *state;
+  assert_null(parse(f, "a:\n  b: 1\n  \tc: 2\n"));
+  expect_diag(f, 3, 3,
+              "tab characters are not allowed for indentation; use spaces");
+}
+
+/* libyaml's mark index counts characters; the tab must still be found
+ * after multi-byte text. */
+static void test_tab_after_chinese_text(void **state) {
+  fixture *f = *state;
+  assert_null(parse(f, "名称: 道路挖掘修复费\nb:\n\tc: 2\n"));
+  assert_int_equal(f->diags.count, 1);
+  expect_diag(f, 3, 1,
+              "tab characters are not allowed for indentation; use spaces");
+}
+
+static void test_invalid_utf8(void **state) {
+  fixture *f = *state;
+  assert_null(parse(f, "a: 1\nb: \xE4\xB8\xAD\xFF\n"));
+  expect_diag(f, 2, 5, "invalid UTF-8: byte 0xFF");
+
+  assert_null(parse(f, "a: \xE4\xB8x\n")); /* truncated 3-byte sequence */
+  expect_diag(f, 1, 4, "byte 3 is 0x78");
+
+  assert_null(parse(f, "a: \xC0\xAF\n")); /* overlong '/' */
+  expect_diag(f, 1, 4, "invalid UTF-8");
+
+  assert_null(parse(f, "a: \xED\xA0\x80\n")); /* a surrogate */
+  expect_diag(f, 1, 4, "surrogate");
+
+  assert_null(parse(f, "a: \xE4\xB8")); /* ends mid-character */
+  expect_diag(f, 1, 4, "ends in the middle of a character");
+}
+
+static void test_control_character(void **state) {
+  fixture *f = *state;
+  assert_null(parse(f, "a: x\x01y\n"));
+  expect_diag(f, 1, 5, "control character U+0001");
+}
+
+static void test_nul_in_quoted_string(void **state) {
+  fixture *f = *state;
+  assert_null(parse(f, "a: \"x\\0y\"\n"));
+  expect_diag(f, 1, 4, "NUL character");
+}
+
+static void test_all_semantic_errors_reported(void **state) {
+  fixture *f = *state;
+  assert_null(parse(f, "a: 1\n"
+                       "b: &anchor 2\n"
+                       "c: *anchor\n"
+                       "a: 4\n"
+                       "? {k: v}\n"
+                       ": 5\n"));
+  assert_int_equal(f->diags.count, 4);
+  /* In source order. */
+  assert_int_equal(f->diags.items[0].line, 2);
+  assert_int_equal(f->diags.items[1].line, 3);
+  assert_int_equal(f->diags.items[2].line, 4);
+  assert_int_equal(f->diags.items[3].line, 5);
+  expect_diag(f, 4, 1, "duplicate key 'a'");
+  expect_diag(f, 5, 3, "a key must be a scalar");
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test_setup_teardown(test_tree_and_positions, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_chinese_columns_count_characters,
+                                      setup, teardown),
+      cmocka_unit_test_setup_teardown(test_empty_document_is_null_scalar, setup,
+                                      teardown),
+      cmocka_unit_test_setup_teardown(test_bom_is_accepted, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_alias_and_anchor_refused, setup,
+                                      teardown),
+      cmocka_unit_test_setup_teardown(test_duplicate_key, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_duplicate_keys_in_large_mapping,
+                                      setup, teardown),
+      cmocka_unit_test_setup_teardown(test_non_scalar_key, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_multiple_documents, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_depth_limit, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_syntax_errors, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_tab_indentation, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_tab_after_spaces, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_tab_after_chinese_text, setup,
+                                      teardown),
+      cmocka_unit_test_setup_teardown(test_invalid_utf8, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_control_character, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_nul_in_quoted_string, setup,
+                                      teardown),
+      cmocka_unit_test_setup_teardown(test_all_semantic_errors_reported, setup,
+                                      teardown),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
