@@ -1,16 +1,22 @@
 #!/usr/bin/env python3
 """Checks the rendered samples through poppler.
 
-For each sample NAME.yaml, WORK/NAME.pdf and WORK/NAME.model (jxform's
---dump=model) must exist.  Asserts:
+For each sample NAME.yaml, WORK/NAME.pdf, WORK/NAME.model and
+WORK/NAME.layout (jxform's --dump=model and --dump=layout) must exist.
+Asserts:
   - pdftotext and pdffonts print no warning; every font is embedded,
     subset and has a ToUnicode map;
   - every text value of the model (each cell's text, white space removed)
-    appears in the PDF's extracted text, and so does every label;
+    is drawn: it is a substring of the layout's runs joined in drawing
+    order, and so is every label of the form;
+  - the PDF's extracted text holds exactly the characters drawn (the same
+    multiset), so every drawn character can be extracted;
+  - every drawn line (one run) appears whole in the extracted text;
   - the page counts: 人才工作经费 two pages, every other form one;
   - WORK/all.pdf holds all forms: its page count is the sum.
 Exit status 0 when all hold; prints each failure otherwise.
 """
+import collections
 import os
 import re
 import subprocess
@@ -54,6 +60,16 @@ def pages(pdf):
     return int(m.group(1)) if m else -1
 
 
+def layout_runs(path):
+    """The text of each run of a --dump=layout file, in drawing order."""
+    runs = []
+    for line in open(path, encoding='utf-8'):
+        m = re.match(r'\s*text .*?"(.*)"$', line.rstrip('\n'))
+        if m:
+            runs.append(m.group(1))
+    return runs
+
+
 def model_values(path):
     """The quoted values of a --dump=model file (unescaped)."""
     values = []
@@ -61,6 +77,9 @@ def model_values(path):
         for m in re.finditer(r'"((?:[^"\\]|\\.)*)"', line):
             values.append(m.group(1).encode('utf-8').decode('unicode_escape')
                           .encode('latin-1').decode('utf-8'))
+        m = re.match(r'funds\.\S+ @\S+ (\S+)$', line.strip())
+        if m and m.group(1) != 'absent':
+            values.append(m.group(1))
     return [v for v in values if v.strip()]
 
 
@@ -78,12 +97,22 @@ def main():
             cols = f.split()
             if cols[-5:-2] != ['yes', 'yes', 'yes']:
                 fail(f'{name}: font not embedded/subset/unicode: {f}')
+        runs = layout_runs(os.path.join(work, name + '.layout'))
+        drawn = squeeze(''.join(runs))
         for v in model_values(os.path.join(work, name + '.model')):
-            if squeeze(v) not in text:
-                fail(f'{name}: value not found in the PDF text: {v[:60]}')
+            if squeeze(v) not in drawn:
+                fail(f'{name}: value not drawn: {v[:60]}')
         for label in LABELS:
-            if label not in text:
-                fail(f'{name}: label not found: {label}')
+            if label not in drawn:
+                fail(f'{name}: label not drawn: {label}')
+        if collections.Counter(drawn) != collections.Counter(text):
+            lost = collections.Counter(drawn) - collections.Counter(text)
+            more = collections.Counter(text) - collections.Counter(drawn)
+            fail(f'{name}: extracted text differs from the drawn text: '
+                 f'lost {dict(lost)} extra {dict(more)}')
+        for r in runs:
+            if squeeze(r) not in text:
+                fail(f'{name}: drawn line not extracted whole: {r}')
         n = pages(pdf)
         want = 2 if '人才工作经费' in text else 1
         if n != want:

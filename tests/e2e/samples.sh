@@ -9,6 +9,7 @@ export JXFORM_TEMPLATE_DIR="$src/templates"
 for f in "$src"/samples/*.yaml; do
   "$jxform" render "$f" -o "$work/$(basename "${f%.yaml}").pdf"
   "$jxform" render "$f" --dump=model > "$work/$(basename "${f%.yaml}").model"
+  "$jxform" render "$f" --dump=layout > "$work/$(basename "${f%.yaml}").layout"
 done
 "$jxform" render "$src"/samples/*.yaml -o "$work/all.pdf"
 python3 "$src/tests/e2e/check_samples.py" "$work" "$src"/samples/*.yaml
