@@ -27,5 +27,6 @@ for f in samples/*.yaml tests/golden/*.yaml; do
     count=$((count + 1))
   done
 done
+python3 tests/e2e/check_geometry.py "$work"/*.layout || status=1
 echo "golden: $count dumps compared"
 exit $status
