@@ -422,7 +422,7 @@ static bool subset_to_file(jx_render_ctx *ctx, const jx_rfont *rf, char *tmp,
   hb_set_t *langs = hb_subset_input_set(input, HB_SUBSET_SETS_NAME_LANG_ID);
   hb_set_clear(langs);
   hb_set_invert(langs);
-  hb_subset_input_set_flags(input, HB_SUBSET_FLAGS_NAME_LEGACY);
+  hb_subset_input_set_flags(input, HB_SUBSET_FLAGS_NAME_LEGACY | HB_SUBSET_FLAGS_NO_HINTING);
 
   sub = hb_subset_or_fail(face, input);
   if (!sub) {

@@ -1,0 +1,128 @@
+/*
+ * cli-render.c — `jxform render FILE.yaml... [-o OUT.pdf] [--dump=...]`.
+ */
+#include "cli.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* "dir/name.yaml" → "dir/name.pdf" (malloc'd). */
+static char *pdf_path_for(const char *input) {
+  size_t n = strlen(input);
+  const char *dot = strrchr(input, '.');
+  const char *slash = strrchr(input, '/');
+  if (dot && (!slash || dot > slash))
+    n = (size_t)(dot - input);
+  char *out = malloc(n + 5);
+  if (!out)
+    abort();
+  memcpy(out, input, n);
+  memcpy(out + n, ".pdf", 5);
+  return out;
+}
+
+typedef enum { DUMP_NONE, DUMP_MODEL, DUMP_LAYOUT } dump_kind;
+
+int cmd_render(int argc, char **argv) {
+  const char *output = NULL, *template_dir = NULL;
+  dump_kind dump = DUMP_NONE;
+  const char **inputs = calloc((size_t)argc + 1, sizeof *inputs);
+  size_t ninputs = 0;
+  bool options_done = false;
+  if (!inputs)
+    abort();
+  for (int i = 0; i < argc; i++) {
+    const char *a = argv[i];
+    if (options_done || a[0] != '-' || !strcmp(a, "-")) {
+      inputs[ninputs++] = a;
+    } else if (!strcmp(a, "--")) {
+      options_done = true;
+    } else if (!strcmp(a, "-o") || !strcmp(a, "--output")) {
+      if (i + 1 >= argc) {
+        free(inputs);
+        return cli_usage_error("missing file name after", a);
+      }
+      output = argv[++i];
+    } else if (!strncmp(a, "--output=", 9)) {
+      output = a + 9;
+    } else if (!strcmp(a, "--template-dir")) {
+      if (i + 1 >= argc) {
+        free(inputs);
+        return cli_usage_error("missing folder after", a);
+      }
+      template_dir = argv[++i];
+    } else if (!strcmp(a, "--dump=model")) {
+      dump = DUMP_MODEL;
+    } else if (!strcmp(a, "--dump=layout")) {
+      dump = DUMP_LAYOUT;
+    } else {
+      free(inputs);
+      return cli_usage_error("unknown option", a);
+    }
+  }
+  if (ninputs == 0) {
+    free(inputs);
+    return cli_usage_error("render needs at least one YAML file", NULL);
+  }
+  if (output) {
+    for (size_t i = 0; i < ninputs; i++)
+      if (cli_same_file(inputs[i], output) || !strcmp(inputs[i], output)) {
+        fprintf(stderr,
+                "jxform: refusing to write the output over the input '%s'\n",
+                inputs[i]);
+        free(inputs);
+        return EXIT_USAGE;
+      }
+  }
+  jx_options opts = {template_dir};
+  jx_session *s = jx_session_new(&opts);
+  if (!s) {
+    fputs("jxform: out of memory\n", stderr);
+    free(inputs);
+    return EXIT_INPUT;
+  }
+  size_t shown = 0;
+  int status = EXIT_OK;
+  jx_project **projects = calloc(ninputs, sizeof *projects);
+  if (!projects)
+    abort();
+  size_t nloaded = 0;
+  for (size_t i = 0; i < ninputs; i++) {
+    jx_project *p = jx_project_load(s, inputs[i]);
+    cli_print_diagnostics(s, &shown);
+    if (!p) {
+      status = EXIT_INPUT;
+      continue;
+    }
+    if (dump == DUMP_MODEL) {
+      jx_project_dump_model(p, stdout);
+    } else if (dump == DUMP_LAYOUT) {
+      if (!jx_project_dump_layout(s, p, stdout))
+        status = EXIT_INPUT;
+    } else if (!output) {
+      char *pdf = pdf_path_for(inputs[i]);
+      if (cli_same_file(inputs[i], pdf) || !jx_render_pdf(s, &p, 1, pdf))
+        status = EXIT_INPUT;
+      free(pdf);
+    }
+    cli_print_diagnostics(s, &shown);
+    if (output && dump == DUMP_NONE)
+      projects[nloaded++] = p;
+    else
+      jx_project_free(p);
+  }
+  if (output && dump == DUMP_NONE) {
+    if (status == EXIT_OK && !jx_render_pdf(s, projects, nloaded, output))
+      status = EXIT_INPUT;
+    else if (status != EXIT_OK)
+      fprintf(stderr, "jxform: %s not written: fix the errors above\n", output);
+    cli_print_diagnostics(s, &shown);
+  }
+  for (size_t i = 0; i < nloaded; i++)
+    jx_project_free(projects[i]);
+  free(projects);
+  free(inputs);
+  jx_session_free(s);
+  return status;
+}

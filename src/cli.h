@@ -1,0 +1,30 @@
+/*
+ * cli.h — shared pieces of the jxform command-line tool (src/cli-*.c).
+ *
+ * Each command lives in its own file and is called from main.c with the
+ * arguments after the command name.  Commands return the exit status:
+ * 0 ok, 1 input or render error, 2 usage error.
+ */
+#ifndef JX_CLI_H
+#define JX_CLI_H
+
+#include "jxform/jxform.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+enum { EXIT_OK = 0, EXIT_INPUT = 1, EXIT_USAGE = 2 };
+
+/* Prints "jxform: what arg" and a hint to stderr; returns EXIT_USAGE. */
+int cli_usage_error(const char *what, const char *arg);
+/* Prints the session's diagnostics from index *shown on; advances it. */
+void cli_print_diagnostics(jx_session *s, size_t *shown);
+/* True if paths a and b name the same existing file. */
+bool cli_same_file(const char *a, const char *b);
+
+int cmd_render(int argc, char **argv); /* cli-render.c */
+int cmd_check(int argc, char **argv);  /* cli-check.c */
+int cmd_new(int argc, char **argv);    /* cli-check.c */
+int cmd_packet(int argc, char **argv); /* cli-packet.c */
+
+#endif
