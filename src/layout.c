@@ -19,6 +19,7 @@
  *      rules are merged; text is aligned inside the padding.
  */
 #include "layout.h"
+#include "jxlimits.h"
 #include "text.h"
 
 #include <ft2build.h>
@@ -541,9 +542,23 @@ static void draw_lines(jx_lctx *cx, jx_dpage *page, const jx_lcell *c,
   double off = baseline_offset(cx, role);
   double left = table_x + c->x + t->padding_x;
   double avail = c->w - 2 * t->padding_x;
+  /* Text that starts with spaces is an indented item ("     省级财政资金"):
+   * its continuation lines keep the indent (hanging indent) when they fit,
+   * so the wrapped part stays under the item and not under its parent. */
+  double indent = 0;
+  if (!c->vertical && c->line_count > 1 && c->text[c->lines[0].start] == ' ') {
+    size_t k = c->lines[0].start;
+    while (k < c->lines[0].end && c->text[k] == ' ')
+      k++;
+    indent = jx_text_width(cx->fonts, &role->chain, c->text + c->lines[0].start,
+                           k - c->lines[0].start);
+  }
   for (size_t i = 0; i < c->line_count; i++) {
     const jx_line *ln = &c->lines[i];
     double x = left;
+    if (i > 0 && c->halign == JX_HALIGN_LEFT && !c->vertical &&
+        ln->width + indent <= avail + 1e-6)
+      x += indent;
     jx_halign h = c->vertical ? JX_HALIGN_CENTER : c->halign;
     if (h == JX_HALIGN_CENTER)
       x += (avail - ln->width) / 2;
@@ -638,6 +653,48 @@ static void draw_line_item(jx_lctx *cx, jx_dpage *pg, const jx_tline *tl,
   jx_text_emit(cx->fonts, cx->arena, pg, &role->chain, text, len, x, baseline);
 }
 
+/* The footer as one run-on line: the items follow each other
+ * footer_item_gap apart and the line is aligned in the table's width.
+ * Kept as one line on purpose, so that text extraction reads the footer
+ * as a unit after the table instead of interleaving far-apart items with
+ * the table's last rows. */
+static void draw_footer_flow(jx_lctx *cx, jx_dpage *pg, double top) {
+  const jx_template *t = cx->tpl;
+  size_t n = t->footer_count;
+  const char **texts = jx_arena_alloc(cx->arena, (n + 1) * sizeof *texts);
+  double *widths = jx_arena_alloc(cx->arena, (n + 1) * sizeof *widths);
+  double total = 0;
+  size_t shown = 0;
+  for (size_t i = 0; i < n; i++) {
+    const jx_tline *tl = &t->footer[i];
+    const jx_font_role *role = role_of(cx, tl->font);
+    jx_pos pos = {t->path, 0, 0};
+    texts[i] = expand(cx, tl->pattern, &pos);
+    size_t len = strlen(texts[i]);
+    widths[i] = 0;
+    if (!len || !jx_text_check(cx->fonts, &role->chain, texts[i], len, pos,
+                               cx->diags)) {
+      texts[i] = NULL;
+      continue;
+    }
+    widths[i] = jx_text_width(cx->fonts, &role->chain, texts[i], len);
+    total += widths[i] + (shown++ ? t->footer_item_gap : 0);
+  }
+  double x = t->margin_left;
+  if (t->footer_align == JX_HALIGN_CENTER)
+    x += (t->table_width - total) / 2;
+  else if (t->footer_align == JX_HALIGN_RIGHT)
+    x += t->table_width - total;
+  for (size_t i = 0; i < n; i++) {
+    if (!texts[i])
+      continue;
+    const jx_font_role *role = role_of(cx, t->footer[i].font);
+    jx_text_emit(cx->fonts, cx->arena, pg, &role->chain, texts[i],
+                 strlen(texts[i]), x, top + baseline_offset(cx, role));
+    x += widths[i] + t->footer_item_gap;
+  }
+}
+
 bool jx_layout_form(jx_layout *layout, jx_fonts *fonts, const jx_template *tpl,
                     const jx_model *model, int form_index,
                     jx_diag_list *diags) {
@@ -670,6 +727,14 @@ bool jx_layout_form(jx_layout *layout, jx_fonts *fonts, const jx_template *tpl,
                    tpl->margin_top + tpl->heading[i].baseline);
   double end_y = 0;
   paginate(&cx, form_index, &end_y);
+  if (layout->page_count - cx.first_page > JX_LIMIT_PAGES) {
+    jx_error(diags, ((jx_pos){model->path, 0, 0}),
+             "the form takes %zu pages, more than the limit of %d pages per "
+             "form; shorten its texts",
+             layout->page_count - cx.first_page, JX_LIMIT_PAGES);
+    layout->page_count = cx.first_page;
+    return false;
+  }
   draw_cells(&cx);
   /* footer: one line after the table */
   if (tpl->footer_count) {
@@ -680,10 +745,13 @@ bool jx_layout_form(jx_layout *layout, jx_fonts *fonts, const jx_template *tpl,
       top = tpl->margin_top + tpl->table_top_next;
     }
     jx_dpage *pg = &layout->pages[layout->page_count - 1];
-    for (size_t i = 0; i < tpl->footer_count; i++)
-      draw_line_item(
-          &cx, pg, &tpl->footer[i], tpl->margin_left + tpl->footer[i].x,
-          top + baseline_offset(&cx, role_of(&cx, tpl->footer[i].font)));
+    if (tpl->footer_flow)
+      draw_footer_flow(&cx, pg, top);
+    else
+      for (size_t i = 0; i < tpl->footer_count; i++)
+        draw_line_item(
+            &cx, pg, &tpl->footer[i], tpl->margin_left + tpl->footer[i].x,
+            top + baseline_offset(&cx, role_of(&cx, tpl->footer[i].font)));
   }
   for (size_t p = cx.first_page; p < layout->page_count; p++)
     merge_rules(&layout->pages[p], 0);

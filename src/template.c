@@ -16,7 +16,9 @@
  *   styles: {NAME: {align, valign, font}}
  *   heading: [{text, font, baseline_pt, align}]
  *   table_top_first_pt, table_top_next_pt
- *   footer: {gap_pt, items: [{text, x, font}]}
+ *   footer: {gap_pt, align, item_gap, items: [{text, x, font}]}
+ *     (align given: the items run on in one line, item_gap em apart,
+ *      aligned in the table's width; otherwise each item sits at its x)
  *   bands: [{columns: [em...], rows: [[cell...]...]}
  *          | {columns, indicators: {...}}]
  *   cell: {text, style, col, colspan, rowspan, vertical}
@@ -618,6 +620,13 @@ jx_template *jx_template_load(jx_arena *arena, jx_diag_list *diags,
   const jx_ynode *footer = jx_ymap_get(root, "footer");
   if (footer) {
     opt_num(&ld, footer, "gap_pt", &t->footer_gap);
+    if (jx_ymap_get(footer, "align")) {
+      t->footer_flow = true;
+      t->footer_align = halign_of(&ld, jx_ymap_get(footer, "align"));
+      t->footer_item_gap = 1;
+      opt_num(&ld, footer, "item_gap", &t->footer_item_gap);
+      t->footer_item_gap *= ld.em;
+    }
     t->footer =
         load_lines(&ld, jx_ymap_get(footer, "items"), &t->footer_count, true);
   }

@@ -124,6 +124,12 @@ typedef struct jx_template {
   jx_tline *footer; /* after the last row */
   size_t footer_count;
   double footer_gap; /* points between the table and the footer baseline */
+  /* When footer_flow is set the items are set one after another on one
+   * line, footer_item_gap points apart, and the line is aligned in the
+   * table's width by footer_align (their x is ignored). */
+  bool footer_flow;
+  jx_halign footer_align;
+  double footer_item_gap;
   jx_tband *bands;
   size_t band_count;
 } jx_template;
