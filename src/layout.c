@@ -46,7 +46,17 @@ typedef struct jx_lrow {
   double height;
   int page; /* index into layout pages (absolute) */
   double y; /* top, points from the page top */
+  /* the header row to repeat above this row when it starts a page (an
+   * indicator grid with repeat_header), or -1 */
+  int header_row;
 } jx_lrow;
+
+/* A header row drawn again at the top of a continuation page. */
+typedef struct jx_repeat {
+  int page;
+  int header_row;
+  double y;
+} jx_repeat;
 
 typedef struct jx_lctx {
   jx_layout *layout;
@@ -61,6 +71,8 @@ typedef struct jx_lctx {
   jx_lrow *rows;
   size_t row_count, row_cap;
   size_t first_page; /* this form's first page */
+  jx_repeat *repeats;
+  size_t repeat_count, repeat_cap;
 } jx_lctx;
 
 /* ---- patterns ---------------------------------------------------------- */
@@ -160,6 +172,8 @@ static int add_rows(jx_lctx *cx, size_t n) {
   cx->rows = jx_arena_grow(cx->arena, cx->rows, sizeof *cx->rows, &cx->row_cap,
                            cx->row_count + n);
   memset(cx->rows + cx->row_count, 0, n * sizeof *cx->rows);
+  for (size_t i = 0; i < n; i++)
+    cx->rows[cx->row_count + i].header_row = -1;
   cx->row_count += n;
   return first;
 }
@@ -248,6 +262,9 @@ static void build_indicator_band(jx_lctx *cx, const jx_tband *band) {
       total += most;
     }
   int row0 = add_rows(cx, total);
+  if (g->repeat_header)
+    for (size_t r = 1; r < total; r++)
+      cx->rows[row0 + (int)r].header_row = row0;
   unsigned char *taken = jx_arena_alloc(cx->arena, total * ncols + 1);
   /* header */
   for (size_t i = 0; i < g->header.count; i++) {
@@ -440,6 +457,10 @@ static bool split_row(jx_lctx *cx, size_t r, double space) {
   add_rows(cx, 1);
   memmove(cx->rows + r + 2, cx->rows + r + 1,
           (cx->row_count - r - 2) * sizeof *cx->rows);
+  cx->rows[r + 1].header_row = cx->rows[r].header_row;
+  for (size_t k = 0; k < cx->row_count; k++)
+    if (cx->rows[k].header_row > (int)r)
+      cx->rows[k].header_row++;
   size_t n = cx->cell_count;
   for (size_t i = 0; i < n; i++)
     if (cx->cells[i].row > (int)r)
@@ -472,6 +493,24 @@ static bool split_row(jx_lctx *cx, size_t r, double space) {
   return true;
 }
 
+/* Starts a continuation page for row r: sets *page and *y, and when the
+ * row belongs to a grid that repeats its header, reserves the header's
+ * height and records it for drawing. */
+static void continue_on_new_page(jx_lctx *cx, int form_index, size_t r,
+                                 int *page, double *y) {
+  const jx_template *t = cx->tpl;
+  new_page(cx, form_index);
+  *page = (int)cx->layout->page_count - 1;
+  *y = t->margin_top + t->table_top_next;
+  int h = cx->rows[r].header_row;
+  if (h >= 0) {
+    cx->repeats = jx_arena_grow(cx->arena, cx->repeats, sizeof *cx->repeats,
+                                &cx->repeat_cap, cx->repeat_count + 1);
+    cx->repeats[cx->repeat_count++] = (jx_repeat){*page, h, *y};
+    *y += cx->rows[h].height;
+  }
+}
+
 static void paginate(jx_lctx *cx, int form_index, double *end_y) {
   const jx_template *t = cx->tpl;
   double bottom = t->page_height - t->margin_bottom;
@@ -487,15 +526,10 @@ static void paginate(jx_lctx *cx, int form_index, double *end_y) {
       if (row->height > full && row_splittable(cx, r) &&
           split_row(cx, r, page_empty || space > full / 4 ? space : full)) {
         row = &cx->rows[r];
-        if (y + row->height > bottom + 1e-6) {
-          new_page(cx, form_index);
-          page = (int)cx->layout->page_count - 1;
-          y = top_next;
-        }
+        if (y + row->height > bottom + 1e-6)
+          continue_on_new_page(cx, form_index, r, &page, &y);
       } else if (!page_empty) {
-        new_page(cx, form_index);
-        page = (int)cx->layout->page_count - 1;
-        y = top_next;
+        continue_on_new_page(cx, form_index, r, &page, &y);
       }
     }
     row->page = page;
@@ -570,10 +604,33 @@ static void draw_lines(jx_lctx *cx, jx_dpage *page, const jx_lcell *c,
   }
 }
 
-static void draw_cells(jx_lctx *cx) {
+/* Draws one part of a cell on page `page`, from `top` to `bottom`: its
+ * bottom and right edges, its top edge when it starts the page's table,
+ * its left edge at the table's left, and its text. */
+static void draw_part(jx_lctx *cx, const jx_lcell *c, int page, double top,
+                      double bottom, bool page_top) {
   const jx_template *t = cx->tpl;
-  double tx = t->margin_left;
-  double rw = t->rule_width;
+  double tx = t->margin_left, rw = t->rule_width;
+  jx_dpage *pg = &cx->layout->pages[page];
+  double x0 = tx + c->x, x1 = tx + c->x + c->w;
+  jx_dpage_add_rule(cx->arena, pg, x0, bottom, x1, bottom, rw);
+  jx_dpage_add_rule(cx->arena, pg, x1, top, x1, bottom, rw);
+  if (page_top)
+    jx_dpage_add_rule(cx->arena, pg, x0, top, x1, top, rw);
+  if (c->x < 1e-6)
+    jx_dpage_add_rule(cx->arena, pg, x0, top, x0, bottom, rw);
+  draw_lines(cx, pg, c, top, bottom - top, tx);
+}
+
+/* The repeated header on `page`, or NULL. */
+static const jx_repeat *repeat_on(const jx_lctx *cx, int page) {
+  for (size_t i = 0; i < cx->repeat_count; i++)
+    if (cx->repeats[i].page == page)
+      return &cx->repeats[i];
+  return NULL;
+}
+
+static void draw_cells(jx_lctx *cx) {
   for (size_t i = 0; i < cx->cell_count; i++) {
     const jx_lcell *c = &cx->cells[i];
     int r = c->row, last = c->row + c->rowspan - 1;
@@ -583,17 +640,24 @@ static void draw_cells(jx_lctx *cx) {
       while (e < last && cx->rows[e + 1].page == page)
         e++;
       double top = cx->rows[r].y;
+      bool page_top = r == 0 || cx->rows[r - 1].page != page;
+      /* a cell that spans a repeated header (the vertical label) reaches
+       * up over the repeat too */
+      const jx_repeat *rp = page_top ? repeat_on(cx, page) : NULL;
+      if (rp && c->row <= rp->header_row && rp->header_row <= last)
+        top = rp->y;
       double bottom = cx->rows[e].y + cx->rows[e].height;
-      jx_dpage *pg = &cx->layout->pages[page];
-      double x0 = tx + c->x, x1 = tx + c->x + c->w;
-      jx_dpage_add_rule(cx->arena, pg, x0, bottom, x1, bottom, rw);
-      jx_dpage_add_rule(cx->arena, pg, x1, top, x1, bottom, rw);
-      if (r == 0 || cx->rows[r - 1].page != page)
-        jx_dpage_add_rule(cx->arena, pg, x0, top, x1, top, rw);
-      if (c->x < 1e-6)
-        jx_dpage_add_rule(cx->arena, pg, x0, top, x0, bottom, rw);
-      draw_lines(cx, pg, c, top, bottom - top, tx);
+      draw_part(cx, c, page, top, bottom, page_top);
       r = e + 1;
+    }
+  }
+  for (size_t k = 0; k < cx->repeat_count; k++) {
+    const jx_repeat *rp = &cx->repeats[k];
+    double h = cx->rows[rp->header_row].height;
+    for (size_t i = 0; i < cx->cell_count; i++) {
+      const jx_lcell *c = &cx->cells[i];
+      if (c->row == rp->header_row && c->rowspan == 1)
+        draw_part(cx, c, rp->page, rp->y, rp->y + h, true);
     }
   }
 }

@@ -141,12 +141,46 @@ static void test_blank_is_not_zero(void **state) {
   assert_int_equal(count_runs(l, 0, "22,487,000"), 4);
 }
 
+/* A template with repeat_header draws the column headers again on the
+ * grid's continuation page, and the vertical label reaches over them. */
+static void test_repeat_header(void **state) {
+  fixture *fx = *state;
+  jx_template *tpl =
+      jx_template_load(&fx->arena, &fx->diags, &fx->fonts,
+                       JX_SOURCE_DIR "/templates", "annual-only-2023");
+  assert_non_null(tpl);
+  jx_model *m =
+      jx_load_file(&fx->arena, &fx->diags,
+                   JX_SOURCE_DIR "/tests/golden/variant-repeat-header.yaml");
+  assert_non_null(m);
+  memset(&fx->layout, 0, sizeof fx->layout);
+  fx->layout.arena = &fx->arena;
+  assert_true(jx_layout_form(&fx->layout, &fx->fonts, tpl, m, 0, &fx->diags));
+  jx_layout *l = &fx->layout;
+  assert_int_equal(l->page_count, 2);
+  assert_int_equal(count_runs(l, 0, "一级指标"), 1);
+  assert_int_equal(count_runs(l, 1, "一级指标"), 1);
+  assert_int_equal(count_runs(l, 1, "绩效标准"), 1);
+  /* the header sits at the top of the continuation page, above the rows */
+  double header_y = 0, first_row_y = 1e9;
+  const jx_dpage *pg = &l->pages[1];
+  for (size_t i = 0; i < pg->run_count; i++) {
+    const jx_drun *r = &pg->runs[i];
+    if (r->len == strlen("一级指标") && !memcmp(r->text, "一级指标", r->len))
+      header_y = r->y;
+    if (r->len > 3 && !memcmp(r->text, "第", 3) && r->y < first_row_y)
+      first_row_y = r->y;
+  }
+  assert_true(header_y > 0 && header_y < first_row_y);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_page_counts),
       cmocka_unit_test(test_break_repeats_spanning_labels),
       cmocka_unit_test(test_row_geometry),
       cmocka_unit_test(test_blank_is_not_zero),
+      cmocka_unit_test(test_repeat_header),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
