@@ -5,7 +5,7 @@ BUILD ?= build
 JOBS ?= 2
 JXFORM = $(BUILD)/jxform
 
-.PHONY: all deps build demo test asan leakcheck format clean
+.PHONY: all deps build demo test asan leakcheck fuzz format clean
 
 all: build
 
@@ -27,19 +27,41 @@ demo: build
 test: build
 	ctest --test-dir $(BUILD) --output-on-failure -j$(JOBS)
 
-# The whole suite under AddressSanitizer + UBSan.
+# The whole suite under AddressSanitizer + UBSan (any report fails it).
 asan: deps
 	cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DJXFORM_SANITIZE=ON
 	cmake --build build-asan -j$(JOBS)
-	ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp ctest --test-dir build-asan --output-on-failure -j$(JOBS)
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:strict_string_checks=1 \
+	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp \
+	  ctest --test-dir build-asan --output-on-failure -j$(JOBS)
 
-# valgrind on the end-to-end render of the six samples.
+# valgrind on end-to-end runs: the six samples one by one and as one
+# packet, a dump, and inputs that fail (syntax, limits, a missing font).
+# Any error or definite/indirect leak fails it.
+VALGRIND = valgrind -q --error-exitcode=99 --leak-check=full \
+  --errors-for-leak-kinds=definite,indirect --show-leak-kinds=definite,indirect \
+  --suppressions=$(CURDIR)/tests/valgrind.supp
+
 leakcheck: build
-	valgrind --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect \
-	  $(JXFORM) render samples/*.yaml -o $(BUILD)/leakcheck.pdf
+	@command -v valgrind >/dev/null || bash scripts/install-deps.sh
+	bash tests/leakcheck.sh "$(VALGRIND)" $(JXFORM) $(CURDIR) $(BUILD)/leakcheck
+
+# libFuzzer targets (clang; installed by install-deps.sh --fuzz), seeded
+# from samples/, tests/golden, fuzz/seeds and tests/regress, with the YAML
+# dictionary.  FUZZ_SECONDS per target (default 60); corpora are kept in
+# build-fuzz/corpus-*.
+FUZZ_SECONDS ?= 60
+fuzz:
+	bash scripts/install-deps.sh --fuzz
+	CC=clang cmake -S . -B build-fuzz -DJXFORM_FUZZ=ON -DBUILD_TESTING=OFF \
+	  -DJXFORM_WERROR=OFF -DCMAKE_BUILD_TYPE=RelWithDebInfo
+	cmake --build build-fuzz -j$(JOBS)
+	bash fuzz/make-seeds.sh build-fuzz/seeds
+	bash fuzz/run.sh build-fuzz $(FUZZ_SECONDS)
 
 format:
 	clang-format -i src/*.c src/*.h include/jxform/*.h tests/unit/*.c
 
 clean:
-	rm -rf $(BUILD) build-asan out
+	rm -rf $(BUILD) build-asan build-fuzz out

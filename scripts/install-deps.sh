@@ -1,14 +1,19 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages jxform needs to build, render and test.
 # Does nothing when every package is already present.
+#   --fuzz   also clang and its runtimes (libFuzzer, sanitizers), for
+#            `make fuzz`; the normal build uses gcc.
 set -euo pipefail
 packages=(
   build-essential cmake pkg-config
   libhpdf-dev libharfbuzz-dev libfreetype-dev libyaml-dev libcmocka-dev
-  libfontconfig-dev libunibreak-dev
+  libfontconfig-dev libunibreak-dev libdeflate-dev
   fonts-arphic-uming fonts-hanazono
-  poppler-utils python3
+  poppler-utils python3 python3-jsonschema python3-yaml valgrind
 )
+if [ "${1:-}" = "--fuzz" ]; then
+  packages+=(clang libclang-rt-14-dev)
+fi
 missing=()
 for p in "${packages[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q '^install ok installed$'; then

@@ -1,14 +1,328 @@
 /*
- * cli-check.c — `jxform check` and `jxform new` (not written yet).
+ * cli-check.c — `jxform check` (validate without rendering) and
+ * `jxform new` (write a commented skeleton of a project file).
+ *
+ *   jxform check FILE.yaml... [--strict] [--format=text|json]
+ *                [--template-dir D]
+ *   jxform new [--template T] [--year YYYY] [-o FILE.yaml]
+ *              [--template-dir D]
+ *
+ * check loads and validates every file (all of a file's problems, then
+ * the rules across files), prints each diagnostic as
+ * "file:line:col: severity: message [rule]" on stderr, or with
+ * --format=json one JSON document on stdout for budget systems, and
+ * exits 1 if any error was found.  "-" reads a file from standard input.
  */
 #include "cli.h"
 
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+/* Rule id at the end of a message ("... [funds-sum]"): start and length
+ * in *len, or NULL when the message has none. */
+static const char *rule_of(const char *message, size_t *len) {
+  size_t n = strlen(message);
+  if (n < 3 || message[n - 1] != ']')
+    return NULL;
+  size_t i = n - 1;
+  while (i > 0 && ((message[i - 1] >= 'a' && message[i - 1] <= 'z') ||
+                   (message[i - 1] >= '0' && message[i - 1] <= '9') ||
+                   message[i - 1] == '-'))
+    i--;
+  if (i == 0 || i == n - 1 || message[i - 1] != '[' ||
+      (i >= 2 && message[i - 2] != ' '))
+    return NULL;
+  *len = n - 1 - i;
+  return message + i;
+}
+
+/* Writes `s` (UTF-8) as a JSON string. */
+static void json_string(const char *s, FILE *out) {
+  if (!s) {
+    fputs("null", out);
+    return;
+  }
+  fputc('"', out);
+  for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+    if (*p == '"' || *p == '\\')
+      fprintf(out, "\\%c", *p);
+    else if (*p == '\n')
+      fputs("\\n", out);
+    else if (*p == '\t')
+      fputs("\\t", out);
+    else if (*p < 0x20 || *p == 0x7F)
+      fprintf(out, "\\u%04x", *p);
+    else
+      fputc(*p, out);
+  }
+  fputc('"', out);
+}
+
+static const char *severity_name(jx_severity sev) {
+  return sev == JX_SEV_ERROR     ? "error"
+         : sev == JX_SEV_WARNING ? "warning"
+                                 : "note";
+}
+
+static void json_diagnostic(const jx_diagnostic *d, FILE *out) {
+  fputs("{\"file\": ", out);
+  json_string(d->file, out);
+  fprintf(out, ", \"line\": %u, \"column\": %u, \"severity\": \"%s\", ",
+          d->line, d->line ? (d->column ? d->column : 1) : 0,
+          severity_name(d->severity));
+  size_t len = 0;
+  const char *rule = rule_of(d->message, &len);
+  fputs("\"rule\": ", out);
+  if (rule)
+    fprintf(out, "\"%.*s\"", (int)len, rule);
+  else
+    fputs("null", out);
+  fputs(", \"message\": ", out);
+  json_string(d->message, out);
+  fputc('}', out);
+}
+
+/* One input of `check`: its name and the diagnostics its load recorded. */
+typedef struct check_input {
+  const char *name;
+  jx_project *project;
+  size_t first, end; /* diagnostics [first, end) of the session */
+} check_input;
+
+/* Reads all of standard input (malloc'd, *size bytes); NULL on error. */
+static char *read_stdin(size_t *size) {
+  size_t cap = 65536, n = 0;
+  char *data = malloc(cap);
+  while (data) {
+    size_t got = fread(data + n, 1, cap - n, stdin);
+    n += got;
+    if (got == 0)
+      break;
+    if (n == cap) {
+      char *bigger = cap > (64u << 20) ? NULL : realloc(data, cap * 2);
+      if (!bigger) {
+        free(data);
+        return NULL;
+      }
+      data = bigger;
+      cap *= 2;
+    }
+  }
+  if (data && ferror(stdin)) {
+    free(data);
+    return NULL;
+  }
+  *size = n;
+  return data;
+}
+
+/* Counts errors and warnings of input `in`: those recorded while loading
+ * it, and those of the rules across files that name it. */
+static void count_input(jx_session *s, const check_input *in, size_t across,
+                        size_t *errors, size_t *warnings) {
+  *errors = *warnings = 0;
+  size_t n = jx_diagnostic_count(s);
+  for (size_t i = 0; i < n; i++) {
+    const jx_diagnostic *d = jx_diagnostic_at(s, i);
+    bool mine = (i >= in->first && i < in->end) ||
+                (i >= across && d->file && !strcmp(d->file, in->name));
+    if (!mine)
+      continue;
+    if (d->severity == JX_SEV_ERROR)
+      (*errors)++;
+    else if (d->severity == JX_SEV_WARNING)
+      (*warnings)++;
+  }
+}
+
+static void print_json(jx_session *s, const check_input *inputs, size_t count,
+                       size_t across) {
+  size_t n = jx_diagnostic_count(s), errors = 0, warnings = 0;
+  for (size_t i = 0; i < n; i++) {
+    jx_severity sev = jx_diagnostic_at(s, i)->severity;
+    errors += sev == JX_SEV_ERROR;
+    warnings += sev == JX_SEV_WARNING;
+  }
+  printf("{\n  \"version\": 1,\n  \"ok\": %s,\n  \"errors\": %zu,\n"
+         "  \"warnings\": %zu,\n  \"files\": [",
+         errors ? "false" : "true", errors, warnings);
+  for (size_t i = 0; i < count; i++) {
+    size_t e, w;
+    count_input(s, &inputs[i], across, &e, &w);
+    printf("%s\n    {\"file\": ", i ? "," : "");
+    json_string(inputs[i].name, stdout);
+    printf(", \"ok\": %s, \"errors\": %zu, \"warnings\": %zu}",
+           e ? "false" : "true", e, w);
+  }
+  printf("%s],\n  \"diagnostics\": [", count ? "\n  " : "");
+  for (size_t i = 0; i < n; i++) {
+    printf("%s\n    ", i ? "," : "");
+    json_diagnostic(jx_diagnostic_at(s, i), stdout);
+  }
+  printf("%s]\n}\n", n ? "\n  " : "");
+}
+
 int cmd_check(int argc, char **argv) {
-  (void)argc, (void)argv;
-  return cli_usage_error("'check' is not available yet", NULL);
+  const char *template_dir = NULL;
+  bool strict = false, json = false, options_done = false;
+  check_input *inputs = calloc((size_t)argc + 1, sizeof *inputs);
+  size_t count = 0;
+  if (!inputs)
+    abort();
+  for (int i = 0; i < argc; i++) {
+    const char *a = argv[i];
+    if (options_done || a[0] != '-' || !strcmp(a, "-")) {
+      inputs[count++].name = a;
+    } else if (!strcmp(a, "--")) {
+      options_done = true;
+    } else if (!strcmp(a, "--strict")) {
+      strict = true;
+    } else if (!strcmp(a, "--format=json")) {
+      json = true;
+    } else if (!strcmp(a, "--format=text")) {
+      json = false;
+    } else if (!strcmp(a, "--template-dir") && i + 1 < argc) {
+      template_dir = argv[++i];
+    } else if (!strncmp(a, "--template-dir=", 15)) {
+      template_dir = a + 15;
+    } else {
+      free(inputs);
+      return cli_usage_error(!strncmp(a, "--format", 8)
+                                 ? "check: --format takes 'text' or 'json', not"
+                                 : "check: unknown option",
+                             a);
+    }
+  }
+  if (count == 0) {
+    free(inputs);
+    return cli_usage_error("check needs at least one YAML file", NULL);
+  }
+  jx_options opts = {.template_dir = template_dir};
+  jx_session *s = jx_session_new(&opts);
+  if (!s) {
+    fputs("jxform: out of memory\n", stderr);
+    free(inputs);
+    return EXIT_INPUT;
+  }
+  jx_session_set_strict(s, strict);
+  size_t shown = 0;
+  jx_project **loaded = calloc(count + 1, sizeof *loaded);
+  size_t nloaded = 0;
+  if (!loaded)
+    abort();
+  for (size_t i = 0; i < count; i++) {
+    check_input *in = &inputs[i];
+    in->first = jx_diagnostic_count(s);
+    if (!strcmp(in->name, "-")) {
+      size_t size = 0;
+      char *data = read_stdin(&size);
+      in->name = "<stdin>";
+      if (data)
+        in->project = jx_project_load_buffer(s, in->name, data, size);
+      else
+        fprintf(stderr, "jxform: cannot read standard input: %s\n",
+                strerror(errno));
+      free(data);
+    } else {
+      in->project = jx_project_load(s, in->name);
+    }
+    in->end = jx_diagnostic_count(s);
+    if (in->project)
+      loaded[nloaded++] = in->project;
+    if (!json)
+      cli_print_diagnostics(s, &shown);
+  }
+  size_t across = jx_diagnostic_count(s);
+  if (nloaded > 1)
+    jx_check_projects(s, loaded, nloaded);
+  bool failed = jx_error_count(s) > 0 || nloaded < count;
+  if (json) {
+    print_json(s, inputs, count, across);
+  } else {
+    cli_print_diagnostics(s, &shown);
+    size_t errors = 0, warnings = 0;
+    for (size_t i = 0; i < jx_diagnostic_count(s); i++) {
+      jx_severity sev = jx_diagnostic_at(s, i)->severity;
+      errors += sev == JX_SEV_ERROR;
+      warnings += sev == JX_SEV_WARNING;
+    }
+    fprintf(stderr, "jxform: checked %zu file%s: %zu error%s, %zu warning%s\n",
+            count, count == 1 ? "" : "s", errors, errors == 1 ? "" : "s",
+            warnings, warnings == 1 ? "" : "s");
+  }
+  for (size_t i = 0; i < count; i++)
+    jx_project_free(inputs[i].project);
+  free(loaded);
+  free(inputs);
+  jx_session_free(s);
+  return failed ? EXIT_INPUT : EXIT_OK;
 }
 
 int cmd_new(int argc, char **argv) {
-  (void)argc, (void)argv;
-  return cli_usage_error("'new' is not available yet", NULL);
+  const char *template_name = NULL, *template_dir = NULL, *output = NULL;
+  time_t now = time(NULL);
+  struct tm *tm = localtime(&now);
+  int year = tm ? tm->tm_year + 1900 : 2025;
+  for (int i = 0; i < argc; i++) {
+    const char *a = argv[i];
+    bool has_next = i + 1 < argc;
+    if ((!strcmp(a, "--template") || !strcmp(a, "-t")) && has_next) {
+      template_name = argv[++i];
+    } else if (!strncmp(a, "--template=", 11)) {
+      template_name = a + 11;
+    } else if (!strcmp(a, "--template-dir") && has_next) {
+      template_dir = argv[++i];
+    } else if ((!strcmp(a, "-o") || !strcmp(a, "--output")) && has_next) {
+      output = argv[++i];
+    } else if (!strcmp(a, "--year") && has_next) {
+      char *end;
+      long y = strtol(argv[++i], &end, 10);
+      if (*end || y < 1000 || y > 9999)
+        return cli_usage_error("new: --year takes a 4-digit year, not",
+                               argv[i]);
+      year = (int)y;
+    } else {
+      return cli_usage_error("new: unknown option or missing value", a);
+    }
+  }
+  FILE *out = stdout;
+  if (output) {
+    /* "wx": never overwrite a file someone has started filling in. */
+    out = fopen(output, "wx");
+    if (!out) {
+      fprintf(stderr, "jxform: cannot create %s: %s%s\n", output,
+              strerror(errno),
+              errno == EEXIST ? " (choose another name; new never "
+                                "overwrites a file)"
+                              : "");
+      return EXIT_INPUT;
+    }
+  }
+  jx_options opts = {.template_dir = template_dir};
+  jx_session *s = jx_session_new(&opts);
+  if (!s) {
+    fputs("jxform: out of memory\n", stderr);
+    if (output)
+      fclose(out), remove(output);
+    return EXIT_INPUT;
+  }
+  bool ok = jx_write_skeleton(s, template_name, year, out);
+  size_t shown = 0;
+  cli_print_diagnostics(s, &shown);
+  jx_session_free(s);
+  if (output) {
+    ok = fclose(out) == 0 && ok;
+    if (!ok)
+      remove(output);
+  } else if (fflush(stdout) != 0) {
+    ok = false;
+  }
+  if (ok && output)
+    fprintf(stderr,
+            "jxform: wrote %s; fill it in, then run 'jxform check %s'\n",
+            output, output);
+  return ok ? EXIT_OK : EXIT_INPUT;
 }

@@ -27,6 +27,7 @@ typedef enum { DUMP_NONE, DUMP_MODEL, DUMP_LAYOUT } dump_kind;
 int cmd_render(int argc, char **argv) {
   const char *output = NULL, *template_dir = NULL;
   dump_kind dump = DUMP_NONE;
+  bool strict = false;
   const char **inputs = calloc((size_t)argc + 1, sizeof *inputs);
   size_t ninputs = 0;
   bool options_done = false;
@@ -52,6 +53,8 @@ int cmd_render(int argc, char **argv) {
         return cli_usage_error("missing folder after", a);
       }
       template_dir = argv[++i];
+    } else if (!strcmp(a, "--strict")) {
+      strict = true;
     } else if (!strcmp(a, "--dump=model")) {
       dump = DUMP_MODEL;
     } else if (!strcmp(a, "--dump=layout")) {
@@ -82,6 +85,7 @@ int cmd_render(int argc, char **argv) {
     free(inputs);
     return EXIT_INPUT;
   }
+  jx_session_set_strict(s, strict);
   size_t shown = 0;
   int status = EXIT_OK;
   jx_project **projects = calloc(ninputs, sizeof *projects);
@@ -102,8 +106,19 @@ int cmd_render(int argc, char **argv) {
         status = EXIT_INPUT;
     } else if (!output) {
       char *pdf = pdf_path_for(inputs[i]);
-      if (cli_same_file(inputs[i], pdf) || !jx_render_pdf(s, &p, 1, pdf))
+      const char *clash = NULL; /* an input the PDF would overwrite */
+      for (size_t k = 0; k < ninputs && !clash; k++)
+        if (cli_same_file(inputs[k], pdf) || !strcmp(inputs[k], pdf))
+          clash = inputs[k];
+      if (clash) {
+        fprintf(stderr,
+                "jxform: refusing to write %s over the input '%s' (rename "
+                "the input or choose the output with -o)\n",
+                pdf, clash);
         status = EXIT_INPUT;
+      } else if (!jx_render_pdf(s, &p, 1, pdf)) {
+        status = EXIT_INPUT;
+      }
       free(pdf);
     }
     cli_print_diagnostics(s, &shown);

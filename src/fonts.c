@@ -25,11 +25,13 @@
 #include FT_TRUETYPE_TAGS_H
 #include <hb.h>
 
+#include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #define JX_ADVANCE_UNKNOWN (-1)
 #define JX_ADVANCE_NO_GLYPH (-2)
@@ -180,7 +182,8 @@ static void report_no_outlines(jx_diag_list *diags, jx_pos pos,
   jx_error(diags, pos,
            "font '%s': '%s' has no TrueType outlines (no 'glyf'/'loca' "
            "table; CFF/OpenType-CFF fonts cannot be embedded by the PDF "
-           "writer): use a TrueType (.ttf/.ttc) font",
+           "writer): name a TrueType (.ttf/.ttc) font in the template, "
+           "e.g. AR PL UMing CN from the Debian package fonts-arphic-uming",
            spec, file);
 }
 
@@ -209,11 +212,16 @@ static int open_face(jx_fonts *fonts, jx_diag_list *diags, jx_pos pos,
     else if (err == FT_Err_Locations_Missing || err == FT_Err_Table_Missing)
       report_no_outlines(diags, pos, spec, file);
     else if (err == FT_Err_Cannot_Open_Resource)
-      jx_error(diags, pos, "font '%s': cannot open the file '%s'", spec, file);
+      jx_error(diags, pos,
+               "font '%s': cannot open the file '%s': %s (correct the path "
+               "in the template, or install the font there)",
+               spec, file,
+               access(file, R_OK) != 0 ? strerror(errno) : "read error");
     else
       jx_error(diags, pos,
                "font '%s': '%s' is not a font file FreeType can read "
-               "(FreeType error 0x%02X)",
+               "(FreeType error 0x%02X): the file is damaged or not a font; "
+               "reinstall it or name another font in the template",
                spec, file, (unsigned)err);
     free(real);
     return -1;
@@ -229,7 +237,10 @@ static int open_face(jx_fonts *fonts, jx_diag_list *diags, jx_pos pos,
   hb_face_t *hface = blob ? hb_face_create(blob, (unsigned)index) : NULL;
   hb_blob_destroy(blob);
   if (!hface || hb_face_get_glyph_count(hface) == 0) {
-    jx_error(diags, pos, "font '%s': HarfBuzz cannot read '%s'", spec, file);
+    jx_error(diags, pos,
+             "font '%s': HarfBuzz cannot read '%s': the file is damaged; "
+             "reinstall it or name another font in the template",
+             spec, file);
     hb_face_destroy(hface);
     FT_Done_Face(ft);
     free(real);
@@ -298,8 +309,9 @@ int jx_fonts_load(jx_fonts *fonts, jx_diag_list *diags, jx_pos pos,
   if (!path) {
     jx_error(diags, pos,
              "font family '%s' is not installed (install the Debian package "
-             "that provides it, e.g. fonts-arphic-uming, or name a font file "
-             "in the template)",
+             "that provides it, e.g. fonts-arphic-uming for AR PL UMing CN, "
+             "or name a font file in the template; 'fc-list :lang=zh "
+             "family' lists the Chinese families installed)",
              spec);
     return -1;
   }

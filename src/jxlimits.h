@@ -21,12 +21,22 @@
  * needs 4 levels, a template 6. */
 #define JX_LIMIT_YAML_DEPTH 64
 
+/* Values (scalars, mappings and sequences) in one YAML file (yaml.c):
+ * bounds the memory a file can take to a few MB.  A project with the
+ * largest number of indicators (500) has about 6,000. */
+#define JX_LIMIT_YAML_NODES 100000
+
 /* Characters (Unicode code points) in one text value, that is one cell of
  * the form (load.c).  About ten pages of one column of text. */
 #define JX_LIMIT_CELL_CHARS 10000
 
 /* Indicators (三级指标 rows) per form, both sides together (load.c). */
 #define JX_LIMIT_INDICATORS 500
+
+/* Problems listed per file: past it, parsing stops (yaml.c) and unknown
+ * keys are no longer listed (load.c), so a file of 500,000 repeated keys
+ * or aliases costs no more than one with 100. */
+#define JX_LIMIT_DIAGNOSTICS 100
 
 /* Pages one form may take once laid out (layout.c). */
 #define JX_LIMIT_PAGES 100

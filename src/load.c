@@ -28,17 +28,18 @@
  * AMOUNT is 123, 123.4, 123.45 or "34,060,000.00"; null or "" is absent
  * (blank on the form), which is not 0.
  */
+#include "jxlimits.h"
 #include "model.h"
 #include "ynode.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
-/* Largest project file read, in bytes. */
-#define JX_LOAD_MAX_BYTES (4u * 1024u * 1024u)
 /* Largest amount accepted, in 分: 999,999,999,999,999.99 元. */
 #define JX_AMOUNT_MAX_CENTS INT64_C(99999999999999999)
 #define JX_DEFAULT_TEMPLATE "yangquan-2025"
@@ -49,7 +50,26 @@ typedef struct jx_loader {
   jx_arena *arena;
   jx_diag_list *diags;
   jx_model *model;
+  /* The YAML parse stopped early (syntax error): keys after that point are
+   * missing from the tree, so "missing required key" is not reported. */
+  bool partial;
+  size_t first_diag; /* diagnostics of this file start here */
+  bool capped;       /* JX_LIMIT_DIAGNOSTICS reached: unknown keys no
+                        longer reported */
 } jx_loader;
+
+/* True if an error of this file is already recorded at `pos` (an alias or
+ * a refused key left a placeholder there): nothing more is said about it,
+ * so that one mistake gives one message. */
+static bool jx_reported_at(const jx_loader *ld, jx_pos pos) {
+  for (size_t i = ld->first_diag; i < ld->diags->count; i++) {
+    const jx_diagnostic *d = &ld->diags->items[i];
+    if (d->severity == JX_SEV_ERROR && d->line == pos.line &&
+        d->column == pos.col)
+      return true;
+  }
+  return false;
+}
 
 /* ---- keys: known lists and "did you mean" ------------------------------ */
 
@@ -141,6 +161,89 @@ static const char *jx_join(jx_arena *arena, const char *const *known,
   return text;
 }
 
+/* Form labels people write as keys, and the key each stands for. */
+static const char *const jx_label_keys[][2] = {
+    {"项目名称", "name"},
+    {"主管部门", "department"},
+    {"主管部门及代码", "department"},
+    {"代码", "code"},
+    {"实施单位", "implementer"},
+    {"项目属性", "attribute"},
+    {"项目期", "duration"},
+    {"项目资金", "funds"},
+    {"实施期", "period"},
+    {"年度", "annual"},
+    {"资金总额", "total"},
+    {"实施期资金总额", "total"},
+    {"年度资金总额", "total"},
+    {"中央财政资金", "central"},
+    {"省级财政资金", "provincial"},
+    {"市县（区）财政资金", "city_county"},
+    {"市县财政资金", "city_county"},
+    {"单位自筹", "self_raised"},
+    {"其他资金", "other"},
+    {"项目概况", "overview"},
+    {"立项依据", "basis"},
+    {"项目设立必要性", "necessity"},
+    {"保证项目实施的制度、措施", "measures"},
+    {"项目实施计划", "plan"},
+    {"总体目标", "goals"},
+    {"实施期目标", "period"},
+    {"年度目标", "annual"},
+    {"绩效指标", "indicators"},
+    {"一级指标", "level1"},
+    {"二级指标", "level2"},
+    {"三级指标", "level3"},
+    {"指标值", "value"},
+    {"备注", "note"},
+    {"负责人", "responsible"},
+    {"经办人", "handler"},
+    {"联系电话", "phone"},
+    {"填报日期", "date"},
+    {"年份", "year"}};
+
+/* The key that the form label `key` stands for, if it is one of `known`;
+ * NULL otherwise. */
+static const char *jx_label_key(const char *key, const char *const *known,
+                                size_t count) {
+  for (size_t i = 0; i < JX_COUNT(jx_label_keys); i++)
+    if (!strcmp(key, jx_label_keys[i][0]) &&
+        jx_in_list(jx_label_keys[i][1], known, count))
+      return jx_label_keys[i][1];
+  return NULL;
+}
+
+/* True if `map` has an unknown key that was reported as standing for
+ * `key` (a form label written as the key): "missing `key`" would say it
+ * twice.  (A misspelt key still gets both messages.) */
+static bool jx_key_misspelt(const jx_ynode *map, const char *key) {
+  for (size_t i = 0; map && i < map->count; i++) {
+    const char *k = map->keys[i]->str;
+    if (!strcmp(k, key))
+      return false;
+  }
+  const char *one[] = {key};
+  static const struct {
+    const char *const *keys;
+    size_t count;
+  } lists[] = {{jx_top_keys, JX_COUNT(jx_top_keys)},
+               {jx_project_keys, JX_COUNT(jx_project_keys)},
+               {jx_department_keys, JX_COUNT(jx_department_keys)},
+               {jx_indicator_keys, JX_COUNT(jx_indicator_keys)},
+               {jx_footer_keys, JX_COUNT(jx_footer_keys)}};
+  for (size_t i = 0; map && i < map->count; i++) {
+    const char *k = map->keys[i]->str;
+    bool known = false; /* a key of the schema is no misspelling */
+    for (size_t l = 0; l < JX_COUNT(lists) && !known; l++)
+      known = jx_in_list(k, lists[l].keys, lists[l].count);
+    if (known)
+      continue;
+    if (jx_label_key(k, one, 1))
+      return true;
+  }
+  return false;
+}
+
 /* Reports every key of `map` that is not in `known`.  `where` names the
  * mapping for the message ("project", "funds.period", NULL for the top
  * level).  A key that belongs one level up or down is pointed there. */
@@ -150,13 +253,32 @@ static void jx_check_keys(jx_loader *ld, const jx_ynode *map, const char *where,
     const jx_ynode *key = map->keys[i];
     if (jx_in_list(key->str, known, count))
       continue;
+    /* Each check below scans this file's diagnostics: keep them few. */
+    if (ld->capped)
+      return;
+    if (ld->diags->count - ld->first_diag >= JX_LIMIT_DIAGNOSTICS) {
+      ld->capped = true;
+      jx_error(ld->diags, key->pos,
+               "more than %d problems in this file; the rest are not listed "
+               "(fix these first)",
+               JX_LIMIT_DIAGNOSTICS);
+      return;
+    }
+    if (jx_reported_at(ld, key->pos))
+      continue;
     char place[128];
     if (where)
       snprintf(place, sizeof place, " in '%s'", where);
     else
       snprintf(place, sizeof place, " at the top level");
     const char *suggestion = jx_suggest(key->str, known, count);
-    if (suggestion) {
+    const char *label_key = jx_label_key(key->str, known, count);
+    if (label_key) {
+      jx_error(ld->diags, key->pos,
+               "unknown key '%s'%s; keys are written in English: write "
+               "'%s' for %s",
+               key->str, place, label_key, key->str);
+    } else if (suggestion) {
       jx_error(ld->diags, key->pos, "unknown key '%s'%s; did you mean '%s'?",
                key->str, place, suggestion);
     } else if (!where && jx_in_list(key->str, jx_project_keys,
@@ -224,6 +346,14 @@ static bool jx_read_text(jx_loader *ld, const jx_ynode *map, const char *key,
   }
   text->str = value->str;
   text->present = true;
+  size_t chars = 0; /* code points: bytes that are not continuation bytes */
+  for (size_t i = 0; i < value->len; i++)
+    chars += ((unsigned char)value->str[i] & 0xC0) != 0x80;
+  if (chars > JX_LIMIT_CELL_CHARS)
+    jx_error(ld->diags, value->pos,
+             "'%s' has %zu characters, more than the limit of %d characters "
+             "in one cell; shorten it",
+             path, chars, JX_LIMIT_CELL_CHARS);
   return true;
 }
 
@@ -232,8 +362,43 @@ static bool jx_read_text(jx_loader *ld, const jx_ynode *map, const char *key,
  * lacks it). */
 static void jx_read_required(jx_loader *ld, const jx_ynode *map,
                              const char *key, const char *path, jx_text *text) {
-  if (jx_read_text(ld, map, key, path, text) && !text->present)
-    jx_error(ld->diags, text->pos, "missing required key '%s'", path);
+  if (!jx_read_text(ld, map, key, path, text) || text->present || ld->partial)
+    return;
+  const jx_ynode *key_node;
+  const jx_ynode *value = jx_get(map, key, &key_node);
+  if ((value && jx_reported_at(ld, value->pos)) || jx_key_misspelt(map, key))
+    return;
+  /* What to write, and where. */
+  static const struct {
+    const char *key, *label, *example;
+  } hints[] = {{"year", "年度", "2025"},
+               {"name", "项目名称", "…"},
+               {"code", "主管部门代码", "\"045\""},
+               {"level1", "一级指标", "产出指标"},
+               {"level2", "二级指标", "数量指标"}};
+  const char *label = "", *example = "…";
+  for (size_t i = 0; i < JX_COUNT(hints); i++)
+    if (!strcmp(hints[i].key, key))
+      label = hints[i].label, example = hints[i].example;
+  if (!strcmp(path, "project.department.name"))
+    label = "主管部门";
+  const char *dot = strrchr(path, '.');
+  char where[96];
+  if (strchr(path, '['))
+    snprintf(where, sizeof where, "to this item");
+  else if (!dot)
+    snprintf(where, sizeof where, "at the top level");
+  else {
+    const char *parent = path;
+    for (const char *p = path; p < dot; p++)
+      if (*p == '.')
+        parent = p + 1;
+    snprintf(where, sizeof where, "under '%.*s:'", (int)(dot - parent), parent);
+  }
+  jx_error(ld->diags, text->pos,
+           "missing required key '%s'%s%s%s: write '%s: %s' %s", path,
+           label[0] ? " (" : "", label, label[0] ? ")" : "", key, example,
+           where);
 }
 
 /* The mapping at `key` of `map`, or NULL when absent, null (both fine) or
@@ -245,9 +410,25 @@ static const jx_ynode *jx_read_map(jx_loader *ld, const jx_ynode *map,
   if (!value || (value->kind == JX_YSCALAR && value->is_null))
     return NULL;
   if (value->kind != JX_YMAP) {
+    /* What goes under the mapping, for the sections people most often
+     * write as one line. */
+    char hint[256] = "";
+    const char *dash = value->kind == JX_YSCALAR ? strchr(value->str, '-') : 0;
+    if (!strcmp(path, "project.department") && dash && dash > value->str)
+      snprintf(hint, sizeof hint,
+               "; write it as department: {code: \"%.*s\", name: %s}",
+               (int)(dash - value->str), value->str, dash + 1);
+    else if (!strcmp(path, "project.department"))
+      snprintf(hint, sizeof hint,
+               "; write 'code:' and 'name:' under it, like department: "
+               "{code: \"045\", name: 阳泉市城市管理局}");
+    else if (!strcmp(path, "goals"))
+      snprintf(hint, sizeof hint,
+               "; write 'period:' (实施期目标) and 'annual:' (年度目标) "
+               "under it");
     jx_error(ld->diags, value->pos,
-             "'%s' must be a mapping (indented 'key: value' lines), not %s",
-             path, jx_ynode_kind_name(value));
+             "'%s' must be a mapping (indented 'key: value' lines), not %s%s",
+             path, jx_ynode_kind_name(value), hint);
     return NULL;
   }
   return value;
@@ -294,7 +475,7 @@ static const char *jx_parse_amount(const char *text, int64_t *cents) {
     for (; *p >= '0' && *p <= '9'; p++, places++)
       if (places < 2)
         fraction = fraction * 10 + (unsigned)(*p - '0');
-    if (places == 0)
+    if (places == 0 || (*p && *p != ' ' && (unsigned char)*p < 0x80))
       return JX_NOT_A_NUMBER;
     if (places > 2)
       return "has more than two decimal places (amounts are in 元 with at "
@@ -304,6 +485,11 @@ static const char *jx_parse_amount(const char *text, int64_t *cents) {
   }
   while (*p == ' ')
     p++;
+  if (!strcmp(p, "元"))
+    return "is not a number of 元 as written: leave out the unit '元'";
+  if (!strcmp(p, "万元") || !strcmp(p, "万"))
+    return "is not a number of 元: amounts in 万元 must be written in 元 "
+           "(× 10,000), without the unit";
   if (*p)
     return JX_NOT_A_NUMBER;
   if (too_large || yuan > (uint64_t)(JX_AMOUNT_MAX_CENTS / 100))
@@ -348,7 +534,8 @@ static void jx_load_project(jx_loader *ld, const jx_ynode *root) {
       jx_read_map(ld, root, "project", "project", &key_node);
   if (!project) {
     const jx_ynode *value = jx_get(root, "project", &key_node);
-    if (!value || (value->kind == JX_YSCALAR && value->is_null))
+    if ((!value || (value->kind == JX_YSCALAR && value->is_null)) &&
+        !ld->partial && !(value && jx_reported_at(ld, value->pos)))
       jx_error(ld->diags, jx_absent_pos(root, key_node),
                "missing required key 'project' (with 'name' and "
                "'department')");
@@ -379,7 +566,9 @@ static void jx_load_project(jx_loader *ld, const jx_ynode *root) {
                      &m->dept_name);
   } else {
     m->dept_code.str = m->dept_name.str = "";
-    if (!dept_value || (dept_value->kind == JX_YSCALAR && dept_value->is_null))
+    if ((!dept_value ||
+         (dept_value->kind == JX_YSCALAR && dept_value->is_null)) &&
+        !ld->partial && !(dept_value && jx_reported_at(ld, dept_value->pos)))
       jx_error(ld->diags, jx_absent_pos(project, key_node),
                "missing required key 'project.department' (with 'code' and "
                "'name')");
@@ -449,6 +638,7 @@ static void jx_load_indicators(jx_loader *ld, const jx_ynode *root) {
   if (!indicators)
     return;
   jx_check_keys(ld, indicators, "indicators", jx_side_keys, JX_SIDE_COUNT);
+  size_t total = 0; /* indicators of both sides so far */
   for (int s = 0; s < JX_SIDE_COUNT; s++) {
     const jx_ynode *list = jx_get(indicators, jx_side_keys[s], &key_node);
     if (!list || (list->kind == JX_YSCALAR && list->is_null))
@@ -458,6 +648,14 @@ static void jx_load_indicators(jx_loader *ld, const jx_ynode *root) {
                "'indicators.%s' must be a list of '- {level1: ..., level2: "
                "..., level3: ..., value: ...}' items, not %s",
                jx_side_keys[s], jx_ynode_kind_name(list));
+      continue;
+    }
+    total += list->count;
+    if (total > JX_LIMIT_INDICATORS) {
+      jx_error(ld->diags, list->pos,
+               "the form has %zu indicators (indicators.period and "
+               "indicators.annual together), more than the limit of %d",
+               total, JX_LIMIT_INDICATORS);
       continue;
     }
     jx_indicator *items =
@@ -475,7 +673,7 @@ static void jx_load_indicators(jx_loader *ld, const jx_ynode *root) {
 static void jx_load_head(jx_loader *ld, const jx_ynode *root) {
   jx_model *m = ld->model;
   bool schema_ok = jx_read_text(ld, root, "schema", "schema", &m->schema);
-  if (schema_ok && !m->schema.present)
+  if (schema_ok && !m->schema.present && !ld->partial)
     jx_error(ld->diags, m->schema.pos,
              "missing required key 'schema' (write 'schema: 1' as the first "
              "line)");
@@ -544,6 +742,136 @@ static void jx_load_texts(jx_loader *ld, const jx_ynode *root) {
 
 /* ---- entry points ----------------------------------------------------- */
 
+/* After a syntax error: the first line up to the error's line whose
+ * quoted value is opened and not closed on that line.  libyaml then reads
+ * on to the next quote and reports a puzzling error lines later, so a
+ * note points at the quote that starts it. */
+static void jx_note_open_quote(jx_diag_list *diags, const char *file,
+                               const char *data, size_t size, size_t first) {
+  uint32_t error_line = 0;
+  for (size_t i = first; i < diags->count; i++)
+    if (diags->items[i].severity == JX_SEV_ERROR && diags->items[i].line &&
+        (!error_line || diags->items[i].line < error_line))
+      error_line = diags->items[i].line;
+  uint32_t line = 1, col = 1, open_col = 0;
+  char quote = 0;
+  bool comment = false, line_start = true;
+  char prev = ' ';
+  for (size_t i = 0; i < size && line <= error_line; i++) {
+    char ch = data[i];
+    if (ch == '\n') {
+      if (quote && line < error_line) {
+        jx_pos pos = {file, line, open_col};
+        jx_diag_add(diags, JX_SEV_NOTE, pos,
+                    "the %s quote opened here is not closed on its line; "
+                    "add the closing %c at the end of the value (a quoted "
+                    "value runs on to the next %c, which causes the error at "
+                    "line %u)",
+                    quote == '"' ? "double" : "single", quote, quote,
+                    error_line);
+        return;
+      }
+      line++, col = 1, quote = 0, comment = false, line_start = true;
+      prev = ' ';
+      continue;
+    }
+    if (((unsigned char)ch & 0xC0) != 0x80)
+      col++;
+    if (comment)
+      continue;
+    if (quote) {
+      if (ch == quote && !(quote == '"' && prev == '\\'))
+        quote = 0;
+    } else if (ch == '#' && (prev == ' ' || line_start)) {
+      comment = true;
+    } else if ((ch == '"' || ch == '\'') &&
+               (prev == ' ' || prev == ':' || prev == '[' || prev == '{' ||
+                prev == ',' || prev == '-' || line_start)) {
+      quote = ch;
+      open_col = col - 1;
+    }
+    if (ch != ' ')
+      line_start = false;
+    prev = ch;
+  }
+}
+
+/* True if data[0..size) is well-formed UTF-8; else *bad is the offset of
+ * the first byte that is not. */
+static bool jx_valid_utf8(const unsigned char *s, size_t size, size_t *bad) {
+  for (size_t i = 0; i < size;) {
+    unsigned char c = s[i];
+    size_t len = c < 0x80                 ? 1
+                 : c >= 0xC2 && c <= 0xDF ? 2
+                 : c >= 0xE0 && c <= 0xEF ? 3
+                 : c >= 0xF0 && c <= 0xF4 ? 4
+                                          : 0;
+    bool ok = len > 0 && i + len <= size;
+    for (size_t k = 1; ok && k < len; k++)
+      ok = (s[i + k] & 0xC0) == 0x80;
+    if (ok && len == 3)
+      ok = !(c == 0xE0 && s[i + 1] < 0xA0) && !(c == 0xED && s[i + 1] > 0x9F);
+    if (ok && len == 4)
+      ok = !(c == 0xF0 && s[i + 1] < 0x90) && !(c == 0xF4 && s[i + 1] > 0x8F);
+    if (!ok) {
+      *bad = i;
+      return false;
+    }
+    i += len;
+  }
+  return true;
+}
+
+/* True if every byte above 0x7F pairs up as a GBK / GB18030 two-byte
+ * character (lead 0x81-0xFE, trail 0x40-0xFE but not 0x7F). */
+static bool jx_looks_gbk(const unsigned char *s, size_t size) {
+  size_t pairs = 0;
+  for (size_t i = 0; i < size; i++) {
+    if (s[i] < 0x80)
+      continue;
+    if (s[i] == 0x80 || s[i] == 0xFF || i + 1 == size || s[i + 1] < 0x40 ||
+        s[i + 1] == 0x7F || s[i + 1] == 0xFF)
+      return false;
+    i++;
+    pairs++;
+  }
+  return pairs > 0;
+}
+
+/* Checks the encoding before the YAML parser sees the file: a byte-order
+ * mark is reported (the parse goes on), a file in GBK, as Chinese Windows
+ * saves "ANSI" text, is reported in one line naming the encoding (returns
+ * true: nothing more can be read).  Other invalid UTF-8 is left to the
+ * YAML parser, which names the byte. */
+static bool jx_check_encoding(jx_diag_list *diags, const char *file,
+                              const char *data, size_t size) {
+  const unsigned char *s = (const unsigned char *)data;
+  if (size >= 3 && s[0] == 0xEF && s[1] == 0xBB && s[2] == 0xBF) {
+    jx_pos pos = {file, 1, 1};
+    jx_error(diags, pos,
+             "the file starts with a byte-order mark (BOM, bytes EF BB BF); "
+             "save it as UTF-8 without BOM (Notepad: Save As, Encoding "
+             "'UTF-8', not 'UTF-8 with BOM')");
+  }
+  size_t bad = 0;
+  if (jx_valid_utf8(s, size, &bad) || !jx_looks_gbk(s, size))
+    return false;
+  jx_pos pos = {file, 1, 1};
+  for (size_t i = 0; i < bad; i++) {
+    if (s[i] == '\n') {
+      pos.line++;
+      pos.col = 1;
+    } else if ((s[i] & 0xC0) != 0x80) {
+      pos.col++;
+    }
+  }
+  jx_error(diags, pos,
+           "the file is not UTF-8: it looks like GBK (GB2312/GB18030, what "
+           "Chinese Windows calls 'ANSI'); save it as UTF-8 (in Notepad: "
+           "Save As, Encoding 'UTF-8')");
+  return true;
+}
+
 /* Diagnostic with its arrival order, for a stable sort. */
 typedef struct jx_diag_ref {
   jx_diagnostic diag;
@@ -581,12 +909,18 @@ jx_model *jx_load_buffer(jx_arena *arena, jx_diag_list *diags, const char *name,
   size_t errors_before = diags->errors;
   const char *file = jx_arena_strdup(arena, name ? name : "<input>");
   jx_pos file_pos = {file, 0, 0};
-  if (size > JX_LOAD_MAX_BYTES) {
-    jx_error(diags, file_pos, "file is larger than the 4 MiB limit");
+  if (size > JX_LIMIT_FILE_BYTES) {
+    jx_error(diags, file_pos,
+             "file is larger than the " JX_LIMIT_FILE_TEXT " limit");
     return NULL;
   }
-  jx_ynode *root = jx_yaml_parse(arena, diags, file, data, size);
-  if (!root)
+  size_t first_diag = diags->count;
+  if (jx_check_encoding(diags, file, data, size))
+    return NULL;
+  bool complete = false;
+  jx_ynode *root =
+      jx_yaml_parse_partial(arena, diags, file, data, size, &complete);
+  if (!root || (diags->errors > errors_before && root->kind != JX_YMAP))
     return NULL;
   if (root->kind != JX_YMAP) {
     jx_pos pos = root->pos;
@@ -601,10 +935,11 @@ jx_model *jx_load_buffer(jx_arena *arena, jx_diag_list *diags, const char *name,
                jx_ynode_kind_name(root));
     return NULL;
   }
-  size_t first_diag = diags->count;
+  if (!complete)
+    jx_note_open_quote(diags, file, data, size, first_diag);
   jx_model *model = jx_arena_alloc(arena, sizeof *model);
   model->path = file;
-  jx_loader ld = {arena, diags, model};
+  jx_loader ld = {arena, diags, model, !complete, first_diag, false};
   jx_check_keys(&ld, root, NULL, jx_top_keys, JX_COUNT(jx_top_keys));
   jx_load_head(&ld, root);
   jx_load_project(&ld, root);
@@ -617,16 +952,27 @@ jx_model *jx_load_buffer(jx_arena *arena, jx_diag_list *diags, const char *name,
 
 jx_model *jx_load_file(jx_arena *arena, jx_diag_list *diags, const char *path) {
   jx_pos file_pos = {path, 0, 0};
-  FILE *in = fopen(path, "rb");
+  /* Opened without blocking, so that a FIFO nobody writes to cannot hang
+   * an unattended run (reading it then ends at once: an empty file). */
+  FILE *in = NULL;
+  int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd >= 0 && fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) == 0)
+    in = fdopen(fd, "rb");
+  if (!in && fd >= 0) {
+    int err = errno;
+    close(fd);
+    errno = err;
+  }
   if (!in) {
     jx_error(diags, file_pos, "cannot open the file: %s", strerror(errno));
     return NULL;
   }
   struct stat st;
   bool regular = fstat(fileno(in), &st) == 0 && S_ISREG(st.st_mode);
-  if (regular && st.st_size > (off_t)JX_LOAD_MAX_BYTES) {
+  if (regular && st.st_size > (off_t)JX_LIMIT_FILE_BYTES) {
     fclose(in);
-    jx_error(diags, file_pos, "file is larger than the 4 MiB limit");
+    jx_error(diags, file_pos,
+             "file is larger than the " JX_LIMIT_FILE_TEXT " limit");
     return NULL;
   }
   /* Read at most one byte over the limit, to tell "too large" apart. */
@@ -639,7 +985,7 @@ jx_model *jx_load_file(jx_arena *arena, jx_diag_list *diags, const char *path) {
       data = jx_arena_grow(arena, data, 1, &alloc, size + 1);
     size_t n = fread(data + size, 1, alloc - size, in);
     size += n;
-    if (size > JX_LOAD_MAX_BYTES || n == 0)
+    if (size > JX_LIMIT_FILE_BYTES || n == 0)
       break;
   }
   bool read_error = ferror(in);
@@ -650,8 +996,9 @@ jx_model *jx_load_file(jx_arena *arena, jx_diag_list *diags, const char *path) {
              strerror(saved_errno));
     return NULL;
   }
-  if (size > JX_LOAD_MAX_BYTES) {
-    jx_error(diags, file_pos, "file is larger than the 4 MiB limit");
+  if (size > JX_LIMIT_FILE_BYTES) {
+    jx_error(diags, file_pos,
+             "file is larger than the " JX_LIMIT_FILE_TEXT " limit");
     return NULL;
   }
   return jx_load_buffer(arena, diags, path, data, size);

@@ -1,165 +1,77 @@
 /*
- * render.c — display list → PDF through libharu (see render.h).
+ * render.c — display list → PDF (see render.h).
  *
- * The only file that includes hpdf.h.  The steps, in order:
- *   1. collect, per distinct font file and face, the BMP code points drawn;
- *   2. subset each such face with hb-subset to those code points, write the
- *      subset to a temporary TrueType file, load it into libharu (embedded,
- *      Identity-H through libharu's UTF-8 encoder, so CID = code point) and
- *      replace libharu's malformed /ToUnicode CMap with a correct one;
- *   3. draw each page: boxes, then rules, then one text object of runs;
- *   4. save to memory and write the bytes atomically (temporary file in the
- *      target folder, fsync, rename).
+ * The PDF is written directly, object by object:
+ *   1. each page is encoded into a content stream (rules, boxes, then one
+ *      text object of runs; numbers with at most three decimals, text
+ *      positioned relative to the previous run, strings as 2-byte codes)
+ *      and compressed with zlib — jx_page_encode, on any thread;
+ *   2. the writer appends the stream objects to a temporary file in the
+ *      target folder as they come (jx_pdf_add_stream), remembering only
+ *      their offsets;
+ *   3. at close: per embedded face, hb-subset to the code points drawn;
+ *      the subset font, its CIDToGIDMap, a /W array listing only the
+ *      widths that differ from /DW, and a ToUnicode CMap of one bfrange
+ *      per 256 codes used; then the shared resources, the page dicts, the
+ *      page tree, outlines, page labels, info, catalog and cross-reference
+ *      table; fsync and rename.
  *
- * libharu's errors are sticky: the first one is caught by an error handler
- * that only records it, and checked at stage boundaries; it becomes one jx
- * diagnostic with a readable message.  Never call HPDF_Page_TextWidth or
- * HPDF_Font_TextWidth here: they mark glyphs as used (layout measures with
- * HarfBuzz).
+ * Text is Identity-H with CID = Unicode code point (BMP only), so a page
+ * can be encoded before the font is subset, and the same content streams
+ * work for any subset.  Widths come from HarfBuzz, as layout measured.
+ * Output is byte-for-byte reproducible: no clock (dates only from
+ * SOURCE_DATE_EPOCH), no random /ID, subset tags derived from the subset.
  */
 #include "render.h"
 
+#include <ft2build.h>
+#include FT_FREETYPE_H
+#include FT_TRUETYPE_TABLES_H
 #include <hb-subset.h>
 #include <hb.h>
-#include <hpdf.h>
-#include <hpdf_font.h>
-#include <hpdf_objects.h>
-#include <hpdf_streams.h>
+#include <zlib.h>
+#ifdef JX_HAVE_LIBDEFLATE
+#include <libdeflate.h>
+#endif
 
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdarg.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #define JX_BMP_WORDS (0x10000 / 64)
-/* Entries per bfchar/bfrange block (the CMap format's limit). */
+/* Entries per bfrange block (the CMap format's limit). */
 #define JX_CMAP_BLOCK 100
 /* Missing characters listed in one diagnostic before "…". */
 #define JX_MISSING_SHOWN 8
-
-/* One embedded font: a distinct (file, face index) pair, shared by every
- * session face that resolves to it. */
-typedef struct jx_rfont {
-  const char *path;
-  int index;
-  const char *spec; /* for diagnostics: the first face's spec */
-  uint64_t *used;   /* bitmap of the BMP code points drawn */
-  const char *name; /* libharu's base font name (owned by libharu) */
-  HPDF_Font font;
-} jx_rfont;
-
-/* A growable byte buffer (malloc). */
-typedef struct jx_buf {
-  char *data;
-  size_t len, cap;
-} jx_buf;
-
-typedef struct jx_render_ctx {
-  const jx_layout *layout;
-  jx_fonts *fonts;
-  jx_diag_list *diags;
-  const char *out_path;
-  HPDF_Doc pdf;
-  HPDF_STATUS hpdf_code;   /* first libharu error, 0 if none */
-  HPDF_STATUS hpdf_detail; /* its detail (errno for file errors) */
-  jx_rfont *rfonts;
-  size_t rfont_count;
-  int *face_font; /* per session face: index into rfonts, -1 if unused */
-  jx_buf text;    /* NUL-terminated copy of the current run */
-} jx_render_ctx;
-
-/* ---- diagnostics ---- */
-
-static jx_pos out_pos(const jx_render_ctx *ctx) {
-  jx_pos pos = {ctx->out_path, 0, 0};
-  return pos;
-}
-
-/* libharu has no code-to-text table; these are the codes rendering can
- * meet, in words a user can act on. */
-static const struct {
-  HPDF_STATUS code;
-  const char *text;
-} hpdf_messages[] = {
-    {HPDF_FAILD_TO_ALLOC_MEM, "out of memory"},
-    {HPDF_FILE_IO_ERROR, "file read or write error"},
-    {HPDF_FILE_OPEN_ERROR, "cannot open file"},
-    {HPDF_FONT_EXISTS, "a font with the same name is already loaded"},
-    {HPDF_INVALID_DOCUMENT, "the document is unusable after an earlier error"},
-    {HPDF_INVALID_ENCODER, "the UTF-8 encoder is not available"},
-    {HPDF_INVALID_ENCODING_NAME, "unknown encoding name"},
-    {HPDF_INVALID_FONTDEF_DATA, "invalid font data"},
-    {HPDF_INVALID_FONTDEF_TYPE, "unsupported font type"},
-    {HPDF_INVALID_FONT_NAME, "unknown font name"},
-    {HPDF_INVALID_PARAMETER, "invalid parameter"},
-    {HPDF_INVALID_TTC_FILE, "not a TrueType collection"},
-    {HPDF_INVALID_TTC_INDEX, "face index past the end of the collection"},
-    {HPDF_PAGE_INVALID_FONT, "invalid font on page"},
-    {HPDF_PAGE_INVALID_FONT_SIZE, "font size out of range (0 < size <= 600)"},
-    {HPDF_PAGE_INVALID_GMODE, "drawing operator used in the wrong state"},
-    {HPDF_PAGE_INVALID_SIZE, "page size out of range (3 to 14400 points)"},
-    {HPDF_PAGE_OUT_OF_RANGE, "value out of range"},
-    {HPDF_REAL_OUT_OF_RANGE, "number out of range"},
-    {HPDF_STRING_OUT_OF_RANGE, "text too long (more than 65535 bytes)"},
-    {HPDF_TTF_CANNOT_EMBEDDING_FONT,
-     "the font's licence (OS/2 fsType) forbids embedding"},
-    {HPDF_TTF_INVALID_CMAP, "the font has no usable Unicode cmap"},
-    {HPDF_TTF_INVALID_FOMAT, "invalid TrueType font (name table)"},
-    {HPDF_TTF_MISSING_TABLE,
-     "a required TrueType table is missing (CFF/OpenType-CFF fonts are not "
-     "supported, only TrueType outlines)"},
-    {HPDF_UNSUPPORTED_FONT_TYPE, "unsupported font type"},
-    {HPDF_ZLIB_ERROR, "compression (zlib) error"},
-};
-
-static const char *hpdf_message(HPDF_STATUS code) {
-  for (size_t i = 0; i < sizeof hpdf_messages / sizeof hpdf_messages[0]; i++)
-    if (hpdf_messages[i].code == code)
-      return hpdf_messages[i].text;
-  return "internal libharu error";
-}
-
-/* Records libharu's first error; later ones are consequences of it. */
-static void HPDF_STDCALL on_hpdf_error(HPDF_STATUS code, HPDF_STATUS detail,
-                                       void *user) {
-  jx_render_ctx *ctx = user;
-  /* End of stream is how HPDF_ReadFromStream says "done", not an error. */
-  if (ctx->hpdf_code == 0 && code != HPDF_STREAM_EOF) {
-    ctx->hpdf_code = code;
-    ctx->hpdf_detail = detail;
-  }
-}
-
-/* Returns true if libharu has reported no error; otherwise records one
- * diagnostic saying what we were `doing` and returns false. */
-static bool hpdf_ok(jx_render_ctx *ctx, const char *doing) {
-  if (ctx->hpdf_code == 0)
-    return true;
-  HPDF_STATUS code = ctx->hpdf_code, detail = ctx->hpdf_detail;
-  if ((code == HPDF_FILE_IO_ERROR || code == HPDF_FILE_OPEN_ERROR) &&
-      detail != 0)
-    jx_error(ctx->diags, out_pos(ctx),
-             "cannot write the PDF: libharu failed while %s: %s: %s "
-             "(libharu error 0x%04X)",
-             doing, hpdf_message(code), strerror((int)detail), (unsigned)code);
-  else
-    jx_error(ctx->diags, out_pos(ctx),
-             "cannot write the PDF: libharu failed while %s: %s "
-             "(libharu error 0x%04X, detail %u)",
-             doing, hpdf_message(code), (unsigned)code, (unsigned)detail);
-  return false;
-}
+/* Compression levels (libdeflate's 1..12; zlib's stop at 9): page
+ * contents of a packet are many (speed matters), fonts and maps are
+ * written once per document (size matters). */
+#define JX_ZLEVEL_PACKET 1
+#define JX_ZLEVEL_PAGE 12
+#define JX_ZLEVEL_ONCE 12
 
 /* ---- small helpers ---- */
 
+static void *xmalloc(size_t size) {
+  void *p = malloc(size ? size : 1);
+  if (!p) {
+    fputs("jxform: out of memory\n", stderr);
+    abort();
+  }
+  return p;
+}
+
 static void *xcalloc(size_t n, size_t size) {
-  void *p = calloc(n ? n : 1, size);
+  void *p = calloc(n ? n : 1, size ? size : 1);
   if (!p) {
     fputs("jxform: out of memory\n", stderr);
     abort();
@@ -168,7 +80,7 @@ static void *xcalloc(size_t n, size_t size) {
 }
 
 static void *xrealloc(void *p, size_t size) {
-  p = realloc(p, size);
+  p = realloc(p, size ? size : 1);
   if (!p) {
     fputs("jxform: out of memory\n", stderr);
     abort();
@@ -176,14 +88,35 @@ static void *xrealloc(void *p, size_t size) {
   return p;
 }
 
+/* A growable byte buffer (malloc). */
+typedef struct jx_buf {
+  char *data;
+  size_t len, cap;
+} jx_buf;
+
 static void buf_reserve(jx_buf *b, size_t extra) {
   if (b->len + extra + 1 <= b->cap)
     return;
-  size_t cap = b->cap ? b->cap : 256;
+  size_t cap = b->cap ? b->cap : 1024;
   while (cap < b->len + extra + 1)
     cap *= 2;
   b->data = xrealloc(b->data, cap);
   b->cap = cap;
+}
+
+static void buf_put(jx_buf *b, const void *data, size_t len) {
+  buf_reserve(b, len);
+  memcpy(b->data + b->len, data, len);
+  b->len += len;
+  b->data[b->len] = '\0';
+}
+
+static void buf_puts(jx_buf *b, const char *s) { buf_put(b, s, strlen(s)); }
+
+static void buf_putc(jx_buf *b, char c) {
+  buf_reserve(b, 1);
+  b->data[b->len++] = c;
+  b->data[b->len] = '\0';
 }
 
 static void buf_printf(jx_buf *b, const char *fmt, ...)
@@ -201,6 +134,34 @@ static void buf_printf(jx_buf *b, const char *fmt, ...) {
   va_end(ap);
   b->len += (size_t)n;
 }
+
+/* Appends a number given in thousandths, shortest form: 12.3, -0.05, 7. */
+static void buf_milli(jx_buf *b, long long m) {
+  char tmp[32], *p = tmp + sizeof tmp;
+  bool neg = m < 0;
+  unsigned long long v = neg ? (unsigned long long)-m : (unsigned long long)m;
+  unsigned frac = (unsigned)(v % 1000);
+  v /= 1000;
+  if (frac) {
+    int digits = 3;
+    while (frac % 10 == 0)
+      frac /= 10, digits--;
+    for (int i = 0; i < digits; i++, frac /= 10)
+      *--p = (char)('0' + frac % 10);
+    *--p = '.';
+  }
+  do {
+    *--p = (char)('0' + v % 10);
+    v /= 10;
+  } while (v);
+  if (neg)
+    *--p = '-';
+  buf_put(b, p, (size_t)(tmp + sizeof tmp - p));
+}
+
+static long long milli(double v) { return llround(v * 1000.0); }
+
+static void buf_num(jx_buf *b, double v) { buf_milli(b, milli(v)); }
 
 /* Decodes one UTF-8 sequence from s[*i..len).  Returns the code point and
  * advances *i, or returns UINT32_MAX for malformed input (overlong forms,
@@ -243,96 +204,639 @@ static void bit_set(uint64_t *bits, uint32_t cp) {
   bits[cp >> 6] |= (uint64_t)1 << (cp & 63);
 }
 
-/* ---- stage 1: which code points each font draws ---- */
+#ifdef JX_HAVE_LIBDEFLATE
+/* libdeflate compressors, one per thread and level, made on first use
+ * (making one costs more than compressing a page) and freed when the
+ * thread ends. */
+typedef struct jx_compressors {
+  struct libdeflate_compressor *by_level[13];
+} jx_compressors;
 
-/* Returns the embedded-font slot for session face `face`, creating it on
- * first use (faces resolving to the same file and index share a slot, as
- * libharu cannot load two fonts with one name). */
-static int font_slot(jx_render_ctx *ctx, uint16_t face) {
-  if (ctx->face_font[face] >= 0)
-    return ctx->face_font[face];
-  const jx_face *f = &ctx->fonts->faces[face];
-  for (size_t i = 0; i < ctx->rfont_count; i++) {
-    if (ctx->rfonts[i].index == f->index &&
-        strcmp(ctx->rfonts[i].path, f->path) == 0) {
-      ctx->face_font[face] = (int)i;
-      return (int)i;
-    }
-  }
-  jx_rfont *r = &ctx->rfonts[ctx->rfont_count];
-  r->path = f->path;
-  r->index = f->index;
-  r->spec = f->spec ? f->spec : f->path;
-  r->used = xcalloc(JX_BMP_WORDS, sizeof(uint64_t));
-  ctx->face_font[face] = (int)ctx->rfont_count;
-  return (int)ctx->rfont_count++;
+static pthread_key_t compressors_key;
+static pthread_once_t compressors_once = PTHREAD_ONCE_INIT;
+
+static void compressors_free(void *p) {
+  jx_compressors *cs = p;
+  for (int i = 0; i < 13; i++)
+    if (cs->by_level[i])
+      libdeflate_free_compressor(cs->by_level[i]);
+  free(cs);
 }
 
-/* Marks every code point of every run; reports malformed runs (which
- * layout should never produce) rather than drawing something else. */
-static bool collect_code_points(jx_render_ctx *ctx) {
-  const jx_layout *layout = ctx->layout;
-  for (size_t p = 0; p < layout->page_count; p++) {
-    const jx_dpage *page = &layout->pages[p];
-    for (size_t r = 0; r < page->run_count; r++) {
-      const jx_drun *run = &page->runs[r];
-      if (run->len == 0)
-        continue;
-      if (run->face >= ctx->fonts->count ||
-          !ctx->fonts->faces[run->face].path) {
-        jx_error(ctx->diags, out_pos(ctx),
-                 "cannot write the PDF: page %zu draws text with face %u, "
-                 "which is not loaded",
-                 p + 1, (unsigned)run->face);
-        return false;
-      }
-      jx_rfont *rf = &ctx->rfonts[font_slot(ctx, run->face)];
-      const unsigned char *s = (const unsigned char *)run->text;
-      size_t i = 0;
-      while (i < run->len) {
-        size_t at = i;
-        uint32_t cp = utf8_next(s, run->len, &i);
-        if (cp == UINT32_MAX) {
-          jx_error(ctx->diags, out_pos(ctx),
-                   "cannot write the PDF: page %zu: the text at (%.2f, %.2f) "
-                   "is not valid UTF-8 (byte %zu is 0x%02X)",
-                   p + 1, run->x, run->y, at, (unsigned)s[at]);
-          return false;
-        }
-        if (cp < 0x20 || cp == 0x7F) {
-          jx_error(ctx->diags, out_pos(ctx),
-                   "cannot write the PDF: page %zu: the text at (%.2f, %.2f) "
-                   "has control character U+%04X at byte %zu",
-                   p + 1, run->x, run->y, (unsigned)cp, at);
-          return false;
-        }
-        if (cp > 0xFFFF) {
-          jx_error(ctx->diags, out_pos(ctx),
-                   "cannot write the PDF: page %zu: character U+%04X (%.*s) "
-                   "is outside the Basic Multilingual Plane, which libharu "
-                   "cannot draw",
-                   p + 1, (unsigned)cp, (int)(i - at), run->text + at);
-          return false;
-        }
-        bit_set(rf->used, cp);
+static void compressors_key_init(void) {
+  pthread_key_create(&compressors_key, compressors_free);
+}
+
+static struct libdeflate_compressor *compressor(int level) {
+  pthread_once(&compressors_once, compressors_key_init);
+  jx_compressors *cs = pthread_getspecific(compressors_key);
+  if (!cs) {
+    cs = xcalloc(1, sizeof *cs);
+    pthread_setspecific(compressors_key, cs);
+  }
+  if (!cs->by_level[level])
+    cs->by_level[level] = libdeflate_alloc_compressor(level);
+  if (!cs->by_level[level]) {
+    fputs("jxform: out of memory (libdeflate)\n", stderr);
+    abort();
+  }
+  return cs->by_level[level];
+}
+#endif
+
+/* Compresses `len` bytes at `data` into *out (zlib format, for
+ * /FlateDecode) at `level`: with libdeflate when built with it (smaller
+ * and faster), else with zlib (levels above 9 act as 9).  The result
+ * depends only on the input: output stays reproducible. */
+static void deflate_bytes(const void *data, size_t len, int level,
+                          jx_bytes *out) {
+#ifdef JX_HAVE_LIBDEFLATE
+  if (level < 1 || level > 12)
+    level = 6;
+  struct libdeflate_compressor *c = compressor(level);
+  size_t cap = libdeflate_zlib_compress_bound(c, len);
+  out->data = xmalloc(cap);
+  out->len = libdeflate_zlib_compress(c, data, len, out->data, cap);
+  if (out->len == 0) {
+    fputs("jxform: libdeflate failed\n", stderr);
+    abort();
+  }
+#else
+  z_stream z = {0};
+  if (deflateInit(&z, level > 9 ? 9 : level) != Z_OK) {
+    fputs("jxform: out of memory (zlib)\n", stderr);
+    abort();
+  }
+  size_t cap = deflateBound(&z, (uLong)len);
+  out->data = xmalloc(cap);
+  z.next_in = (Bytef *)data;
+  z.avail_in = (uInt)len;
+  z.next_out = out->data;
+  z.avail_out = (uInt)cap;
+  if (deflate(&z, Z_FINISH) != Z_STREAM_END) {
+    fputs("jxform: zlib failed\n", stderr);
+    abort();
+  }
+  out->len = z.total_out;
+  deflateEnd(&z);
+#endif
+}
+
+/* ---- code point sets per font ---- */
+
+void jx_glyph_use_init(jx_glyph_use *use, const jx_fonts *fonts) {
+  memset(use, 0, sizeof *use);
+  jx_glyph_use_update(use, fonts);
+}
+
+void jx_glyph_use_update(jx_glyph_use *use, const jx_fonts *fonts) {
+  size_t old = use->face_count, n = fonts->count;
+  if (n <= old)
+    return;
+  use->slot = xrealloc(use->slot, n * sizeof *use->slot);
+  use->bits = xrealloc(use->bits, n * JX_BMP_WORDS * sizeof *use->bits);
+  memset(use->bits + old * JX_BMP_WORDS, 0,
+         (n - old) * JX_BMP_WORDS * sizeof *use->bits);
+  for (size_t i = old; i < n; i++) {
+    const jx_face *f = &fonts->faces[i];
+    use->slot[i] = (int)i;
+    for (size_t k = 0; k < i; k++) {
+      const jx_face *g = &fonts->faces[k];
+      if (f->path && g->path && f->index == g->index &&
+          strcmp(f->path, g->path) == 0) {
+        use->slot[i] = use->slot[k];
+        break;
       }
     }
   }
+  use->face_count = n;
+}
+
+void jx_glyph_use_free(jx_glyph_use *use) {
+  free(use->slot);
+  free(use->bits);
+  memset(use, 0, sizeof *use);
+}
+
+void jx_glyph_use_merge(jx_glyph_use *into, const jx_glyph_use *from) {
+  size_t n =
+      into->face_count < from->face_count ? into->face_count : from->face_count;
+  for (size_t w = 0; w < n * JX_BMP_WORDS; w++)
+    into->bits[w] |= from->bits[w];
+}
+
+/* ---- stage 1: page content ---- */
+
+/* Graphics state tracked per page to avoid redundant operators (each
+ * page's content starts from the PDF defaults). */
+typedef struct jx_gstate {
+  long long line_width; /* thousandths */
+  long long fill_gray;
+  int font;
+  long long font_size;
+  long long char_space;
+  bool bold;
+} jx_gstate;
+
+static void encode_boxes(jx_buf *b, const jx_dpage *dp, double height,
+                         jx_gstate *gs) {
+  for (size_t i = 0; i < dp->box_count;) {
+    double gray = dp->boxes[i].gray;
+    if (milli(gray) != gs->fill_gray) {
+      gs->fill_gray = milli(gray);
+      buf_milli(b, gs->fill_gray);
+      buf_puts(b, " g\n");
+    }
+    /* One path per run of boxes of the same gray. */
+    for (; i < dp->box_count && dp->boxes[i].gray == gray; i++) {
+      const jx_dbox *x = &dp->boxes[i];
+      buf_num(b, x->x);
+      buf_putc(b, ' ');
+      buf_num(b, height - x->y - x->h);
+      buf_putc(b, ' ');
+      buf_num(b, x->w);
+      buf_putc(b, ' ');
+      buf_num(b, x->h);
+      buf_puts(b, " re\n");
+    }
+    buf_puts(b, "f\n");
+  }
+}
+
+static void encode_rules(jx_buf *b, const jx_dpage *dp, double height,
+                         jx_gstate *gs) {
+  for (size_t i = 0; i < dp->rule_count;) {
+    double width = dp->rules[i].width;
+    if (milli(width) != gs->line_width) {
+      gs->line_width = milli(width);
+      buf_milli(b, gs->line_width);
+      buf_puts(b, " w\n");
+    }
+    /* One path per run of rules of the same width. */
+    for (; i < dp->rule_count && dp->rules[i].width == width; i++) {
+      const jx_drule *r = &dp->rules[i];
+      buf_num(b, r->x0);
+      buf_putc(b, ' ');
+      buf_num(b, height - r->y0);
+      buf_puts(b, " m ");
+      buf_num(b, r->x1);
+      buf_putc(b, ' ');
+      buf_num(b, height - r->y1);
+      buf_puts(b, " l\n");
+    }
+    buf_puts(b, "S\n");
+  }
+}
+
+/* Appends the run's text as a literal string of 2-byte codes (CID = code
+ * point), marking each code point in `bits`.  Returns false after
+ * recording an error for malformed text. */
+static bool encode_string(jx_buf *b, const jx_drun *run, size_t page_no,
+                          uint64_t *bits, const char *where,
+                          jx_diag_list *diags) {
+  const unsigned char *s = (const unsigned char *)run->text;
+  jx_pos pos = {where, 0, 0};
+  size_t i = 0;
+  buf_reserve(b, run->len * 2 + 8);
+  b->data[b->len++] = '(';
+  while (i < run->len) {
+    size_t at = i;
+    uint32_t cp = utf8_next(s, run->len, &i);
+    if (cp == UINT32_MAX) {
+      jx_error(diags, pos,
+               "cannot write the PDF: page %zu: the text at (%.2f, %.2f) "
+               "is not valid UTF-8 (byte %zu is 0x%02X)",
+               page_no, run->x, run->y, at, (unsigned)s[at]);
+      return false;
+    }
+    if (cp < 0x20 || cp == 0x7F) {
+      jx_error(diags, pos,
+               "cannot write the PDF: page %zu: the text at (%.2f, %.2f) "
+               "has control character U+%04X at byte %zu",
+               page_no, run->x, run->y, (unsigned)cp, at);
+      return false;
+    }
+    if (cp > 0xFFFF) {
+      jx_error(diags, pos,
+               "cannot write the PDF: page %zu: character U+%04X (%.*s) "
+               "is outside the Basic Multilingual Plane, which the "
+               "renderer cannot draw",
+               page_no, (unsigned)cp, (int)(i - at), run->text + at);
+      return false;
+    }
+    bit_set(bits, cp);
+    unsigned char two[2] = {(unsigned char)(cp >> 8), (unsigned char)cp};
+    buf_reserve(b, 4);
+    for (int k = 0; k < 2; k++) {
+      unsigned char c = two[k];
+      /* An unescaped CR (or CR LF) in a literal string reads as LF. */
+      if (c == '(' || c == ')' || c == '\\')
+        b->data[b->len++] = '\\', b->data[b->len++] = (char)c;
+      else if (c == '\r')
+        b->data[b->len++] = '\\', b->data[b->len++] = 'r';
+      else
+        b->data[b->len++] = (char)c;
+    }
+  }
+  buf_puts(b, ") Tj\n");
   return true;
 }
 
-/* ---- stage 2: subset, load, fix ToUnicode ---- */
+static bool encode_runs(jx_buf *b, const jx_dpage *dp, double height,
+                        const jx_fonts *fonts, jx_glyph_use *use,
+                        size_t page_no, jx_gstate *gs, const char *where,
+                        jx_diag_list *diags) {
+  bool any = false;
+  for (size_t i = 0; i < dp->run_count && !any; i++)
+    any = dp->runs[i].len > 0;
+  if (!any)
+    return true;
+  if (gs->fill_gray != 0) {
+    buf_puts(b, "0 g\n");
+    gs->fill_gray = 0;
+  }
+  buf_puts(b, "BT\n");
+  long long tx = 0, ty = 0; /* the text line matrix's origin */
+  for (size_t i = 0; i < dp->run_count; i++) {
+    const jx_drun *run = &dp->runs[i];
+    if (run->len == 0)
+      continue;
+    if (run->face >= fonts->count || run->face >= use->face_count ||
+        !fonts->faces[run->face].path) {
+      jx_error(diags, ((jx_pos){where, 0, 0}),
+               "cannot write the PDF: page %zu draws text with face %u, "
+               "which is not loaded",
+               page_no, (unsigned)run->face);
+      return false;
+    }
+    int slot = use->slot[run->face];
+    if (slot != gs->font || milli(run->size) != gs->font_size) {
+      gs->font = slot;
+      gs->font_size = milli(run->size);
+      buf_printf(b, "/F%d ", slot);
+      buf_milli(b, gs->font_size);
+      buf_puts(b, " Tf\n");
+    }
+    if (milli(run->char_spacing) != gs->char_space) {
+      gs->char_space = milli(run->char_spacing);
+      buf_milli(b, gs->char_space);
+      buf_puts(b, " Tc\n");
+    }
+    if (run->bold != gs->bold) {
+      buf_puts(b, run->bold ? "2 Tr\n" : "0 Tr\n");
+      gs->bold = run->bold;
+    }
+    if (run->bold && milli(0.03 * run->size) != gs->line_width) {
+      gs->line_width = milli(0.03 * run->size);
+      buf_milli(b, gs->line_width);
+      buf_puts(b, " w\n");
+    }
+    long long x = milli(run->x), y = milli(height - run->y);
+    buf_milli(b, x - tx);
+    buf_putc(b, ' ');
+    buf_milli(b, y - ty);
+    buf_puts(b, " Td\n");
+    tx = x, ty = y;
+    if (!encode_string(b, run, page_no, use->bits + (size_t)slot * JX_BMP_WORDS,
+                       where, diags))
+      return false;
+  }
+  buf_puts(b, "ET\n");
+  return true;
+}
 
-/* Checks that `face` has every code point in `used`; lists the missing
- * ones otherwise. */
-static bool check_coverage(jx_render_ctx *ctx, const jx_rfont *rf,
-                           hb_face_t *face) {
-  hb_set_t *have = hb_set_create();
-  hb_face_collect_unicodes(face, have);
+/* Encodes one page into `raw` (uncompressed). */
+static bool encode_page_raw(const jx_dpage *page, double page_height,
+                            const jx_fonts *fonts, jx_glyph_use *use,
+                            size_t page_no, const char *where,
+                            jx_diag_list *diags, jx_buf *raw) {
+  jx_gstate gs = {.line_width = 1000, .fill_gray = 0, .font = -1};
+  encode_boxes(raw, page, page_height, &gs);
+  encode_rules(raw, page, page_height, &gs);
+  return encode_runs(raw, page, page_height, fonts, use, page_no, &gs, where,
+                     diags);
+}
+
+bool jx_page_encode(const jx_dpage *page, double page_height,
+                    const jx_fonts *fonts, jx_glyph_use *use, const char *where,
+                    jx_diag_list *diags, jx_bytes *out) {
+  jx_buf raw = {0};
+  out->data = NULL;
+  out->len = 0;
+  jx_glyph_use_update(use, fonts);
+  bool ok = encode_page_raw(page, page_height, fonts, use,
+                            page->form_page > 0 ? (size_t)page->form_page : 1,
+                            where, diags, &raw);
+  if (ok)
+    deflate_bytes(raw.data ? raw.data : "", raw.len, JX_ZLEVEL_PACKET, out);
+  free(raw.data);
+  return ok;
+}
+
+/* ---- stage 2: the writer ---- */
+
+struct jx_pdf {
+  FILE *f;
+  jx_diag_list *diags;
+  const char *where; /* for diagnostics: out_path or "<memory>" */
+  char *out_path;    /* NULL when writing to memory */
+  char *tmp_path;    /* temporary file beside out_path */
+  char *dir;         /* out_path's folder */
+  char *mem;         /* open_memstream buffer */
+  size_t mem_size;
+  uint64_t *offsets; /* per object number (index 0 unused) */
+  uint64_t pos;      /* bytes written so far */
+  size_t obj_count, obj_cap;
+  int write_errno; /* first write error, 0 if none */
+  int font_level;  /* compression of fonts and maps (1..12) */
+  bool anonymous;  /* the file has no name yet (O_TMPFILE) */
+  bool named;      /* tmp_path names the file (remove it on failure) */
+};
+
+static jx_pos pdf_pos(const jx_pdf *pdf) {
+  jx_pos pos = {pdf->where, 0, 0};
+  return pos;
+}
+
+/* Reserves the next object number. */
+static uint32_t obj_new(jx_pdf *pdf) {
+  if (pdf->obj_count + 1 >= pdf->obj_cap) {
+    pdf->obj_cap = pdf->obj_cap ? pdf->obj_cap * 2 : 1024;
+    pdf->offsets = xrealloc(pdf->offsets, pdf->obj_cap * sizeof *pdf->offsets);
+  }
+  pdf->obj_count++;
+  pdf->offsets[pdf->obj_count] = 0;
+  return (uint32_t)pdf->obj_count;
+}
+
+static void pdf_write(jx_pdf *pdf, const void *data, size_t len) {
+  if (pdf->write_errno || len == 0)
+    return;
+  if (fwrite(data, 1, len, pdf->f) != len)
+    pdf->write_errno = errno ? errno : EIO;
+  pdf->pos += len;
+}
+
+/* Starts object `n` (reserved with obj_new) at the current offset. */
+static void obj_begin(jx_pdf *pdf, uint32_t n, jx_buf *b) {
+  pdf->offsets[n] = pdf->pos + b->len;
+  buf_printf(b, "%" PRIu32 " 0 obj\n", n);
+}
+
+/* Writes a whole non-stream object: "n 0 obj\n<body>\nendobj\n". */
+static void obj_write(jx_pdf *pdf, uint32_t n, const char *body, size_t len) {
+  jx_buf b = {0};
+  obj_begin(pdf, n, &b);
+  buf_put(&b, body, len);
+  buf_puts(&b, "\nendobj\n");
+  pdf_write(pdf, b.data, b.len);
+  free(b.data);
+}
+
+/* Writes stream object `n`: `dict_extra` (keys without << >>, may be "")
+ * plus /Length and, when `flate`, /Filter. */
+static void stream_write(jx_pdf *pdf, uint32_t n, const char *dict_extra,
+                         const void *data, size_t len, bool flate) {
+  jx_buf b = {0};
+  obj_begin(pdf, n, &b);
+  buf_printf(&b, "<<%s/Length %zu%s>>stream\n", dict_extra, len,
+             flate ? "/Filter/FlateDecode" : "");
+  pdf_write(pdf, b.data, b.len);
+  pdf_write(pdf, data, len);
+  pdf_write(pdf, "\nendstream\nendobj\n", 18);
+  free(b.data);
+}
+
+/* Compresses `data` at the document's font level and writes it as stream
+ * `n`, or writes it as is when that is smaller. */
+static void stream_write_packed(jx_pdf *pdf, uint32_t n, const char *extra,
+                                const void *data, size_t len) {
+  jx_bytes z;
+  deflate_bytes(data, len, pdf->font_level, &z);
+  if (z.len + 20 < len)
+    stream_write(pdf, n, extra, z.data, z.len, true);
+  else
+    stream_write(pdf, n, extra, data, len, false);
+  free(z.data);
+}
+
+static const char pdf_header[] = "%PDF-1.5\n%\xE2\xE3\xCF\xD3\n";
+
+static jx_pdf *pdf_new(jx_diag_list *diags, const char *where) {
+  jx_pdf *pdf = xcalloc(1, sizeof *pdf);
+  pdf->diags = diags;
+  pdf->where = where;
+  pdf->font_level = JX_ZLEVEL_ONCE;
+  return pdf;
+}
+
+static void pdf_free(jx_pdf *pdf) {
+  if (pdf->f)
+    fclose(pdf->f);
+  free(pdf->mem);
+  free(pdf->out_path);
+  free(pdf->tmp_path);
+  free(pdf->dir);
+  free(pdf->offsets);
+  free(pdf);
+}
+
+#if !defined(O_TMPFILE) && defined(__linux__) &&                               \
+    (defined(__x86_64__) || defined(__i386__) || defined(__aarch64__) ||       \
+     defined(__arm__) || defined(__riscv))
+/* glibc defines it only under _GNU_SOURCE; the value of these ABIs. */
+#define O_TMPFILE (020000000 | O_DIRECTORY)
+#endif
+/* Creates the file the PDF is written to, in out_path's folder.  Where the
+ * system allows it (Linux, local file systems) the file is anonymous
+ * (O_TMPFILE): it has no name until pdf_commit links it in, so a run
+ * killed half-way (kill -9, power cut) leaves nothing behind.  Otherwise
+ * it is a hidden mkstemp file named by tmp_path.  Returns the descriptor,
+ * or -1 with errno set. */
+static int open_temp(jx_pdf *pdf) {
+#ifdef O_TMPFILE
+  /* Naming the file later goes through /proc/self/fd. */
+  if (access("/proc/self/fd", X_OK) == 0) {
+    int fd = open(pdf->dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
+    if (fd >= 0) {
+      pdf->anonymous = true;
+      return fd;
+    }
+    if (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL)
+      return -1; /* the folder itself is the problem */
+  }
+#endif
+  int fd = mkstemp(pdf->tmp_path);
+  pdf->named = fd >= 0;
+  return fd;
+}
+
+/* Gives the anonymous file `fd` a unique hidden name beside out_path
+ * (tmp_path, whose last six characters are replaced).  Returns false with
+ * errno set. */
+static bool link_temp(jx_pdf *pdf, int fd) {
+  char proc[64];
+  snprintf(proc, sizeof proc, "/proc/self/fd/%d", fd);
+  size_t len = strlen(pdf->tmp_path);
+  static const char digits[] = "abcdefghijklmnopqrstuvwxyz0123456789";
+  uint64_t seed = (uint64_t)getpid() * 2654435761u ^ (uint64_t)time(NULL) ^
+                  (uint64_t)(uintptr_t)pdf;
+  for (int attempt = 0; attempt < 100; attempt++) {
+    for (size_t i = len - 6; i < len; i++) {
+      seed = seed * 6364136223846793005u + 1442695040888963407u;
+      pdf->tmp_path[i] = digits[(seed >> 33) % 36];
+    }
+    if (linkat(AT_FDCWD, proc, AT_FDCWD, pdf->tmp_path, AT_SYMLINK_FOLLOW) ==
+        0) {
+      pdf->named = true;
+      return true;
+    }
+    if (errno != EEXIST)
+      return false;
+  }
+  return false;
+}
+
+jx_pdf *jx_pdf_open(const char *out_path, jx_diag_list *diags) {
+  jx_pdf *pdf = pdf_new(diags, out_path);
+  pdf->out_path = strdup(out_path);
+  pdf->where = pdf->out_path;
+  const char *slash = strrchr(out_path, '/');
+  const char *base = slash ? slash + 1 : out_path;
+  if (!*base) {
+    jx_error(diags, pdf_pos(pdf),
+             "cannot write the PDF: the output path names a folder, not a "
+             "file");
+    pdf_free(pdf);
+    return NULL;
+  }
+  /* Renaming over a device, pipe or folder would replace it (as root,
+   * -o /dev/null would leave a PDF in /dev): only a regular file, or no
+   * file, may be at out_path. */
+  struct stat st;
+  if (stat(out_path, &st) == 0 && !S_ISREG(st.st_mode)) {
+    jx_error(diags, pdf_pos(pdf),
+             "cannot write the PDF: %s is %s, not a regular file; choose a "
+             "file name",
+             out_path, S_ISDIR(st.st_mode) ? "a folder" : "a device or pipe");
+    pdf_free(pdf);
+    return NULL;
+  }
+  /* The folder of out_path: "." without a slash, "/" for "/name". */
+  jx_buf dir = {0}, tmp = {0};
+  if (!slash)
+    buf_puts(&dir, ".");
+  else if (slash == out_path)
+    buf_puts(&dir, "/");
+  else
+    buf_put(&dir, out_path, (size_t)(slash - out_path));
+  buf_printf(&tmp, "%s/.%s.XXXXXX", dir.data, base);
+  pdf->dir = dir.data;
+  pdf->tmp_path = tmp.data;
+  int fd = open_temp(pdf);
+  if (fd < 0) {
+    int err = errno;
+    jx_error(diags, pdf_pos(pdf),
+             "cannot write the PDF: cannot create a file in folder %s: %s",
+             pdf->dir, strerror(err));
+    pdf_free(pdf);
+    return NULL;
+  }
+  pdf->f = fdopen(fd, "wb");
+  if (!pdf->f) {
+    int err = errno;
+    close(fd);
+    if (pdf->named)
+      unlink(pdf->tmp_path);
+    jx_error(diags, pdf_pos(pdf), "cannot write the PDF: %s", strerror(err));
+    pdf_free(pdf);
+    return NULL;
+  }
+  setvbuf(pdf->f, NULL, _IOFBF, 1 << 16);
+  pdf_write(pdf, pdf_header, sizeof pdf_header - 1);
+  return pdf;
+}
+
+/* A writer into memory (jx_render_memory). */
+static jx_pdf *pdf_open_memory(jx_diag_list *diags) {
+  jx_pdf *pdf = pdf_new(diags, "<memory>");
+  pdf->f = open_memstream(&pdf->mem, &pdf->mem_size);
+  if (!pdf->f) {
+    jx_error(diags, pdf_pos(pdf), "cannot write the PDF: out of memory");
+    pdf_free(pdf);
+    return NULL;
+  }
+  pdf_write(pdf, pdf_header, sizeof pdf_header - 1);
+  return pdf;
+}
+
+void jx_pdf_set_font_level(jx_pdf *pdf, int level) { pdf->font_level = level; }
+
+uint32_t jx_pdf_add_stream(jx_pdf *pdf, const jx_bytes *content) {
+  uint32_t n = obj_new(pdf);
+  stream_write(pdf, n, "", content->data, content->len, true);
+  return pdf->write_errno ? 0 : n;
+}
+
+void jx_pdf_abort(jx_pdf *pdf) {
+  if (!pdf)
+    return;
+  if (pdf->f) {
+    fclose(pdf->f);
+    pdf->f = NULL;
+  }
+  if (pdf->tmp_path && pdf->named)
+    unlink(pdf->tmp_path);
+  pdf_free(pdf);
+}
+
+/* ---- text strings and names ---- */
+
+/* Appends `s` (UTF-8) as a PDF text string: <FEFF…> UTF-16BE hex, or a
+ * plain literal when it is printable ASCII. */
+static void buf_text_string(jx_buf *b, const char *s) {
+  bool ascii = true;
+  for (const unsigned char *p = (const unsigned char *)s; *p && ascii; p++)
+    ascii = *p >= 0x20 && *p < 0x7F;
+  if (ascii) {
+    buf_putc(b, '(');
+    for (const char *p = s; *p; p++) {
+      if (*p == '(' || *p == ')' || *p == '\\')
+        buf_putc(b, '\\');
+      buf_putc(b, *p);
+    }
+    buf_putc(b, ')');
+    return;
+  }
+  buf_puts(b, "<FEFF");
+  size_t len = strlen(s), i = 0;
+  while (i < len) {
+    uint32_t cp = utf8_next((const unsigned char *)s, len, &i);
+    if (cp == UINT32_MAX) {
+      cp = 0xFFFD;
+      i++;
+    }
+    if (cp >= 0x10000) {
+      cp -= 0x10000;
+      buf_printf(b, "%04X%04X", (unsigned)(0xD800 + (cp >> 10)),
+                 (unsigned)(0xDC00 + (cp & 0x3FF)));
+    } else {
+      buf_printf(b, "%04X", (unsigned)cp);
+    }
+  }
+  buf_putc(b, '>');
+}
+
+/* ---- stage 3: fonts ---- */
+
+/* Checks that the face has every code point in `used` (`have`: the subset
+ * plan's code point → glyph map); lists the missing ones otherwise. */
+static bool check_coverage(jx_pdf *pdf, const char *spec, const uint64_t *used,
+                           const hb_map_t *have) {
   jx_buf list = {0};
   size_t missing = 0;
   for (uint32_t cp = 0x20; cp <= 0xFFFF; cp++) {
-    if (!bit_get(rf->used, cp) || hb_set_has(have, cp))
+    if (!bit_get(used, cp) || hb_map_has(have, cp))
       continue;
     if (missing < JX_MISSING_SHOWN) {
       char utf8[4];
@@ -349,573 +853,673 @@ static bool check_coverage(jx_render_ctx *ctx, const jx_rfont *rf,
       buf_printf(&list, "%sU+%04X %.*s", missing ? ", " : "", (unsigned)cp, n,
                  utf8);
     } else if (missing == JX_MISSING_SHOWN) {
-      buf_printf(&list, ", …");
+      buf_puts(&list, ", …");
     }
     missing++;
   }
-  hb_set_destroy(have);
   if (missing)
-    jx_error(ctx->diags, out_pos(ctx),
+    jx_error(pdf->diags, pdf_pos(pdf),
              "cannot write the PDF: font %s has no glyph for %zu character%s "
              "drawn with it: %s",
-             rf->spec, missing, missing == 1 ? "" : "s", list.data);
+             spec, missing, missing == 1 ? "" : "s", list.data);
   free(list.data);
   return missing == 0;
 }
 
-/* Writes all of `data` to `fd`; returns false with errno set on error. */
-static bool write_all(int fd, const void *data, size_t len) {
-  const char *p = data;
-  while (len > 0) {
-    ssize_t n = write(fd, p, len);
-    if (n < 0) {
-      if (errno == EINTR)
-        continue;
-      return false;
-    }
-    p += n;
-    len -= (size_t)n;
+/* A ToUnicode CMap mapping each 2-byte code to the same Unicode value: one
+ * bfrange per block of 256 codes in which any code is used (codes that are
+ * never drawn may map too: only drawn codes are ever looked up). */
+static void build_to_unicode(const uint64_t *used, jx_buf *out) {
+  int blocks[256], n = 0;
+  for (int hi = 0; hi < 256; hi++) {
+    bool any = false;
+    for (int w = 0; w < 4 && !any; w++)
+      any = used[hi * 4 + w] != 0;
+    if (any)
+      blocks[n++] = hi;
   }
-  return true;
+  buf_puts(out, "/CIDInit/ProcSet findresource begin\n"
+                "12 dict begin\n"
+                "begincmap\n"
+                "/CIDSystemInfo<</Registry(Adobe)/Ordering(UCS)/Supplement 0>>"
+                "def\n"
+                "/CMapName/Adobe-Identity-UCS def\n"
+                "/CMapType 2 def\n"
+                "1 begincodespacerange\n<0000><FFFF>\nendcodespacerange\n");
+  for (int i = 0; i < n; i += JX_CMAP_BLOCK) {
+    int k = n - i < JX_CMAP_BLOCK ? n - i : JX_CMAP_BLOCK;
+    buf_printf(out, "%d beginbfrange\n", k);
+    for (int j = i; j < i + k; j++)
+      buf_printf(out, "<%02X00><%02XFF><%02X00>\n", blocks[j], blocks[j],
+                 blocks[j]);
+    buf_puts(out, "endbfrange\n");
+  }
+  buf_puts(out, "endcmap\n"
+                "CMapName currentdict/CMap defineresource pop\n"
+                "end\n"
+                "end\n");
 }
 
-/* Subsets the face of `rf` to the code points it draws and writes it to a
- * new temporary file, whose path is stored in `tmp` (size `tmp_size`).
- * Returns true on success; the caller unlinks the file. */
-static bool subset_to_file(jx_render_ctx *ctx, const jx_rfont *rf, char *tmp,
-                           size_t tmp_size) {
-  bool ok = false;
-  hb_blob_t *blob = hb_blob_create_from_file_or_fail(rf->path);
+/* Appends the /W array for the used code points: widths equal to `dw`
+ * are left out; consecutive codes with one width become "c1 c2 w",
+ * other consecutive codes "c [w1 w2 …]". */
+static void build_widths(const uint32_t *cps, const long long *w, size_t n,
+                         long long dw, jx_buf *out) {
+  buf_puts(out, "/W[");
+  for (size_t i = 0; i < n;) {
+    if (w[i] == dw) {
+      i++;
+      continue;
+    }
+    size_t j = i + 1; /* run of consecutive codes, none of width dw */
+    while (j < n && cps[j] == cps[j - 1] + 1 && w[j] != dw)
+      j++;
+    size_t k = i;
+    while (k < j) {
+      size_t same = k + 1;
+      while (same < j && w[same] == w[k])
+        same++;
+      if (same - k >= 3) {
+        buf_printf(out, "%" PRIu32 " %" PRIu32 " ", cps[k], cps[same - 1]);
+        buf_milli(out, w[k]);
+        buf_putc(out, ' ');
+        k = same;
+        continue;
+      }
+      /* a list up to the next run of three equal widths */
+      size_t end = k;
+      while (end < j) {
+        size_t e2 = end + 1;
+        while (e2 < j && w[e2] == w[end])
+          e2++;
+        if (e2 - end >= 3)
+          break;
+        end = e2;
+      }
+      buf_printf(out, "%" PRIu32 "[", cps[k]);
+      for (size_t m = k; m < end; m++) {
+        if (m > k)
+          buf_putc(out, ' ');
+        buf_milli(out, w[m]);
+      }
+      buf_puts(out, "] ");
+      k = end;
+    }
+    i = j;
+  }
+  if (out->data[out->len - 1] == ' ')
+    out->len--;
+  buf_puts(out, "]");
+}
+
+/* The font objects of one slot, once written. */
+typedef struct jx_wfont {
+  int slot;
+  uint32_t type0; /* object number */
+} jx_wfont;
+
+/* Subsets face `f` to `used`, and writes the Type0 font with its
+ * descendant, descriptor, font file, CIDToGIDMap and ToUnicode.  Sets
+ * *type0 to the Type0 font's object number. */
+static bool write_font(jx_pdf *pdf, const jx_face *f, int slot,
+                       const uint64_t *used, uint32_t *type0) {
+  const char *spec = f->spec ? f->spec : f->path;
+  hb_blob_t *blob = hb_blob_create_from_file_or_fail(f->path);
   if (!blob) {
-    jx_error(ctx->diags, out_pos(ctx),
-             "cannot write the PDF: cannot read font file %s", rf->path);
+    jx_error(pdf->diags, pdf_pos(pdf),
+             "cannot write the PDF: cannot read font file %s", f->path);
     return false;
   }
-  hb_face_t *face = hb_face_create(blob, (unsigned)rf->index);
+  hb_face_t *face = hb_face_create(blob, (unsigned)f->index);
   hb_blob_destroy(blob);
+  bool ok = false;
   hb_subset_input_t *input = NULL;
+  hb_subset_plan_t *plan = NULL;
   hb_face_t *sub = NULL;
   hb_blob_t *out = NULL;
-  int fd = -1;
-  tmp[0] = '\0';
-
-  if (!check_coverage(ctx, rf, face))
-    goto done;
+  hb_font_t *font = NULL;
+  uint32_t *cps = NULL;
+  long long *widths = NULL;
+  unsigned char *map = NULL;
+  jx_buf b = {0};
 
   input = hb_subset_input_create_or_fail();
   if (!input) {
-    jx_error(ctx->diags, out_pos(ctx), "cannot write the PDF: out of memory");
+    jx_error(pdf->diags, pdf_pos(pdf), "cannot write the PDF: out of memory");
     goto done;
   }
   hb_set_t *unicodes = hb_subset_input_unicode_set(input);
+  size_t n = 0;
   for (uint32_t w = 0; w < JX_BMP_WORDS; w++) {
-    uint64_t bits = rf->used[w];
+    uint64_t bits = used[w];
     while (bits) {
-      int b = __builtin_ctzll(bits);
-      hb_set_add(unicodes, w * 64 + (uint32_t)b);
+      int k = __builtin_ctzll(bits);
+      hb_set_add(unicodes, w * 64 + (uint32_t)k);
       bits &= bits - 1;
+      n++;
     }
   }
-  /* libharu takes the font's name from name IDs 6 and 2 (Mac Roman or
-   * Windows US English records): keep every language and legacy
-   * records so that whatever the font has survives. */
-  hb_set_t *langs = hb_subset_input_set(input, HB_SUBSET_SETS_NAME_LANG_ID);
-  hb_set_clear(langs);
-  hb_set_invert(langs);
-  hb_subset_input_set_flags(input, HB_SUBSET_FLAGS_NAME_LEGACY | HB_SUBSET_FLAGS_NO_HINTING);
-
-  sub = hb_subset_or_fail(face, input);
-  if (!sub) {
-    jx_error(ctx->diags, out_pos(ctx),
-             "cannot write the PDF: HarfBuzz could not subset font %s",
-             rf->spec);
+  hb_subset_input_set_flags(input, HB_SUBSET_FLAGS_NO_HINTING);
+  /* A PDF viewer positions glyphs by /W and picks them by CIDToGIDMap,
+   * horizontally: layout, vertical-metric and hinting tables are never
+   * read (keeping GSUB would also pull in its substitutes' glyphs), and
+   * ISO 32000-1 §9.9 requires a cmap only for simple fonts, not for a
+   * CIDFontType2. */
+  hb_set_t *drop = hb_subset_input_set(input, HB_SUBSET_SETS_DROP_TABLE_TAG);
+  static const char *const dropped[] = {"GSUB", "GPOS", "GDEF", "BASE", "JSTF",
+                                        "vhea", "vmtx", "VORG", "gasp", "hdmx",
+                                        "LTSH", "VDMX", "kern", "DSIG", "cmap"};
+  for (size_t i = 0; i < sizeof dropped / sizeof dropped[0]; i++)
+    hb_set_add(drop, hb_tag_from_string(dropped[i], 4));
+  plan = hb_subset_plan_create_or_fail(face, input);
+  if (plan &&
+      !check_coverage(pdf, spec, used,
+                      hb_subset_plan_unicode_to_old_glyph_mapping(plan)))
     goto done;
-  }
-  out = hb_face_reference_blob(sub);
+  sub = plan ? hb_subset_plan_execute_or_fail(plan) : NULL;
+  if (sub)
+    out = hb_face_reference_blob(sub);
   unsigned size = 0;
-  const char *data = hb_blob_get_data(out, &size);
-  if (size == 0) {
-    jx_error(ctx->diags, out_pos(ctx),
-             "cannot write the PDF: HarfBuzz could not subset font %s",
-             rf->spec);
+  const char *data = out ? hb_blob_get_data(out, &size) : NULL;
+  if (!sub || size == 0) {
+    jx_error(pdf->diags, pdf_pos(pdf),
+             "cannot write the PDF: HarfBuzz could not subset font %s", spec);
     goto done;
   }
 
-  const char *dir = getenv("TMPDIR");
-  if (!dir || !*dir)
-    dir = "/tmp";
-  if ((size_t)snprintf(tmp, tmp_size, "%s/jxform-font-XXXXXX", dir) >=
-      tmp_size) {
-    tmp[0] = '\0';
-    jx_error(ctx->diags, out_pos(ctx),
-             "cannot write the PDF: temporary folder path too long: %s", dir);
-    goto done;
+  /* Glyph and width of every code point, from the subset itself. */
+  font = hb_font_create(sub);
+  const hb_map_t *to_old = hb_subset_plan_unicode_to_old_glyph_mapping(plan);
+  const hb_map_t *to_new = hb_subset_plan_old_to_new_glyph_mapping(plan);
+  unsigned upem = hb_face_get_upem(sub);
+  if (!upem)
+    upem = 1000;
+  cps = xmalloc(n * sizeof *cps);
+  widths = xmalloc(n * sizeof *widths);
+  size_t k = 0;
+  uint32_t max_cp = 0;
+  for (uint32_t cp = 0; cp <= 0xFFFF; cp++)
+    if (bit_get(used, cp))
+      cps[k++] = cp, max_cp = cp;
+  size_t map_len = 2 * ((size_t)max_cp + 1);
+  map = xcalloc(map_len, 1);
+  for (size_t i = 0; i < n; i++) {
+    /* The subset has no cmap: map through the plan. */
+    hb_codepoint_t gid = hb_map_get(to_old, cps[i]);
+    gid = gid == HB_MAP_VALUE_INVALID ? 0 : hb_map_get(to_new, gid);
+    if (gid == HB_MAP_VALUE_INVALID)
+      gid = 0;
+    map[2 * cps[i]] = (unsigned char)(gid >> 8);
+    map[2 * cps[i] + 1] = (unsigned char)gid;
+    /* in thousandths of the PDF's 1/1000 em */
+    widths[i] =
+        llround((double)hb_font_get_glyph_h_advance(font, gid) * 1e6 / upem);
   }
-  fd = mkstemp(tmp);
-  if (fd < 0) {
-    int err = errno;
-    jx_error(ctx->diags, out_pos(ctx),
-             "cannot write the PDF: cannot create a temporary font file in "
-             "%s: %s",
-             dir, strerror(err));
-    tmp[0] = '\0';
-    goto done;
+
+  /* Name: a tag derived from the subset (6 letters) + PostScript name. */
+  const char *ps = f->ft ? FT_Get_Postscript_Name(f->ft) : NULL;
+  uint64_t h = (1469598103934665603ull ^ (uint64_t)slot) * 1099511628211ull;
+  for (size_t i = 0; i < n; i++)
+    h = (h ^ cps[i]) * 1099511628211ull;
+  char name[96];
+  size_t nl = 0;
+  for (int i = 0; i < 6; i++, h /= 26)
+    name[nl++] = (char)('A' + h % 26);
+  name[nl++] = '+';
+  for (const char *p = ps && *ps ? ps : "Font"; *p && nl < sizeof name - 1; p++)
+    if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
+        (*p >= '0' && *p <= '9') || *p == '-' || *p == '_' || *p == ',')
+      name[nl++] = *p;
+  name[nl] = '\0';
+
+  /* Metrics for the descriptor, in 1/1000 em, from the original face. */
+  double scale = 1000.0;
+  long bbox[4] = {0, -200, 1000, 900}, ascent = 880, descent = -120, cap = 700;
+  if (f->ft && f->ft->units_per_EM) {
+    scale = 1000.0 / f->ft->units_per_EM;
+    bbox[0] = lround(f->ft->bbox.xMin * scale);
+    bbox[1] = lround(f->ft->bbox.yMin * scale);
+    bbox[2] = lround(f->ft->bbox.xMax * scale);
+    bbox[3] = lround(f->ft->bbox.yMax * scale);
+    ascent = lround(f->ft->ascender * scale);
+    descent = lround(f->ft->descender * scale);
+    TT_OS2 *os2 = FT_Get_Sfnt_Table(f->ft, FT_SFNT_OS2);
+    cap = os2 && os2->version >= 2 && os2->sCapHeight
+              ? lround(os2->sCapHeight * scale)
+              : ascent;
   }
-  if (!write_all(fd, data, size) || close(fd) != 0) {
-    int err = errno;
-    fd = -1;
-    jx_error(ctx->diags, out_pos(ctx),
-             "cannot write the PDF: cannot write temporary font file %s: %s",
-             tmp, strerror(err));
-    goto done;
-  }
-  fd = -1;
+
+  uint32_t o_type0 = obj_new(pdf), o_cid = obj_new(pdf), o_desc = obj_new(pdf),
+           o_file = obj_new(pdf), o_map = obj_new(pdf), o_tou = obj_new(pdf);
+
+  b.len = 0;
+  buf_printf(&b,
+             "<</Type/Font/Subtype/Type0/BaseFont/%s/Encoding/Identity-H"
+             "/DescendantFonts[%" PRIu32 " 0 R]/ToUnicode %" PRIu32 " 0 R>>",
+             name, o_cid, o_tou);
+  obj_write(pdf, o_type0, b.data, b.len);
+
+  b.len = 0;
+  buf_printf(&b,
+             "<</Type/Font/Subtype/CIDFontType2/BaseFont/%s"
+             "/CIDSystemInfo<</Registry(Adobe)/Ordering(Identity)"
+             "/Supplement 0>>/FontDescriptor %" PRIu32 " 0 R/DW 1000",
+             name, o_desc);
+  build_widths(cps, widths, n, 1000000, &b);
+  buf_printf(&b, "/CIDToGIDMap %" PRIu32 " 0 R>>", o_map);
+  obj_write(pdf, o_cid, b.data, b.len);
+
+  b.len = 0;
+  buf_printf(&b,
+             "<</Type/FontDescriptor/FontName/%s/Flags 4"
+             "/FontBBox[%ld %ld %ld %ld]/ItalicAngle 0/Ascent %ld"
+             "/Descent %ld/CapHeight %ld/StemV 80/FontFile2 %" PRIu32 " 0 R>>",
+             name, bbox[0], bbox[1], bbox[2], bbox[3], ascent, descent, cap,
+             o_file);
+  obj_write(pdf, o_desc, b.data, b.len);
+
+  char extra[48];
+  snprintf(extra, sizeof extra, "/Length1 %u", size);
+  stream_write_packed(pdf, o_file, extra, data, size);
+  stream_write_packed(pdf, o_map, "", map, map_len);
+  b.len = 0;
+  build_to_unicode(used, &b);
+  stream_write_packed(pdf, o_tou, "", b.data, b.len);
+  *type0 = o_type0;
   ok = true;
 
 done:
-  if (fd >= 0)
-    close(fd);
+  free(b.data);
+  free(map);
+  free(widths);
+  free(cps);
+  if (font)
+    hb_font_destroy(font);
   hb_blob_destroy(out);
   hb_face_destroy(sub);
+  hb_subset_plan_destroy(plan);
   hb_subset_input_destroy(input);
   hb_face_destroy(face);
   return ok;
 }
 
-/* Appends to `out` a ToUnicode CMap mapping each 2-byte code in `used`
- * to the same Unicode value: runs of consecutive codes as bfrange, the
- * rest as bfchar, at most 100 entries a block.  Ranges never cross a 256
- * boundary (a range's codes may differ only in their last byte). */
-static void build_to_unicode(const uint64_t *used, jx_buf *out) {
-  typedef struct {
-    uint32_t lo, hi;
-  } range;
-  size_t cap = 256, nranges = 0, nsingles = 0;
-  range *ranges = xcalloc(cap, sizeof *ranges);
-  uint32_t *singles = xcalloc(cap, sizeof *singles);
-  size_t scap = cap;
+/* ---- stage 4: document structure ---- */
 
-  for (uint32_t cp = 0; cp <= 0xFFFF; cp++) {
-    if (!bit_get(used, cp))
-      continue;
-    uint32_t hi = cp;
-    while (hi < 0xFFFF && (hi & 0xFF) != 0xFF && bit_get(used, hi + 1))
-      hi++;
-    if (hi == cp) {
-      if (nsingles == scap) {
-        scap *= 2;
-        singles = xrealloc(singles, scap * sizeof *singles);
-      }
-      singles[nsingles++] = cp;
-    } else {
-      if (nranges == cap) {
-        cap *= 2;
-        ranges = xrealloc(ranges, cap * sizeof *ranges);
-      }
-      ranges[nranges].lo = cp;
-      ranges[nranges++].hi = hi;
-    }
-    cp = hi;
-  }
-
-  buf_printf(out, "/CIDInit /ProcSet findresource begin\n"
-                  "12 dict begin\n"
-                  "begincmap\n"
-                  "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) "
-                  "/Supplement 0 >> def\n"
-                  "/CMapName /Adobe-Identity-UCS def\n"
-                  "/CMapType 2 def\n"
-                  "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n");
-  for (size_t i = 0; i < nsingles; i += JX_CMAP_BLOCK) {
-    size_t n = nsingles - i < JX_CMAP_BLOCK ? nsingles - i : JX_CMAP_BLOCK;
-    buf_printf(out, "%zu beginbfchar\n", n);
-    for (size_t k = i; k < i + n; k++)
-      buf_printf(out, "<%04X> <%04X>\n", (unsigned)singles[k],
-                 (unsigned)singles[k]);
-    buf_printf(out, "endbfchar\n");
-  }
-  for (size_t i = 0; i < nranges; i += JX_CMAP_BLOCK) {
-    size_t n = nranges - i < JX_CMAP_BLOCK ? nranges - i : JX_CMAP_BLOCK;
-    buf_printf(out, "%zu beginbfrange\n", n);
-    for (size_t k = i; k < i + n; k++)
-      buf_printf(out, "<%04X> <%04X> <%04X>\n", (unsigned)ranges[k].lo,
-                 (unsigned)ranges[k].hi, (unsigned)ranges[k].lo);
-    buf_printf(out, "endbfrange\n");
-  }
-  buf_printf(out, "endcmap\n"
-                  "CMapName currentdict /CMap defineresource pop\n"
-                  "end\n"
-                  "end\n");
-  free(ranges);
-  free(singles);
-}
-
-/* libharu 2.3.0 attaches its encoder's CMap (a `begincidrange` CID CMap,
- * which is not a valid ToUnicode CMap) as the Type0 font's /ToUnicode
- * stream, kept in the font's attr->cmap_stream.  With the UTF-8 encoder
- * and Identity-H, CID = Unicode code point, so the correct CMap maps each
- * drawn code to itself.  Rewrite that stream's contents in place (it is
- * compressed with the font's filter when saved) and drop the CMap-only
- * keys from its dictionary. */
-static bool fix_to_unicode(jx_render_ctx *ctx, jx_rfont *rf) {
-  HPDF_FontAttr attr = (HPDF_FontAttr)rf->font->attr;
-  HPDF_Dict cmap = attr ? attr->cmap_stream : NULL;
-  if (!cmap || !cmap->stream ||
-      HPDF_Dict_GetItem(rf->font, "ToUnicode", HPDF_OCLASS_DICT) != cmap ||
-      cmap->stream->type != HPDF_STREAM_MEMORY) {
-    jx_error(ctx->diags, out_pos(ctx),
-             "cannot write the PDF: this libharu does not attach /ToUnicode "
-             "the way 2.3.0 does (font %s); cannot fix text extraction",
-             rf->spec);
-    return false;
-  }
-  static const char *const drop[] = {"Type", "CMapName", "CIDSystemInfo",
-                                     "WMode"};
-  for (size_t i = 0; i < sizeof drop / sizeof drop[0]; i++)
-    HPDF_Dict_RemoveElement(cmap, drop[i]); /* absent keys are fine */
-
-  jx_buf text = {0};
-  build_to_unicode(rf->used, &text);
-  HPDF_MemStream_FreeData(cmap->stream);
-  HPDF_Stream_Write(cmap->stream, (const HPDF_BYTE *)text.data,
-                    (HPDF_UINT)text.len);
-  free(text.data);
-  return hpdf_ok(ctx, "writing a font's ToUnicode map");
-}
-
-/* Subsets, loads and prepares every font in ctx->rfonts. */
-static bool load_fonts(jx_render_ctx *ctx) {
-  for (size_t i = 0; i < ctx->rfont_count; i++) {
-    jx_rfont *rf = &ctx->rfonts[i];
-    char tmp[4096];
-    if (!subset_to_file(ctx, rf, tmp, sizeof tmp)) {
-      if (tmp[0])
-        unlink(tmp);
-      return false;
-    }
-    /* libharu keeps the file open (a FILE*) and reads the glyphs again
-     * when saving; the path itself is not needed after loading, so the
-     * file is unlinked at once and can never be left behind. */
-    rf->name = HPDF_LoadTTFontFromFile(ctx->pdf, tmp, HPDF_TRUE);
-    unlink(tmp);
-    if (ctx->hpdf_code == HPDF_FONT_EXISTS) {
-      jx_error(ctx->diags, out_pos(ctx),
-               "cannot write the PDF: font %s has the same PostScript name "
-               "as another font of this document; libharu cannot embed both",
-               rf->spec);
-      return false;
-    }
-    if (!rf->name || ctx->hpdf_code) {
-      char doing[512];
-      snprintf(doing, sizeof doing, "loading font %s", rf->spec);
-      ctx->hpdf_code =
-          ctx->hpdf_code ? ctx->hpdf_code : HPDF_INVALID_FONTDEF_DATA;
-      return hpdf_ok(ctx, doing);
-    }
-    for (size_t k = 0; k < i; k++) {
-      if (strcmp(ctx->rfonts[k].name, rf->name) == 0) {
-        jx_error(ctx->diags, out_pos(ctx),
-                 "cannot write the PDF: fonts %s and %s have the same "
-                 "PostScript name \"%s\"; libharu cannot embed both in one "
-                 "document",
-                 ctx->rfonts[k].spec, rf->spec, rf->name);
-        return false;
-      }
-    }
-    rf->font = HPDF_GetFont(ctx->pdf, rf->name, "UTF-8");
-    if (!rf->font) {
-      char doing[512];
-      snprintf(doing, sizeof doing, "preparing font %s", rf->spec);
-      ctx->hpdf_code = ctx->hpdf_code ? ctx->hpdf_code : HPDF_INVALID_FONT;
-      return hpdf_ok(ctx, doing);
-    }
-    if (!fix_to_unicode(ctx, rf))
-      return false;
-  }
-  return true;
-}
-
-/* ---- stage 3: pages ---- */
-
-/* Graphics state we track per page to avoid redundant operators (each
- * page's content starts from the PDF defaults). */
-typedef struct jx_gstate {
-  double line_width;
-  double fill_gray;
-  HPDF_Font font;
-  double font_size;
-  double char_space;
-  bool bold;
-} jx_gstate;
-
-static void draw_boxes(HPDF_Page page, const jx_dpage *dp, double height,
-                       jx_gstate *gs) {
-  for (size_t i = 0; i < dp->box_count;) {
-    double gray = dp->boxes[i].gray;
-    if (gray != gs->fill_gray) {
-      HPDF_Page_SetGrayFill(page, (HPDF_REAL)gray);
-      gs->fill_gray = gray;
-    }
-    /* One path per run of boxes of the same gray. */
-    for (; i < dp->box_count && dp->boxes[i].gray == gray; i++) {
-      const jx_dbox *b = &dp->boxes[i];
-      HPDF_Page_Rectangle(page, (HPDF_REAL)b->x,
-                          (HPDF_REAL)(height - b->y - b->h), (HPDF_REAL)b->w,
-                          (HPDF_REAL)b->h);
-    }
-    HPDF_Page_Fill(page);
-  }
-}
-
-static void draw_rules(HPDF_Page page, const jx_dpage *dp, double height,
-                       jx_gstate *gs) {
-  for (size_t i = 0; i < dp->rule_count;) {
-    double width = dp->rules[i].width;
-    if (width != gs->line_width) {
-      HPDF_Page_SetLineWidth(page, (HPDF_REAL)width);
-      gs->line_width = width;
-    }
-    /* One path per run of rules of the same width. */
-    for (; i < dp->rule_count && dp->rules[i].width == width; i++) {
-      const jx_drule *r = &dp->rules[i];
-      HPDF_Page_MoveTo(page, (HPDF_REAL)r->x0, (HPDF_REAL)(height - r->y0));
-      HPDF_Page_LineTo(page, (HPDF_REAL)r->x1, (HPDF_REAL)(height - r->y1));
-    }
-    HPDF_Page_Stroke(page);
-  }
-}
-
-static void draw_runs(jx_render_ctx *ctx, HPDF_Page page, const jx_dpage *dp,
-                      double height, jx_gstate *gs) {
-  bool any = false;
-  for (size_t i = 0; i < dp->run_count && !any; i++)
-    any = dp->runs[i].len > 0;
-  if (!any)
+/* The PDF date of SOURCE_DATE_EPOCH, or "" when it is unset or invalid. */
+static void source_date(char *out, size_t size) {
+  out[0] = '\0';
+  const char *env = getenv("SOURCE_DATE_EPOCH");
+  if (!env || !*env)
     return;
-  if (gs->fill_gray != 0) {
-    HPDF_Page_SetGrayFill(page, 0);
-    gs->fill_gray = 0;
-  }
-  HPDF_Page_BeginText(page);
-  for (size_t i = 0; i < dp->run_count; i++) {
-    const jx_drun *run = &dp->runs[i];
-    if (run->len == 0)
-      continue;
-    HPDF_Font font = ctx->rfonts[ctx->face_font[run->face]].font;
-    if (font != gs->font || run->size != gs->font_size) {
-      HPDF_Page_SetFontAndSize(page, font, (HPDF_REAL)run->size);
-      gs->font = font;
-      gs->font_size = run->size;
-    }
-    if (run->char_spacing != gs->char_space) {
-      HPDF_Page_SetCharSpace(page, (HPDF_REAL)run->char_spacing);
-      gs->char_space = run->char_spacing;
-    }
-    if (run->bold != gs->bold) {
-      HPDF_Page_SetTextRenderingMode(page, run->bold ? HPDF_FILL_THEN_STROKE
-                                                     : HPDF_FILL);
-      gs->bold = run->bold;
-    }
-    if (run->bold && 0.03 * run->size != gs->line_width) {
-      HPDF_Page_SetLineWidth(page, (HPDF_REAL)(0.03 * run->size));
-      gs->line_width = 0.03 * run->size;
-    }
-    ctx->text.len = 0;
-    buf_reserve(&ctx->text, run->len);
-    memcpy(ctx->text.data, run->text, run->len);
-    ctx->text.data[run->len] = '\0';
-    HPDF_Page_TextOut(page, (HPDF_REAL)run->x, (HPDF_REAL)(height - run->y),
-                      ctx->text.data);
-  }
-  HPDF_Page_EndText(page);
+  char *end;
+  errno = 0;
+  long long v = strtoll(env, &end, 10);
+  if (errno || *end || v < 0)
+    return;
+  time_t t = (time_t)v;
+  struct tm tm;
+  if (!gmtime_r(&t, &tm))
+    return;
+  strftime(out, size, "D:%Y%m%d%H%M%SZ", &tm);
 }
 
-static bool draw_pages(jx_render_ctx *ctx) {
-  const jx_layout *layout = ctx->layout;
-  double height = layout->page_height;
-  for (size_t p = 0; p < layout->page_count; p++) {
-    const jx_dpage *dp = &layout->pages[p];
-    HPDF_Page page = HPDF_AddPage(ctx->pdf);
-    if (!page) {
-      ctx->hpdf_code = ctx->hpdf_code ? ctx->hpdf_code : HPDF_INVALID_PAGE;
-      return hpdf_ok(ctx, "adding a page");
+static void write_outlines(jx_pdf *pdf, const jx_pdf_doc *doc,
+                           const uint32_t *page_objs, uint32_t *root_out) {
+  size_t n = doc->outline_count;
+  const jx_pdf_outline *it = doc->outlines;
+  uint32_t root = obj_new(pdf);
+  uint32_t *obj = xmalloc(n * sizeof *obj);
+  for (size_t i = 0; i < n; i++)
+    obj[i] = obj_new(pdf);
+  /* first/last child, next/prev sibling, visible descendants */
+  long *first = xmalloc(n * sizeof *first), *last = xmalloc(n * sizeof *last),
+       *next = xmalloc(n * sizeof *next), *prev = xmalloc(n * sizeof *prev),
+       *count = xcalloc(n, sizeof *count);
+  long root_first = -1, root_last = -1, root_count = 0;
+  for (size_t i = 0; i < n; i++)
+    first[i] = last[i] = next[i] = prev[i] = -1;
+  for (size_t i = 0; i < n; i++) {
+    int p = it[i].parent;
+    long *pf = p < 0 ? &root_first : &first[p];
+    long *pl = p < 0 ? &root_last : &last[p];
+    if (*pl >= 0) {
+      next[*pl] = (long)i;
+      prev[i] = *pl;
+    } else {
+      *pf = (long)i;
     }
-    HPDF_Page_SetWidth(page, (HPDF_REAL)layout->page_width);
-    HPDF_Page_SetHeight(page, (HPDF_REAL)height);
-    jx_gstate gs = {.line_width = 1, .fill_gray = 0};
-    draw_boxes(page, dp, height, &gs);
-    draw_rules(page, dp, height, &gs);
-    draw_runs(ctx, page, dp, height, &gs);
-    char doing[64];
-    snprintf(doing, sizeof doing, "drawing page %zu", p + 1);
-    if (!hpdf_ok(ctx, doing))
-      return false;
+    *pl = (long)i;
   }
-  return true;
-}
-
-/* ---- stage 4: atomic output ---- */
-
-/* Saves the document to libharu's memory stream and writes it to a
- * temporary file beside out_path, then renames it into place.  On any
- * error the temporary file is removed and out_path is left as it was. */
-static bool write_output(jx_render_ctx *ctx) {
-  HPDF_SaveToStream(ctx->pdf);
-  if (!hpdf_ok(ctx, "assembling the document"))
-    return false;
-  HPDF_UINT32 total = HPDF_GetStreamSize(ctx->pdf);
-
-  const char *path = ctx->out_path;
-  const char *slash = strrchr(path, '/');
-  const char *base = slash ? slash + 1 : path;
-  if (!*base) {
-    jx_error(ctx->diags, out_pos(ctx),
-             "cannot write the PDF: the output path names a folder, not a "
-             "file");
-    return false;
+  /* Count: items shown below an open item (children in document order
+   * come after parents, so walk backwards). */
+  for (size_t i = n; i-- > 0;) {
+    int p = it[i].parent;
+    long shown = 1 + (it[i].open ? count[i] : 0);
+    if (p < 0)
+      root_count += shown;
+    else
+      count[p] += shown;
   }
-  /* The folder of out_path: "." without a slash, "/" for "/name". */
-  jx_buf dir = {0};
-  if (!slash)
-    buf_printf(&dir, ".");
-  else if (slash == path)
-    buf_printf(&dir, "/");
+  jx_buf b = {0};
+  if (root_first >= 0)
+    buf_printf(&b,
+               "<</Type/Outlines/First %" PRIu32 " 0 R/Last %" PRIu32
+               " 0 R/Count %ld>>",
+               obj[root_first], obj[root_last], root_count);
   else
-    buf_printf(&dir, "%.*s", (int)(slash - path), path);
-  jx_buf tmp = {0};
-  buf_printf(&tmp, "%s/.%s.XXXXXX", dir.data, base);
-
-  int fd = mkstemp(tmp.data);
-  if (fd < 0) {
-    int err = errno;
-    jx_error(ctx->diags, out_pos(ctx),
-             "cannot write the PDF: cannot create a file in folder %s: %s",
-             dir.data, strerror(err));
-    free(tmp.data);
-    free(dir.data);
-    return false;
+    buf_puts(&b, "<</Type/Outlines/Count 0>>");
+  obj_write(pdf, root, b.data, b.len);
+  for (size_t i = 0; i < n; i++) {
+    b.len = 0;
+    buf_puts(&b, "<</Title");
+    buf_text_string(&b, it[i].title);
+    buf_printf(&b, "/Parent %" PRIu32 " 0 R",
+               it[i].parent < 0 ? root : obj[it[i].parent]);
+    if (prev[i] >= 0)
+      buf_printf(&b, "/Prev %" PRIu32 " 0 R", obj[prev[i]]);
+    if (next[i] >= 0)
+      buf_printf(&b, "/Next %" PRIu32 " 0 R", obj[next[i]]);
+    if (first[i] >= 0)
+      buf_printf(&b, "/First %" PRIu32 " 0 R/Last %" PRIu32 " 0 R/Count %ld",
+                 obj[first[i]], obj[last[i]],
+                 it[i].open ? count[i] : -count[i]);
+    size_t pg = it[i].page < doc->page_count ? it[i].page : 0;
+    buf_printf(&b, "/Dest[%" PRIu32 " 0 R/XYZ null null null]>>",
+               page_objs[pg]);
+    obj_write(pdf, obj[i], b.data, b.len);
   }
+  free(b.data);
+  free(first), free(last), free(next), free(prev), free(count);
+  free(obj);
+  *root_out = root;
+}
 
+/* Writes fonts, pages and the rest, and the trailer.  Returns false after
+ * recording an error. */
+static bool write_document(jx_pdf *pdf, const jx_pdf_doc *doc,
+                           const jx_fonts *fonts, const jx_glyph_use *use) {
+  jx_buf b = {0};
   bool ok = true;
-  int err = 0;
-  const char *failed = NULL;
-  enum { CHUNK = 1 << 16 };
-  HPDF_BYTE *chunk = xcalloc(CHUNK, 1);
-  HPDF_UINT32 done = 0;
-  while (ok && done < total) {
-    HPDF_UINT32 n = total - done < CHUNK ? total - done : CHUNK;
-    HPDF_STATUS st = HPDF_ReadFromStream(ctx->pdf, chunk, &n);
-    if ((st != HPDF_OK && st != HPDF_STREAM_EOF) || n == 0) {
-      ok = hpdf_ok(ctx, "reading back the saved document");
-      if (ok) {
-        jx_error(ctx->diags, out_pos(ctx),
-                 "cannot write the PDF: libharu returned a short document "
-                 "(%u of %u bytes)",
-                 (unsigned)done, (unsigned)total);
-        ok = false;
-      }
-      break;
-    }
-    if (!write_all(fd, chunk, n)) {
-      err = errno, failed = "write", ok = false;
-      break;
-    }
-    done += n;
-  }
-  free(chunk);
-  if (ok && fsync(fd) != 0)
-    err = errno, failed = "flush", ok = false;
-  if (ok) {
-    /* mkstemp made it 0600; give it the mode open(…, 0666) would have.
-     * Reading the umask means setting it: not safe if another thread
-     * creates files at this moment (jxform renders on one thread). */
-    mode_t mask = umask(0);
-    umask(mask);
-    if (fchmod(fd, 0666 & ~mask) != 0)
-      err = errno, failed = "set permissions of", ok = false;
-  }
-  if (close(fd) != 0 && ok)
-    err = errno, failed = "close", ok = false;
-  if (ok && rename(tmp.data, path) != 0) {
-    err = errno, ok = false;
-    jx_error(ctx->diags, out_pos(ctx),
-             "cannot write the PDF: cannot rename temporary file %s to %s: %s",
-             tmp.data, path, strerror(err));
+
+  /* Fonts, in slot order, then the one resource dictionary all pages
+   * share. */
+  jx_wfont *wf = xcalloc(use->face_count, sizeof *wf);
+  size_t nwf = 0;
+  for (size_t i = 0; i < use->face_count && ok; i++) {
+    if (use->slot[i] != (int)i || i >= fonts->count)
+      continue;
+    const uint64_t *bits = use->bits + i * JX_BMP_WORDS;
+    bool any = false;
+    for (size_t w = 0; w < JX_BMP_WORDS && !any; w++)
+      any = bits[w] != 0;
+    if (!any)
+      continue;
+    wf[nwf].slot = (int)i;
+    ok = write_font(pdf, &fonts->faces[i], (int)i, bits, &wf[nwf].type0);
+    nwf++;
   }
   if (!ok) {
-    if (failed)
-      jx_error(ctx->diags, out_pos(ctx),
-               "cannot write the PDF: cannot %s temporary file %s: %s", failed,
-               tmp.data, strerror(err));
-    unlink(tmp.data);
-  } else {
-    /* Make the rename durable; failure here loses nothing written. */
-    int dfd = open(dir.data, O_RDONLY);
-    if (dfd >= 0) {
-      fsync(dfd);
-      close(dfd);
-    }
+    free(wf);
+    return false;
   }
-  free(tmp.data);
-  free(dir.data);
+  uint32_t o_res = obj_new(pdf);
+  b.len = 0;
+  buf_puts(&b, "<<");
+  if (nwf) {
+    buf_puts(&b, "/Font<<");
+    for (size_t i = 0; i < nwf; i++)
+      buf_printf(&b, "/F%d %" PRIu32 " 0 R", wf[i].slot, wf[i].type0);
+    buf_puts(&b, ">>");
+  }
+  buf_puts(&b, ">>");
+  obj_write(pdf, o_res, b.data, b.len);
+  free(wf);
+
+  /* Pages: one flat page tree. */
+  uint32_t o_pages = obj_new(pdf);
+  uint32_t *page_objs = xmalloc((doc->page_count + 1) * sizeof *page_objs);
+  for (size_t i = 0; i < doc->page_count; i++) {
+    const jx_pdf_page *p = &doc->pages[i];
+    page_objs[i] = obj_new(pdf);
+    b.len = 0;
+    buf_printf(&b, "<</Type/Page/Parent %" PRIu32 " 0 R/MediaBox[0 0 ",
+               o_pages);
+    buf_num(&b, p->width);
+    buf_putc(&b, ' ');
+    buf_num(&b, p->height);
+    buf_printf(&b, "]/Resources %" PRIu32 " 0 R", o_res);
+    if (p->contents[0] && p->contents[1])
+      buf_printf(&b, "/Contents[%" PRIu32 " 0 R %" PRIu32 " 0 R]",
+                 p->contents[0], p->contents[1]);
+    else if (p->contents[0] || p->contents[1])
+      buf_printf(&b, "/Contents %" PRIu32 " 0 R",
+                 p->contents[0] ? p->contents[0] : p->contents[1]);
+    buf_puts(&b, ">>");
+    obj_write(pdf, page_objs[i], b.data, b.len);
+  }
+  b.len = 0;
+  buf_puts(&b, "<</Type/Pages/Kids[");
+  for (size_t i = 0; i < doc->page_count; i++)
+    buf_printf(&b, "%s%" PRIu32 " 0 R", i ? " " : "", page_objs[i]);
+  buf_printf(&b, "]/Count %zu>>", doc->page_count);
+  obj_write(pdf, o_pages, b.data, b.len);
+
+  uint32_t o_outlines = 0;
+  if (doc->outline_count)
+    write_outlines(pdf, doc, page_objs, &o_outlines);
+  free(page_objs);
+
+  /* Info. */
+  uint32_t o_info = obj_new(pdf);
+  b.len = 0;
+  buf_puts(&b, "<<");
+  const struct {
+    const char *key, *value;
+  } infos[] = {{"Title", doc->info.title},
+               {"Subject", doc->info.subject},
+               {"Author", doc->info.author},
+               {"Creator", "jxform"},
+               {"Producer", "jxform " JXFORM_VERSION}};
+  for (size_t i = 0; i < sizeof infos / sizeof infos[0]; i++) {
+    if (!infos[i].value || !*infos[i].value)
+      continue;
+    buf_printf(&b, "/%s", infos[i].key);
+    buf_text_string(&b, infos[i].value);
+  }
+  char date[32];
+  source_date(date, sizeof date);
+  if (*date)
+    buf_printf(&b, "/CreationDate(%s)/ModDate(%s)", date, date);
+  buf_puts(&b, ">>");
+  obj_write(pdf, o_info, b.data, b.len);
+
+  /* Catalog, with page labels. */
+  uint32_t o_cat = obj_new(pdf);
+  b.len = 0;
+  buf_printf(&b, "<</Type/Catalog/Pages %" PRIu32 " 0 R", o_pages);
+  if (o_outlines)
+    buf_printf(&b, "/Outlines %" PRIu32 " 0 R%s", o_outlines,
+               doc->show_outlines ? "/PageMode/UseOutlines" : "");
+  if (doc->label_count) {
+    buf_puts(&b, "/PageLabels<</Nums[");
+    for (size_t i = 0; i < doc->label_count; i++) {
+      const jx_pdf_label *l = &doc->labels[i];
+      buf_printf(&b, "%s%zu<<", i ? " " : "", l->first_page);
+      if (l->style)
+        buf_printf(&b, "/S/%c", l->style);
+      if (l->prefix && *l->prefix) {
+        buf_puts(&b, "/P");
+        buf_text_string(&b, l->prefix);
+      }
+      if (l->start > 1)
+        buf_printf(&b, "/St %d", l->start);
+      buf_puts(&b, ">>");
+    }
+    buf_puts(&b, "]>>");
+  }
+  buf_puts(&b, ">>");
+  obj_write(pdf, o_cat, b.data, b.len);
+
+  /* Cross-reference table and trailer. */
+  uint64_t xref = pdf->pos;
+  b.len = 0;
+  buf_printf(&b, "xref\n0 %zu\n0000000000 65535 f \n", pdf->obj_count + 1);
+  for (size_t i = 1; i <= pdf->obj_count; i++)
+    buf_printf(&b, "%010" PRIu64 " 00000 n \n", pdf->offsets[i]);
+  buf_printf(&b,
+             "trailer\n<</Size %zu/Root %" PRIu32 " 0 R/Info %" PRIu32
+             " 0 R>>\nstartxref\n%" PRIu64 "\n%%%%EOF\n",
+             pdf->obj_count + 1, o_cat, o_info, xref);
+  pdf_write(pdf, b.data, b.len);
+  free(b.data);
+  if (fflush(pdf->f) != 0 && !pdf->write_errno)
+    pdf->write_errno = errno ? errno : EIO;
+  return true;
+}
+
+/* The mode open(…, 0666) would give, read once (reading the umask means
+ * setting it, which is not safe while other threads create files). */
+static mode_t file_mode;
+static pthread_once_t file_mode_once = PTHREAD_ONCE_INIT;
+static void read_umask(void) {
+  mode_t mask = umask(0);
+  umask(mask);
+  file_mode = 0666 & ~mask;
+}
+
+/* Flushes, syncs and renames the temporary file into place. */
+static bool pdf_commit(jx_pdf *pdf) {
+  int err = pdf->write_errno;
+  const char *failed = err ? "write" : NULL;
+  int fd = fileno(pdf->f);
+  if (!err && fsync(fd) != 0)
+    err = errno, failed = "flush";
+  if (!err) {
+    pthread_once(&file_mode_once, read_umask);
+    if (fchmod(fd, file_mode) != 0)
+      err = errno, failed = "set permissions of";
+  }
+  if (!err && pdf->anonymous && !link_temp(pdf, fd))
+    err = errno, failed = "name";
+  if (fclose(pdf->f) != 0 && !err)
+    err = errno, failed = "close";
+  pdf->f = NULL;
+  if (!err && rename(pdf->tmp_path, pdf->out_path) != 0) {
+    err = errno;
+    jx_error(pdf->diags, pdf_pos(pdf),
+             "cannot write the PDF: cannot rename temporary file %s to %s: %s",
+             pdf->tmp_path, pdf->out_path, strerror(err));
+    if (pdf->named)
+      unlink(pdf->tmp_path);
+    return false;
+  }
+  if (err) {
+    jx_error(pdf->diags, pdf_pos(pdf),
+             "cannot write the PDF: cannot %s temporary file %s: %s", failed,
+             pdf->tmp_path, strerror(err));
+    if (pdf->named)
+      unlink(pdf->tmp_path);
+    return false;
+  }
+  /* Make the rename durable; failure here loses nothing written. */
+  int dfd = open(pdf->dir, O_RDONLY);
+  if (dfd >= 0) {
+    fsync(dfd);
+    close(dfd);
+  }
+  return true;
+}
+
+bool jx_pdf_close(jx_pdf *pdf, const jx_pdf_doc *doc, const jx_fonts *fonts,
+                  const jx_glyph_use *use) {
+  if (!write_document(pdf, doc, fonts, use)) {
+    jx_pdf_abort(pdf);
+    return false;
+  }
+  bool ok = pdf_commit(pdf);
+  pdf_free(pdf);
   return ok;
 }
 
-/* ---- entry point ---- */
+/* ---- one call: a whole display list ---- */
 
-static void set_info(jx_render_ctx *ctx, const jx_render_info *info) {
-  const char *title = info && info->title ? info->title : ctx->layout->title;
-  const char *subject =
-      info && info->subject ? info->subject : ctx->layout->subject;
-  const char *author = info ? info->author : NULL;
-  /* Info strings are converted with the current encoder: UTF-8 → UTF-16. */
-  HPDF_SetCurrentEncoder(ctx->pdf, "UTF-8");
-  if (title && *title)
-    HPDF_SetInfoAttr(ctx->pdf, HPDF_INFO_TITLE, title);
-  if (subject && *subject)
-    HPDF_SetInfoAttr(ctx->pdf, HPDF_INFO_SUBJECT, subject);
-  if (author && *author)
-    HPDF_SetInfoAttr(ctx->pdf, HPDF_INFO_AUTHOR, author);
-  HPDF_SetInfoAttr(ctx->pdf, HPDF_INFO_CREATOR, "jxform");
+/* Encodes and adds every page of `layout` to `pdf`, then closes it. */
+static bool render_layout(jx_pdf *pdf, const jx_layout *layout, jx_fonts *fonts,
+                          const jx_render_info *info, bool to_memory,
+                          char **data, size_t *size) {
+  jx_glyph_use use;
+  jx_glyph_use_init(&use, fonts);
+  jx_pdf_page *pages = xcalloc(layout->page_count, sizeof *pages);
+  jx_buf raw = {0};
+  bool ok = true;
+  for (size_t p = 0; p < layout->page_count && ok; p++) {
+    raw.len = 0;
+    ok = encode_page_raw(&layout->pages[p], layout->page_height, fonts, &use,
+                         p + 1, pdf->where, pdf->diags, &raw);
+    if (!ok)
+      break;
+    jx_bytes z;
+    deflate_bytes(raw.data ? raw.data : "", raw.len, JX_ZLEVEL_PAGE, &z);
+    pages[p].contents[0] = jx_pdf_add_stream(pdf, &z);
+    pages[p].width = layout->page_width;
+    pages[p].height = layout->page_height;
+    free(z.data);
+  }
+  free(raw.data);
+  jx_pdf_doc doc = {.pages = pages, .page_count = layout->page_count};
+  doc.info.title = info && info->title ? info->title : layout->title;
+  doc.info.subject = info && info->subject ? info->subject : layout->subject;
+  doc.info.author = info ? info->author : NULL;
+  if (ok && to_memory) {
+    ok = write_document(pdf, &doc, fonts, &use);
+    if (ok && (fflush(pdf->f) != 0 || pdf->write_errno)) {
+      jx_error(pdf->diags, pdf_pos(pdf), "cannot write the PDF: out of memory");
+      ok = false;
+    }
+    if (ok) {
+      fclose(pdf->f);
+      pdf->f = NULL;
+      *data = pdf->mem;
+      *size = pdf->mem_size;
+      pdf->mem = NULL;
+    }
+    pdf_free(pdf);
+  } else if (ok) {
+    ok = jx_pdf_close(pdf, &doc, fonts, &use);
+  } else {
+    jx_pdf_abort(pdf);
+  }
+  free(pages);
+  jx_glyph_use_free(&use);
+  return ok;
 }
 
 bool jx_render(const jx_layout *layout, jx_fonts *fonts,
                const jx_render_info *info, jx_diag_list *diags,
                const char *out_path) {
-  jx_render_ctx ctx = {
-      .layout = layout, .fonts = fonts, .diags = diags, .out_path = out_path};
   if (layout->page_count == 0) {
-    jx_error(diags, out_pos(&ctx), "cannot write the PDF: no pages to write");
+    jx_error(diags, ((jx_pos){out_path, 0, 0}),
+             "cannot write the PDF: no pages to write");
     return false;
   }
-  ctx.rfonts = xcalloc(fonts->count, sizeof *ctx.rfonts);
-  ctx.face_font = xcalloc(fonts->count, sizeof *ctx.face_font);
-  for (size_t i = 0; i < fonts->count; i++)
-    ctx.face_font[i] = -1;
+  jx_pdf *pdf = jx_pdf_open(out_path, diags);
+  if (!pdf)
+    return false;
+  return render_layout(pdf, layout, fonts, info, false, NULL, NULL);
+}
 
-  bool ok = collect_code_points(&ctx);
-  if (ok) {
-    ctx.pdf = HPDF_New(on_hpdf_error, &ctx);
-    if (!ctx.pdf) {
-      jx_error(diags, out_pos(&ctx), "cannot write the PDF: out of memory");
-      ok = false;
-    }
+bool jx_render_memory(const jx_layout *layout, jx_fonts *fonts,
+                      const jx_render_info *info, jx_diag_list *diags,
+                      char **data, size_t *size) {
+  *data = NULL;
+  *size = 0;
+  if (layout->page_count == 0) {
+    jx_error(diags, ((jx_pos){"<memory>", 0, 0}),
+             "cannot write the PDF: no pages to write");
+    return false;
   }
-  if (ok) {
-    /* Compression must be on before any font or page is created. */
-    HPDF_SetCompressionMode(ctx.pdf, HPDF_COMP_ALL);
-    HPDF_UseUTFEncodings(ctx.pdf);
-    set_info(&ctx, info);
-    ok = hpdf_ok(&ctx, "setting up the document") && load_fonts(&ctx) &&
-         draw_pages(&ctx) && write_output(&ctx);
-  }
-
-  if (ctx.pdf)
-    HPDF_Free(ctx.pdf);
-  for (size_t i = 0; i < ctx.rfont_count; i++)
-    free(ctx.rfonts[i].used);
-  free(ctx.rfonts);
-  free(ctx.face_font);
-  free(ctx.text.data);
-  return ok;
+  jx_pdf *pdf = pdf_open_memory(diags);
+  if (!pdf)
+    return false;
+  return render_layout(pdf, layout, fonts, info, true, data, size);
 }

@@ -10,9 +10,12 @@
 #include "arena.h"
 #include "diag.h"
 #include "fonts.h"
+#include "jxlimits.h"
 #include "layout.h"
 #include "model.h"
+#include "packet.h"
 #include "render.h"
+#include "session.h"
 #include "template.h"
 #include "validate.h"
 
@@ -30,6 +33,7 @@ struct jx_session {
   bool fonts_ready;
   jx_arena arena;
   const char *template_dir;
+  bool strict; /* warnings of the consistency rules count as errors */
   jx_tentry *templates;
   size_t template_count, template_cap;
 };
@@ -64,6 +68,8 @@ void jx_session_free(jx_session *s) {
   jx_arena_free(&s->arena);
   free(s);
 }
+
+void jx_session_set_strict(jx_session *s, bool strict) { s->strict = strict; }
 
 size_t jx_diagnostic_count(const jx_session *s) { return s->diags.count; }
 
@@ -110,7 +116,7 @@ static jx_project *finish_load(jx_session *s, jx_project *p) {
   }
   p->tpl = session_template(s, p->model->template_name.str,
                             p->model->template_name.pos);
-  if (!p->tpl || !jx_validate(p->model, p->tpl, &s->diags)) {
+  if (!p->tpl || !jx_validate(p->model, p->tpl, s->strict, &s->diags)) {
     jx_project_free(p);
     return NULL;
   }
@@ -134,6 +140,26 @@ jx_project *jx_project_load_buffer(jx_session *s, const char *name,
   jx_arena_init(&p->arena);
   p->model = jx_load_buffer(&p->arena, &s->diags, name, data, size);
   return finish_load(s, p);
+}
+
+bool jx_check_projects(jx_session *s, jx_project *const *projects,
+                       size_t count) {
+  const jx_model **models = calloc(count + 1, sizeof *models);
+  if (!models)
+    return false;
+  for (size_t i = 0; i < count; i++)
+    models[i] = projects[i]->model;
+  bool ok = jx_validate_across(models, count, s->strict, &s->diags);
+  free(models);
+  return ok;
+}
+
+bool jx_write_skeleton(jx_session *s, const char *template_name, int year,
+                       FILE *out) {
+  jx_pos pos = {NULL, 0, 0};
+  const jx_template *t =
+      session_template(s, template_name ? template_name : "yangquan-2025", pos);
+  return t && jx_skeleton_write(t, year, out);
 }
 
 void jx_project_free(jx_project *p) {
@@ -179,6 +205,13 @@ bool jx_render_pdf(jx_session *s, jx_project *const *projects, size_t count,
     jx_error(&s->diags, ((jx_pos){out_path, 0, 0}), "no project to render");
     return false;
   }
+  if (count > JX_LIMIT_PROJECTS) {
+    jx_error(&s->diags, ((jx_pos){out_path, 0, 0}),
+             "cannot put %zu projects in one PDF: the limit is %d; split "
+             "them into several",
+             count, JX_LIMIT_PROJECTS);
+    return false;
+  }
   jx_arena arena;
   jx_arena_init(&arena);
   jx_layout layout = {0};
@@ -193,4 +226,64 @@ bool jx_render_pdf(jx_session *s, jx_project *const *projects, size_t count,
   }
   jx_arena_free(&arena);
   return ok;
+}
+
+/* ---- internal entry points (session.h) ---- */
+
+bool jx_render_pdf_memory(jx_session *s, jx_project *const *projects,
+                          size_t count, char **data, size_t *size) {
+  *data = NULL;
+  *size = 0;
+  if (count == 0) {
+    jx_error(&s->diags, ((jx_pos){"<memory>", 0, 0}), "no project to render");
+    return false;
+  }
+  jx_arena arena;
+  jx_arena_init(&arena);
+  jx_layout layout = {0};
+  layout.arena = &arena;
+  bool ok = layout_all(s, projects, count, &layout);
+  if (ok) {
+    const jx_template *t = projects[0]->tpl;
+    jx_render_info info = {t->title,
+                           count == 1 ? projects[0]->model->name.str : t->title,
+                           t->author ? t->author : "jxform"};
+    ok = jx_render_memory(&layout, &s->fonts, &info, &s->diags, data, size);
+  }
+  jx_arena_free(&arena);
+  return ok;
+}
+
+void jx_session_clear_diagnostics(jx_session *s) {
+  jx_diag_list_free(&s->diags);
+}
+
+/* ---- internal entry points for packets (packet.h) ---- */
+
+jx_fonts *jx_session_fonts(jx_session *s) { return &s->fonts; }
+
+jx_diag_list *jx_session_diags(jx_session *s) { return &s->diags; }
+
+jx_model *jx_session_load_model(jx_session *s, jx_arena *arena,
+                                const char *path, jx_diag_list *diags,
+                                pthread_mutex_t *lock,
+                                const jx_template **tpl) {
+  *tpl = NULL;
+  jx_model *m = jx_load_file(arena, diags, path);
+  if (!m)
+    return NULL;
+  /* Templates (and their fonts) are loaded into the session once, under
+   * the caller's lock; their diagnostics go to `diags`. */
+  pthread_mutex_lock(lock);
+  jx_diag_list keep = s->diags;
+  s->diags = *diags;
+  const jx_template *t =
+      session_template(s, m->template_name.str, m->template_name.pos);
+  *diags = s->diags;
+  s->diags = keep;
+  pthread_mutex_unlock(lock);
+  if (!t || !jx_validate(m, t, s->strict, diags))
+    return NULL;
+  *tpl = t;
+  return m;
 }

@@ -14,7 +14,9 @@
  *  - aliases, anchors, duplicate keys, non-scalar keys and NUL characters
  *    in scalars are reported and parsing goes on, so one run shows them
  *    all;
- *  - a second document or nesting deeper than the limit ends parsing.
+ *  - a second document or nesting deeper than the limit ends parsing;
+ *  - so do the limits of jxlimits.h on input size, number of values and
+ *    problems listed, which bound the time and memory of any input.
  * Any error makes jx_yaml_parse return NULL.
  */
 #include "ynode.h"
@@ -41,7 +43,11 @@ typedef struct jx_ybuilder {
   jx_yframe stack[JX_YAML_MAX_DEPTH];
   size_t depth;
   jx_ynode *root;
-  bool failed; /* an error was recorded */
+  bool failed;       /* an error was recorded */
+  bool too_deep;     /* stopped at the depth limit: no partial tree */
+  size_t first_diag; /* this parse's diagnostics start here */
+  size_t nodes;      /* nodes made so far (JX_LIMIT_YAML_NODES) */
+  bool stopped;      /* a limit ended the parse */
 } jx_ybuilder;
 
 static jx_pos jx_ypos(const jx_ybuilder *b, yaml_mark_t mark) {
@@ -182,8 +188,9 @@ static const char *jx_explain_problem(const char *problem, const char *context,
     return "this character cannot start a value; put the value in quotes";
   }
   if (!strcmp(problem, "mapping values are not allowed in this context"))
-    return "unexpected ':' — a value that contains ': ' must be put in "
-           "quotes, and a key must start its own line";
+    return "unexpected ':' — is this line indented like the keys above "
+           "it?  A value that contains ': ' must be put in quotes, and a key "
+           "must start its own line";
   if (!strcmp(problem, "did not find expected key"))
     return "expected a 'key: value' line here; check the indentation (keys "
            "of one mapping must line up)";
@@ -307,10 +314,33 @@ static void jx_report_libyaml(jx_ybuilder *b, const yaml_parser_t *parser) {
              where);
 }
 
+/* True when the parse must stop: it has recorded JX_LIMIT_DIAGNOSTICS
+ * problems, or made JX_LIMIT_YAML_NODES nodes.  The first time, records
+ * the error saying so at `mark`. */
+static bool jx_over_limit(jx_ybuilder *b, yaml_mark_t mark) {
+  if (b->stopped)
+    return true;
+  if (b->diags->count - b->first_diag >= JX_LIMIT_DIAGNOSTICS)
+    jx_error(b->diags, jx_ypos(b, mark),
+             "more than %d problems in this file; the rest are not listed "
+             "(fix these first)",
+             JX_LIMIT_DIAGNOSTICS);
+  else if (b->nodes > JX_LIMIT_YAML_NODES)
+    jx_error(b->diags, jx_ypos(b, mark),
+             "the file has more than %d values (keys, items and texts); a "
+             "project file has a few thousand at most",
+             JX_LIMIT_YAML_NODES);
+  else
+    return false;
+  b->stopped = b->failed = true;
+  return true;
+}
+
 /* A new node of `kind` at `mark`. */
 static jx_ynode *jx_ynode_new(jx_ybuilder *b, jx_ynode_kind kind,
                               yaml_mark_t mark) {
   jx_ynode *node = jx_arena_alloc(b->arena, sizeof *node);
+  b->nodes++;
   node->kind = kind;
   node->pos = jx_ypos(b, mark);
   node->str = "";
@@ -351,6 +381,7 @@ static bool jx_open(jx_ybuilder *b, jx_ynode_kind kind, yaml_mark_t mark) {
              "nesting is deeper than the limit of %d levels",
              JX_YAML_MAX_DEPTH);
     b->failed = true;
+    b->too_deep = true;
     return false;
   }
   jx_yframe *frame = &b->stack[b->depth++];
@@ -403,6 +434,9 @@ static void jx_check_duplicates(jx_ybuilder *b, const jx_ynode *map) {
     if (first[i] == i)
       continue;
     const jx_ynode *key = map->keys[i];
+    yaml_mark_t mark = {0, key->pos.line - 1, key->pos.col - 1};
+    if (jx_over_limit(b, mark))
+      return;
     jx_error(b->diags, key->pos,
              "duplicate key '%s' (first given at line %u, column %u)", key->str,
              map->keys[first[i]]->pos.line, map->keys[first[i]]->pos.col);
@@ -540,6 +574,8 @@ static bool jx_run_parser(jx_ybuilder *b) {
     default: /* stream start, document end, no event */
       break;
     }
+    if (!done && jx_over_limit(b, event.start_mark))
+      ok = false, done = true;
     yaml_event_delete(&event);
   }
   yaml_parser_delete(&parser);
@@ -577,8 +613,26 @@ static void jx_sort_diags(jx_arena *arena, jx_diag_list *diags, size_t first) {
     diags->items[first + i] = refs[i].diag;
 }
 
-jx_ynode *jx_yaml_parse(jx_arena *arena, jx_diag_list *diags, const char *name,
-                        const char *data, size_t size) {
+/* Closes every collection left open when parsing stopped early, dropping
+ * a mapping key that never got its value, so the caller gets the part of
+ * the tree read before the error. */
+static void jx_close_all(jx_ybuilder *b) {
+  while (b->depth > 0) {
+    jx_yframe *top = &b->stack[b->depth - 1];
+    if (top->node->kind == JX_YMAP && top->count % 2)
+      top->count--;
+    jx_close(b);
+  }
+}
+
+/* The parse behind jx_yaml_parse and jx_yaml_parse_partial: returns the
+ * tree built (complete or not), *complete false when parsing stopped
+ * early, *failed true when any error was recorded. */
+static jx_ynode *jx_yaml_parse_tree(jx_arena *arena, jx_diag_list *diags,
+                                    const char *name, const char *data,
+                                    size_t size, bool *complete, bool *failed) {
+  *complete = false;
+  *failed = true;
   jx_ybuilder builder;
   memset(&builder, 0, sizeof builder);
   jx_ybuilder *b = &builder;
@@ -594,16 +648,41 @@ jx_ynode *jx_yaml_parse(jx_arena *arena, jx_diag_list *diags, const char *name,
     b->size -= 3;
   }
   size_t first_diag = diags->count;
+  b->first_diag = first_diag;
   jx_ynode *root = NULL;
-  if (jx_check_utf8(b) && jx_run_parser(b) && !b->failed) {
-    root = b->root;
-    if (!root) {
+  if (b->size > JX_LIMIT_FILE_BYTES) {
+    jx_pos pos = {b->file, 0, 0};
+    jx_error(diags, pos, "file is larger than the %s limit (%zu bytes)",
+             JX_LIMIT_FILE_TEXT, b->size);
+    return NULL;
+  }
+  if (jx_check_utf8(b)) {
+    *complete = jx_run_parser(b);
+    jx_close_all(b);
+    root = b->too_deep || b->stopped ? NULL : b->root;
+    if (!root && *complete) {
       yaml_mark_t start = {0, 0, 0};
       root = jx_placeholder(b, start);
     }
   }
+  *failed = b->failed || !*complete;
   jx_sort_diags(arena, diags, first_diag);
   return root;
+}
+
+jx_ynode *jx_yaml_parse(jx_arena *arena, jx_diag_list *diags, const char *name,
+                        const char *data, size_t size) {
+  bool complete, failed;
+  jx_ynode *root =
+      jx_yaml_parse_tree(arena, diags, name, data, size, &complete, &failed);
+  return failed ? NULL : root;
+}
+
+jx_ynode *jx_yaml_parse_partial(jx_arena *arena, jx_diag_list *diags,
+                                const char *name, const char *data, size_t size,
+                                bool *complete) {
+  bool failed;
+  return jx_yaml_parse_tree(arena, diags, name, data, size, complete, &failed);
 }
 
 const jx_ynode *jx_ymap_get(const jx_ynode *map, const char *key) {

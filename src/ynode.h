@@ -15,10 +15,11 @@
 
 #include "arena.h"
 #include "diag.h"
+#include "jxlimits.h"
 #include <stdbool.h>
 #include <stddef.h>
 
-#define JX_YAML_MAX_DEPTH 64
+#define JX_YAML_MAX_DEPTH JX_LIMIT_YAML_DEPTH
 
 typedef enum { JX_YSCALAR, JX_YMAP, JX_YSEQ } jx_ynode_kind;
 
@@ -43,6 +44,16 @@ struct jx_ynode {
  * document returns a NULL-scalar node. */
 jx_ynode *jx_yaml_parse(jx_arena *arena, jx_diag_list *diags, const char *name,
                         const char *data, size_t size);
+
+/* As jx_yaml_parse, but returns the tree even when the file has errors,
+ * so that the caller can report the schema problems of the same file too.
+ * *complete is false when parsing stopped early (a syntax error, a second
+ * document, nesting too deep): what follows that point is missing from
+ * the tree.  Returns NULL when nothing could be read (invalid UTF-8, an
+ * error before the first key). */
+jx_ynode *jx_yaml_parse_partial(jx_arena *arena, jx_diag_list *diags,
+                                const char *name, const char *data, size_t size,
+                                bool *complete);
 
 /* Value of `key` in mapping `map`, or NULL when absent or map is not a
  * mapping. */

@@ -55,6 +55,11 @@ typedef struct jx_options {
 JX_EXPORT jx_session *jx_session_new(const jx_options *options);
 JX_EXPORT void jx_session_free(jx_session *session);
 
+/* With `strict` (the CLI's --strict), the warnings of the consistency
+ * rules are recorded as errors: a project with any of them does not
+ * load.  Off by default. */
+JX_EXPORT void jx_session_set_strict(jx_session *session, bool strict);
+
 /* Diagnostics recorded so far, in the order they were found. */
 JX_EXPORT size_t jx_diagnostic_count(const jx_session *session);
 JX_EXPORT const jx_diagnostic *jx_diagnostic_at(const jx_session *session,
@@ -74,6 +79,19 @@ JX_EXPORT jx_project *jx_project_load_buffer(jx_session *session,
                                              size_t size);
 JX_EXPORT void jx_project_free(jx_project *project);
 
+/* Consistency rules across projects loaded together (an indicator value
+ * equal to another project's total): records warnings (errors with
+ * `strict`).  Returns false if any error was recorded. */
+JX_EXPORT bool jx_check_projects(jx_session *session,
+                                 jx_project *const *projects, size_t count);
+
+/* Writes a commented YAML skeleton of a project file for template
+ * `template_name` (NULL: the default, yangquan-2025) with `year:` set to
+ * `year`.  Returns false after recording diagnostics when the template
+ * cannot be loaded, or on a write error. */
+JX_EXPORT bool jx_write_skeleton(jx_session *session, const char *template_name,
+                                 int year, FILE *out);
+
 /* Prints the loaded model as stable text. */
 JX_EXPORT bool jx_project_dump_model(const jx_project *project, FILE *out);
 /* Lays the project out and prints the display list as stable text. */
@@ -84,6 +102,44 @@ JX_EXPORT bool jx_project_dump_layout(jx_session *session, jx_project *project,
  * out_path (written to a temporary file and renamed into place). */
 JX_EXPORT bool jx_render_pdf(jx_session *session, jx_project *const *projects,
                              size_t count, const char *out_path);
+
+/* ---- packets: many projects into one PDF, or one PDF each ---- */
+
+/* Progress of jx_packet_render, reported after each input is handled. */
+typedef struct jx_packet_progress {
+  size_t inputs_done, inputs_total; /* inputs handled (good or not) */
+  size_t projects_done;             /* projects rendered */
+  size_t pages_done;                /* their pages */
+  size_t failed;                    /* inputs left out */
+  double seconds;                   /* since the start */
+} jx_packet_progress;
+
+typedef struct jx_packet_options {
+  bool order_input; /* keep the given order (default: by department code,
+                       then project name) */
+  bool duplex;      /* start every project on an odd page */
+  bool fail_fast;   /* stop at the first broken input, write nothing */
+  const char *split_dir;     /* one PDF per project in this folder instead */
+  const char *split_pattern; /* file names in split_dir; default
+                                "{dept_code}-{name}.pdf"; also {dept_name},
+                                {year}, {index} (1-based input position) */
+  const char *title;         /* cover title; default: the template's */
+  unsigned threads;          /* layout threads; 0 = one per CPU */
+  void (*progress)(const jx_packet_progress *progress, void *user);
+  void *progress_user;
+} jx_packet_options;
+
+/* Renders the project files `inputs` (in this order: the result's
+ * contents do not depend on how threads interleave) as one packet PDF at
+ * out_path — cover, contents, a bookmark per department and project, page
+ * numbers and page labels — or, with split_dir, as one PDF per project.
+ * A broken input is reported (diagnostics in the session, in input order)
+ * and left out; `failed`, when not NULL, gets true at its index.  Returns
+ * true when the output was written and every input was good; false when
+ * any input was left out or nothing could be written. */
+JX_EXPORT bool jx_packet_render(jx_session *session, const char *const *inputs,
+                                size_t count, const jx_packet_options *options,
+                                const char *out_path, bool *failed);
 
 #ifdef __cplusplus
 }

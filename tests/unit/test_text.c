@@ -114,8 +114,9 @@ static void test_load_errors(void **state) {
   assert_string_equal(
       last_message(fx),
       "font family 'AR PL UMing' is not installed (install the Debian "
-      "package that provides it, e.g. fonts-arphic-uming, or name a font "
-      "file in the template)");
+      "package that provides it, e.g. fonts-arphic-uming for AR PL UMing "
+      "CN, or name a font file in the template; 'fc-list :lang=zh family' "
+      "lists the Chinese families installed)");
   assert_int_equal(jx_fonts_load(&fx->fonts, &fx->diags, here, "SimSun"), -1);
   assert_non_null(strstr(last_message(fx), "'SimSun' is not installed"));
   /* a missing file, a file that is not a font, an index past the end */

@@ -1,0 +1,873 @@
+/*
+ * packet.c — many projects into one packet PDF (or one PDF each): the
+ * public jx_packet_render (jxform.h).
+ *
+ * Pipeline:
+ *   - worker threads take inputs in order from a shared counter; each
+ *     loads, validates and lays out its project with its own face table
+ *     (same specs, same order as the session's, so face ids agree) and
+ *     encodes the pages into compressed content streams (render.h);
+ *   - the calling thread is the one writer: it takes the results strictly
+ *     in input order (a window of WINDOW inputs bounds memory), copies
+ *     their diagnostics into the session and appends their page streams
+ *     to the PDF, keeping only object numbers and a few strings per
+ *     project;
+ *   - at the end it sorts the projects (department code, then name),
+ *     numbers the pages (blank pages for --duplex), lays out the cover and
+ *     contents and the page footers (第 N 页 共 M 页) with the template's
+ *     fonts, and closes the PDF with the page tree in that order, a
+ *     bookmark per department and project and page labels (封面, 目录1…,
+ *     then 1… matching the footers).
+ * Page content streams do not depend on where a page ends up, so pages
+ * are written once, as they come; the front matter is written last.  The
+ * output depends only on the inputs: objects are numbered in input order
+ * whatever the thread timing.
+ */
+#include "packet.h"
+
+#include "layout.h"
+#include "render.h"
+#include "text.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+/* Inputs in flight at once (finished but not yet written, or being laid
+ * out): bounds the memory held by page streams. */
+#define WINDOW 16
+/* Longest file name written by --split, in bytes (ext4, XFS, APFS, NTFS
+ * all take 255). */
+#define JX_NAME_MAX 240
+
+static void *xcalloc(size_t n, size_t size) {
+  void *p = calloc(n ? n : 1, size ? size : 1);
+  if (!p) {
+    fputs("jxform: out of memory\n", stderr);
+    abort();
+  }
+  return p;
+}
+
+static void *xrealloc(void *p, size_t size) {
+  p = realloc(p, size ? size : 1);
+  if (!p) {
+    fputs("jxform: out of memory\n", stderr);
+    abort();
+  }
+  return p;
+}
+
+static char *xstrdup(const char *s) {
+  size_t n = strlen(s ? s : "") + 1;
+  char *p = xcalloc(n, 1);
+  memcpy(p, s ? s : "", n);
+  return p;
+}
+
+static double now(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+/* ---- what a worker hands to the writer ---- */
+
+typedef struct jx_result {
+  bool done, ok;
+  jx_diag_list diags;
+  jx_bytes *pages;
+  size_t page_count;
+  double page_width, page_height;
+  char *dept_code, *dept_name, *name, *year;
+  int64_t annual_cents;
+  bool annual_present;
+  const jx_template *tpl;
+  char *split_tmp; /* --split: the file written, to be renamed */
+} jx_result;
+
+/* One project in the packet (kept until the end: small). */
+typedef struct jx_entry {
+  size_t input;
+  char *dept_code, *dept_name, *name, *year;
+  int64_t annual_cents;
+  bool annual_present;
+  uint32_t *objs; /* content stream per page */
+  size_t page_count;
+  double page_width, page_height;
+  size_t first_page; /* physical index, set when numbering */
+} jx_entry;
+
+typedef struct jx_shared {
+  jx_session *session;
+  const char *const *inputs;
+  size_t count;
+  const jx_packet_options *opt;
+  pthread_mutex_t lock; /* everything below, and the session's templates */
+  pthread_cond_t cond;
+  size_t next;    /* next input to take */
+  size_t written; /* inputs consumed by the writer */
+  bool stop;
+  jx_result slots[WINDOW];
+  jx_glyph_use *uses; /* per worker, merged at the end */
+  jx_fonts *fonts;    /* per worker */
+} jx_shared;
+
+typedef struct jx_worker {
+  jx_shared *sh;
+  size_t id;
+} jx_worker;
+
+static void result_clear(jx_result *r) {
+  jx_diag_list_free(&r->diags);
+  for (size_t i = 0; r->pages && i < r->page_count; i++)
+    free(r->pages[i].data);
+  free(r->pages);
+  free(r->dept_code), free(r->dept_name), free(r->name), free(r->year);
+  free(r->split_tmp);
+  memset(r, 0, sizeof *r);
+}
+
+/* Copies face specs the session has loaded since into `wf`, in order, so
+ * that face ids agree.  Called with the lock held. */
+static void sync_fonts(jx_shared *sh, jx_fonts *wf) {
+  jx_fonts *sf = jx_session_fonts(sh->session);
+  jx_diag_list ignore = {0};
+  while (wf->count < sf->count) {
+    jx_pos pos = {NULL, 0, 0};
+    if (jx_fonts_load(wf, &ignore, pos, sf->faces[wf->count].spec) < 0)
+      break; /* the session loaded it: cannot fail on the same machine */
+  }
+  jx_diag_list_free(&ignore);
+}
+
+/* The text of field `path`, "" when absent. */
+static const char *field(const jx_model *m, const char *path) {
+  const jx_text *t = jx_model_text(m, path);
+  return t && t->present ? t->str : "";
+}
+
+/* Loads, lays out and encodes input `i` into `r`. */
+static void do_input(jx_shared *sh, size_t wid, size_t i, jx_result *r) {
+  const char *path = sh->inputs[i];
+  jx_fonts *wf = &sh->fonts[wid];
+  jx_arena arena;
+  jx_arena_init(&arena);
+  const jx_template *tpl = NULL;
+  jx_model *m = jx_session_load_model(sh->session, &arena, path, &r->diags,
+                                      &sh->lock, &tpl);
+  if (m) {
+    pthread_mutex_lock(&sh->lock);
+    sync_fonts(sh, wf);
+    pthread_mutex_unlock(&sh->lock);
+    jx_layout layout = {0};
+    layout.arena = &arena;
+    if (jx_layout_form(&layout, wf, tpl, m, 0, &r->diags)) {
+      r->ok = true;
+      r->tpl = tpl;
+      r->page_count = layout.page_count;
+      r->page_width = layout.page_width;
+      r->page_height = layout.page_height;
+      r->dept_code = xstrdup(field(m, "department.code"));
+      r->dept_name = xstrdup(field(m, "department.name"));
+      r->name = xstrdup(field(m, "name"));
+      r->year = xstrdup(field(m, "year"));
+      const jx_amount *a = jx_model_amount(m, "funds.annual.total");
+      r->annual_present = a && a->present;
+      r->annual_cents = r->annual_present ? a->cents : 0;
+      if (sh->opt->split_dir) {
+        char tmp[64];
+        snprintf(tmp, sizeof tmp, "/.jxform-part-%zu.pdf", i + 1);
+        size_t n = strlen(sh->opt->split_dir) + strlen(tmp) + 1;
+        r->split_tmp = xcalloc(n, 1);
+        snprintf(r->split_tmp, n, "%s%s", sh->opt->split_dir, tmp);
+        jx_render_info info = {tpl->title, r->name,
+                               tpl->author ? tpl->author : "jxform"};
+        r->ok = jx_render(&layout, wf, &info, &r->diags, r->split_tmp);
+      } else {
+        r->pages = xcalloc(layout.page_count, sizeof *r->pages);
+        for (size_t p = 0; p < layout.page_count && r->ok; p++)
+          r->ok = jx_page_encode(&layout.pages[p], layout.page_height, wf,
+                                 &sh->uses[wid], path, &r->diags, &r->pages[p]);
+      }
+    }
+  }
+  jx_arena_free(&arena);
+}
+
+static void *worker_main(void *arg) {
+  jx_worker *w = arg;
+  jx_shared *sh = w->sh;
+  pthread_mutex_lock(&sh->lock);
+  for (;;) {
+    while (!sh->stop && sh->next < sh->count &&
+           sh->next >= sh->written + WINDOW)
+      pthread_cond_wait(&sh->cond, &sh->lock);
+    if (sh->stop || sh->next >= sh->count)
+      break;
+    size_t i = sh->next++;
+    pthread_mutex_unlock(&sh->lock);
+    jx_result r = {0};
+    do_input(sh, w->id, i, &r);
+    pthread_mutex_lock(&sh->lock);
+    r.done = true;
+    sh->slots[i % WINDOW] = r;
+    pthread_cond_broadcast(&sh->cond);
+  }
+  pthread_mutex_unlock(&sh->lock);
+  return NULL;
+}
+
+/* ---- names for --split ---- */
+
+/* Appends `s` to `out` made safe as part of a file name on any common
+ * file system: no / \ : * ? " < > | or control characters (each becomes
+ * _), no leading dots or spaces. */
+static void append_safe(char *out, size_t *len, size_t cap, const char *s) {
+  for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+    unsigned char c = *p;
+    if (c < 0x20 || c == 0x7F || strchr("/\\:*?\"<>|", c))
+      c = '_';
+    if (*len == 0 && (c == '.' || c == ' '))
+      continue;
+    if (*len + 1 < cap)
+      out[(*len)++] = (char)c;
+  }
+  out[*len] = '\0';
+}
+
+/* Cuts `s` to at most `max` bytes at a UTF-8 character boundary. */
+static void cut_utf8(char *s, size_t max) {
+  size_t n = strlen(s);
+  if (n <= max)
+    return;
+  while (max > 0 && ((unsigned char)s[max] & 0xC0) == 0x80)
+    max--;
+  s[max] = '\0';
+}
+
+/* strncasecmp for ASCII letters only (locale-independent). */
+static int strncasecmp_ascii(const char *a, const char *b, size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    int ca = tolower((unsigned char)a[i]), cb = tolower((unsigned char)b[i]);
+    if (ca != cb || !ca)
+      return ca - cb;
+  }
+  return 0;
+}
+
+/* True if a and b are the same name on a case-insensitive file system
+ * (ASCII case only). */
+static bool same_name_ci(const char *a, const char *b) {
+  size_t n = strlen(a);
+  return n == strlen(b) && strncasecmp_ascii(a, b, n) == 0;
+}
+
+/* The file name of entry `e` (input `index`) from `pattern`, made safe:
+ * placeholders expanded, unsafe characters replaced, trailing dots and
+ * spaces removed (Windows), reserved device names (CON, NUL, COM1…)
+ * prefixed with _, length limited.  Written to out (size cap). */
+static void split_name(const char *pattern, const jx_result *r, size_t index,
+                       char *out, size_t cap) {
+  size_t len = 0;
+  out[0] = '\0';
+  char num[32];
+  for (const char *p = pattern; *p;) {
+    const char *val = NULL;
+    size_t skip = 0;
+    static const char *const keys[] = {"{dept_code}", "{dept_name}", "{name}",
+                                       "{year}", "{index}"};
+    for (size_t k = 0; k < 5 && !val; k++)
+      if (!strncmp(p, keys[k], strlen(keys[k]))) {
+        skip = strlen(keys[k]);
+        switch (k) {
+        case 0:
+          val = r->dept_code;
+          break;
+        case 1:
+          val = r->dept_name;
+          break;
+        case 2:
+          val = r->name;
+          break;
+        case 3:
+          val = r->year;
+          break;
+        default:
+          snprintf(num, sizeof num, "%zu", index + 1);
+          val = num;
+        }
+      }
+    if (val) {
+      append_safe(out, &len, cap, val);
+      p += skip;
+    } else {
+      char one[2] = {*p++, '\0'};
+      append_safe(out, &len, cap, one);
+    }
+  }
+  /* keep the extension when cutting a long name */
+  const char *dot = strrchr(out, '.');
+  char ext[16] = "";
+  if (dot && strlen(dot) < sizeof ext) {
+    strcpy(ext, dot);
+    out[dot - out] = '\0';
+  }
+  cut_utf8(out, JX_NAME_MAX - strlen(ext));
+  len = strlen(out);
+  while (len > 0 && (out[len - 1] == '.' || out[len - 1] == ' '))
+    out[--len] = '\0';
+  if (len == 0)
+    snprintf(out, cap, "project-%zu", index + 1);
+  /* CON, PRN, AUX, NUL, COM1-9, LPT1-9, alone or before a dot */
+  size_t stem = strcspn(out, ".");
+  bool reserved = false;
+  if (stem == 3)
+    for (const char *r3 = "CONPRNAUXNUL"; *r3 && !reserved; r3 += 3)
+      reserved = !strncasecmp_ascii(out, r3, 3);
+  if (stem == 4 && isdigit((unsigned char)out[3]) && out[3] != '0')
+    reserved =
+        !strncasecmp_ascii(out, "COM", 3) || !strncasecmp_ascii(out, "LPT", 3);
+  if (reserved) {
+    memmove(out + 1, out, strlen(out) + 1);
+    out[0] = '_';
+  }
+  strncat(out, ext, cap - strlen(out) - 1);
+}
+
+/* ---- front matter and footers ---- */
+
+/* The template's font role called `name`, else the body role. */
+static const jx_font_role *role(const jx_template *tpl, const char *name) {
+  for (size_t i = 0; i < tpl->font_count; i++)
+    if (tpl->fonts[i].name && !strcmp(tpl->fonts[i].name, name))
+      return &tpl->fonts[i];
+  return &tpl->fonts[tpl->body_font];
+}
+
+/* Draws `text` on `page` with its left end at x (align 'l'), its centre
+ * at x ('c') or its right end at x ('r'), baseline y.  Text no face can
+ * draw is left out (layout has already reported it for project text). */
+static void put_text(jx_fonts *fonts, jx_arena *arena, jx_dpage *page,
+                     const jx_font_role *r, const char *text, double x,
+                     double y, char align) {
+  /* runs point into the text: keep it as long as the layout */
+  text = jx_arena_strdup(arena, text);
+  size_t len = strlen(text);
+  jx_diag_list ignore = {0};
+  jx_pos pos = {NULL, 0, 0};
+  bool ok = len && jx_text_check(fonts, &r->chain, text, len, pos, &ignore);
+  jx_diag_list_free(&ignore);
+  if (!ok)
+    return;
+  double w = jx_text_width(fonts, &r->chain, text, len);
+  if (align == 'c')
+    x -= w / 2;
+  else if (align == 'r')
+    x -= w;
+  jx_text_emit(fonts, arena, page, &r->chain, text, len, x, y);
+}
+
+/* Formats cents as 1,234,567.89 (decimals only when there are any). */
+static void format_money(int64_t cents, char *out, size_t cap) {
+  jx_amount a = {.cents = cents, .present = true};
+  jx_arena arena;
+  jx_arena_init(&arena);
+  snprintf(out, cap, "%s", jx_amount_format(&arena, &a));
+  jx_arena_free(&arena);
+}
+
+typedef struct jx_front {
+  jx_layout layout; /* cover, then contents pages */
+  size_t contents_pages;
+} jx_front;
+
+/* Lays out the cover and the contents (page numbers from entries'
+ * first_page, relative to the first form page `main0`). */
+static void build_front(jx_fonts *fonts, const jx_template *tpl,
+                        const jx_packet_options *opt, jx_entry *const *es,
+                        size_t n, size_t main0, size_t main_pages,
+                        jx_front *fr) {
+  jx_layout *L = &fr->layout;
+  L->page_width = tpl->page_width;
+  L->page_height = tpl->page_height;
+  double W = tpl->page_width, H = tpl->page_height;
+  const jx_font_role *title = role(tpl, "title");
+  const jx_font_role *sub = role(tpl, "subtitle");
+  const jx_font_role *body = &tpl->fonts[tpl->body_font];
+
+  /* cover */
+  size_t depts = 0;
+  int64_t total = 0;
+  char year_lo[32] = "", year_hi[32] = "";
+  for (size_t i = 0; i < n; i++) {
+    if (i == 0 || strcmp(es[i]->dept_code, es[i - 1]->dept_code) ||
+        strcmp(es[i]->dept_name, es[i - 1]->dept_name)) {
+      bool seen = false; /* --order=input may interleave departments */
+      for (size_t k = 0; k < i && !seen; k++)
+        seen = !strcmp(es[k]->dept_code, es[i]->dept_code) &&
+               !strcmp(es[k]->dept_name, es[i]->dept_name);
+      depts += !seen;
+    }
+    total += es[i]->annual_cents;
+    const char *y = es[i]->year;
+    if (*y && (!*year_lo || strcmp(y, year_lo) < 0))
+      snprintf(year_lo, sizeof year_lo, "%s", y);
+    if (*y && strcmp(y, year_hi) > 0)
+      snprintf(year_hi, sizeof year_hi, "%s", y);
+  }
+  char line[512], money[64], years[80];
+  if (strcmp(year_lo, year_hi))
+    snprintf(years, sizeof years, "%s—%s", year_lo, year_hi);
+  else
+    snprintf(years, sizeof years, "%s", year_lo);
+  jx_dpage *cover = jx_layout_add_page(L);
+  put_text(fonts, L->arena, cover, title,
+           opt->title && *opt->title ? opt->title : tpl->title, W / 2, H * 0.30,
+           'c');
+  snprintf(line, sizeof line, "（%s年度）", years);
+  put_text(fonts, L->arena, cover, sub, line, W / 2, H * 0.30 + 32, 'c');
+  put_text(fonts, L->arena, cover, title, "汇　编", W / 2, H * 0.30 + 90, 'c');
+  format_money(total, money, sizeof money);
+  double x = W / 2 - 110, y = H * 0.55;
+  snprintf(line, sizeof line, "年　　度：%s", years);
+  put_text(fonts, L->arena, cover, sub, line, x, y, 'l');
+  snprintf(line, sizeof line, "部 门 数：%zu 个", depts);
+  put_text(fonts, L->arena, cover, sub, line, x, y += 24, 'l');
+  snprintf(line, sizeof line, "项 目 数：%zu 个", n);
+  put_text(fonts, L->arena, cover, sub, line, x, y += 24, 'l');
+  snprintf(line, sizeof line, "页　　数：%zu 页", main_pages);
+  put_text(fonts, L->arena, cover, sub, line, x, y += 24, 'l');
+  snprintf(line, sizeof line, "年度资金总额：%s 元", money);
+  put_text(fonts, L->arena, cover, sub, line, x, y += 24, 'l');
+
+  /* contents: a line per department, then its projects with the page
+   * number of their first page, names wrapped to the column */
+  double left = tpl->margin_left, right = W - tpl->margin_right;
+  double top = tpl->margin_top, bottom = H - tpl->margin_bottom;
+  double pitch = body->line_pitch + 4;
+  double name_x = left + 2 * body->chain.size;
+  double name_w = right - 6 * body->chain.size - name_x;
+  jx_dpage *pg = NULL;
+  size_t first_contents = L->page_count;
+  for (size_t i = 0; i < n; i++) {
+    bool new_dept = i == 0 || strcmp(es[i]->dept_code, es[i - 1]->dept_code) ||
+                    strcmp(es[i]->dept_name, es[i - 1]->dept_name);
+    jx_line *lines = NULL;
+    size_t nl = jx_text_break(fonts, L->arena, es[i]->name, strlen(es[i]->name),
+                              &body->chain, name_w, &tpl->rules, &lines);
+    double need = (double)((nl ? nl : 1) + (new_dept ? 1 : 0)) * pitch;
+    if (!pg || y + need > bottom) {
+      pg = jx_layout_add_page(L);
+      y = top + 20;
+      if (L->page_count - 1 == first_contents) {
+        put_text(fonts, L->arena, pg, title, "目　录", W / 2, y, 'c');
+        y += 30;
+      }
+    }
+    if (new_dept) {
+      y += pitch;
+      snprintf(line, sizeof line, "%s　%s", es[i]->dept_code, es[i]->dept_name);
+      put_text(fonts, L->arena, pg, sub, line, left, y, 'l');
+    }
+    for (size_t k = 0; k < (nl ? nl : 1); k++) {
+      y += pitch;
+      if (nl) {
+        char *t = jx_arena_strndup(L->arena, es[i]->name + lines[k].start,
+                                   lines[k].end - lines[k].start);
+        put_text(fonts, L->arena, pg, body, t, name_x, y, 'l');
+      }
+    }
+    snprintf(line, sizeof line, "%zu", es[i]->first_page - main0 + 1);
+    put_text(fonts, L->arena, pg, body, line, right, y, 'r');
+  }
+  fr->contents_pages = L->page_count - first_contents;
+}
+
+/* Encodes a footer "第 N 页 共 M 页" for a page of the given size. */
+static bool footer_stream(jx_fonts *fonts, const jx_template *tpl,
+                          jx_glyph_use *use, jx_diag_list *diags, size_t num,
+                          size_t total, jx_bytes *out) {
+  jx_arena arena;
+  jx_arena_init(&arena);
+  jx_layout L = {0};
+  L.arena = &arena;
+  jx_dpage *pg = jx_layout_add_page(&L);
+  const jx_font_role *body = &tpl->fonts[tpl->body_font];
+  char text[96];
+  snprintf(text, sizeof text, "第 %zu 页 共 %zu 页", num, total);
+  double y = tpl->page_height - tpl->margin_bottom / 2 + body->chain.size / 3;
+  put_text(fonts, &arena, pg, body, text, tpl->page_width / 2, y, 'c');
+  bool ok = jx_page_encode(pg, tpl->page_height, fonts, use, NULL, diags, out);
+  jx_arena_free(&arena);
+  return ok;
+}
+
+/* Sort order: department code, department name, project name (bytewise
+ * UTF-8, i.e. code point order), then input position. */
+static int entry_cmp(const void *a, const void *b) {
+  const jx_entry *x = *(const jx_entry *const *)a;
+  const jx_entry *y = *(const jx_entry *const *)b;
+  int c = strcmp(x->dept_code, y->dept_code);
+  if (!c)
+    c = strcmp(x->dept_name, y->dept_name);
+  if (!c)
+    c = strcmp(x->name, y->name);
+  if (!c)
+    c = x->input < y->input ? -1 : x->input > y->input;
+  return c;
+}
+
+/* ---- the writer ---- */
+
+/* Everything the writer accumulates. */
+typedef struct jx_writer {
+  jx_session *s;
+  const jx_packet_options *opt;
+  jx_pdf *pdf;
+  jx_entry *entries;
+  size_t entry_count, entry_cap;
+  const jx_template *tpl; /* the first good project's */
+  pthread_mutex_t *lock;  /* held while touching the session's
+                             diagnostics (workers swap them, packet.h) */
+  char **split_names;     /* --split: names used so far */
+  size_t split_count;
+  size_t pages;
+} jx_writer;
+
+/* Copies a worker's diagnostics into the session, in order.  Called with
+ * the lock held. */
+static void copy_diags(jx_session *s, const jx_diag_list *from) {
+  jx_diag_list *to = jx_session_diags(s);
+  for (size_t i = 0; i < from->count; i++) {
+    const jx_diagnostic *d = &from->items[i];
+    jx_pos pos = {d->file, d->line, d->column};
+    jx_diag_add(to, d->severity, pos, "%s", d->message);
+  }
+}
+
+/* Takes result `i`: diagnostics, then its pages or its split file.
+ * Returns false when the input was bad. */
+static bool take(jx_writer *w, size_t i, jx_result *r) {
+  pthread_mutex_lock(w->lock);
+  copy_diags(w->s, &r->diags);
+  pthread_mutex_unlock(w->lock);
+  if (!r->ok) {
+    if (r->split_tmp)
+      unlink(r->split_tmp);
+    return false;
+  }
+  if (!w->tpl)
+    w->tpl = r->tpl;
+  if (w->opt->split_dir) {
+    char name[JX_NAME_MAX + 32];
+    split_name(w->opt->split_pattern ? w->opt->split_pattern
+                                     : "{dept_code}-{name}.pdf",
+               r, i, name, sizeof name);
+    /* Two projects with one name (on any file system): -2, -3, … */
+    char base[sizeof name];
+    snprintf(base, sizeof base, "%s", name);
+    for (int k = 2;; k++) {
+      bool clash = false;
+      for (size_t j = 0; j < w->split_count && !clash; j++)
+        clash = same_name_ci(w->split_names[j], name);
+      if (!clash)
+        break;
+      const char *dot = strrchr(base, '.');
+      int stem = dot ? (int)(dot - base) : (int)strlen(base);
+      snprintf(name, sizeof name, "%.*s-%d%s", stem, base, k, dot ? dot : "");
+    }
+    w->split_names =
+        xrealloc(w->split_names, (w->split_count + 1) * sizeof *w->split_names);
+    w->split_names[w->split_count++] = xstrdup(name);
+    size_t n = strlen(w->opt->split_dir) + strlen(name) + 2;
+    char *dest = xcalloc(n, 1);
+    snprintf(dest, n, "%s/%s", w->opt->split_dir, name);
+    bool ok = rename(r->split_tmp, dest) == 0;
+    if (!ok) {
+      int err = errno;
+      jx_pos pos = {dest, 0, 0};
+      pthread_mutex_lock(w->lock);
+      jx_error(jx_session_diags(w->s), pos, "cannot name the PDF %s: %s", dest,
+               strerror(err));
+      pthread_mutex_unlock(w->lock);
+      unlink(r->split_tmp);
+    }
+    free(dest);
+    w->pages += r->page_count;
+    return ok;
+  }
+  if (w->entry_count == w->entry_cap) {
+    w->entry_cap = w->entry_cap ? 2 * w->entry_cap : 64;
+    w->entries = xrealloc(w->entries, w->entry_cap * sizeof *w->entries);
+  }
+  jx_entry *e = &w->entries[w->entry_count++];
+  memset(e, 0, sizeof *e);
+  e->input = i;
+  e->dept_code = r->dept_code, r->dept_code = NULL;
+  e->dept_name = r->dept_name, r->dept_name = NULL;
+  e->name = r->name, r->name = NULL;
+  e->year = r->year, r->year = NULL;
+  e->annual_cents = r->annual_cents;
+  e->annual_present = r->annual_present;
+  e->page_count = r->page_count;
+  e->page_width = r->page_width;
+  e->page_height = r->page_height;
+  e->objs = xcalloc(r->page_count, sizeof *e->objs);
+  for (size_t p = 0; p < r->page_count; p++)
+    e->objs[p] = jx_pdf_add_stream(w->pdf, &r->pages[p]);
+  w->pages += r->page_count;
+  return true;
+}
+
+/* Numbers the pages, builds front matter, footers, outlines and labels,
+ * and closes the PDF.  Returns false after recording an error. */
+static bool finish_packet(jx_writer *w, jx_glyph_use *use,
+                          const char *out_path) {
+  jx_session *s = w->s;
+  jx_fonts *fonts = jx_session_fonts(s);
+  jx_diag_list *diags = jx_session_diags(s);
+  const jx_template *tpl = w->tpl;
+  size_t n = w->entry_count;
+  jx_entry **es = xcalloc(n, sizeof *es);
+  for (size_t i = 0; i < n; i++)
+    es[i] = &w->entries[i];
+  if (!w->opt->order_input)
+    qsort(es, n, sizeof *es, entry_cmp);
+
+  /* main section: numbered 1..M, blank pages to start on odd ones */
+  size_t main_pages = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (w->opt->duplex && main_pages % 2)
+      main_pages++;
+    es[i]->first_page = main_pages; /* relative for now */
+    main_pages += es[i]->page_count;
+  }
+  /* front matter: its size does not change the numbers above */
+  jx_arena arena;
+  jx_arena_init(&arena);
+  jx_front fr = {0};
+  fr.layout.arena = &arena;
+  build_front(fonts, tpl, w->opt, es, n, 0, main_pages, &fr);
+  size_t front = fr.layout.page_count;
+  size_t pad = w->opt->duplex && front % 2 ? 1 : 0;
+  size_t main0 = front + pad;
+  for (size_t i = 0; i < n; i++)
+    es[i]->first_page += main0;
+
+  size_t total = main0 + main_pages;
+  jx_pdf_page *pages = xcalloc(total, sizeof *pages);
+  bool ok = true;
+  for (size_t p = 0; p < total; p++)
+    pages[p].width = tpl->page_width, pages[p].height = tpl->page_height;
+  for (size_t p = 0; p < front && ok; p++) {
+    jx_bytes b;
+    ok = jx_page_encode(&fr.layout.pages[p], tpl->page_height, fonts, use,
+                        out_path, diags, &b);
+    if (ok)
+      pages[p].contents[0] = jx_pdf_add_stream(w->pdf, &b);
+    free(b.data);
+  }
+  for (size_t i = 0; i < n && ok; i++) {
+    for (size_t k = 0; k < es[i]->page_count && ok; k++) {
+      size_t p = es[i]->first_page + k;
+      pages[p].contents[0] = es[i]->objs[k];
+      pages[p].width = es[i]->page_width;
+      pages[p].height = es[i]->page_height;
+      jx_bytes b;
+      ok = footer_stream(fonts, tpl, use, diags, p - main0 + 1, main_pages, &b);
+      if (ok)
+        pages[p].contents[1] = jx_pdf_add_stream(w->pdf, &b);
+      free(b.data);
+    }
+  }
+
+  /* bookmarks: department → project */
+  jx_pdf_outline *ol = xcalloc(2 * n, sizeof *ol);
+  size_t no = 0;
+  int dept = -1;
+  for (size_t i = 0; i < n; i++) {
+    if (i == 0 || strcmp(es[i]->dept_code, es[i - 1]->dept_code) ||
+        strcmp(es[i]->dept_name, es[i - 1]->dept_name)) {
+      ol[no].title =
+          jx_arena_printf(&arena, "%s %s", es[i]->dept_code, es[i]->dept_name);
+      ol[no].page = es[i]->first_page;
+      ol[no].parent = -1;
+      ol[no].open = n <= 100;
+      dept = (int)no++;
+    }
+    ol[no].title = es[i]->name;
+    ol[no].page = es[i]->first_page;
+    ol[no].parent = dept;
+    no++;
+  }
+  jx_pdf_label labels[3];
+  size_t nlab = 0;
+  labels[nlab++] = (jx_pdf_label){0, 0, "封面", 0};
+  if (fr.contents_pages)
+    labels[nlab++] = (jx_pdf_label){1, 'D', "目录", 1};
+  labels[nlab++] = (jx_pdf_label){main0, 'D', NULL, 1};
+
+  char subject[128];
+  snprintf(subject, sizeof subject, "%zu 个项目，%zu 页", n, main_pages);
+  jx_pdf_doc doc = {.pages = pages,
+                    .page_count = total,
+                    .outlines = ol,
+                    .outline_count = no,
+                    .labels = labels,
+                    .label_count = nlab,
+                    .show_outlines = true};
+  doc.info.title = w->opt->title && *w->opt->title ? w->opt->title : tpl->title;
+  doc.info.subject = subject;
+  doc.info.author = tpl->author ? tpl->author : "jxform";
+  if (ok) {
+    ok = jx_pdf_close(w->pdf, &doc, fonts, use);
+  } else {
+    jx_pdf_abort(w->pdf);
+  }
+  w->pdf = NULL;
+  free(ol);
+  free(pages);
+  free(es);
+  jx_arena_free(&arena);
+  return ok;
+}
+
+bool jx_packet_render(jx_session *s, const char *const *inputs, size_t count,
+                      const jx_packet_options *options, const char *out_path,
+                      bool *failed) {
+  jx_packet_options none = {0};
+  const jx_packet_options *opt = options ? options : &none;
+  jx_diag_list *diags = jx_session_diags(s);
+  jx_pos where = {opt->split_dir ? opt->split_dir : out_path, 0, 0};
+  if (count == 0) {
+    jx_error(diags, where, "no project to put in the packet");
+    return false;
+  }
+  jx_writer w = {.s = s, .opt = opt};
+  if (!opt->split_dir) {
+    w.pdf = jx_pdf_open(out_path, diags);
+    if (!w.pdf)
+      return false;
+    jx_pdf_set_font_level(w.pdf, 6); /* once per packet: speed over 0.2% */
+  }
+
+  unsigned nthreads = opt->threads;
+  if (!nthreads) {
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    nthreads = cpus > 0 ? (unsigned)cpus : 1;
+  }
+  if (nthreads > 64)
+    nthreads = 64;
+  if (nthreads > count)
+    nthreads = (unsigned)count;
+
+  jx_shared sh = {.session = s, .inputs = inputs, .count = count, .opt = opt};
+  pthread_mutex_init(&sh.lock, NULL);
+  pthread_cond_init(&sh.cond, NULL);
+  w.lock = &sh.lock;
+  jx_fonts *sfonts = jx_session_fonts(s);
+  sh.fonts = xcalloc(nthreads, sizeof *sh.fonts);
+  sh.uses = xcalloc(nthreads, sizeof *sh.uses);
+  for (unsigned t = 0; t < nthreads; t++) {
+    jx_fonts_init(&sh.fonts[t]);
+    sync_fonts(&sh, &sh.fonts[t]);
+    jx_glyph_use_init(&sh.uses[t], &sh.fonts[t]);
+  }
+  jx_worker *ws = xcalloc(nthreads, sizeof *ws);
+  pthread_t *tids = xcalloc(nthreads, sizeof *tids);
+  for (unsigned t = 0; t < nthreads; t++) {
+    ws[t] = (jx_worker){&sh, t};
+    pthread_create(&tids[t], NULL, worker_main, &ws[t]);
+  }
+
+  double t0 = now();
+  size_t bad = 0, done_projects = 0;
+  bool stopped = false;
+  for (size_t i = 0; i < count; i++) {
+    pthread_mutex_lock(&sh.lock);
+    while (!sh.slots[i % WINDOW].done)
+      pthread_cond_wait(&sh.cond, &sh.lock);
+    jx_result r = sh.slots[i % WINDOW];
+    memset(&sh.slots[i % WINDOW], 0, sizeof r);
+    pthread_mutex_unlock(&sh.lock);
+
+    bool good = take(&w, i, &r);
+    result_clear(&r);
+    if (!good) {
+      bad++;
+      if (failed)
+        failed[i] = true;
+    } else {
+      done_projects++;
+    }
+    pthread_mutex_lock(&sh.lock);
+    sh.written = i + 1;
+    if (!good && opt->fail_fast)
+      sh.stop = stopped = true;
+    pthread_cond_broadcast(&sh.cond);
+    pthread_mutex_unlock(&sh.lock);
+    if (opt->progress) {
+      jx_packet_progress pr = {i + 1,   count, done_projects,
+                               w.pages, bad,   now() - t0};
+      opt->progress(&pr, opt->progress_user);
+    }
+    if (stopped)
+      break;
+  }
+  for (unsigned t = 0; t < nthreads; t++)
+    pthread_join(tids[t], NULL);
+  /* results finished after a --fail-fast stop */
+  for (size_t k = 0; k < WINDOW; k++) {
+    if (sh.slots[k].split_tmp)
+      unlink(sh.slots[k].split_tmp);
+    result_clear(&sh.slots[k]);
+  }
+
+  jx_glyph_use use;
+  jx_glyph_use_init(&use, sfonts);
+  for (unsigned t = 0; t < nthreads; t++) {
+    jx_glyph_use_merge(&use, &sh.uses[t]);
+    jx_glyph_use_free(&sh.uses[t]);
+    jx_fonts_free(&sh.fonts[t]);
+  }
+  free(sh.uses);
+  free(sh.fonts);
+  free(ws);
+  free(tids);
+  pthread_mutex_destroy(&sh.lock);
+  pthread_cond_destroy(&sh.cond);
+
+  bool ok = true;
+  if (stopped) {
+    jx_error(diags, where, "stopped at the first broken input (--fail-fast)%s",
+             opt->split_dir ? "" : "; no packet written");
+    ok = false;
+  } else if (done_projects == 0) {
+    jx_error(diags, where, "no project could be rendered; %s not written",
+             opt->split_dir ? "nothing" : out_path);
+    ok = false;
+  }
+  if (w.pdf) {
+    if (ok)
+      ok = finish_packet(&w, &use, out_path);
+    else
+      jx_pdf_abort(w.pdf);
+  }
+  jx_glyph_use_free(&use);
+  for (size_t i = 0; i < w.entry_count; i++) {
+    jx_entry *e = &w.entries[i];
+    free(e->dept_code), free(e->dept_name), free(e->name), free(e->year);
+    free(e->objs);
+  }
+  free(w.entries);
+  for (size_t i = 0; i < w.split_count; i++)
+    free(w.split_names[i]);
+  free(w.split_names);
+  return ok && bad == 0;
+}

@@ -1,0 +1,34 @@
+/*
+ * packet.h — internal pieces shared by packet.c and session.c.
+ *
+ * A packet lays projects out on worker threads, each with its own face
+ * table (fonts.c keeps scratch buffers), while the session owns the
+ * templates: these entry points let packet.c reach them safely.
+ */
+#ifndef JX_PACKET_H
+#define JX_PACKET_H
+
+#include "jxform/jxform.h"
+
+#include "arena.h"
+#include "diag.h"
+#include "fonts.h"
+#include "model.h"
+#include "template.h"
+
+#include <pthread.h>
+
+/* The session's face table and diagnostics (session.c). */
+jx_fonts *jx_session_fonts(jx_session *session);
+jx_diag_list *jx_session_diags(jx_session *session);
+
+/* Loads and validates one project file into `arena`, as jx_project_load
+ * does, but records its diagnostics in `diags` and takes `lock` while it
+ * looks the template up in the session (loading it on first use).  Sets
+ * *tpl and returns the model, or returns NULL when the file has errors.
+ * Safe to call from several threads that share `lock`. */
+jx_model *jx_session_load_model(jx_session *session, jx_arena *arena,
+                                const char *path, jx_diag_list *diags,
+                                pthread_mutex_t *lock, const jx_template **tpl);
+
+#endif

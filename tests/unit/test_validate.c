@@ -1,0 +1,524 @@
+/*
+ * test_validate.c — the consistency rules (src/validate.c): each rule
+ * fires on the input it is about, at the value's position, with its id
+ * and severity; --strict turns warnings into errors; the six samples have
+ * no errors and exactly the warnings the seed's real inconsistencies
+ * explain; the rules across projects; the skeleton of `jxform new`.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "model.h"
+#include "template.h"
+#include "validate.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct fixture {
+  jx_arena arena;
+  jx_diag_list diags;
+  jx_fonts fonts;
+  jx_template *tpl;
+} fixture;
+
+static int setup(void **state) {
+  fixture *f = calloc(1, sizeof *f);
+  assert_non_null(f);
+  jx_arena_init(&f->arena);
+  assert_true(jx_fonts_init(&f->fonts));
+  f->tpl = jx_template_load(&f->arena, &f->diags, &f->fonts,
+                            JX_SOURCE_DIR "/templates", "yangquan-2025");
+  assert_non_null(f->tpl);
+  *state = f;
+  return 0;
+}
+
+static int teardown(void **state) {
+  fixture *f = *state;
+  jx_diag_list_free(&f->diags);
+  jx_fonts_free(&f->fonts);
+  jx_arena_free(&f->arena);
+  free(f);
+  return 0;
+}
+
+static void print_diags(const fixture *f) {
+  for (size_t i = 0; i < f->diags.count; i++)
+    jx_diagnostic_print(&f->diags.items[i], stderr);
+}
+
+/* A complete, consistent project (no warnings); `edit` replaces the first
+ * occurrence of `from` by `to` (both may be NULL). */
+static const char base[] = "schema: 1\n"                                 /* 1 */
+                           "year: 2025\n"                                /* 2 */
+                           "project:\n"                                  /* 3 */
+                           "  name: 测试项目\n"                          /* 4 */
+                           "  department: {code: \"045\", name: 某局}\n" /* 5 */
+                           "  implementer: 某局\n"                       /* 6 */
+                           "  attribute: 经常性项目（长期开展）\n"       /* 7 */
+                           "  duration: 99年\n"                          /* 8 */
+                           "funds:\n"                                    /* 9 */
+                           "  period:\n"                           /* 10 */
+                           "    total: 1000\n"                     /* 11 */
+                           "    central: 0\n"                      /* 12 */
+                           "    city_county: 1000\n"               /* 13 */
+                           "  annual:\n"                           /* 14 */
+                           "    total: 1000\n"                     /* 15 */
+                           "    city_county: 1000\n"               /* 16 */
+                           "overview: 概况\n"                      /* 17 */
+                           "basis: 依据\n"                         /* 18 */
+                           "necessity: 必要\n"                     /* 19 */
+                           "measures: 措施\n"                      /* 20 */
+                           "plan: 计划\n"                          /* 21 */
+                           "goals: {period: 目标, annual: 目标}\n" /* 22 */
+                           "indicators:\n"                         /* 23 */
+                           "  period:\n"                           /* 24 */
+                           "    - {level1: 产出指标, level2: 数量指标, "
+                           "level3: 条数, value: 117条}\n" /* 25 */
+                           "    - {level1: 满意度指标, level2: "
+                           "服务对象满意度指标, level3: 满意度, value: ≥95%}\n"
+                           "  annual:\n" /* 27 */
+                           "    - {level1: 产出指标, level2: 数量指标, "
+                           "level3: 条数, value: 117条}\n" /* 28 */
+                           "footer:\n"                     /* 29 */
+                           "  date: \"20250210111110\"\n"; /* 30 */
+
+/* Loads `base` with `from` replaced by `to`, validates it (strict or
+ * not) and returns whether validation passed. */
+static bool run(fixture *f, const char *from, const char *to, bool strict) {
+  char text[8192];
+  const char *at = from ? strstr(base, from) : NULL;
+  if (from && !at)
+    fail_msg("'%s' is not in the base project", from);
+  if (at)
+    snprintf(text, sizeof text, "%.*s%s%s", (int)(at - base), base, to,
+             at + strlen(from));
+  else
+    snprintf(text, sizeof text, "%s", base);
+  jx_model *m =
+      jx_load_buffer(&f->arena, &f->diags, "p.yaml", text, strlen(text));
+  if (!m) {
+    print_diags(f);
+    fail_msg("the project does not load");
+  }
+  return jx_validate(m, f->tpl, strict, &f->diags);
+}
+
+/* Asserts that the only diagnostic is of `sev` at line:col, with `part`
+ * in its message and ending in "[rule]". */
+static void expect_only(const fixture *f, jx_severity sev, unsigned line,
+                        unsigned col, const char *part, const char *rule) {
+  char tail[64];
+  snprintf(tail, sizeof tail, "[%s]", rule);
+  if (f->diags.count != 1)
+    print_diags(f);
+  assert_int_equal(f->diags.count, 1);
+  const jx_diagnostic *d = &f->diags.items[0];
+  if (!strstr(d->message, part) || line != d->line || col != d->column)
+    print_diags(f);
+  assert_int_equal(d->severity, sev);
+  assert_int_equal(d->line, line);
+  assert_int_equal(d->column, col);
+  assert_non_null(strstr(d->message, part));
+  size_t n = strlen(d->message), t = strlen(tail);
+  assert_true(n > t && !strcmp(d->message + n - t, tail));
+}
+
+static void test_base_is_clean(void **state) {
+  fixture *f = *state;
+  assert_true(run(f, NULL, NULL, true));
+  if (f->diags.count)
+    print_diags(f);
+  assert_int_equal(f->diags.count, 0);
+}
+
+static void test_funds_sum(void **state) {
+  fixture *f = *state;
+  assert_false(run(f, "    central: 0\n", "    central: 0.01\n", false));
+  expect_only(f, JX_SEV_ERROR, 11, 12,
+              "'funds.period' sources add up to 1,000.01 but total is 1,000",
+              "funds-sum");
+}
+
+static void test_funds_total_missing(void **state) {
+  fixture *f = *state;
+  assert_false(
+      run(f, "    total: 1000\n    city", "    total:\n    city", false));
+  expect_only(f, JX_SEV_ERROR, 15, 5, "write 'total: 1,000' (年度资金总额)",
+              "funds-total");
+}
+
+static void test_funds_missing(void **state) {
+  fixture *f = *state;
+  assert_true(run(f, "    total: 1000\n    city_county: 1000\nover",
+                  "    total:\n    city_county:\nover", false));
+  expect_only(f, JX_SEV_WARNING, 15, 5, "'funds.annual' has no amounts",
+              "funds-missing");
+}
+
+static void test_annual_le_period(void **state) {
+  fixture *f = *state;
+  assert_false(run(f, "    total: 1000\n    city_county: 1000\nover",
+                   "    total: 1001\n    city_county: 1001\nover", false));
+  expect_only(f, JX_SEV_ERROR, 15, 12,
+              "'funds.annual.total' 1,001 is more than 'funds.period.total' "
+              "1,000",
+              "annual-le-period");
+}
+
+static void test_one_year(void **state) {
+  fixture *f = *state;
+  /* 一次性 with 99年: an error at the duration. */
+  assert_false(
+      run(f, "经常性项目（长期开展）", "一次性项目（1年结束）", false));
+  expect_only(f, JX_SEV_ERROR, 8, 13, "'project.duration' is 99年",
+              "duration-one-time");
+}
+
+static void test_one_year_funds(void **state) {
+  fixture *f = *state;
+  char from[] = "经常性项目（长期开展）\n  duration: 99年\nfunds:\n  "
+                "period:\n    total: 1000\n    central: 0\n    city_county: "
+                "1000\n  annual:\n    total: 1000\n    city_county: 1000";
+  char to[] = "一次性项目（1年结束）\n  duration: 1年\nfunds:\n  "
+              "period:\n    total: 1000\n    central: 0\n    city_county: "
+              "1000\n  annual:\n    total: 900\n    city_county: 900";
+  assert_true(run(f, from, to, false));
+  expect_only(f, JX_SEV_WARNING, 15, 12, "900 differs from", "one-year-funds");
+}
+
+static void test_recurring_one_year(void **state) {
+  fixture *f = *state;
+  assert_true(run(f, "99年", "1年", false));
+  expect_only(f, JX_SEV_WARNING, 8, 13, "is 1年 but", "duration-recurring");
+}
+
+static void test_attribute_and_duration_format(void **state) {
+  fixture *f = *state;
+  assert_true(run(f, "经常性项目（长期开展）", "经常性项目(长期开展)", false));
+  expect_only(f, JX_SEV_WARNING, 7, 14,
+              "the form writes it as '经常性项目（长期开展）'",
+              "attribute-known");
+  jx_diag_list_free(&f->diags);
+  assert_true(run(f, "99年", "三年", false));
+  expect_only(f, JX_SEV_WARNING, 8, 13, "'project.duration' is '三年'",
+              "duration-format");
+}
+
+static void test_frame_level1(void **state) {
+  fixture *f = *state;
+  assert_false(run(f, "{level1: 满意度指标", "{level1: 满意指标", false));
+  expect_only(f, JX_SEV_ERROR, 26, 16,
+              "服务对象满意度指标 is under 满意度指标, so write 'level1: "
+              "满意度指标'",
+              "frame-level1");
+  jx_diag_list_free(&f->diags);
+  assert_false(run(f, "{level1: 满意度指标, level2: 服务对象满意度指标",
+                   "{level1: 满意, level2: 满意", false));
+  expect_only(f, JX_SEV_ERROR, 26, 16, "did you mean '满意度指标'?",
+              "frame-level1");
+}
+
+static void test_frame_level2(void **state) {
+  fixture *f = *state;
+  assert_false(run(f, "level2: 数量指标", "level2: 生态效益指标", false));
+  expect_only(f, JX_SEV_ERROR, 25, 30,
+              "生态效益指标 is under 效益指标, not 产出指标; change 'level1' "
+              "to 效益指标",
+              "frame-level2");
+  jx_diag_list_free(&f->diags);
+  assert_false(run(f, "level2: 数量指标", "level2: 数量", false));
+  expect_only(f, JX_SEV_ERROR, 25, 30, "did you mean '数量指标'?",
+              "frame-level2");
+}
+
+static void test_frame_order(void **state) {
+  fixture *f = *state;
+  const char *from =
+      "    - {level1: 产出指标, level2: 数量指标, level3: 条数, value: "
+      "117条}\n    - {level1: 满意度指标, level2: 服务对象满意度指标, level3: "
+      "满意度, value: ≥95%}\n";
+  const char *to =
+      "    - {level1: 满意度指标, level2: 服务对象满意度指标, level3: "
+      "满意度, value: ≥95%}\n    - {level1: 产出指标, level2: 数量指标, "
+      "level3: 条数, value: 117条}\n";
+  assert_true(run(f, from, to, false));
+  expect_only(f, JX_SEV_WARNING, 26, 30,
+              "产出指标 › 数量指标 is listed after 满意度指标 › "
+              "服务对象满意度指标",
+              "frame-order");
+}
+
+/* One indicator value; returns the rule id it gets ("" for none). */
+static const char *value_rule(fixture *f, const char *value) {
+  char to[256];
+  snprintf(to, sizeof to, "value: \"%s\"}\n  annual", value);
+  jx_diag_list_free(&f->diags);
+  run(f, "value: ≥95%}\n  annual", to, false);
+  if (f->diags.count == 0)
+    return "";
+  assert_int_equal(f->diags.count, 1);
+  assert_int_equal(f->diags.items[0].severity, JX_SEV_WARNING);
+  const char *open = strrchr(f->diags.items[0].message, '[');
+  static char rule[64];
+  snprintf(rule, sizeof rule, "%s", open ? open + 1 : "?");
+  rule[strcspn(rule, "]")] = '\0';
+  return rule;
+}
+
+static void test_indicator_values(void **state) {
+  fixture *f = *state;
+  static const struct {
+    const char *value, *rule;
+  } cases[] = {
+      /* the forms the issue names */
+      {"≥95%", ""},
+      {"＞95%", ""},
+      {"≤5年", ""},
+      {">=95%", ""},
+      {"<= 5年", ""},
+      {"＝100%", ""},
+      {"117条", ""},
+      {"100%", ""},
+      {"95％", ""},
+      {"≥1500元/人/月", ""},
+      {"340元/平方米", ""},
+      {"1,234.50元", ""},
+      {"12小时内及时响应", ""},
+      {"提高", ""},
+      {"保障", ""},
+      {"有效保障", ""},
+      {"及时", ""},
+      {"每年年底前", ""},
+      {"长期", ""},
+      {"不低于95%", ""},
+      /* unusual: warnings */
+      {"22487000", "value-unit"},
+      {"≥95", "value-unit"},
+      {"950%", "value-percent"},
+      {"≥较多", "value-form"},
+      {"见附件", "value-form"},
+      {"-5%", "value-form"},
+      {"12.345元", "value-form"},
+      {"1.2.3", "value-form"},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    const char *got = value_rule(f, cases[i].value);
+    if (strcmp(got, cases[i].rule)) {
+      print_diags(f);
+      fail_msg("指标值 '%s': rule '%s', expected '%s'", cases[i].value, got,
+               cases[i].rule);
+    }
+  }
+}
+
+static void test_indicator_rows(void **state) {
+  fixture *f = *state;
+  assert_true(run(f, "level3: 条数, value: 117条}\nfooter",
+                  "level3: 条数}\nfooter", false));
+  expect_only(f, JX_SEV_WARNING, 28, 44, "三级指标 '条数' has no 'value'",
+              "value-empty");
+  jx_diag_list_free(&f->diags);
+  assert_true(run(f, "level3: 条数, value: 117条}\nfooter",
+                  "value: 117条}\nfooter", false));
+  expect_only(f, JX_SEV_WARNING, 28, 43, "has no 'level3'", "level3-empty");
+  jx_diag_list_free(&f->diags);
+  assert_true(
+      run(f, ", level3: 条数, value: 117条}\nfooter", "}\nfooter", false));
+  expect_only(f, JX_SEV_WARNING, 28, 7, "neither 'level3' nor 'value'",
+              "indicator-empty");
+  jx_diag_list_free(&f->diags);
+  assert_true(run(f, "level3: 满意度, value: ≥95%}",
+                  "level3: 条数, value: ≥95%}", false));
+  /* The same 二级 is needed for a duplicate: none here. */
+  assert_int_equal(f->diags.count, 0);
+  assert_true(run(f, "满意度指标, level2: 服务对象满意度指标, level3: 满意度",
+                  "产出指标, level2: 数量指标, level3: 条数", false));
+  expect_only(f, JX_SEV_WARNING, 26, 44,
+              "already listed under 数量指标 at line 25",
+              "indicator-duplicate");
+  jx_diag_list_free(&f->diags);
+  assert_true(run(f,
+                  "  annual:\n    - {level1: 产出指标, level2: 数量指标, "
+                  "level3: 条数, value: 117条}\n",
+                  "", false));
+  assert_int_equal(f->diags.count, 1);
+  assert_non_null(strstr(f->diags.items[0].message, "[indicators-missing]"));
+}
+
+static void test_dates(void **state) {
+  fixture *f = *state;
+  static const struct {
+    const char *date, *rule;
+  } cases[] = {
+      {"20250210111110", ""},
+      {"20250210", ""},
+      {"2025-02-10", ""},
+      {"2025/2/10", ""},
+      {"2025年2月10日", ""},
+      {"2025-02-10 11:11", ""},
+      {"2024-02-29", ""},
+      {"2025-02-29", "date-format"},
+      {"20251310111110", "date-format"},
+      {"20250210251110", "date-format"},
+      {"2025021011111", "date-format"},
+      {"2025-2-10x", "date-format"},
+      {"二月十日", "date-format"},
+      {"20190210111110", "date-year"},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    char to[128];
+    snprintf(to, sizeof to, "  date: \"%s\"\n", cases[i].date);
+    jx_diag_list_free(&f->diags);
+    bool ok = run(f, "  date: \"20250210111110\"\n", to, false);
+    const char *want = cases[i].rule;
+    if (!*want) {
+      if (f->diags.count)
+        print_diags(f);
+      assert_int_equal(f->diags.count, 0);
+      continue;
+    }
+    assert_int_equal(f->diags.count, 1);
+    assert_int_equal(ok, strcmp(want, "date-format") != 0);
+    assert_int_equal(f->diags.items[0].line, 30);
+    assert_int_equal(f->diags.items[0].column, 9);
+    if (!strstr(f->diags.items[0].message, want))
+      fail_msg("date '%s': %s", cases[i].date, f->diags.items[0].message);
+  }
+}
+
+static void test_texts_and_footer(void **state) {
+  fixture *f = *state;
+  assert_true(run(f, "basis: 依据\n", "", false));
+  expect_only(f, JX_SEV_WARNING, 1, 1, "'basis' (立项依据) is missing",
+              "field-empty");
+  jx_diag_list_free(&f->diags);
+  /* '' is deliberately empty: no warning. */
+  assert_true(run(f, "basis: 依据\n", "basis: ''\n", false));
+  assert_int_equal(f->diags.count, 0);
+  assert_true(run(f, "overview: 概况\n", "overview: 项目\n  概况\n", false));
+  expect_only(f, JX_SEV_WARNING, 17, 11, "has a space before '概'",
+              "text-space");
+  jx_diag_list_free(&f->diags);
+  assert_true(run(f, "footer:\n", "footer:\n  phone: 电话\n", false));
+  expect_only(f, JX_SEV_WARNING, 30, 10, "'footer.phone' is '电话'",
+              "phone-format");
+  jx_diag_list_free(&f->diags);
+  assert_true(run(f, "code: \"045\"", "code: A45", false));
+  expect_only(f, JX_SEV_WARNING, 5, 22, "'project.department.code' is 'A45'",
+              "dept-code");
+}
+
+static void test_strict(void **state) {
+  fixture *f = *state;
+  assert_false(run(f, "99年", "1年", true));
+  expect_only(f, JX_SEV_ERROR, 8, 13, "is 1年 but", "duration-recurring");
+  assert_int_equal(f->diags.errors, 1);
+}
+
+/* The six samples: no errors; the warnings are the seed's own
+ * inconsistencies (issue 5 asks for them to be reported). */
+static void test_samples(void **state) {
+  fixture *f = *state;
+  static const char *const names[] = {"01-chengshi-daolu", "02-daolu-wajue",
+                                      "03-gongjiao-butie", "04-cunji-zuzhi",
+                                      "05-rencai-gongzuo", "06-laji-fenshao"};
+  const jx_model *models[6];
+  for (size_t i = 0; i < 6; i++) {
+    char path[512];
+    snprintf(path, sizeof path, JX_SOURCE_DIR "/samples/%s.yaml", names[i]);
+    models[i] = jx_load_file(&f->arena, &f->diags, path);
+    assert_non_null(models[i]);
+    assert_true(jx_validate(models[i], f->tpl, false, &f->diags));
+  }
+  assert_int_equal(f->diags.errors, 0);
+  /* 01: 维修成本 22487000 without a unit (both sides); 05: 一次性 with
+   * 年度 40,000,000 ≠ 实施期 57,672,300. */
+  assert_int_equal(f->diags.count, 3);
+  assert_non_null(strstr(f->diags.items[0].message, "'22487000'"));
+  assert_non_null(strstr(f->diags.items[0].message, "[value-unit]"));
+  assert_int_equal(f->diags.items[0].line, 59);
+  assert_non_null(strstr(f->diags.items[1].message, "[value-unit]"));
+  assert_int_equal(f->diags.items[1].line, 67);
+  assert_non_null(strstr(f->diags.items[2].message, "[one-year-funds]"));
+  assert_non_null(strstr(f->diags.items[2].file, "05-rencai-gongzuo"));
+  /* Across the six: 22487000 is form 2's total. */
+  jx_diag_list_free(&f->diags);
+  assert_true(jx_validate_across(models, 6, false, &f->diags));
+  assert_int_equal(f->diags.count, 2);
+  for (size_t i = 0; i < 2; i++) {
+    assert_non_null(strstr(f->diags.items[i].file, "01-chengshi-daolu"));
+    assert_non_null(strstr(f->diags.items[i].message, "道路挖掘修复费"));
+    assert_non_null(strstr(f->diags.items[i].message, "[value-other-total]"));
+  }
+  jx_diag_list_free(&f->diags);
+  assert_false(jx_validate_across(models, 6, true, &f->diags));
+  assert_int_equal(f->diags.errors, 2);
+}
+
+static void test_skeleton(void **state) {
+  fixture *f = *state;
+  char *text = NULL;
+  size_t size = 0;
+  FILE *out = open_memstream(&text, &size);
+  assert_non_null(out);
+  assert_true(jx_skeleton_write(f->tpl, 2031, out));
+  fclose(out);
+  /* Every 二级 of the frame, on both sides, in the frame's order. */
+  const jx_tgrid *grid = NULL;
+  for (size_t b = 0; b < f->tpl->band_count; b++)
+    if (f->tpl->bands[b].kind == JX_BAND_INDICATORS)
+      grid = &f->tpl->bands[b].grid;
+  assert_non_null(grid);
+  const char *p = text;
+  for (int side = 0; side < 2; side++)
+    for (size_t g = 0; g < grid->frame_count; g++) {
+      const jx_tgroup *grp = &grid->frame[g];
+      for (size_t k = 0; k < grp->level2_count; k++) {
+        char want[128];
+        snprintf(want, sizeof want, "level2: %s\n", grp->level2[k]);
+        p = strstr(p, want);
+        assert_non_null(p);
+      }
+    }
+  assert_non_null(strstr(text, "\nyear: 2031 "));
+  /* As written it loads with exactly the three required fields missing. */
+  jx_model *m = jx_load_buffer(&f->arena, &f->diags, "new.yaml", text, size);
+  assert_null(m);
+  assert_int_equal(f->diags.errors, 3);
+  assert_non_null(strstr(f->diags.items[0].message, "'project.name'"));
+  free(text);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+      T(test_base_is_clean),
+      T(test_funds_sum),
+      T(test_funds_total_missing),
+      T(test_funds_missing),
+      T(test_annual_le_period),
+      T(test_one_year),
+      T(test_one_year_funds),
+      T(test_recurring_one_year),
+      T(test_attribute_and_duration_format),
+      T(test_frame_level1),
+      T(test_frame_level2),
+      T(test_frame_order),
+      T(test_indicator_values),
+      T(test_indicator_rows),
+      T(test_dates),
+      T(test_texts_and_footer),
+      T(test_strict),
+      T(test_samples),
+      T(test_skeleton),
+#undef T
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
