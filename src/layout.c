@@ -598,9 +598,13 @@ static void draw_lines(jx_lctx *cx, jx_dpage *page, const jx_lcell *c,
       x += (avail - ln->width) / 2;
     else if (h == JX_HALIGN_RIGHT)
       x += avail - ln->width;
-    jx_text_emit(cx->fonts, cx->arena, page, &role->chain, c->text + ln->start,
-                 ln->end - ln->start, x,
-                 y0 + (double)i * role->line_pitch + off);
+    double baseline = y0 + (double)i * role->line_pitch + off;
+    if (ln->seg_count) /* shaped when broken: draw as measured */
+      jx_text_emit_line(cx->arena, page, &role->chain, c->text, ln, x,
+                        baseline);
+    else
+      jx_text_emit(cx->fonts, cx->arena, page, &role->chain,
+                   c->text + ln->start, ln->end - ln->start, x, baseline);
   }
 }
 

@@ -527,12 +527,27 @@ static void push_line(jx_arena *arena, jx_line **lines, size_t *count,
   while (to > from && (chars[to - 1].flags & (JX_TC_SPACE | JX_TC_NEWLINE)))
     to--;
   double width = 0;
-  for (size_t k = from; k < to; k++)
+  uint32_t nseg = 0;
+  for (size_t k = from; k < to; k++) {
     width += chars[k].advance;
+    if (k == from || chars[k].face != chars[k - 1].face)
+      nseg++;
+  }
+  jx_line_seg *segs = nseg ? jx_arena_alloc(arena, nseg * sizeof *segs) : NULL;
+  uint32_t s = 0;
+  for (size_t k = from; k < to; k++) {
+    if (k == from || chars[k].face != chars[k - 1].face)
+      segs[s++] = (jx_line_seg){chars[k].off, chars[k].off, 0, chars[k].face};
+    segs[s - 1].end = chars[k + 1].off;
+    segs[s - 1].width += chars[k].advance;
+  }
   if (*count == *cap)
     *lines = jx_arena_grow(arena, *lines, sizeof **lines, cap, *count + 1);
-  (*lines)[(*count)++] =
-      (jx_line){.start = chars[from].off, .end = chars[to].off, .width = width};
+  (*lines)[(*count)++] = (jx_line){.start = chars[from].off,
+                                   .end = chars[to].off,
+                                   .width = width,
+                                   .segs = segs,
+                                   .seg_count = nseg};
 }
 
 size_t jx_text_break(jx_fonts *fonts, jx_arena *arena, const char *text,
@@ -649,6 +664,27 @@ double jx_text_emit(jx_fonts *fonts, jx_arena *arena, jx_dpage *page,
     run->bold = chain->bold;
     x += w;
     from = to;
+  }
+  return x - x0;
+}
+
+double jx_text_emit_line(jx_arena *arena, jx_dpage *page,
+                         const jx_font_chain *chain, const char *text,
+                         const jx_line *line, double x, double y) {
+  double x0 = x;
+  for (uint32_t i = 0; i < line->seg_count; i++) {
+    const jx_line_seg *seg = &line->segs[i];
+    jx_drun *run = jx_dpage_add_run(arena, page);
+    run->x = x;
+    run->y = y;
+    run->size = chain->size;
+    run->width = seg->width;
+    run->char_spacing = 0;
+    run->text = text + seg->start;
+    run->len = seg->end - seg->start;
+    run->face = seg->face;
+    run->bold = chain->bold;
+    x += seg->width;
   }
   return x - x0;
 }

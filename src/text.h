@@ -42,9 +42,20 @@ typedef struct jx_font_chain {
 /* One line of a broken paragraph: bytes [start, end) of the text, leading
  * and trailing break spaces excluded (leading spaces of the paragraph's
  * first line are kept: they are indentation). */
+/* A piece of a line drawn in one face: bytes [start, end) of the text. */
+typedef struct jx_line_seg {
+  uint32_t start, end;
+  double width; /* drawn width, points (HarfBuzz advances) */
+  uint16_t face;
+} jx_line_seg;
+
 typedef struct jx_line {
   uint32_t start, end;
   double width; /* drawn width, points */
+  /* the line cut where the face changes, as shaped when it was broken
+   * (jx_text_emit_line draws these without shaping again) */
+  const jx_line_seg *segs;
+  uint32_t seg_count;
 } jx_line;
 
 /* Checks that every character of `text` can be drawn: it is at most
@@ -73,5 +84,12 @@ double jx_text_width(jx_fonts *fonts, const jx_font_chain *chain,
 double jx_text_emit(jx_fonts *fonts, jx_arena *arena, jx_dpage *page,
                     const jx_font_chain *chain, const char *text, size_t len,
                     double x, double y);
+
+/* Appends the runs of a line made by jx_text_break (its segments, shaped
+ * once already) at x, baseline y.  `text` is the string that was broken.
+ * Returns the drawn width in points. */
+double jx_text_emit_line(jx_arena *arena, jx_dpage *page,
+                         const jx_font_chain *chain, const char *text,
+                         const jx_line *line, double x, double y);
 
 #endif

@@ -16,7 +16,7 @@ for f in samples/*.yaml tests/golden/*.yaml; do
   for kind in model layout; do
     want="tests/golden/$name.$kind"
     got="$work/$name.$kind"
-    "$jxform" render "$f" --dump=$kind > "$got"
+    "$jxform" render "$f" --dump=$kind > "$got" 2> "$got.stderr"
     if [ "${JXFORM_UPDATE_GOLDEN:-}" = 1 ]; then
       cp "$got" "$want"
     elif ! diff -u "$want" "$got" > "$work/$name.$kind.diff" 2>&1; then
