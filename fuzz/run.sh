@@ -8,9 +8,9 @@ set -uo pipefail
 build="$(cd "$1" && pwd)"
 seconds="${2:-60}"
 src="$(cd "$(dirname "$0")/.." && pwd)"
-export LSAN_OPTIONS="suppressions=$src/tests/lsan.supp"
+export LSAN_OPTIONS="suppressions=$src/tests/lsan.supp:print_suppressions=0"
 export JXFORM_TEMPLATE_DIR="$src/templates"
-cd "$build"
+cd "$build" || exit 1
 pids=()
 for t in load pipeline; do
   mkdir -p "corpus-$t" "artifacts-$t"

@@ -41,8 +41,13 @@
 /* Pages one form may take once laid out (layout.c). */
 #define JX_LIMIT_PAGES 100
 
-/* Projects rendered into one PDF (a packet, or render -o with several
- * inputs) (session.c). */
+/* Projects in one PDF made by jx_render_pdf (render -o with several
+ * inputs), which lays every form out in memory first, about 0.2 MB each
+ * (session.c). */
 #define JX_LIMIT_PROJECTS 1000
+
+/* Projects per packet (jx_packet_render, packet.c), which streams pages
+ * to the file with flat memory: a sanity bound, a province's worth. */
+#define JX_LIMIT_PACKET_PROJECTS 100000
 
 #endif

@@ -472,7 +472,7 @@ static bool split_row(jx_lctx *cx, size_t r, double space) {
     size_t keep = c->line_count < fit ? c->line_count : fit;
     jx_lcell rest = *c;
     rest.row = (int)r + 1;
-    rest.lines = c->lines + keep;
+    rest.lines = c->lines ? c->lines + keep : NULL; /* empty cell: no lines */
     rest.line_count = c->line_count - keep;
     c->line_count = keep;
     cx->cells = jx_arena_grow(cx->arena, cx->cells, sizeof *cx->cells,

@@ -25,6 +25,7 @@
  */
 #include "packet.h"
 
+#include "jxlimits.h"
 #include "layout.h"
 #include "render.h"
 #include "text.h"
@@ -747,6 +748,13 @@ bool jx_packet_render(jx_session *s, const char *const *inputs, size_t count,
   jx_pos where = {opt->split_dir ? opt->split_dir : out_path, 0, 0};
   if (count == 0) {
     jx_error(diags, where, "no project to put in the packet");
+    return false;
+  }
+  if (count > JX_LIMIT_PACKET_PROJECTS) {
+    jx_error(diags, where,
+             "cannot put %zu projects in one packet: the limit is %d; split "
+             "the inputs into several packets",
+             count, JX_LIMIT_PACKET_PROJECTS);
     return false;
   }
   jx_writer w = {.s = s, .opt = opt};

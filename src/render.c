@@ -1,5 +1,11 @@
 /*
- * render.c — display list → PDF (see render.h).
+ * render.c — display list → PDF, the streaming writer (see render.h),
+ * used by `jxform packet`: libharu (render-hpdf.c, used by `jxform
+ * render`) holds the whole document in memory until it saves, while this
+ * writer keeps only object offsets, so a packet of thousands of forms
+ * stays small in memory.  It also holds what both writers share: the font
+ * subset (jx_subset_face), the ToUnicode CMap, the /W runs and the
+ * compressor.
  *
  * The PDF is written directly, object by object:
  *   1. each page is encoded into a content stream (rules, boxes, then one
@@ -280,6 +286,10 @@ static void deflate_bytes(const void *data, size_t len, int level,
   out->len = z.total_out;
   deflateEnd(&z);
 #endif
+}
+
+void jx_deflate(const void *data, size_t len, int level, jx_bytes *out) {
+  deflate_bytes(data ? data : "", len, level, out);
 }
 
 /* ---- code point sets per font ---- */
@@ -831,8 +841,8 @@ static void buf_text_string(jx_buf *b, const char *s) {
 
 /* Checks that the face has every code point in `used` (`have`: the subset
  * plan's code point → glyph map); lists the missing ones otherwise. */
-static bool check_coverage(jx_pdf *pdf, const char *spec, const uint64_t *used,
-                           const hb_map_t *have) {
+static bool check_coverage(jx_diag_list *diags, jx_pos pos, const char *spec,
+                           const uint64_t *used, const hb_map_t *have) {
   jx_buf list = {0};
   size_t missing = 0;
   for (uint32_t cp = 0x20; cp <= 0xFFFF; cp++) {
@@ -858,12 +868,101 @@ static bool check_coverage(jx_pdf *pdf, const char *spec, const uint64_t *used,
     missing++;
   }
   if (missing)
-    jx_error(pdf->diags, pdf_pos(pdf),
+    jx_error(diags, pos,
              "cannot write the PDF: font %s has no glyph for %zu character%s "
              "drawn with it: %s",
              spec, missing, missing == 1 ? "" : "s", list.data);
   free(list.data);
   return missing == 0;
+}
+
+bool jx_subset_face(const jx_face *f, const uint64_t *used, unsigned flags,
+                    const char *where, jx_diag_list *diags, jx_subset *out) {
+  memset(out, 0, sizeof *out);
+  jx_pos pos = {where, 0, 0};
+  const char *spec = f->spec ? f->spec : f->path;
+  hb_blob_t *blob = hb_blob_create_from_file_or_fail(f->path);
+  if (!blob) {
+    jx_error(diags, pos, "cannot write the PDF: cannot read font file %s",
+             f->path);
+    return false;
+  }
+  hb_face_t *face = hb_face_create(blob, (unsigned)f->index);
+  hb_blob_destroy(blob);
+  bool ok = false;
+  hb_subset_input_t *input = hb_subset_input_create_or_fail();
+  if (!input) {
+    jx_error(diags, pos, "cannot write the PDF: out of memory");
+    goto done;
+  }
+  hb_set_t *unicodes = hb_subset_input_unicode_set(input);
+  for (uint32_t w = 0; w < JX_BMP_WORDS; w++) {
+    uint64_t bits = used[w];
+    while (bits) {
+      int k = __builtin_ctzll(bits);
+      hb_set_add(unicodes, w * 64 + (uint32_t)k);
+      bits &= bits - 1;
+      out->count++;
+    }
+  }
+  unsigned hb_flags = HB_SUBSET_FLAGS_NO_HINTING;
+  if (flags & JX_SUBSET_ALL_NAMES) {
+    /* Every language, and the legacy (Mac) records too. */
+    hb_set_t *langs = hb_subset_input_set(input, HB_SUBSET_SETS_NAME_LANG_ID);
+    hb_set_clear(langs);
+    hb_set_invert(langs);
+    hb_flags |= HB_SUBSET_FLAGS_NAME_LEGACY;
+  }
+  hb_subset_input_set_flags(input, hb_flags);
+  /* Names: only family, subfamily, full and PostScript name (libharu's
+   * loader needs 2 and 6); nothing reads the others of an embedded
+   * subset, and the copyright notice alone is about 1 KB. */
+  hb_set_t *ids = hb_subset_input_set(input, HB_SUBSET_SETS_NAME_ID);
+  hb_set_clear(ids);
+  static const unsigned name_ids[] = {1, 2, 4, 6};
+  for (size_t i = 0; i < sizeof name_ids / sizeof name_ids[0]; i++)
+    hb_set_add(ids, name_ids[i]);
+  /* A PDF viewer positions glyphs by /W and picks them by CIDToGIDMap,
+   * horizontally: layout, vertical-metric and hinting tables are never
+   * read (keeping GSUB would also pull in its substitutes' glyphs), and
+   * ISO 32000-1 §9.9 requires a cmap only for simple fonts, not for a
+   * CIDFontType2. */
+  hb_set_t *drop = hb_subset_input_set(input, HB_SUBSET_SETS_DROP_TABLE_TAG);
+  static const char *const dropped[] = {"GSUB", "GPOS", "GDEF", "BASE", "JSTF",
+                                        "vhea", "vmtx", "VORG", "gasp", "hdmx",
+                                        "LTSH", "VDMX", "kern", "DSIG"};
+  for (size_t i = 0; i < sizeof dropped / sizeof dropped[0]; i++)
+    hb_set_add(drop, hb_tag_from_string(dropped[i], 4));
+  if (!(flags & JX_SUBSET_KEEP_CMAP))
+    hb_set_add(drop, HB_TAG('c', 'm', 'a', 'p'));
+  out->plan = hb_subset_plan_create_or_fail(face, input);
+  if (out->plan &&
+      !check_coverage(diags, pos, spec, used,
+                      hb_subset_plan_unicode_to_old_glyph_mapping(out->plan)))
+    goto done;
+  out->face = out->plan ? hb_subset_plan_execute_or_fail(out->plan) : NULL;
+  if (out->face)
+    out->blob = hb_face_reference_blob(out->face);
+  if (!out->blob || hb_blob_get_length(out->blob) == 0) {
+    jx_error(diags, pos,
+             "cannot write the PDF: HarfBuzz could not subset font %s", spec);
+    goto done;
+  }
+  ok = true;
+
+done:
+  hb_subset_input_destroy(input);
+  hb_face_destroy(face);
+  if (!ok)
+    jx_subset_free(out);
+  return ok;
+}
+
+void jx_subset_free(jx_subset *s) {
+  hb_blob_destroy(s->blob);
+  hb_face_destroy(s->face);
+  hb_subset_plan_destroy(s->plan);
+  memset(s, 0, sizeof *s);
 }
 
 /* A ToUnicode CMap mapping each 2-byte code to the same Unicode value: one
@@ -900,56 +999,82 @@ static void build_to_unicode(const uint64_t *used, jx_buf *out) {
                 "end\n");
 }
 
-/* Appends the /W array for the used code points: widths equal to `dw`
- * are left out; consecutive codes with one width become "c1 c2 w",
- * other consecutive codes "c [w1 w2 …]". */
-static void build_widths(const uint32_t *cps, const long long *w, size_t n,
-                         long long dw, jx_buf *out) {
-  buf_puts(out, "/W[");
+void jx_to_unicode_cmap(const uint64_t *used, jx_bytes *out) {
+  jx_buf b = {0};
+  build_to_unicode(used, &b);
+  out->data = (unsigned char *)b.data;
+  out->len = b.len;
+}
+
+size_t jx_width_runs(const uint32_t *cids, const long long *w, size_t n,
+                     long long dw, jx_width_run **runs) {
+  size_t count = 0, cap = 16;
+  *runs = xmalloc(cap * sizeof **runs);
   for (size_t i = 0; i < n;) {
     if (w[i] == dw) {
       i++;
       continue;
     }
     size_t j = i + 1; /* run of consecutive codes, none of width dw */
-    while (j < n && cps[j] == cps[j - 1] + 1 && w[j] != dw)
+    while (j < n && cids[j] == cids[j - 1] + 1 && w[j] != dw)
       j++;
     size_t k = i;
     while (k < j) {
       size_t same = k + 1;
       while (same < j && w[same] == w[k])
         same++;
-      if (same - k >= 3) {
-        buf_printf(out, "%" PRIu32 " %" PRIu32 " ", cps[k], cps[same - 1]);
-        buf_milli(out, w[k]);
-        buf_putc(out, ' ');
-        k = same;
-        continue;
+      size_t end = same;
+      if (same - k < 3) {
+        /* a list up to the next run of three equal widths */
+        end = k;
+        while (end < j) {
+          size_t e2 = end + 1;
+          while (e2 < j && w[e2] == w[end])
+            e2++;
+          if (e2 - end >= 3)
+            break;
+          end = e2;
+        }
       }
-      /* a list up to the next run of three equal widths */
-      size_t end = k;
-      while (end < j) {
-        size_t e2 = end + 1;
-        while (e2 < j && w[e2] == w[end])
-          e2++;
-        if (e2 - end >= 3)
-          break;
-        end = e2;
+      if (count == cap) {
+        cap *= 2;
+        *runs = xrealloc(*runs, cap * sizeof **runs);
       }
-      buf_printf(out, "%" PRIu32 "[", cps[k]);
-      for (size_t m = k; m < end; m++) {
-        if (m > k)
-          buf_putc(out, ' ');
-        buf_milli(out, w[m]);
-      }
-      buf_puts(out, "] ");
+      (*runs)[count++] =
+          (jx_width_run){.first = k, .count = end - k, .same = same - k >= 3};
       k = end;
     }
     i = j;
   }
-  if (out->data[out->len - 1] == ' ')
-    out->len--;
+  return count;
+}
+
+/* Appends the /W array for the used code points (jx_width_runs): "c1 c2
+ * w" for a range of one width, "c [w1 w2 …]" for a list. */
+static void build_widths(const uint32_t *cps, const long long *w, size_t n,
+                         long long dw, jx_buf *out) {
+  jx_width_run *runs;
+  size_t nruns = jx_width_runs(cps, w, n, dw, &runs);
+  buf_puts(out, "/W[");
+  for (size_t r = 0; r < nruns; r++) {
+    size_t k = runs[r].first, end = k + runs[r].count;
+    if (r > 0)
+      buf_putc(out, ' ');
+    if (runs[r].same) {
+      buf_printf(out, "%" PRIu32 " %" PRIu32 " ", cps[k], cps[end - 1]);
+      buf_milli(out, w[k]);
+      continue;
+    }
+    buf_printf(out, "%" PRIu32 "[", cps[k]);
+    for (size_t m = k; m < end; m++) {
+      if (m > k)
+        buf_putc(out, ' ');
+      buf_milli(out, w[m]);
+    }
+    buf_putc(out, ']');
+  }
   buf_puts(out, "]");
+  free(runs);
 }
 
 /* The font objects of one slot, once written. */
@@ -963,69 +1088,19 @@ typedef struct jx_wfont {
  * *type0 to the Type0 font's object number. */
 static bool write_font(jx_pdf *pdf, const jx_face *f, int slot,
                        const uint64_t *used, uint32_t *type0) {
-  const char *spec = f->spec ? f->spec : f->path;
-  hb_blob_t *blob = hb_blob_create_from_file_or_fail(f->path);
-  if (!blob) {
-    jx_error(pdf->diags, pdf_pos(pdf),
-             "cannot write the PDF: cannot read font file %s", f->path);
+  jx_subset subset;
+  if (!jx_subset_face(f, used, 0, pdf->where, pdf->diags, &subset))
     return false;
-  }
-  hb_face_t *face = hb_face_create(blob, (unsigned)f->index);
-  hb_blob_destroy(blob);
-  bool ok = false;
-  hb_subset_input_t *input = NULL;
-  hb_subset_plan_t *plan = NULL;
-  hb_face_t *sub = NULL;
-  hb_blob_t *out = NULL;
+  hb_subset_plan_t *plan = subset.plan;
+  hb_face_t *sub = subset.face;
   hb_font_t *font = NULL;
   uint32_t *cps = NULL;
   long long *widths = NULL;
   unsigned char *map = NULL;
   jx_buf b = {0};
-
-  input = hb_subset_input_create_or_fail();
-  if (!input) {
-    jx_error(pdf->diags, pdf_pos(pdf), "cannot write the PDF: out of memory");
-    goto done;
-  }
-  hb_set_t *unicodes = hb_subset_input_unicode_set(input);
-  size_t n = 0;
-  for (uint32_t w = 0; w < JX_BMP_WORDS; w++) {
-    uint64_t bits = used[w];
-    while (bits) {
-      int k = __builtin_ctzll(bits);
-      hb_set_add(unicodes, w * 64 + (uint32_t)k);
-      bits &= bits - 1;
-      n++;
-    }
-  }
-  hb_subset_input_set_flags(input, HB_SUBSET_FLAGS_NO_HINTING);
-  /* A PDF viewer positions glyphs by /W and picks them by CIDToGIDMap,
-   * horizontally: layout, vertical-metric and hinting tables are never
-   * read (keeping GSUB would also pull in its substitutes' glyphs), and
-   * ISO 32000-1 §9.9 requires a cmap only for simple fonts, not for a
-   * CIDFontType2. */
-  hb_set_t *drop = hb_subset_input_set(input, HB_SUBSET_SETS_DROP_TABLE_TAG);
-  static const char *const dropped[] = {"GSUB", "GPOS", "GDEF", "BASE", "JSTF",
-                                        "vhea", "vmtx", "VORG", "gasp", "hdmx",
-                                        "LTSH", "VDMX", "kern", "DSIG", "cmap"};
-  for (size_t i = 0; i < sizeof dropped / sizeof dropped[0]; i++)
-    hb_set_add(drop, hb_tag_from_string(dropped[i], 4));
-  plan = hb_subset_plan_create_or_fail(face, input);
-  if (plan &&
-      !check_coverage(pdf, spec, used,
-                      hb_subset_plan_unicode_to_old_glyph_mapping(plan)))
-    goto done;
-  sub = plan ? hb_subset_plan_execute_or_fail(plan) : NULL;
-  if (sub)
-    out = hb_face_reference_blob(sub);
+  size_t n = subset.count;
   unsigned size = 0;
-  const char *data = out ? hb_blob_get_data(out, &size) : NULL;
-  if (!sub || size == 0) {
-    jx_error(pdf->diags, pdf_pos(pdf),
-             "cannot write the PDF: HarfBuzz could not subset font %s", spec);
-    goto done;
-  }
+  const char *data = hb_blob_get_data(subset.blob, &size);
 
   /* Glyph and width of every code point, from the subset itself. */
   font = hb_font_create(sub);
@@ -1126,21 +1201,15 @@ static bool write_font(jx_pdf *pdf, const jx_face *f, int slot,
   build_to_unicode(used, &b);
   stream_write_packed(pdf, o_tou, "", b.data, b.len);
   *type0 = o_type0;
-  ok = true;
 
-done:
   free(b.data);
   free(map);
   free(widths);
   free(cps);
   if (font)
     hb_font_destroy(font);
-  hb_blob_destroy(out);
-  hb_face_destroy(sub);
-  hb_subset_plan_destroy(plan);
-  hb_subset_input_destroy(input);
-  hb_face_destroy(face);
-  return ok;
+  jx_subset_free(&subset);
+  return true;
 }
 
 /* ---- stage 4: document structure ---- */

@@ -1,5 +1,18 @@
 /*
- * render.h — display list → PDF.
+ * render.h — display list → PDF, by two writers.
+ *
+ *   - render-hpdf.c (jx_render_hpdf): through libharu, for `jxform render`
+ *     (jx_render_pdf).  libharu builds the whole document in memory and
+ *     writes it when saving, which is fine for the few forms of one
+ *     render.  It is the only file that includes hpdf.h.
+ *   - render.c (jx_render, the jx_pdf_* streaming writer): PDF written
+ *     directly, for `jxform packet` (packet.c), whose thousands of pages
+ *     would make libharu's memory grow with the page count.
+ *
+ * Both embed the same fonts the same way: render.c's jx_subset_face
+ * (hb-subset to the characters drawn, unneeded tables dropped), its
+ * ToUnicode CMap (jx_to_unicode_cmap), its compact /W runs
+ * (jx_width_runs) and its compressor (jx_deflate), declared at the end.
  *
  * render.c writes PDF itself (objects, cross-reference table, Flate
  * streams through zlib): pages are encoded into compressed content
@@ -143,5 +156,82 @@ bool jx_pdf_close(jx_pdf *pdf, const jx_pdf_doc *doc, const jx_fonts *fonts,
 
 /* Abandons the document: removes the temporary file, frees `pdf`. */
 void jx_pdf_abort(jx_pdf *pdf);
+
+/* ---- the libharu writer (render-hpdf.c) ---- */
+
+/* Same contract as jx_render: writes `layout` to `out_path` atomically
+ * (nothing at out_path on failure, an existing file left untouched).
+ * Returns true on success, false after recording an error. */
+bool jx_render_hpdf(const jx_layout *layout, jx_fonts *fonts,
+                    const jx_render_info *info, jx_diag_list *diags,
+                    const char *out_path);
+
+/* Same as jx_render_hpdf, but into a malloc'd buffer (*data, *size; the
+ * caller frees *data).  Returns false (with *data NULL) after recording
+ * an error. */
+bool jx_render_hpdf_memory(const jx_layout *layout, jx_fonts *fonts,
+                           const jx_render_info *info, jx_diag_list *diags,
+                           char **data, size_t *size);
+
+/* ---- pieces both writers share (render.c) ---- */
+
+typedef struct hb_blob_t hb_blob_t;
+typedef struct hb_face_t hb_face_t;
+typedef struct hb_subset_plan_t hb_subset_plan_t;
+
+/* jx_subset_face flags. */
+enum {
+  /* Keep the subset's cmap (libharu's loader needs one; the streaming
+   * writer maps CIDs to glyphs itself and drops it). */
+  JX_SUBSET_KEEP_CMAP = 1,
+  /* Keep name records of every language and the legacy (Mac) ones, not
+   * only Windows US English. */
+  JX_SUBSET_ALL_NAMES = 2,
+};
+
+/* A face subset to the code points a document draws. */
+typedef struct jx_subset {
+  hb_subset_plan_t *plan; /* code point → old glyph → new glyph maps */
+  hb_face_t *face;        /* the subset face */
+  hb_blob_t *blob;        /* its TrueType bytes */
+  size_t count;           /* code points asked for */
+} jx_subset;
+
+/* Subsets face `f` with hb-subset to the BMP code points set in `used`
+ * (1024 words of 64 bits, bit cp & 63 of word cp >> 6), without hinting,
+ * with name IDs 1, 2, 4 and 6 only, and without the tables a PDF viewer
+ * never reads for a horizontal CIDFontType2 (layout, vertical metrics,
+ * kern, DSIG, …; cmap unless JX_SUBSET_KEEP_CMAP).  Returns false after
+ * recording an error at `where` (unreadable file, characters the face
+ * lacks — listed — or a failed subset); on success the caller frees *out
+ * with jx_subset_free. */
+bool jx_subset_face(const jx_face *f, const uint64_t *used, unsigned flags,
+                    const char *where, jx_diag_list *diags, jx_subset *out);
+void jx_subset_free(jx_subset *s);
+
+/* The ToUnicode CMap text for Identity-H with CID = code point: one
+ * bfrange per block of 256 codes with any code of `used` (same bitmap as
+ * jx_subset_face).  *out is malloc'd; the caller frees out->data. */
+void jx_to_unicode_cmap(const uint64_t *used, jx_bytes *out);
+
+/* One entry of a compact /W array: `count` consecutive CIDs from index
+ * `first` of the arrays given to jx_width_runs, either all of one width
+ * (`same`: written "c1 c2 w") or listed one by one ("c [w1 w2 …]"). */
+typedef struct jx_width_run {
+  size_t first, count;
+  bool same;
+} jx_width_run;
+
+/* Splits the widths `w` of the ascending CIDs `cids` (n of each; any unit)
+ * into /W entries, leaving out every width equal to `dw` (the /DW).
+ * Returns the number of entries, stored in *runs (malloc'd; the caller
+ * frees it). */
+size_t jx_width_runs(const uint32_t *cids, const long long *w, size_t n,
+                     long long dw, jx_width_run **runs);
+
+/* Compresses `len` bytes at `data` into out->data (malloc'd) in zlib
+ * format for /FlateDecode, at `level` (1..12; libdeflate when built with
+ * it, else zlib capped at 9).  Deterministic; aborts on out of memory. */
+void jx_deflate(const void *data, size_t len, int level, jx_bytes *out);
 
 #endif

@@ -222,7 +222,7 @@ bool jx_render_pdf(jx_session *s, jx_project *const *projects, size_t count,
     jx_render_info info = {t->title,
                            count == 1 ? projects[0]->model->name.str : t->title,
                            t->author ? t->author : "jxform"};
-    ok = jx_render(&layout, &s->fonts, &info, &s->diags, out_path);
+    ok = jx_render_hpdf(&layout, &s->fonts, &info, &s->diags, out_path);
   }
   jx_arena_free(&arena);
   return ok;
@@ -248,7 +248,8 @@ bool jx_render_pdf_memory(jx_session *s, jx_project *const *projects,
     jx_render_info info = {t->title,
                            count == 1 ? projects[0]->model->name.str : t->title,
                            t->author ? t->author : "jxform"};
-    ok = jx_render_memory(&layout, &s->fonts, &info, &s->diags, data, size);
+    ok =
+        jx_render_hpdf_memory(&layout, &s->fonts, &info, &s->diags, data, size);
   }
   jx_arena_free(&arena);
   return ok;

@@ -68,6 +68,16 @@ only_entries() {
   [ "$want" = "$got" ] || fail "$dir holds [$(echo $got)], expected [$*]"
 }
 
+# no_leftovers DIR: fails if DIR holds anything but the .yaml inputs
+# (hidden files included).
+no_leftovers() {
+  local f
+  for f in "$1"/* "$1"/.[!.]*; do
+    [ -e "$f" ] || continue
+    case "$f" in *.yaml) ;; *) fail "leftover in $1: $(basename "$f")" ;; esac
+  done
+}
+
 # is_pdf FILE: a complete PDF (header, trailer, pdfinfo reads it).
 is_pdf() {
   head -c 5 "$1" | grep -q '^%PDF-' && tail -c 16 "$1" | grep -q '%%EOF' &&
@@ -226,7 +236,7 @@ elif command -v setpriv >/dev/null; then
     fail "an unreadable input (as nobody) did not say Permission denied"
 fi
 [ ! -e "$WORK/in/x.pdf" ] || fail "a PDF was written from a bad input"
-[ -z "$(ls -A "$WORK/in" | grep -v '\.yaml$')" ] || fail "leftovers in $WORK/in"
+no_leftovers "$WORK/in"
 
 # ---- hostile YAML ---------------------------------------------------------------
 H="$WORK/hostile"
@@ -294,7 +304,7 @@ run 0 "" -- render "$H/run.yaml" -o "$H/run.pdf"
 is_pdf "$H/run.pdf" || fail "a 5,000-character run did not give a PDF"
 rm -f "$H/run.pdf"
 [ ! -e "$H/x.pdf" ] || fail "a PDF was written from a hostile input"
-[ -z "$(ls -A "$H" | grep -v '\.yaml$')" ] || fail "leftovers in $H"
+no_leftovers "$H"
 
 # ---- fonts and templates ------------------------------------------------------
 T="$WORK/tpl"

@@ -494,6 +494,24 @@ static void test_projects(void **state) {
   assert_int_not_equal(stat(path, &st), 0);
   free(many);
   jx_project_free(p);
+
+  /* A packet streams its pages, so its limit is far higher; past it, the
+   * inputs are not even read. */
+  size_t np = JX_LIMIT_PACKET_PROJECTS + 1;
+  const char **inputs = malloc(np * sizeof *inputs);
+  for (size_t i = 0; i < np; i++)
+    inputs[i] = SAMPLE;
+  double t0 = now();
+  assert_false(jx_packet_render(s, inputs, np, NULL, path, NULL));
+  assert_true(now() - t0 < 1.0);
+  found = false;
+  for (size_t i = 0; i < jx_diagnostic_count(s); i++)
+    found |= strstr(jx_diagnostic_at(s, i)->message,
+                    "cannot put 100001 projects in one packet: the limit is "
+                    "100000") != NULL;
+  assert_true(found);
+  assert_int_not_equal(stat(path, &st), 0);
+  free(inputs);
   jx_session_free(s);
 }
 

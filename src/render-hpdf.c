@@ -1,0 +1,1157 @@
+/*
+ * render-hpdf.c — display list → PDF through libharu, for `jxform render`
+ * (jx_render_hpdf, see render.h).
+ *
+ * The only file that includes hpdf.h.  libharu builds the whole document
+ * in memory and writes it at save time, so memory grows with the page
+ * count: packets, which can have thousands of pages, go through the
+ * streaming writer of render.c instead.  The steps, in order:
+ *   1. collect, per distinct font file and face, the BMP code points drawn;
+ *   2. subset each such face to those code points with render.c's
+ *      jx_subset_face (keeping the cmap libharu's loader needs), write it
+ *      to a temporary TrueType file, load it into libharu (embedded,
+ *      Identity-H through libharu's UTF-8 encoder, so CID = code point);
+ *      then, through libharu's internals (version 2.3.0, checked at run
+ *      time): replace the malformed /ToUnicode CMap with render.c's, the
+ *      per-CID /W array with a compact one (/DW 1000 and ranges, from
+ *      render.c's jx_width_runs), drop /DW2 and correct the ordering;
+ *   3. draw each page: boxes, then rules, then one text object of runs;
+ *   4. before saving: drop what libharu writes needlessly (the obsolete
+ *      /ProcSet, /Length2, /Length3 and a zero /XHeight, the cmap of the
+ *      embedded font — a CIDFontType2 is addressed through CIDToGIDMap),
+ *      move the media box and resources every page repeats to the page
+ *      tree, and recompress every stream with render.c's jx_deflate
+ *      (libdeflate at its highest level compresses better than libharu's
+ *      zlib);
+ *   5. save to libharu's memory stream; copy it to a temporary file in the
+ *      target folder, fsync, rename (or into a malloc'd buffer).
+ *
+ * libharu's errors are sticky: the first one is caught by an error handler
+ * that only records it, and checked at stage boundaries; it becomes one jx
+ * diagnostic with a readable message.  Never call HPDF_Page_TextWidth or
+ * HPDF_Font_TextWidth here: they mark glyphs as used (layout measures with
+ * HarfBuzz).  Output is byte-for-byte reproducible (no dates, no /ID).
+ */
+#include "render.h"
+
+#include <hb-subset.h>
+#include <hb.h>
+#include <hpdf.h>
+#include <hpdf_font.h>
+#include <hpdf_fontdef.h>
+#include <hpdf_objects.h>
+#include <hpdf_streams.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define JX_BMP_WORDS (0x10000 / 64)
+/* Compression level of the recompressed streams (jx_deflate: 1..12). */
+#define JX_HPDF_ZLEVEL 12
+/* The /DW of every font: the width of Han characters and full-width
+ * punctuation, which are most of what a form draws. */
+#define JX_HPDF_DW 1000
+
+/* One embedded font: a distinct (file, face index) pair, shared by every
+ * session face that resolves to it. */
+typedef struct jx_rfont {
+  const jx_face *face; /* the first session face using it */
+  const char *spec;    /* for diagnostics */
+  uint64_t *used;      /* bitmap of the BMP code points drawn */
+  uint32_t empty_cmap; /* offset of a table-less cmap in the loaded file */
+  const char *name;    /* libharu's base font name (owned by libharu) */
+  HPDF_Font font;
+} jx_rfont;
+
+/* A growable byte buffer (malloc). */
+typedef struct jx_buf {
+  char *data;
+  size_t len, cap;
+} jx_buf;
+
+typedef struct jx_render_ctx {
+  const jx_layout *layout;
+  jx_fonts *fonts;
+  jx_diag_list *diags;
+  const char *where; /* out_path, or "<memory>" */
+  HPDF_Doc pdf;
+  HPDF_STATUS hpdf_code;   /* first libharu error, 0 if none */
+  HPDF_STATUS hpdf_detail; /* its detail (errno for file errors) */
+  jx_rfont *rfonts;
+  size_t rfont_count;
+  int *face_font; /* per session face: index into rfonts, -1 if unused */
+  HPDF_Page *pages;
+  jx_buf text; /* NUL-terminated copy of the current run */
+} jx_render_ctx;
+
+/* ---- diagnostics ---- */
+
+static jx_pos out_pos(const jx_render_ctx *ctx) {
+  jx_pos pos = {ctx->where, 0, 0};
+  return pos;
+}
+
+/* libharu has no code-to-text table; these are the codes rendering can
+ * meet, in words a user can act on. */
+static const struct {
+  HPDF_STATUS code;
+  const char *text;
+} hpdf_messages[] = {
+    {HPDF_FAILD_TO_ALLOC_MEM, "out of memory"},
+    {HPDF_FILE_IO_ERROR, "file read or write error"},
+    {HPDF_FILE_OPEN_ERROR, "cannot open file"},
+    {HPDF_FONT_EXISTS, "a font with the same name is already loaded"},
+    {HPDF_INVALID_DOCUMENT, "the document is unusable after an earlier error"},
+    {HPDF_INVALID_ENCODER, "the UTF-8 encoder is not available"},
+    {HPDF_INVALID_ENCODING_NAME, "unknown encoding name"},
+    {HPDF_INVALID_FONTDEF_DATA, "invalid font data"},
+    {HPDF_INVALID_FONTDEF_TYPE, "unsupported font type"},
+    {HPDF_INVALID_FONT_NAME, "unknown font name"},
+    {HPDF_INVALID_PARAMETER, "invalid parameter"},
+    {HPDF_INVALID_TTC_FILE, "not a TrueType collection"},
+    {HPDF_INVALID_TTC_INDEX, "face index past the end of the collection"},
+    {HPDF_PAGE_INVALID_FONT, "invalid font on page"},
+    {HPDF_PAGE_INVALID_FONT_SIZE, "font size out of range (0 < size <= 600)"},
+    {HPDF_PAGE_INVALID_GMODE, "drawing operator used in the wrong state"},
+    {HPDF_PAGE_INVALID_SIZE, "page size out of range (3 to 14400 points)"},
+    {HPDF_PAGE_OUT_OF_RANGE, "value out of range"},
+    {HPDF_REAL_OUT_OF_RANGE, "number out of range"},
+    {HPDF_STRING_OUT_OF_RANGE, "text too long (more than 65535 bytes)"},
+    {HPDF_TTF_CANNOT_EMBEDDING_FONT,
+     "the font's licence (OS/2 fsType) forbids embedding"},
+    {HPDF_TTF_INVALID_CMAP, "the font has no usable Unicode cmap"},
+    {HPDF_TTF_INVALID_FOMAT, "invalid TrueType font (name table)"},
+    {HPDF_TTF_MISSING_TABLE,
+     "a required TrueType table is missing (CFF/OpenType-CFF fonts are not "
+     "supported, only TrueType outlines)"},
+    {HPDF_UNSUPPORTED_FONT_TYPE, "unsupported font type"},
+    {HPDF_ZLIB_ERROR, "compression (zlib) error"},
+};
+
+static const char *hpdf_message(HPDF_STATUS code) {
+  for (size_t i = 0; i < sizeof hpdf_messages / sizeof hpdf_messages[0]; i++)
+    if (hpdf_messages[i].code == code)
+      return hpdf_messages[i].text;
+  return "internal libharu error";
+}
+
+/* Records libharu's first error; later ones are consequences of it. */
+static void HPDF_STDCALL on_hpdf_error(HPDF_STATUS code, HPDF_STATUS detail,
+                                       void *user) {
+  jx_render_ctx *ctx = user;
+  /* End of stream is how HPDF_ReadFromStream says "done", not an error. */
+  if (ctx->hpdf_code == 0 && code != HPDF_STREAM_EOF) {
+    ctx->hpdf_code = code;
+    ctx->hpdf_detail = detail;
+  }
+}
+
+/* Returns true if libharu has reported no error; otherwise records one
+ * diagnostic saying what we were `doing` and returns false. */
+static bool hpdf_ok(jx_render_ctx *ctx, const char *doing) {
+  if (ctx->hpdf_code == 0)
+    return true;
+  HPDF_STATUS code = ctx->hpdf_code, detail = ctx->hpdf_detail;
+  if ((code == HPDF_FILE_IO_ERROR || code == HPDF_FILE_OPEN_ERROR) &&
+      detail != 0)
+    jx_error(ctx->diags, out_pos(ctx),
+             "cannot write the PDF: libharu failed while %s: %s: %s "
+             "(libharu error 0x%04X)",
+             doing, hpdf_message(code), strerror((int)detail), (unsigned)code);
+  else
+    jx_error(ctx->diags, out_pos(ctx),
+             "cannot write the PDF: libharu failed while %s: %s "
+             "(libharu error 0x%04X, detail %u)",
+             doing, hpdf_message(code), (unsigned)code, (unsigned)detail);
+  return false;
+}
+
+/* Records that this libharu does not look like the 2.3.0 whose internals
+ * we adjust (`what` failed); returns false. */
+static bool hpdf_unexpected(jx_render_ctx *ctx, const jx_rfont *rf,
+                            const char *what) {
+  jx_error(ctx->diags, out_pos(ctx),
+           "cannot write the PDF: this libharu does not build fonts the way "
+           "2.3.0 does (%s, font %s)",
+           what, rf->spec);
+  return false;
+}
+
+/* ---- small helpers ---- */
+
+static void *xcalloc(size_t n, size_t size) {
+  void *p = calloc(n ? n : 1, size ? size : 1);
+  if (!p) {
+    fputs("jxform: out of memory\n", stderr);
+    abort();
+  }
+  return p;
+}
+
+static void *xrealloc(void *p, size_t size) {
+  p = realloc(p, size ? size : 1);
+  if (!p) {
+    fputs("jxform: out of memory\n", stderr);
+    abort();
+  }
+  return p;
+}
+
+static void buf_reserve(jx_buf *b, size_t extra) {
+  if (b->len + extra + 1 <= b->cap)
+    return;
+  size_t cap = b->cap ? b->cap : 256;
+  while (cap < b->len + extra + 1)
+    cap *= 2;
+  b->data = xrealloc(b->data, cap);
+  b->cap = cap;
+}
+
+static void buf_printf(jx_buf *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static void buf_printf(jx_buf *b, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  int n = vsnprintf(NULL, 0, fmt, ap);
+  va_end(ap);
+  if (n < 0)
+    return;
+  buf_reserve(b, (size_t)n);
+  va_start(ap, fmt);
+  vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+  va_end(ap);
+  b->len += (size_t)n;
+}
+
+/* Decodes one UTF-8 sequence from s[*i..len).  Returns the code point and
+ * advances *i, or returns UINT32_MAX for malformed input (overlong forms,
+ * surrogates, truncation, values past U+10FFFF). */
+static uint32_t utf8_next(const unsigned char *s, size_t len, size_t *i) {
+  unsigned c = s[*i];
+  uint32_t cp, min;
+  size_t n;
+  if (c < 0x80) {
+    (*i)++;
+    return c;
+  } else if ((c & 0xE0) == 0xC0) {
+    cp = c & 0x1F, n = 1, min = 0x80;
+  } else if ((c & 0xF0) == 0xE0) {
+    cp = c & 0x0F, n = 2, min = 0x800;
+  } else if ((c & 0xF8) == 0xF0) {
+    cp = c & 0x07, n = 3, min = 0x10000;
+  } else {
+    return UINT32_MAX;
+  }
+  if (n >= len - *i) /* truncated: bytes *i+1 .. *i+n must exist */
+    return UINT32_MAX;
+  for (size_t k = 1; k <= n; k++) {
+    unsigned cc = s[*i + k];
+    if ((cc & 0xC0) != 0x80)
+      return UINT32_MAX;
+    cp = (cp << 6) | (cc & 0x3F);
+  }
+  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+    return UINT32_MAX;
+  *i += n + 1;
+  return cp;
+}
+
+static bool bit_get(const uint64_t *bits, uint32_t cp) {
+  return (bits[cp >> 6] >> (cp & 63)) & 1u;
+}
+
+static void bit_set(uint64_t *bits, uint32_t cp) {
+  bits[cp >> 6] |= (uint64_t)1 << (cp & 63);
+}
+
+/* Writes all of `data` to `fd`; returns false with errno set on error. */
+static bool write_all(int fd, const void *data, size_t len) {
+  const char *p = data;
+  while (len > 0) {
+    ssize_t n = write(fd, p, len);
+    if (n < 0) {
+      if (errno == EINTR)
+        continue;
+      return false;
+    }
+    p += n;
+    len -= (size_t)n;
+  }
+  return true;
+}
+
+/* ---- stage 1: which code points each font draws ---- */
+
+/* Returns the embedded-font slot for session face `face`, creating it on
+ * first use (faces resolving to the same file and index share a slot, as
+ * libharu cannot load two fonts with one name). */
+static int font_slot(jx_render_ctx *ctx, uint16_t face) {
+  if (ctx->face_font[face] >= 0)
+    return ctx->face_font[face];
+  const jx_face *f = &ctx->fonts->faces[face];
+  for (size_t i = 0; i < ctx->rfont_count; i++) {
+    const jx_face *g = ctx->rfonts[i].face;
+    if (g->index == f->index && strcmp(g->path, f->path) == 0) {
+      ctx->face_font[face] = (int)i;
+      return (int)i;
+    }
+  }
+  jx_rfont *r = &ctx->rfonts[ctx->rfont_count];
+  r->face = f;
+  r->spec = f->spec ? f->spec : f->path;
+  r->used = xcalloc(JX_BMP_WORDS, sizeof(uint64_t));
+  ctx->face_font[face] = (int)ctx->rfont_count;
+  return (int)ctx->rfont_count++;
+}
+
+/* Marks every code point of every run; reports malformed runs (which
+ * layout should never produce) rather than drawing something else. */
+static bool collect_code_points(jx_render_ctx *ctx) {
+  const jx_layout *layout = ctx->layout;
+  for (size_t p = 0; p < layout->page_count; p++) {
+    const jx_dpage *page = &layout->pages[p];
+    for (size_t r = 0; r < page->run_count; r++) {
+      const jx_drun *run = &page->runs[r];
+      if (run->len == 0)
+        continue;
+      if (run->face >= ctx->fonts->count ||
+          !ctx->fonts->faces[run->face].path) {
+        jx_error(ctx->diags, out_pos(ctx),
+                 "cannot write the PDF: page %zu draws text with face %u, "
+                 "which is not loaded",
+                 p + 1, (unsigned)run->face);
+        return false;
+      }
+      jx_rfont *rf = &ctx->rfonts[font_slot(ctx, run->face)];
+      const unsigned char *s = (const unsigned char *)run->text;
+      size_t i = 0;
+      while (i < run->len) {
+        size_t at = i;
+        uint32_t cp = utf8_next(s, run->len, &i);
+        if (cp == UINT32_MAX) {
+          jx_error(ctx->diags, out_pos(ctx),
+                   "cannot write the PDF: page %zu: the text at (%.2f, %.2f) "
+                   "is not valid UTF-8 (byte %zu is 0x%02X)",
+                   p + 1, run->x, run->y, at, (unsigned)s[at]);
+          return false;
+        }
+        if (cp < 0x20 || cp == 0x7F) {
+          jx_error(ctx->diags, out_pos(ctx),
+                   "cannot write the PDF: page %zu: the text at (%.2f, %.2f) "
+                   "has control character U+%04X at byte %zu",
+                   p + 1, run->x, run->y, (unsigned)cp, at);
+          return false;
+        }
+        if (cp > 0xFFFF) {
+          jx_error(ctx->diags, out_pos(ctx),
+                   "cannot write the PDF: page %zu: character U+%04X (%.*s) "
+                   "is outside the Basic Multilingual Plane, which libharu "
+                   "cannot draw",
+                   p + 1, (unsigned)cp, (int)(i - at), run->text + at);
+          return false;
+        }
+        bit_set(rf->used, cp);
+      }
+    }
+  }
+  return true;
+}
+
+/* ---- stage 2: subset, load, fix the font dictionaries ---- */
+
+/* True if `face` has the name records libharu's loader requires: name IDs
+ * 6 (PostScript name) and 2 (subfamily), Mac Roman or Windows US English
+ * (hpdf_fontdef_tt.c, ParseName). */
+static bool has_libharu_names(hb_face_t *face) {
+  hb_blob_t *blob = hb_face_reference_table(face, HB_TAG('n', 'a', 'm', 'e'));
+  unsigned len = 0;
+  const unsigned char *p = (const unsigned char *)hb_blob_get_data(blob, &len);
+  bool id2 = false, id6 = false;
+  if (p && len >= 6) {
+    unsigned count = (unsigned)p[2] << 8 | p[3];
+    for (unsigned i = 0; i < count && 6 + 12 * (i + 1) <= len; i++) {
+      const unsigned char *r = p + 6 + 12 * i;
+      unsigned platform = (unsigned)r[0] << 8 | r[1];
+      unsigned encoding = (unsigned)r[2] << 8 | r[3];
+      unsigned lang = (unsigned)r[4] << 8 | r[5];
+      unsigned id = (unsigned)r[6] << 8 | r[7];
+      bool usable = (platform == 1 && encoding == 0) ||
+                    (platform == 3 && encoding == 1 && lang == 0x409);
+      id2 |= usable && id == 2;
+      id6 |= usable && id == 6;
+    }
+  }
+  hb_blob_destroy(blob);
+  return id2 && id6;
+}
+
+/* Subsets the face of `rf` to the code points it draws and writes it to a
+ * new temporary file, whose path is stored in `tmp` (size `tmp_size`).
+ * After the subset the file holds a cmap with no subtables, at
+ * rf->empty_cmap (see drop_font_cmap).  Returns true on success; the
+ * caller unlinks the file (tmp[0] is '\0' when there is none). */
+static bool subset_to_file(jx_render_ctx *ctx, jx_rfont *rf, char *tmp,
+                           size_t tmp_size) {
+  tmp[0] = '\0';
+  jx_subset subset;
+  if (!jx_subset_face(rf->face, rf->used, JX_SUBSET_KEEP_CMAP, ctx->where,
+                      ctx->diags, &subset))
+    return false;
+  /* Only Windows US English names are kept by default; a font without
+   * them needs its other records for libharu to load it. */
+  if (!has_libharu_names(subset.face)) {
+    jx_subset_free(&subset);
+    if (!jx_subset_face(rf->face, rf->used,
+                        JX_SUBSET_KEEP_CMAP | JX_SUBSET_ALL_NAMES, ctx->where,
+                        ctx->diags, &subset))
+      return false;
+  }
+  unsigned size = 0;
+  const char *data = hb_blob_get_data(subset.blob, &size);
+  /* version 0, no encoding records, at a 4-byte boundary */
+  static const unsigned char empty_cmap[8] = {0};
+  size_t pad = (4 - size % 4) % 4;
+  rf->empty_cmap = (uint32_t)(size + pad);
+
+  bool ok = false;
+  const char *dir = getenv("TMPDIR");
+  if (!dir || !*dir)
+    dir = "/tmp";
+  if ((size_t)snprintf(tmp, tmp_size, "%s/jxform-font-XXXXXX", dir) >=
+      tmp_size) {
+    tmp[0] = '\0';
+    jx_error(ctx->diags, out_pos(ctx),
+             "cannot write the PDF: temporary folder path too long: %s", dir);
+    goto done;
+  }
+  int fd = mkstemp(tmp);
+  if (fd < 0) {
+    int err = errno;
+    jx_error(ctx->diags, out_pos(ctx),
+             "cannot write the PDF: cannot create a temporary font file in "
+             "%s: %s",
+             dir, strerror(err));
+    tmp[0] = '\0';
+    goto done;
+  }
+  bool written =
+      write_all(fd, data, size) && write_all(fd, empty_cmap, pad + 4);
+  int err = errno;
+  if (close(fd) != 0 && written)
+    written = false, err = errno;
+  if (!written) {
+    jx_error(ctx->diags, out_pos(ctx),
+             "cannot write the PDF: cannot write temporary font file %s: %s",
+             tmp, strerror(err));
+    goto done;
+  }
+  ok = true;
+
+done:
+  jx_subset_free(&subset);
+  return ok;
+}
+
+/* libharu 2.3.0 attaches its encoder's CMap (a `begincidrange` CID CMap,
+ * which is not a valid ToUnicode CMap) as the Type0 font's /ToUnicode
+ * stream, kept in the font's attr->cmap_stream.  With the UTF-8 encoder
+ * and Identity-H, CID = Unicode code point: replace the stream's contents
+ * with render.c's CMap for the drawn codes and drop the CMap-only keys
+ * from its dictionary. */
+static bool fix_to_unicode(jx_render_ctx *ctx, jx_rfont *rf) {
+  HPDF_FontAttr attr = (HPDF_FontAttr)rf->font->attr;
+  HPDF_Dict cmap = attr ? attr->cmap_stream : NULL;
+  if (!cmap || !cmap->stream ||
+      HPDF_Dict_GetItem(rf->font, "ToUnicode", HPDF_OCLASS_DICT) != cmap ||
+      cmap->stream->type != HPDF_STREAM_MEMORY)
+    return hpdf_unexpected(ctx, rf, "no /ToUnicode stream to fix");
+  static const char *const drop[] = {"Type", "CMapName", "CIDSystemInfo",
+                                     "WMode"};
+  for (size_t i = 0; i < sizeof drop / sizeof drop[0]; i++)
+    HPDF_Dict_RemoveElement(cmap, drop[i]); /* absent keys are fine */
+
+  jx_bytes text;
+  jx_to_unicode_cmap(rf->used, &text);
+  HPDF_MemStream_FreeData(cmap->stream);
+  HPDF_Stream_Write(cmap->stream, text.data, (HPDF_UINT)text.len);
+  free(text.data);
+  return hpdf_ok(ctx, "writing a font's ToUnicode map");
+}
+
+/* libharu lists in /W the width of every CID whose width differs from the
+ * font's missing width (500 for AR PL UMing), one "cid [w]" group per gap:
+ * about 5 bytes per character drawn.  Replace it with /DW 1000 and
+ * render.c's compact runs of the other widths, which are the same widths
+ * libharu computed (its integers, from the loaded subset), and drop
+ * /DW2, which only vertical writing reads. */
+static bool compact_widths(jx_render_ctx *ctx, jx_rfont *rf) {
+  HPDF_FontAttr attr = (HPDF_FontAttr)rf->font->attr;
+  HPDF_Dict cid = attr->descendant_font;
+  HPDF_FontDef def = attr->fontdef;
+  if (!cid || !def || def->type != HPDF_FONTDEF_TYPE_TRUETYPE ||
+      !HPDF_Dict_GetItem(cid, "W", HPDF_OCLASS_ARRAY))
+    return hpdf_unexpected(ctx, rf, "no /W array");
+
+  size_t n = 0;
+  for (size_t w = 0; w < JX_BMP_WORDS; w++)
+    n += (size_t)__builtin_popcountll(rf->used[w]);
+  uint32_t *cids = xcalloc(n, sizeof *cids);
+  long long *widths = xcalloc(n, sizeof *widths);
+  size_t k = 0;
+  for (uint32_t cp = 0; cp <= 0xFFFF; cp++) {
+    if (!bit_get(rf->used, cp))
+      continue;
+    HPDF_UINT16 gid = HPDF_TTFontDef_GetGlyphid(def, (HPDF_UINT16)cp);
+    cids[k] = cp;
+    widths[k++] = HPDF_TTFontDef_GetGidWidth(def, gid);
+  }
+  jx_width_run *runs;
+  size_t nruns = jx_width_runs(cids, widths, n, JX_HPDF_DW, &runs);
+
+  HPDF_Array array = HPDF_Array_New(cid->mmgr);
+  HPDF_STATUS st = array ? HPDF_Dict_Add(cid, "W", array) : HPDF_INVALID_OBJECT;
+  for (size_t r = 0; r < nruns && st == HPDF_OK; r++) {
+    size_t first = runs[r].first, end = first + runs[r].count;
+    st = HPDF_Array_AddNumber(array, (HPDF_INT32)cids[first]);
+    if (runs[r].same) {
+      st |= HPDF_Array_AddNumber(array, (HPDF_INT32)cids[end - 1]);
+      st |= HPDF_Array_AddNumber(array, (HPDF_INT32)widths[first]);
+      continue;
+    }
+    HPDF_Array list = HPDF_Array_New(cid->mmgr);
+    st |= list ? HPDF_Array_Add(array, list) : HPDF_INVALID_OBJECT;
+    for (size_t m = first; m < end && st == HPDF_OK; m++)
+      st = HPDF_Array_AddNumber(list, (HPDF_INT32)widths[m]);
+  }
+  if (st == HPDF_OK)
+    st = HPDF_Dict_AddNumber(cid, "DW", JX_HPDF_DW);
+  HPDF_Dict_RemoveElement(cid, "DW2"); /* absent is fine */
+  /* libharu writes the encoding's name, Identity-H, as the ordering; a
+   * CIDFontType2 used with Identity-H has ordering Identity. */
+  HPDF_Dict info = HPDF_Dict_GetItem(cid, "CIDSystemInfo", HPDF_OCLASS_DICT);
+  if (info && st == HPDF_OK)
+    st = HPDF_Dict_Add(info, "Ordering",
+                       HPDF_String_New(cid->mmgr, "Identity", NULL));
+  free(runs);
+  free(widths);
+  free(cids);
+  if (st != HPDF_OK && ctx->hpdf_code == 0)
+    ctx->hpdf_code = HPDF_FAILD_TO_ALLOC_MEM;
+  return hpdf_ok(ctx, "writing a font's widths");
+}
+
+/* Points the loaded font's cmap table at the table-less cmap written after
+ * the subset (rf->empty_cmap), so that the embedded font carries no
+ * character map: libharu has already read the real one (into memory, for
+ * the CIDToGIDMap and the widths) and only copies the table when saving,
+ * and a viewer maps CIDs to glyphs through CIDToGIDMap, never through a
+ * CIDFontType2's cmap (ISO 32000-1 §9.9). */
+static bool drop_font_cmap(jx_render_ctx *ctx, jx_rfont *rf) {
+  HPDF_FontAttr attr = (HPDF_FontAttr)rf->font->attr;
+  HPDF_FontDef def = attr->fontdef;
+  HPDF_TTFontDefAttr tt = def ? (HPDF_TTFontDefAttr)def->attr : NULL;
+  if (!tt || def->type != HPDF_FONTDEF_TYPE_TRUETYPE || !attr->map_stream)
+    return hpdf_unexpected(ctx, rf, "no TrueType font data");
+  for (HPDF_UINT i = 0; i < tt->offset_tbl.num_tables; i++) {
+    HPDF_TTFTable *t = &tt->offset_tbl.table[i];
+    if (memcmp(t->tag, "cmap", 4) == 0) {
+      t->offset = rf->empty_cmap;
+      t->length = 4;
+      return true;
+    }
+  }
+  return hpdf_unexpected(ctx, rf, "no cmap table");
+}
+
+/* Subsets, loads and prepares every font in ctx->rfonts. */
+static bool load_fonts(jx_render_ctx *ctx) {
+  for (size_t i = 0; i < ctx->rfont_count; i++) {
+    jx_rfont *rf = &ctx->rfonts[i];
+    char tmp[4096];
+    if (!subset_to_file(ctx, rf, tmp, sizeof tmp)) {
+      if (tmp[0])
+        unlink(tmp);
+      return false;
+    }
+    /* libharu keeps the file open (a FILE*) and reads the glyphs again
+     * when saving; the path itself is not needed after loading, so the
+     * file is unlinked at once and can never be left behind. */
+    rf->name = HPDF_LoadTTFontFromFile(ctx->pdf, tmp, HPDF_TRUE);
+    unlink(tmp);
+    if (ctx->hpdf_code == HPDF_FONT_EXISTS) {
+      jx_error(ctx->diags, out_pos(ctx),
+               "cannot write the PDF: font %s has the same PostScript name "
+               "as another font of this document; libharu cannot embed both",
+               rf->spec);
+      return false;
+    }
+    if (!rf->name || ctx->hpdf_code) {
+      char doing[512];
+      snprintf(doing, sizeof doing, "loading font %s", rf->spec);
+      ctx->hpdf_code =
+          ctx->hpdf_code ? ctx->hpdf_code : HPDF_INVALID_FONTDEF_DATA;
+      return hpdf_ok(ctx, doing);
+    }
+    for (size_t k = 0; k < i; k++) {
+      if (strcmp(ctx->rfonts[k].name, rf->name) == 0) {
+        jx_error(ctx->diags, out_pos(ctx),
+                 "cannot write the PDF: fonts %s and %s have the same "
+                 "PostScript name \"%s\"; libharu cannot embed both in one "
+                 "document",
+                 ctx->rfonts[k].spec, rf->spec, rf->name);
+        return false;
+      }
+    }
+    rf->font = HPDF_GetFont(ctx->pdf, rf->name, "UTF-8");
+    if (!rf->font) {
+      char doing[512];
+      snprintf(doing, sizeof doing, "preparing font %s", rf->spec);
+      ctx->hpdf_code = ctx->hpdf_code ? ctx->hpdf_code : HPDF_INVALID_FONT;
+      return hpdf_ok(ctx, doing);
+    }
+    if (!rf->font->attr)
+      return hpdf_unexpected(ctx, rf, "no font attributes");
+    if (!fix_to_unicode(ctx, rf) || !compact_widths(ctx, rf) ||
+        !drop_font_cmap(ctx, rf))
+      return false;
+  }
+  return true;
+}
+
+/* ---- stage 3: pages ---- */
+
+/* Graphics state we track per page to avoid redundant operators (each
+ * page's content starts from the PDF defaults). */
+typedef struct jx_gstate {
+  double line_width;
+  double fill_gray;
+  HPDF_Font font;
+  double font_size;
+  double char_space;
+  bool bold;
+} jx_gstate;
+
+static void draw_boxes(HPDF_Page page, const jx_dpage *dp, double height,
+                       jx_gstate *gs) {
+  for (size_t i = 0; i < dp->box_count;) {
+    double gray = dp->boxes[i].gray;
+    if (gray != gs->fill_gray) {
+      HPDF_Page_SetGrayFill(page, (HPDF_REAL)gray);
+      gs->fill_gray = gray;
+    }
+    /* One path per run of boxes of the same gray. */
+    for (; i < dp->box_count && dp->boxes[i].gray == gray; i++) {
+      const jx_dbox *b = &dp->boxes[i];
+      HPDF_Page_Rectangle(page, (HPDF_REAL)b->x,
+                          (HPDF_REAL)(height - b->y - b->h), (HPDF_REAL)b->w,
+                          (HPDF_REAL)b->h);
+    }
+    HPDF_Page_Fill(page);
+  }
+}
+
+static void draw_rules(HPDF_Page page, const jx_dpage *dp, double height,
+                       jx_gstate *gs) {
+  for (size_t i = 0; i < dp->rule_count;) {
+    double width = dp->rules[i].width;
+    if (width != gs->line_width) {
+      HPDF_Page_SetLineWidth(page, (HPDF_REAL)width);
+      gs->line_width = width;
+    }
+    /* One path per run of rules of the same width. */
+    for (; i < dp->rule_count && dp->rules[i].width == width; i++) {
+      const jx_drule *r = &dp->rules[i];
+      HPDF_Page_MoveTo(page, (HPDF_REAL)r->x0, (HPDF_REAL)(height - r->y0));
+      HPDF_Page_LineTo(page, (HPDF_REAL)r->x1, (HPDF_REAL)(height - r->y1));
+    }
+    HPDF_Page_Stroke(page);
+  }
+}
+
+static void draw_runs(jx_render_ctx *ctx, HPDF_Page page, const jx_dpage *dp,
+                      double height, jx_gstate *gs) {
+  bool any = false;
+  for (size_t i = 0; i < dp->run_count && !any; i++)
+    any = dp->runs[i].len > 0;
+  if (!any)
+    return;
+  if (gs->fill_gray != 0) {
+    HPDF_Page_SetGrayFill(page, 0);
+    gs->fill_gray = 0;
+  }
+  HPDF_Page_BeginText(page);
+  for (size_t i = 0; i < dp->run_count; i++) {
+    const jx_drun *run = &dp->runs[i];
+    if (run->len == 0)
+      continue;
+    HPDF_Font font = ctx->rfonts[ctx->face_font[run->face]].font;
+    if (font != gs->font || run->size != gs->font_size) {
+      HPDF_Page_SetFontAndSize(page, font, (HPDF_REAL)run->size);
+      gs->font = font;
+      gs->font_size = run->size;
+    }
+    if (run->char_spacing != gs->char_space) {
+      HPDF_Page_SetCharSpace(page, (HPDF_REAL)run->char_spacing);
+      gs->char_space = run->char_spacing;
+    }
+    if (run->bold != gs->bold) {
+      HPDF_Page_SetTextRenderingMode(page, run->bold ? HPDF_FILL_THEN_STROKE
+                                                     : HPDF_FILL);
+      gs->bold = run->bold;
+    }
+    if (run->bold && 0.03 * run->size != gs->line_width) {
+      HPDF_Page_SetLineWidth(page, (HPDF_REAL)(0.03 * run->size));
+      gs->line_width = 0.03 * run->size;
+    }
+    ctx->text.len = 0;
+    buf_reserve(&ctx->text, run->len);
+    memcpy(ctx->text.data, run->text, run->len);
+    ctx->text.data[run->len] = '\0';
+    /* Positions as libharu computes them (in single precision: it writes
+     * 144.50002 and -0.00002).  Rounding them ourselves saves 2% of the
+     * content but moves runs by up to 1/1000 pt, and pdftotext's reading
+     * order (tools/fidelity.py) is sensitive even to that. */
+    HPDF_Page_TextOut(page, (HPDF_REAL)run->x, (HPDF_REAL)(height - run->y),
+                      ctx->text.data);
+  }
+  HPDF_Page_EndText(page);
+}
+
+static bool draw_pages(jx_render_ctx *ctx) {
+  const jx_layout *layout = ctx->layout;
+  double height = layout->page_height;
+  for (size_t p = 0; p < layout->page_count; p++) {
+    const jx_dpage *dp = &layout->pages[p];
+    HPDF_Page page = HPDF_AddPage(ctx->pdf);
+    if (!page) {
+      ctx->hpdf_code = ctx->hpdf_code ? ctx->hpdf_code : HPDF_INVALID_PAGE;
+      return hpdf_ok(ctx, "adding a page");
+    }
+    ctx->pages[p] = page;
+    HPDF_Page_SetWidth(page, (HPDF_REAL)layout->page_width);
+    HPDF_Page_SetHeight(page, (HPDF_REAL)height);
+    jx_gstate gs = {.line_width = 1, .fill_gray = 0};
+    draw_boxes(page, dp, height, &gs);
+    draw_rules(page, dp, height, &gs);
+    draw_runs(ctx, page, dp, height, &gs);
+    char doing[64];
+    snprintf(doing, sizeof doing, "drawing page %zu", p + 1);
+    if (!hpdf_ok(ctx, doing))
+      return false;
+  }
+  return true;
+}
+
+/* ---- stage 4: trim and recompress ---- */
+
+/* The write hook of a stream recompressed by recompress_stream: libharu
+ * drops any /Filter key of a stream it does not filter itself, so the
+ * filter is written here, after the dictionary's other keys. */
+static HPDF_STATUS write_flate_filter(HPDF_Dict dict, HPDF_Stream out) {
+  (void)dict;
+  return HPDF_Stream_WriteStr(out, "/Filter /FlateDecode\012");
+}
+
+/* Replaces the contents of stream dictionary `d`, which libharu would
+ * compress with zlib when saving, by the same bytes compressed with
+ * jx_deflate, and marks it as already compressed.  Leaves any other
+ * stream (not in memory, other filters, its own write hook) alone. */
+static void recompress_stream(HPDF_Dict d) {
+  HPDF_Stream s = d->stream;
+  if (!s || s->type != HPDF_STREAM_MEMORY ||
+      d->filter != HPDF_STREAM_FILTER_FLATE_DECODE || d->write_fn)
+    return;
+  HPDF_UINT32 size = HPDF_Stream_Size(s);
+  if (size == 0)
+    return;
+  unsigned char *raw = xcalloc(size, 1);
+  size_t len = 0;
+  for (HPDF_UINT i = 0; i < HPDF_MemStream_GetBufCount(s); i++) {
+    HPDF_UINT n = 0;
+    HPDF_BYTE *part = HPDF_MemStream_GetBufPtr(s, i, &n);
+    if (!part || n > size - len) {
+      free(raw);
+      return;
+    }
+    memcpy(raw + len, part, n);
+    len += n;
+  }
+  if (len != size) {
+    free(raw);
+    return;
+  }
+  jx_bytes z;
+  jx_deflate(raw, len, JX_HPDF_ZLEVEL, &z);
+  free(raw);
+  HPDF_MemStream_FreeData(s);
+  HPDF_Stream_Write(s, z.data, (HPDF_UINT)z.len);
+  free(z.data);
+  d->filter = HPDF_STREAM_FILTER_NONE;
+  d->write_fn = write_flate_filter;
+}
+
+/* If every page's resources are the same single font under the same name
+ * (or nothing), stores that name in `key` (size HPDF_LIMIT_MAX_NAME_LEN +
+ * 1; "" for no font) and returns true. */
+static bool same_resources(jx_render_ctx *ctx, char *key) {
+  key[0] = '\0';
+  if (ctx->rfont_count > 1)
+    return false;
+  for (size_t p = 0; p < ctx->layout->page_count; p++) {
+    HPDF_Dict res =
+        HPDF_Dict_GetItem(ctx->pages[p], "Resources", HPDF_OCLASS_DICT);
+    if (!res)
+      return false;
+    for (HPDF_UINT i = 0; i < res->list->count; i++) {
+      HPDF_DictElement e = HPDF_List_ItemAt(res->list, i);
+      HPDF_Dict fonts = strcmp(e->key, "Font") == 0
+                            ? HPDF_Dict_GetItem(res, "Font", HPDF_OCLASS_DICT)
+                            : NULL;
+      if (!fonts || fonts->list->count != 1)
+        return false;
+      HPDF_DictElement f = HPDF_List_ItemAt(fonts->list, 0);
+      if (HPDF_Dict_GetItem(fonts, f->key, HPDF_OCLASS_DICT) !=
+              ctx->rfonts[0].font ||
+          (key[0] && strcmp(key, f->key) != 0))
+        return false;
+      snprintf(key, HPDF_LIMIT_MAX_NAME_LEN + 1, "%s", f->key);
+    }
+  }
+  return true;
+}
+
+/* Moves what every page repeats to the root of the page tree, from which
+ * pages inherit it (ISO 32000-1 §7.7.3.4): the media box (all pages of a
+ * layout have one size) and, when they are the same, the resources. */
+static bool hoist_page_attributes(jx_render_ctx *ctx) {
+  HPDF_Dict root = ctx->pdf->root_pages;
+  const jx_layout *layout = ctx->layout;
+  if (!root)
+    return true;
+  HPDF_Box box = {0, 0, (HPDF_REAL)layout->page_width,
+                  (HPDF_REAL)layout->page_height};
+  HPDF_Array media = HPDF_Box_Array_New(root->mmgr, box);
+  if (!media || HPDF_Dict_Add(root, "MediaBox", media) != HPDF_OK)
+    return hpdf_ok(ctx, "finishing the pages");
+  for (size_t p = 0; p < layout->page_count; p++)
+    HPDF_Dict_RemoveElement(ctx->pages[p], "MediaBox");
+
+  char key[HPDF_LIMIT_MAX_NAME_LEN + 1];
+  if (!same_resources(ctx, key) || !key[0])
+    return hpdf_ok(ctx, "finishing the pages");
+  HPDF_Dict res = HPDF_Dict_New(root->mmgr);
+  HPDF_Dict fonts = HPDF_Dict_New(root->mmgr);
+  if (!res || !fonts || HPDF_Dict_Add(root, "Resources", res) != HPDF_OK ||
+      HPDF_Dict_Add(res, "Font", fonts) != HPDF_OK ||
+      HPDF_Dict_Add(fonts, key, ctx->rfonts[0].font) != HPDF_OK)
+    return hpdf_ok(ctx, "finishing the pages");
+  for (size_t p = 0; p < layout->page_count; p++)
+    HPDF_Dict_RemoveElement(ctx->pages[p], "Resources");
+  return hpdf_ok(ctx, "finishing the pages");
+}
+
+/* Finishes the document before saving: builds each font's descriptor and
+ * font file now (libharu would do it while saving) so that they can be
+ * trimmed too, drops the obsolete /ProcSet of every page, moves shared
+ * page attributes to the page tree, and recompresses every stream of the
+ * document. */
+static bool finish_document(jx_render_ctx *ctx) {
+  for (size_t i = 0; i < ctx->rfont_count; i++) {
+    jx_rfont *rf = &ctx->rfonts[i];
+    HPDF_FontAttr attr = (HPDF_FontAttr)rf->font->attr;
+    if (!rf->font->before_write_fn)
+      return hpdf_unexpected(ctx, rf, "no font writer");
+    /* CIDFontType2_BeforeWrite_Func: builds the descriptor and font file
+     * once (fontdef->descriptor), and sets the filters of the CIDToGIDMap
+     * and ToUnicode streams to the Type0 font's filter at every call. */
+    HPDF_STATUS st = rf->font->before_write_fn(rf->font);
+    if (st != HPDF_OK && ctx->hpdf_code == 0)
+      ctx->hpdf_code = st;
+    if (!hpdf_ok(ctx, "embedding a font"))
+      return false;
+    HPDF_Dict desc = attr->fontdef->descriptor;
+    HPDF_Dict file =
+        desc ? HPDF_Dict_GetItem(desc, "FontFile2", HPDF_OCLASS_DICT) : NULL;
+    if (!hpdf_ok(ctx, "embedding a font"))
+      return false;
+    if (!file)
+      return hpdf_unexpected(ctx, rf, "no /FontFile2");
+    /* Only a Type 1 font file has these parts; an XHeight of 0 means
+     * "unknown", which leaving it out says too. */
+    HPDF_Dict_RemoveElement(file, "Length2");
+    HPDF_Dict_RemoveElement(file, "Length3");
+    HPDF_Number xh = HPDF_Dict_GetItem(desc, "XHeight", HPDF_OCLASS_NUMBER);
+    if (xh && xh->value == 0)
+      HPDF_Dict_RemoveElement(desc, "XHeight");
+    /* The streams are recompressed below: keep the second call, while
+     * saving, from asking libharu to compress them again. */
+    rf->font->filter = HPDF_STREAM_FILTER_NONE;
+  }
+  for (size_t p = 0; p < ctx->layout->page_count; p++) {
+    HPDF_Dict res =
+        HPDF_Dict_GetItem(ctx->pages[p], "Resources", HPDF_OCLASS_DICT);
+    if (res) /* "since PDF 1.4 … obsolete" (ISO 32000-1 §14.2) */
+      HPDF_Dict_RemoveElement(res, "ProcSet");
+  }
+  if (!hpdf_ok(ctx, "finishing the pages") || !hoist_page_attributes(ctx))
+    return false;
+  HPDF_List entries = ctx->pdf->xref ? ctx->pdf->xref->entries : NULL;
+  for (HPDF_UINT i = 0; entries && i < entries->count; i++) {
+    HPDF_XrefEntry e = HPDF_List_ItemAt(entries, i);
+    HPDF_Obj_Header *h = e ? e->obj : NULL;
+    if (h && (h->obj_class & HPDF_OCLASS_ANY) == HPDF_OCLASS_DICT)
+      recompress_stream((HPDF_Dict)e->obj);
+  }
+  return hpdf_ok(ctx, "compressing the document");
+}
+
+/* ---- stage 5: output ---- */
+
+/* The mode open(…, 0666) would give, read once (reading the umask means
+ * setting it, which is not safe while other threads create files). */
+static mode_t file_mode;
+static pthread_once_t file_mode_once = PTHREAD_ONCE_INIT;
+static void read_umask(void) {
+  mode_t mask = umask(0);
+  umask(mask);
+  file_mode = 0666 & ~mask;
+}
+
+/* Copies the saved document from libharu's memory stream to a temporary
+ * file beside out_path, then renames it into place.  On any error the
+ * temporary file is removed and out_path is left as it was. */
+static bool write_output(jx_render_ctx *ctx) {
+  HPDF_UINT32 total = HPDF_GetStreamSize(ctx->pdf);
+  const char *path = ctx->where;
+  const char *slash = strrchr(path, '/');
+  const char *base = slash ? slash + 1 : path;
+  if (!*base) {
+    jx_error(ctx->diags, out_pos(ctx),
+             "cannot write the PDF: the output path names a folder, not a "
+             "file");
+    return false;
+  }
+  /* Renaming over a device, pipe or folder would replace it: only a
+   * regular file, or no file, may be at out_path. */
+  struct stat st;
+  if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+    jx_error(ctx->diags, out_pos(ctx),
+             "cannot write the PDF: %s is %s, not a regular file; choose a "
+             "file name",
+             path, S_ISDIR(st.st_mode) ? "a folder" : "a device or pipe");
+    return false;
+  }
+  /* The folder of out_path: "." without a slash, "/" for "/name". */
+  jx_buf dir = {0};
+  if (!slash)
+    buf_printf(&dir, ".");
+  else if (slash == path)
+    buf_printf(&dir, "/");
+  else
+    buf_printf(&dir, "%.*s", (int)(slash - path), path);
+  jx_buf tmp = {0};
+  buf_printf(&tmp, "%s/.%s.XXXXXX", dir.data, base);
+
+  int fd = mkstemp(tmp.data);
+  if (fd < 0) {
+    int err = errno;
+    jx_error(ctx->diags, out_pos(ctx),
+             "cannot write the PDF: cannot create a file in folder %s: %s",
+             dir.data, strerror(err));
+    free(tmp.data);
+    free(dir.data);
+    return false;
+  }
+
+  bool ok = true;
+  int err = 0;
+  const char *failed = NULL;
+  enum { CHUNK = 1 << 16 };
+  HPDF_BYTE *chunk = xcalloc(CHUNK, 1);
+  HPDF_UINT32 done = 0;
+  while (ok && done < total) {
+    HPDF_UINT32 n = total - done < CHUNK ? total - done : CHUNK;
+    HPDF_STATUS rs = HPDF_ReadFromStream(ctx->pdf, chunk, &n);
+    if ((rs != HPDF_OK && rs != HPDF_STREAM_EOF) || n == 0) {
+      ok = hpdf_ok(ctx, "reading back the saved document");
+      if (ok) {
+        jx_error(ctx->diags, out_pos(ctx),
+                 "cannot write the PDF: libharu returned a short document "
+                 "(%u of %u bytes)",
+                 (unsigned)done, (unsigned)total);
+        ok = false;
+      }
+      break;
+    }
+    if (!write_all(fd, chunk, n)) {
+      err = errno, failed = "write", ok = false;
+      break;
+    }
+    done += n;
+  }
+  free(chunk);
+  if (ok && fsync(fd) != 0)
+    err = errno, failed = "flush", ok = false;
+  if (ok) {
+    /* mkstemp made it 0600; give it the mode open(…, 0666) would have. */
+    pthread_once(&file_mode_once, read_umask);
+    if (fchmod(fd, file_mode) != 0)
+      err = errno, failed = "set permissions of", ok = false;
+  }
+  if (close(fd) != 0 && ok)
+    err = errno, failed = "close", ok = false;
+  if (ok && rename(tmp.data, path) != 0) {
+    err = errno, ok = false;
+    jx_error(ctx->diags, out_pos(ctx),
+             "cannot write the PDF: cannot rename temporary file %s to %s: %s",
+             tmp.data, path, strerror(err));
+  }
+  if (!ok) {
+    if (failed)
+      jx_error(ctx->diags, out_pos(ctx),
+               "cannot write the PDF: cannot %s temporary file %s: %s", failed,
+               tmp.data, strerror(err));
+    unlink(tmp.data);
+  } else {
+    /* Make the rename durable; failure here loses nothing written. */
+    int dfd = open(dir.data, O_RDONLY);
+    if (dfd >= 0) {
+      fsync(dfd);
+      close(dfd);
+    }
+  }
+  free(tmp.data);
+  free(dir.data);
+  return ok;
+}
+
+/* Copies the saved document into a malloc'd buffer. */
+static bool read_output(jx_render_ctx *ctx, char **data, size_t *size) {
+  HPDF_UINT32 total = HPDF_GetStreamSize(ctx->pdf);
+  char *out = xcalloc(total, 1);
+  HPDF_UINT32 done = 0;
+  while (done < total) {
+    HPDF_UINT32 n = total - done;
+    HPDF_STATUS rs = HPDF_ReadFromStream(ctx->pdf, (HPDF_BYTE *)out + done, &n);
+    if ((rs != HPDF_OK && rs != HPDF_STREAM_EOF) || n == 0) {
+      free(out);
+      if (hpdf_ok(ctx, "reading back the saved document"))
+        jx_error(ctx->diags, out_pos(ctx),
+                 "cannot write the PDF: libharu returned a short document "
+                 "(%u of %u bytes)",
+                 (unsigned)done, (unsigned)total);
+      return false;
+    }
+    done += n;
+  }
+  *data = out;
+  *size = total;
+  return true;
+}
+
+/* ---- entry points ---- */
+
+/* True if `s` is printable ASCII only. */
+static bool is_ascii(const char *s) {
+  for (; *s; s++)
+    if ((unsigned char)*s < 0x20 || (unsigned char)*s > 0x7E)
+      return false;
+  return true;
+}
+
+static void set_info(jx_render_ctx *ctx, const jx_render_info *info) {
+  const char *title = info && info->title ? info->title : ctx->layout->title;
+  const char *subject =
+      info && info->subject ? info->subject : ctx->layout->subject;
+  const char *author = info ? info->author : NULL;
+  const struct {
+    HPDF_InfoType type;
+    const char *value;
+  } infos[] = {{HPDF_INFO_TITLE, title},
+               {HPDF_INFO_SUBJECT, subject},
+               {HPDF_INFO_AUTHOR, author},
+               {HPDF_INFO_CREATOR, "jxform"}};
+  /* Info strings are converted with the current encoder: none (a literal
+   * string) for ASCII, then UTF-8 → UTF-16 for the rest. */
+  for (int pass = 0; pass < 2; pass++) {
+    if (pass == 1)
+      HPDF_SetCurrentEncoder(ctx->pdf, "UTF-8");
+    for (size_t i = 0; i < sizeof infos / sizeof infos[0]; i++)
+      if (infos[i].value && *infos[i].value &&
+          is_ascii(infos[i].value) == (pass == 0))
+        HPDF_SetInfoAttr(ctx->pdf, infos[i].type, infos[i].value);
+  }
+}
+
+/* Builds and saves the document to libharu's memory stream, then writes
+ * it to ctx->where (a file) or, when `data` is not NULL, to *data. */
+static bool render(const jx_layout *layout, jx_fonts *fonts,
+                   const jx_render_info *info, jx_diag_list *diags,
+                   const char *where, char **data, size_t *size) {
+  jx_render_ctx ctx = {
+      .layout = layout, .fonts = fonts, .diags = diags, .where = where};
+  if (layout->page_count == 0) {
+    jx_error(diags, out_pos(&ctx), "cannot write the PDF: no pages to write");
+    return false;
+  }
+  ctx.rfonts = xcalloc(fonts->count, sizeof *ctx.rfonts);
+  ctx.face_font = xcalloc(fonts->count, sizeof *ctx.face_font);
+  for (size_t i = 0; i < fonts->count; i++)
+    ctx.face_font[i] = -1;
+  ctx.pages = xcalloc(layout->page_count, sizeof *ctx.pages);
+
+  bool ok = collect_code_points(&ctx);
+  if (ok) {
+    ctx.pdf = HPDF_New(on_hpdf_error, &ctx);
+    if (!ctx.pdf) {
+      jx_error(diags, out_pos(&ctx), "cannot write the PDF: out of memory");
+      ok = false;
+    }
+  }
+  if (ok) {
+    /* Compression must be on before any font or page is created. */
+    HPDF_SetCompressionMode(ctx.pdf, HPDF_COMP_ALL);
+    HPDF_UseUTFEncodings(ctx.pdf);
+    set_info(&ctx, info);
+    ok = hpdf_ok(&ctx, "setting up the document") && load_fonts(&ctx) &&
+         draw_pages(&ctx) && finish_document(&ctx);
+  }
+  if (ok) {
+    HPDF_SaveToStream(ctx.pdf);
+    ok = hpdf_ok(&ctx, "assembling the document");
+  }
+  if (ok)
+    ok = data ? read_output(&ctx, data, size) : write_output(&ctx);
+
+  if (ctx.pdf)
+    HPDF_Free(ctx.pdf);
+  for (size_t i = 0; i < ctx.rfont_count; i++)
+    free(ctx.rfonts[i].used);
+  free(ctx.rfonts);
+  free(ctx.face_font);
+  free(ctx.pages);
+  free(ctx.text.data);
+  return ok;
+}
+
+bool jx_render_hpdf(const jx_layout *layout, jx_fonts *fonts,
+                    const jx_render_info *info, jx_diag_list *diags,
+                    const char *out_path) {
+  return render(layout, fonts, info, diags, out_path, NULL, NULL);
+}
+
+bool jx_render_hpdf_memory(const jx_layout *layout, jx_fonts *fonts,
+                           const jx_render_info *info, jx_diag_list *diags,
+                           char **data, size_t *size) {
+  *data = NULL;
+  *size = 0;
+  return render(layout, fonts, info, diags, "<memory>", data, size);
+}
