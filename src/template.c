@@ -7,6 +7,10 @@
  * column widths and footer x positions are in em of em_pt.
  *
  * Grammar (see templates/yangquan-2025.yaml for a complete example):
+ *   extends                   optional: the name of a base template this
+ *                             one is laid over (its keys replace the
+ *                             base's; mappings such as styles or page are
+ *                             merged one level down)
  *   name, title, author       strings
  *   page: {width_pt, height_pt, margin_{top,bottom,left,right}_pt}
  *   em_pt                     number
@@ -544,20 +548,53 @@ static char *read_file(jx_arena *arena, jx_diag_list *diags, const char *path,
   return copy;
 }
 
-jx_template *jx_template_load(jx_arena *arena, jx_diag_list *diags,
-                              jx_fonts *fonts, const char *dir,
-                              const char *name) {
+/* Returns a mapping holding base's keys with child's values put over them:
+ * a key whose values are mappings on both sides is merged one level down
+ * (so a child can change one style or one page margin), anything else in
+ * the child replaces the base's value.  Nodes are shared, not copied. */
+static jx_ynode *overlay(jx_arena *arena, const jx_ynode *base,
+                         const jx_ynode *child, int depth) {
+  size_t cap = base->count + child->count;
+  jx_ynode *m = jx_arena_alloc(arena, sizeof *m);
+  *m = *child;
+  m->keys = jx_arena_alloc(arena, (cap + 1) * sizeof *m->keys);
+  m->items = jx_arena_alloc(arena, (cap + 1) * sizeof *m->items);
+  m->count = 0;
+  for (size_t i = 0; i < base->count; i++) {
+    const jx_ynode *over = jx_ymap_get(child, base->keys[i]->str);
+    jx_ynode *v = base->items[i];
+    if (over && depth < 1 && over->kind == JX_YMAP && v->kind == JX_YMAP)
+      v = overlay(arena, v, over, depth + 1);
+    else if (over)
+      v = (jx_ynode *)over;
+    m->keys[m->count] = base->keys[i];
+    m->items[m->count++] = v;
+  }
+  for (size_t i = 0; i < child->count; i++)
+    if (!jx_ymap_get(base, child->keys[i]->str)) {
+      m->keys[m->count] = child->keys[i];
+      m->items[m->count++] = child->items[i];
+    }
+  return m;
+}
+
+/* Reads and parses templates/NAME.yaml; a template with `extends: BASE`
+ * is laid over its base (recursively, at most `depth` more levels).
+ * Returns the root mapping, or NULL after recording errors. */
+static jx_ynode *template_tree(jx_arena *arena, jx_diag_list *diags,
+                               const char *dir, const char *name,
+                               const char **path_out, int depth) {
   for (const char *p = name; *p; p++)
     if (*p == '/' || *p == '\\' || (p == name && *p == '.')) {
       jx_error(diags, ((jx_pos){0}), "invalid template name '%s'", name);
       return NULL;
     }
   const char *path = jx_arena_printf(arena, "%s/%s.yaml", dir, name);
+  *path_out = path;
   size_t size = 0;
   char *data = read_file(arena, diags, path, &size);
   if (!data)
     return NULL;
-  jx_tload ld = {arena, diags, fonts, NULL, 8, NULL, 0, diags->errors};
   jx_ynode *root = jx_yaml_parse(arena, diags, path, data, size);
   if (!root)
     return NULL;
@@ -565,6 +602,37 @@ jx_template *jx_template_load(jx_arena *arena, jx_diag_list *diags,
     jx_error(diags, root->pos, "template: expected a mapping at the top");
     return NULL;
   }
+  const jx_ynode *ext = jx_ymap_get(root, "extends");
+  if (!ext)
+    return root;
+  if (ext->kind != JX_YSCALAR || ext->is_null) {
+    jx_error(diags, ext->pos, "template: 'extends' must name a template");
+    return NULL;
+  }
+  if (depth <= 0) {
+    jx_error(diags, ext->pos,
+             "template: 'extends' goes more than 8 templates deep (a loop?)");
+    return NULL;
+  }
+  const char *base_path = NULL;
+  jx_ynode *base =
+      template_tree(arena, diags, dir, ext->str, &base_path, depth - 1);
+  if (!base) {
+    jx_error(diags, ext->pos, "template: cannot load the base template '%s'",
+             ext->str);
+    return NULL;
+  }
+  return overlay(arena, base, root, 0);
+}
+
+jx_template *jx_template_load(jx_arena *arena, jx_diag_list *diags,
+                              jx_fonts *fonts, const char *dir,
+                              const char *name) {
+  const char *path = NULL;
+  jx_tload ld = {arena, diags, fonts, NULL, 8, NULL, 0, diags->errors};
+  jx_ynode *root = template_tree(arena, diags, dir, name, &path, 8);
+  if (!root)
+    return NULL;
   jx_template *t = jx_arena_alloc(arena, sizeof *t);
   ld.tpl = t;
   t->path = path;

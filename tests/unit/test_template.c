@@ -1,0 +1,122 @@
+/*
+ * test_template.c — template loading: the 阳泉 template's geometry in
+ * points, `extends` (a variant laid over its base), and its errors.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "template.h"
+
+typedef struct fixture {
+  jx_arena arena;
+  jx_diag_list diags;
+  jx_fonts fonts;
+} fixture;
+
+static int setup(void **state) {
+  fixture *fx = calloc(1, sizeof *fx);
+  jx_arena_init(&fx->arena);
+  if (!fx || !jx_fonts_init(&fx->fonts))
+    return -1;
+  *state = fx;
+  return 0;
+}
+
+static int teardown(void **state) {
+  fixture *fx = *state;
+  jx_fonts_free(&fx->fonts);
+  jx_diag_list_free(&fx->diags);
+  jx_arena_free(&fx->arena);
+  free(fx);
+  return 0;
+}
+
+static jx_template *load(fixture *fx, const char *dir, const char *name) {
+  return jx_template_load(&fx->arena, &fx->diags, &fx->fonts, dir, name);
+}
+
+/* Column widths are em of em_pt (8 pt); every band spans 65.25 em. */
+static void test_geometry_in_points(void **state) {
+  fixture *fx = *state;
+  jx_template *t = load(fx, JX_SOURCE_DIR "/templates", "yangquan-2025");
+  assert_non_null(t);
+  assert_true(t->table_width > 521.99 && t->table_width < 522.01);
+  assert_true(t->bands[0].columns[1] > 380.07 &&
+              t->bands[0].columns[1] < 380.09);
+  assert_int_equal(t->rules.ascii_units, 51);
+  assert_int_equal(t->band_count, 6);
+  assert_int_equal(t->bands[5].kind, JX_BAND_INDICATORS);
+  assert_int_equal(t->bands[5].grid.frame_count, 3);
+}
+
+/* The centred variant changes styles only: the label cells are centred,
+ * the page and the columns are the base's. */
+static void test_extends_overlays_base(void **state) {
+  fixture *fx = *state;
+  jx_template *base = load(fx, JX_SOURCE_DIR "/templates", "yangquan-2025");
+  jx_template *t =
+      load(fx, JX_SOURCE_DIR "/templates", "yangquan-2025-centred");
+  assert_non_null(base);
+  assert_non_null(t);
+  assert_string_equal(t->name, "yangquan-2025-centred");
+  assert_true(t->table_width == base->table_width);
+  assert_true(t->page_height == base->page_height);
+  assert_int_equal(base->bands[0].rows[0].cells[0].halign, JX_HALIGN_LEFT);
+  assert_int_equal(t->bands[0].rows[0].cells[0].halign, JX_HALIGN_CENTER);
+  /* a style the variant does not name keeps the base's */
+  assert_int_equal(t->bands[0].rows[0].cells[1].halign,
+                   base->bands[0].rows[0].cells[1].halign);
+}
+
+/* Writes name.yaml into dir. */
+static void write_template(const char *dir, const char *name,
+                           const char *text) {
+  char path[512];
+  snprintf(path, sizeof path, "%s/%s.yaml", dir, name);
+  FILE *f = fopen(path, "w");
+  assert_non_null(f);
+  fputs(text, f);
+  fclose(f);
+}
+
+static bool has_message(const fixture *fx, const char *part) {
+  for (size_t i = 0; i < fx->diags.count; i++)
+    if (strstr(fx->diags.items[i].message, part))
+      return true;
+  return false;
+}
+
+static void test_extends_errors(void **state) {
+  fixture *fx = *state;
+  char dir[] = "/tmp/jx-template-XXXXXX";
+  assert_non_null(mkdtemp(dir));
+  write_template(dir, "loop-a", "extends: loop-b\nname: a\n");
+  write_template(dir, "loop-b", "extends: loop-a\nname: b\n");
+  write_template(dir, "orphan", "extends: not-there\nname: o\n");
+  assert_null(load(fx, dir, "loop-a"));
+  assert_true(has_message(fx, "more than 8 templates deep"));
+  assert_null(load(fx, dir, "orphan"));
+  assert_true(has_message(fx, "cannot load the base template 'not-there'"));
+  assert_null(load(fx, dir, "../etc"));
+  assert_true(has_message(fx, "invalid template name"));
+  char cmd[600];
+  snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+  assert_int_equal(system(cmd), 0);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_geometry_in_points),
+      cmocka_unit_test(test_extends_overlays_base),
+      cmocka_unit_test(test_extends_errors),
+  };
+  return cmocka_run_group_tests(tests, setup, teardown);
+}
