@@ -37,6 +37,7 @@
 #include <hb-subset.h>
 #include <hb.h>
 #include <hpdf.h>
+#include <hpdf_conf.h>
 #include <hpdf_font.h>
 #include <hpdf_fontdef.h>
 #include <hpdf_objects.h>
@@ -416,8 +417,9 @@ static bool subset_to_file(jx_render_ctx *ctx, jx_rfont *rf, char *tmp,
   }
   unsigned size = 0;
   const char *data = hb_blob_get_data(subset.blob, &size);
-  /* version 0, no encoding records, at a 4-byte boundary */
-  static const unsigned char empty_cmap[8] = {0};
+  /* version 0, no encoding records, at a 4-byte boundary; 8 bytes, so
+   * that the table can be given length 4 or 8 (see pad_saved_font) */
+  static const unsigned char empty_cmap[3 + 8] = {0};
   size_t pad = (4 - size % 4) % 4;
   rf->empty_cmap = (uint32_t)(size + pad);
 
@@ -443,7 +445,7 @@ static bool subset_to_file(jx_render_ctx *ctx, jx_rfont *rf, char *tmp,
     goto done;
   }
   bool written =
-      write_all(fd, data, size) && write_all(fd, empty_cmap, pad + 4);
+      write_all(fd, data, size) && write_all(fd, empty_cmap, pad + 8);
   int err = errno;
   if (close(fd) != 0 && written)
     written = false, err = errno;
@@ -847,15 +849,154 @@ static bool hoist_page_attributes(jx_render_ctx *ctx) {
   char key[HPDF_LIMIT_MAX_NAME_LEN + 1];
   if (!same_resources(ctx, key) || !key[0])
     return hpdf_ok(ctx, "finishing the pages");
+  /* Each new dictionary is added to the document before the next one is
+   * made: one created but not added would be ours to free (HPDF_Dict_Add
+   * frees what it fails to add). */
   HPDF_Dict res = HPDF_Dict_New(root->mmgr);
+  if (!res || HPDF_Dict_Add(root, "Resources", res) != HPDF_OK)
+    return hpdf_ok(ctx, "finishing the pages");
   HPDF_Dict fonts = HPDF_Dict_New(root->mmgr);
-  if (!res || !fonts || HPDF_Dict_Add(root, "Resources", res) != HPDF_OK ||
-      HPDF_Dict_Add(res, "Font", fonts) != HPDF_OK ||
+  if (!fonts || HPDF_Dict_Add(res, "Font", fonts) != HPDF_OK ||
       HPDF_Dict_Add(fonts, key, ctx->rfonts[0].font) != HPDF_OK)
     return hpdf_ok(ctx, "finishing the pages");
   for (size_t p = 0; p < layout->page_count; p++)
     HPDF_Dict_RemoveElement(ctx->pages[p], "Resources");
   return hpdf_ok(ctx, "finishing the pages");
+}
+
+/* The tables libharu 2.3.0 writes into an embedded TrueType font, in its
+ * order (hpdf_fontdef_tt.c, REQUIRED_TAGS); one the loaded font lacks is
+ * written empty. */
+static const char saved_tags[][5] = {"OS/2", "cmap", "cvt ", "fpgm", "glyf",
+                                     "head", "hhea", "hmtx", "loca", "maxp",
+                                     "name", "post", "prep"};
+#define JX_SAVED_TABLES (sizeof saved_tags / sizeof saved_tags[0])
+/* Its header: the offset table and one 16-byte record per table. */
+#define JX_SAVED_HEADER (12 + 16 * JX_SAVED_TABLES)
+#define JX_TT_HEAD_SIZE 54 /* the head table libharu writes */
+
+static HPDF_TTFTable *tt_table(HPDF_TTFontDefAttr tt, const char *tag) {
+  for (HPDF_UINT i = 0; i < tt->offset_tbl.num_tables; i++)
+    if (memcmp(tt->offset_tbl.table[i].tag, tag, 4) == 0)
+      return &tt->offset_tbl.table[i];
+  return NULL;
+}
+
+/* The number of bytes of tables HPDF_TTFontDef_SaveFontData writes for the
+ * loaded font `tt` with the glyphs marked used now: head rewritten, only
+ * the used glyphs of glyf (and a loca for every glyph), name with the
+ * subset tag before names 1 and 4, every other table copied whole. */
+static HPDF_UINT saved_font_size(HPDF_TTFontDefAttr tt) {
+  HPDF_UINT size = 0;
+  bool short_loca = tt->header.index_to_loc_format == 0;
+  for (size_t i = 0; i < JX_SAVED_TABLES; i++) {
+    const char *tag = saved_tags[i];
+    HPDF_TTFTable *t = tt_table(tt, tag);
+    if (strcmp(tag, "head") == 0) {
+      size += JX_TT_HEAD_SIZE;
+    } else if (strcmp(tag, "glyf") == 0) {
+      for (HPDF_UINT g = 0; g < tt->num_glyphs; g++)
+        if (tt->glyph_tbl.flgs[g] == 1) {
+          HPDF_UINT len =
+              tt->glyph_tbl.offsets[g + 1] - tt->glyph_tbl.offsets[g];
+          size += short_loca ? 2 * len : len;
+        }
+    } else if (strcmp(tag, "loca") == 0) {
+      size += ((HPDF_UINT)tt->num_glyphs + 1) * (short_loca ? 2 : 4);
+    } else if (strcmp(tag, "name") == 0) {
+      size += 6 + 12 * (HPDF_UINT)tt->name_tbl.count;
+      for (HPDF_UINT r = 0; r < tt->name_tbl.count; r++) {
+        const HPDF_TTF_NameRecord *rec = &tt->name_tbl.name_records[r];
+        size += rec->length;
+        if (rec->name_id == 1 || rec->name_id == 4)
+          size += rec->platform_id == 0 || rec->platform_id == 3
+                      ? sizeof tt->tag_name2
+                      : sizeof tt->tag_name;
+      }
+    } else if (t) {
+      size += t->length;
+    }
+  }
+  return size;
+}
+
+/* libharu writes the tables to a memory stream of HPDF_STREAM_BUF_SIZ-byte
+ * blocks, then seeks to each table to sum it.  That stream cannot seek to
+ * its very end when the data fills its last block exactly (it looks for a
+ * block that does not exist), and the last table, prep, is empty in every
+ * subset (hb-subset drops hinting), so it starts at the end: the font
+ * cannot be written (HPDF_INVALID_OBJECT, 0x1033), for roughly one subset
+ * in a few thousand, whatever its glyphs or face.  In that case lengthen the
+ * empty cmap written after the subset (rf->empty_cmap, 8 zero bytes in the
+ * file) from 4 to 8 bytes, which only adds padding.  Returns the size libharu
+ * will write. */
+static HPDF_UINT pad_saved_font(HPDF_TTFontDefAttr tt) {
+  HPDF_UINT size = saved_font_size(tt);
+  HPDF_TTFTable *cmap = tt_table(tt, "cmap");
+  if (size % HPDF_STREAM_BUF_SIZ == 0 && cmap && cmap->length == 4) {
+    cmap->length = 8;
+    size += 4;
+  }
+  return (HPDF_UINT)JX_SAVED_HEADER + size;
+}
+
+/* Builds the font file and descriptor of `rf` now, which libharu's
+ * CIDFontType2_BeforeWrite_Func would build while saving, so that they
+ * can be trimmed and recompressed too.  Each object is added to the
+ * document as soon as it exists, so that HPDF_Free frees it whatever
+ * fails next (libharu's own builder loses its new descriptor when writing
+ * the font file fails).  Leaves out what libharu writes needlessly:
+ * /Length2 and /Length3 (only a Type 1 font file has these parts) and an
+ * /XHeight of 0 ("unknown", which leaving it out says too). */
+static bool embed_font_file(jx_render_ctx *ctx, jx_rfont *rf) {
+  HPDF_Font font = rf->font;
+  HPDF_FontAttr attr = (HPDF_FontAttr)font->attr;
+  HPDF_FontDef def = attr->fontdef;
+  HPDF_TTFontDefAttr tt = def && def->type == HPDF_FONTDEF_TYPE_TRUETYPE
+                              ? (HPDF_TTFontDefAttr)def->attr
+                              : NULL;
+  if (!tt || !tt->embedding || !tt->stream || !attr->xref || def->descriptor)
+    return hpdf_unexpected(ctx, rf, "no TrueType font to embed");
+  HPDF_UINT length1 = pad_saved_font(tt);
+
+  HPDF_Dict file = HPDF_DictStream_New(font->mmgr, attr->xref);
+  if (!file) {
+    ctx->hpdf_code = ctx->hpdf_code ? ctx->hpdf_code : HPDF_FAILD_TO_ALLOC_MEM;
+    return hpdf_ok(ctx, "embedding a font");
+  }
+  HPDF_STATUS st = HPDF_TTFontDef_SaveFontData(def, file->stream);
+  if (st != HPDF_OK && ctx->hpdf_code == 0)
+    ctx->hpdf_code = st;
+  if (!hpdf_ok(ctx, "embedding a font"))
+    return false;
+  if (tt->length1 != length1)
+    return hpdf_unexpected(ctx, rf, "font file of an unexpected size");
+  file->filter = font->filter;
+
+  HPDF_Dict desc = HPDF_Dict_New(font->mmgr);
+  /* HPDF_Xref_Add frees the dictionary if it fails. */
+  st = desc ? HPDF_Xref_Add(attr->xref, desc) : HPDF_FAILD_TO_ALLOC_MEM;
+  if (st == HPDF_OK) {
+    st |= HPDF_Dict_AddNumber(file, "Length1", (HPDF_INT32)tt->length1);
+    st |= HPDF_Dict_Add(desc, "FontFile2", file);
+    st |= HPDF_Dict_AddName(desc, "Type", "FontDescriptor");
+    st |= HPDF_Dict_AddNumber(desc, "Ascent", def->ascent);
+    st |= HPDF_Dict_AddNumber(desc, "Descent", def->descent);
+    st |= HPDF_Dict_AddNumber(desc, "Flags", (HPDF_INT32)def->flags);
+    st |= HPDF_Dict_Add(desc, "FontBBox",
+                        HPDF_Box_Array_New(font->mmgr, def->font_bbox));
+    st |= HPDF_Dict_AddName(desc, "FontName", tt->base_font);
+    st |= HPDF_Dict_AddNumber(desc, "ItalicAngle", def->italic_angle);
+    st |= HPDF_Dict_AddNumber(desc, "StemV", def->stemv);
+    if (def->x_height != 0)
+      st |= HPDF_Dict_AddNumber(desc, "XHeight", def->x_height);
+  }
+  if (st != HPDF_OK && ctx->hpdf_code == 0)
+    ctx->hpdf_code = HPDF_FAILD_TO_ALLOC_MEM;
+  if (!hpdf_ok(ctx, "embedding a font"))
+    return false;
+  def->descriptor = desc;
+  return true;
 }
 
 /* Finishes the document before saving: builds each font's descriptor and
@@ -866,31 +1007,19 @@ static bool hoist_page_attributes(jx_render_ctx *ctx) {
 static bool finish_document(jx_render_ctx *ctx) {
   for (size_t i = 0; i < ctx->rfont_count; i++) {
     jx_rfont *rf = &ctx->rfonts[i];
-    HPDF_FontAttr attr = (HPDF_FontAttr)rf->font->attr;
     if (!rf->font->before_write_fn)
       return hpdf_unexpected(ctx, rf, "no font writer");
-    /* CIDFontType2_BeforeWrite_Func: builds the descriptor and font file
-     * once (fontdef->descriptor), and sets the filters of the CIDToGIDMap
-     * and ToUnicode streams to the Type0 font's filter at every call. */
+    if (!embed_font_file(ctx, rf))
+      return false;
+    /* CIDFontType2_BeforeWrite_Func, with the descriptor built: sets the
+     * filters of the CIDToGIDMap and ToUnicode streams to the Type0
+     * font's filter (at every call) and names the base font and the
+     * descriptor. */
     HPDF_STATUS st = rf->font->before_write_fn(rf->font);
     if (st != HPDF_OK && ctx->hpdf_code == 0)
       ctx->hpdf_code = st;
     if (!hpdf_ok(ctx, "embedding a font"))
       return false;
-    HPDF_Dict desc = attr->fontdef->descriptor;
-    HPDF_Dict file =
-        desc ? HPDF_Dict_GetItem(desc, "FontFile2", HPDF_OCLASS_DICT) : NULL;
-    if (!hpdf_ok(ctx, "embedding a font"))
-      return false;
-    if (!file)
-      return hpdf_unexpected(ctx, rf, "no /FontFile2");
-    /* Only a Type 1 font file has these parts; an XHeight of 0 means
-     * "unknown", which leaving it out says too. */
-    HPDF_Dict_RemoveElement(file, "Length2");
-    HPDF_Dict_RemoveElement(file, "Length3");
-    HPDF_Number xh = HPDF_Dict_GetItem(desc, "XHeight", HPDF_OCLASS_NUMBER);
-    if (xh && xh->value == 0)
-      HPDF_Dict_RemoveElement(desc, "XHeight");
     /* The streams are recompressed below: keep the second call, while
      * saving, from asking libharu to compress them again. */
     rf->font->filter = HPDF_STREAM_FILTER_NONE;

@@ -38,6 +38,7 @@
 #include <zlib.h>
 
 #define UMING "/usr/share/fonts/truetype/arphic/uming.ttc#0"
+#define HANAMIN_A "/usr/share/fonts/truetype/hanazono/HanaMinA.ttf"
 #define TITLE "2025年度项目支出绩效目标表"
 
 /* Strings drawn on the two-page document; each must come back out. */
@@ -777,6 +778,119 @@ static void test_same_name_fonts(void **state) {
   unlink(copy);
 }
 
+/* The length of the cmap table of the embedded font whose /Length1 key is
+ * at `ff` in the PDF data[0..size); its /Length1 is stored in *length1. */
+static uint32_t embedded_cmap_length(const char *data, size_t size,
+                                     const char *ff, long *length1) {
+  *length1 = strtol(ff + 9, NULL, 10);
+  const char *st = find_bytes(ff, size - (size_t)(ff - data), "stream\r\n", 8);
+  assert_non_null(st);
+  st += 8;
+  unsigned char *font = malloc((size_t)*length1);
+  uLongf font_len = (uLongf)*length1;
+  assert_int_equal(uncompress(font, &font_len, (const Bytef *)st,
+                              (uLong)(size - (size_t)(st - data))),
+                   Z_OK);
+  assert_int_equal(font_len, *length1);
+  unsigned ntables = (unsigned)font[4] << 8 | font[5];
+  uint32_t len = 0;
+  for (unsigned i = 0; i < ntables; i++) {
+    const unsigned char *t = font + 12 + 16 * i;
+    if (memcmp(t, "cmap", 4) == 0)
+      len = (uint32_t)t[12] << 24 | (uint32_t)t[13] << 16 |
+            (uint32_t)t[14] << 8 | t[15];
+  }
+  free(font);
+  return len;
+}
+
+/* Found by fuzz_pipeline (tests/regress/hpdf-font-data-fills-block.yaml):
+ * libharu 2.3.0 writes an embedded font's tables to a memory stream of
+ * 4096-byte blocks and cannot seek to its end when they fill the last
+ * block exactly, which the last table (prep, empty in every subset)
+ * needs: the font could not be embedded (libharu error 0x1033) and its
+ * new descriptor leaked.  Here the subset of the fallback face is that
+ * size: text in AR PL UMing and, for characters it lacks, HanaMinA. */
+static void test_font_data_fills_block(void **state) {
+  fixture *fx = *state;
+  jx_pos pos = {"test_render_hpdf.c", 1, 1};
+  int hana = jx_fonts_load(&fx->fonts, &fx->diags, pos, HANAMIN_A);
+  print_diags(&fx->diags);
+  assert_true(hana >= 0);
+  /* U+34D1..U+34D7: CJK Extension A, not in AR PL UMing. */
+  static const char rare[] = "㓑㓒㓓㓔㓕㓖㓗";
+  for (uint32_t cp = 0x34D1; cp <= 0x34D7; cp++) {
+    assert_false(jx_face_has_char(&fx->fonts, (uint16_t)fx->face, cp));
+    assert_true(jx_face_has_char(&fx->fonts, (uint16_t)hana, cp));
+  }
+  jx_layout layout;
+  jx_arena arena;
+  init_layout(&layout, &arena);
+  jx_dpage *page = jx_layout_add_page(&layout);
+  add_run(&arena, page, fx->face, 50, 50, 12, "生僻字：", false, 0);
+  add_run(&arena, page, hana, 50, 80, 12, rare, false, 0);
+
+  char path[512], cmd[1024], *err, *out;
+  snprintf(path, sizeof path, "%s/fills-block.pdf", fx->dir);
+  jx_diag_list diags = {0};
+  bool ok = jx_render_hpdf(&layout, &fx->fonts, &info, &diags, path);
+  print_diags(&diags);
+  assert_true(ok);
+  assert_int_equal(diags.count, 0);
+
+  snprintf(cmd, sizeof cmd, "pdftotext '%s' -", path);
+  out = run_command(cmd, &err);
+  assert_string_equal(err, "");
+  if (!strstr(out, "生僻字：") || !strstr(out, rare))
+    fail_msg("pdftotext lost text; got:\n%s", out);
+  free(out), free(err);
+
+  snprintf(cmd, sizeof cmd, "pdffonts '%s'", path);
+  out = run_command(cmd, &err);
+  assert_string_equal(err, "");
+  int uming = 0, hanamin = 0;
+  for (char *line = strtok(out, "\n"); line; line = strtok(NULL, "\n")) {
+    bool is_uming = strstr(line, "+UMingCN") != NULL;
+    bool is_hana = strstr(line, "+HanaMinA") != NULL;
+    if (!is_uming && !is_hana)
+      continue;
+    uming += is_uming, hanamin += is_hana;
+    if (!strstr(line, "CID TrueType") || !strstr(line, "Identity-H") ||
+        !strstr(line, "yes yes yes"))
+      fail_msg("pdffonts: want emb/sub/uni yes: %s", line);
+  }
+  assert_int_equal(uming, 1);
+  assert_int_equal(hanamin, 1);
+  free(out), free(err);
+
+  /* The case is really met: one font's tables (after the 12 + 16 * 13
+   * bytes of its table directory) would fill whole blocks, and were
+   * padded by 4 bytes of cmap.  If this fails, the fonts changed: find
+   * other rare characters for which the render failed before the fix. */
+  size_t size;
+  char *file = read_file(path, &size);
+  int padded = 0, fonts = 0;
+  for (const char *ff = file;
+       (ff = find_bytes(ff, size - (size_t)(ff - file), "/Length1 ", 9));
+       ff++) {
+    long length1;
+    uint32_t cmap = embedded_cmap_length(file, size, ff, &length1);
+    fonts++;
+    if (cmap == 8) {
+      padded++;
+      assert_int_equal((length1 - (12 + 16 * 13) - 4) % 4096, 0);
+    } else {
+      assert_int_equal(cmap, 4);
+      assert_int_not_equal((length1 - (12 + 16 * 13)) % 4096, 0);
+    }
+  }
+  assert_int_equal(fonts, 2);
+  assert_int_equal(padded, 1);
+  free(file);
+  jx_diag_list_free(&diags);
+  jx_arena_free(&arena);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_two_pages),
@@ -787,6 +901,7 @@ int main(void) {
       cmocka_unit_test(test_failed_write_keeps_existing),
       cmocka_unit_test(test_undrawable_text),
       cmocka_unit_test(test_same_name_fonts),
+      cmocka_unit_test(test_font_data_fills_block),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
