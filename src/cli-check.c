@@ -200,10 +200,8 @@ int cmd_check(int argc, char **argv) {
     free(inputs);
     return cli_usage_error("check needs at least one YAML file", NULL);
   }
-  jx_options opts = {.template_dir = template_dir};
-  jx_session *s = jx_session_new(&opts);
+  jx_session *s = cli_session_new(template_dir);
   if (!s) {
-    fputs("jxform: out of memory\n", stderr);
     free(inputs);
     return EXIT_INPUT;
   }
@@ -301,10 +299,8 @@ int cmd_new(int argc, char **argv) {
       return EXIT_INPUT;
     }
   }
-  jx_options opts = {.template_dir = template_dir};
-  jx_session *s = jx_session_new(&opts);
+  jx_session *s = cli_session_new(template_dir);
   if (!s) {
-    fputs("jxform: out of memory\n", stderr);
     if (output)
       fclose(out), remove(output);
     return EXIT_INPUT;

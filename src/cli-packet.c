@@ -270,12 +270,9 @@ int cmd_packet(int argc, char **argv) {
   mallopt(M_MMAP_THRESHOLD, 8 << 20);
   mallopt(M_TRIM_THRESHOLD, 16 << 20);
 #endif
-  jx_options opts = {template_dir};
-  jx_session *s = jx_session_new(&opts);
-  if (!s) {
-    fputs("jxform: out of memory\n", stderr);
+  jx_session *s = cli_session_new(template_dir);
+  if (!s)
     return EXIT_INPUT;
-  }
   progress_state ps = {0};
   bool tty = !quiet && isatty(STDERR_FILENO);
   jx_packet_options po = {.order_input = order_input,

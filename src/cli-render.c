@@ -78,10 +78,8 @@ int cmd_render(int argc, char **argv) {
         return EXIT_USAGE;
       }
   }
-  jx_options opts = {template_dir};
-  jx_session *s = jx_session_new(&opts);
+  jx_session *s = cli_session_new(template_dir);
   if (!s) {
-    fputs("jxform: out of memory\n", stderr);
     free(inputs);
     return EXIT_INPUT;
   }

@@ -19,6 +19,10 @@ enum { EXIT_OK = 0, EXIT_INPUT = 1, EXIT_USAGE = 2 };
 int cli_usage_error(const char *what, const char *arg);
 /* Prints the session's diagnostics from index *shown on; advances it. */
 void cli_print_diagnostics(jx_session *s, size_t *shown);
+/* A session over `template_dir` (NULL: the default), or NULL after
+ * printing "jxform: out of memory".  The caller frees it with
+ * jx_session_free. */
+jx_session *cli_session_new(const char *template_dir);
 /* True if paths a and b name the same existing file. */
 bool cli_same_file(const char *a, const char *b);
 

@@ -2,21 +2,12 @@
  * diag.c — the diagnostic list (see diag.h).
  */
 #include "diag.h"
+#include "xalloc.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static char *jx_xstrdup(const char *s) {
-  size_t n = strlen(s) + 1;
-  char *p = malloc(n);
-  if (!p) {
-    fputs("jxform: out of memory\n", stderr);
-    abort();
-  }
-  return memcpy(p, s, n);
-}
 
 void jx_diag_list_free(jx_diag_list *list) {
   for (size_t i = 0; i < list->count; i++) {
@@ -31,12 +22,7 @@ void jx_diag_add(jx_diag_list *list, jx_severity sev, jx_pos pos,
                  const char *fmt, ...) {
   if (list->count == list->cap) {
     size_t ncap = list->cap ? list->cap * 2 : 16;
-    jx_diagnostic *n = realloc(list->items, ncap * sizeof *n);
-    if (!n) {
-      fputs("jxform: out of memory\n", stderr);
-      abort();
-    }
-    list->items = n;
+    list->items = jx_xrealloc(list->items, ncap * sizeof *list->items);
     list->cap = ncap;
   }
   char buf[1024];
@@ -52,6 +38,35 @@ void jx_diag_add(jx_diag_list *list, jx_severity sev, jx_pos pos,
   d->message = jx_xstrdup(buf);
   if (sev == JX_SEV_ERROR)
     list->errors++;
+}
+
+/* Diagnostic with its arrival order, for a stable sort. */
+typedef struct jx_diag_ref {
+  jx_diagnostic diag;
+  size_t order;
+} jx_diag_ref;
+
+static int jx_compare_diag_ref(const void *pa, const void *pb) {
+  const jx_diag_ref *a = pa, *b = pb;
+  if (a->diag.line != b->diag.line)
+    return a->diag.line < b->diag.line ? -1 : 1;
+  if (a->diag.column != b->diag.column)
+    return a->diag.column < b->diag.column ? -1 : 1;
+  return a->order < b->order ? -1 : a->order > b->order;
+}
+
+void jx_diag_sort(jx_diag_list *list, size_t first, jx_arena *arena) {
+  size_t n = list->count - first;
+  if (n < 2)
+    return;
+  jx_diag_ref *refs = jx_arena_alloc(arena, n * sizeof *refs);
+  for (size_t i = 0; i < n; i++) {
+    refs[i].diag = list->items[first + i];
+    refs[i].order = i;
+  }
+  qsort(refs, n, sizeof *refs, jx_compare_diag_ref);
+  for (size_t i = 0; i < n; i++)
+    list->items[first + i] = refs[i].diag;
 }
 
 void jx_diagnostic_print(const jx_diagnostic *d, FILE *out) {

@@ -7,6 +7,7 @@
 #ifndef JX_DIAG_H
 #define JX_DIAG_H
 
+#include "arena.h"
 #include "jxform/jxform.h"
 #include <stdint.h>
 
@@ -27,6 +28,10 @@ void jx_diag_list_free(jx_diag_list *list);
 /* Records a diagnostic; `file` and the message are copied. */
 void jx_diag_add(jx_diag_list *list, jx_severity sev, jx_pos pos,
                  const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/* Puts the diagnostics added from index `first` on in source order (line,
+ * then column; arrival order among equals).  Its scratch memory comes
+ * from `arena`. */
+void jx_diag_sort(jx_diag_list *list, size_t first, jx_arena *arena);
 #define jx_error(list, pos, ...)                                               \
   jx_diag_add(list, JX_SEV_ERROR, pos, __VA_ARGS__)
 #define jx_warning(list, pos, ...)                                             \

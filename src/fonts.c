@@ -17,6 +17,7 @@
 #define _XOPEN_SOURCE 700 /* realpath */
 #endif
 #include "fonts.h"
+#include "xalloc.h"
 
 #include <fontconfig/fontconfig.h>
 #include <ft2build.h>
@@ -36,17 +37,6 @@
 #define JX_ADVANCE_UNKNOWN (-1)
 #define JX_ADVANCE_NO_GLYPH (-2)
 #define JX_BMP_SIZE 0x10000
-
-/* strdup that aborts on failure (like the arena: no recovery). */
-static char *fonts_strdup(const char *s) {
-  size_t n = strlen(s) + 1;
-  char *p = malloc(n);
-  if (!p) {
-    fputs("jxform: out of memory\n", stderr);
-    abort();
-  }
-  return memcpy(p, s, n);
-}
 
 bool jx_fonts_init(jx_fonts *fonts) {
   memset(fonts, 0, sizeof *fonts);
@@ -147,7 +137,7 @@ static char *resolve_family(const char *family, int *index) {
         (score == best_score &&
          (order < 0 || (order == 0 && idx < best_index)))) {
       free(best);
-      best = fonts_strdup((const char *)file);
+      best = jx_xstrdup((const char *)file);
       best_index = idx;
       best_score = score;
     }
@@ -253,26 +243,17 @@ static int open_face(jx_fonts *fonts, jx_diag_list *diags, jx_pos pos,
 
   if (fonts->count == fonts->cap) {
     size_t ncap = fonts->cap ? fonts->cap * 2 : 4;
-    jx_face *n = realloc(fonts->faces, ncap * sizeof *n);
-    if (!n) {
-      fputs("jxform: out of memory\n", stderr);
-      abort();
-    }
-    fonts->faces = n;
+    fonts->faces = jx_xrealloc(fonts->faces, ncap * sizeof *fonts->faces);
     fonts->cap = ncap;
   }
-  int16_t *cache = malloc(JX_BMP_SIZE * sizeof *cache);
-  if (!cache) {
-    fputs("jxform: out of memory\n", stderr);
-    abort();
-  }
+  int16_t *cache = jx_xmalloc(JX_BMP_SIZE * sizeof *cache);
   memset(cache, 0xFF, JX_BMP_SIZE * sizeof *cache); /* all -1: unknown */
   jx_face *f = &fonts->faces[fonts->count];
   *f = (jx_face){
-      .spec = fonts_strdup(spec),
-      .path = fonts_strdup(file),
+      .spec = jx_xstrdup(spec),
+      .path = jx_xstrdup(file),
       .index = index,
-      .family = fonts_strdup(ft->family_name ? ft->family_name : spec),
+      .family = jx_xstrdup(ft->family_name ? ft->family_name : spec),
       .ft = ft,
       .hb = hfont,
       .upem = upem,
@@ -294,11 +275,7 @@ int jx_fonts_load(jx_fonts *fonts, jx_diag_list *diags, jx_pos pos,
   size_t path_len;
   int index;
   if (spec_as_file(spec, &path_len, &index)) {
-    char *path = malloc(path_len + 1);
-    if (!path) {
-      fputs("jxform: out of memory\n", stderr);
-      abort();
-    }
+    char *path = jx_xmalloc(path_len + 1);
     memcpy(path, spec, path_len);
     path[path_len] = '\0';
     int id = open_face(fonts, diags, pos, spec, path, index);

@@ -872,38 +872,6 @@ static bool jx_check_encoding(jx_diag_list *diags, const char *file,
   return true;
 }
 
-/* Diagnostic with its arrival order, for a stable sort. */
-typedef struct jx_diag_ref {
-  jx_diagnostic diag;
-  size_t order;
-} jx_diag_ref;
-
-static int jx_compare_diag_ref(const void *pa, const void *pb) {
-  const jx_diag_ref *a = pa, *b = pb;
-  if (a->diag.line != b->diag.line)
-    return a->diag.line < b->diag.line ? -1 : 1;
-  if (a->diag.column != b->diag.column)
-    return a->diag.column < b->diag.column ? -1 : 1;
-  return a->order < b->order ? -1 : a->order > b->order;
-}
-
-/* Puts the diagnostics added from index `first` on in source order: the
- * sections are checked one after the other, not in file order.  (The same
- * helper as in yaml.c; diag.h has no sort.) */
-static void jx_sort_diags(jx_arena *arena, jx_diag_list *diags, size_t first) {
-  size_t n = diags->count - first;
-  if (n < 2)
-    return;
-  jx_diag_ref *refs = jx_arena_alloc(arena, n * sizeof *refs);
-  for (size_t i = 0; i < n; i++) {
-    refs[i].diag = diags->items[first + i];
-    refs[i].order = i;
-  }
-  qsort(refs, n, sizeof *refs, jx_compare_diag_ref);
-  for (size_t i = 0; i < n; i++)
-    diags->items[first + i] = refs[i].diag;
-}
-
 jx_model *jx_load_buffer(jx_arena *arena, jx_diag_list *diags, const char *name,
                          const char *data, size_t size) {
   size_t errors_before = diags->errors;
@@ -946,7 +914,8 @@ jx_model *jx_load_buffer(jx_arena *arena, jx_diag_list *diags, const char *name,
   jx_load_funds(&ld, root);
   jx_load_texts(&ld, root);
   jx_load_indicators(&ld, root);
-  jx_sort_diags(arena, diags, first_diag);
+  /* The sections are checked one after the other, not in file order. */
+  jx_diag_sort(diags, first_diag, arena);
   return diags->errors > errors_before ? NULL : model;
 }
 

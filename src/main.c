@@ -75,6 +75,14 @@ void cli_print_diagnostics(jx_session *s, size_t *shown) {
     jx_diagnostic_print(jx_diagnostic_at(s, *shown), stderr);
 }
 
+jx_session *cli_session_new(const char *template_dir) {
+  jx_options opts = {.template_dir = template_dir};
+  jx_session *s = jx_session_new(&opts);
+  if (!s)
+    fputs("jxform: out of memory\n", stderr);
+  return s;
+}
+
 bool cli_same_file(const char *a, const char *b) {
   struct stat sa, sb;
   if (stat(a, &sa) != 0 || stat(b, &sb) != 0)

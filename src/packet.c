@@ -29,6 +29,7 @@
 #include "layout.h"
 #include "render.h"
 #include "text.h"
+#include "xalloc.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -45,31 +46,6 @@
 /* Longest file name written by --split, in bytes (ext4, XFS, APFS, NTFS
  * all take 255). */
 #define JX_NAME_MAX 240
-
-static void *xcalloc(size_t n, size_t size) {
-  void *p = calloc(n ? n : 1, size ? size : 1);
-  if (!p) {
-    fputs("jxform: out of memory\n", stderr);
-    abort();
-  }
-  return p;
-}
-
-static void *xrealloc(void *p, size_t size) {
-  p = realloc(p, size ? size : 1);
-  if (!p) {
-    fputs("jxform: out of memory\n", stderr);
-    abort();
-  }
-  return p;
-}
-
-static char *xstrdup(const char *s) {
-  size_t n = strlen(s ? s : "") + 1;
-  char *p = xcalloc(n, 1);
-  memcpy(p, s ? s : "", n);
-  return p;
-}
 
 static double now(void) {
   struct timespec ts;
@@ -174,10 +150,10 @@ static void do_input(jx_shared *sh, size_t wid, size_t i, jx_result *r) {
       r->page_count = layout.page_count;
       r->page_width = layout.page_width;
       r->page_height = layout.page_height;
-      r->dept_code = xstrdup(field(m, "department.code"));
-      r->dept_name = xstrdup(field(m, "department.name"));
-      r->name = xstrdup(field(m, "name"));
-      r->year = xstrdup(field(m, "year"));
+      r->dept_code = jx_xstrdup(field(m, "department.code"));
+      r->dept_name = jx_xstrdup(field(m, "department.name"));
+      r->name = jx_xstrdup(field(m, "name"));
+      r->year = jx_xstrdup(field(m, "year"));
       const jx_amount *a = jx_model_amount(m, "funds.annual.total");
       r->annual_present = a && a->present;
       r->annual_cents = r->annual_present ? a->cents : 0;
@@ -185,13 +161,13 @@ static void do_input(jx_shared *sh, size_t wid, size_t i, jx_result *r) {
         char tmp[64];
         snprintf(tmp, sizeof tmp, "/.jxform-part-%zu.pdf", i + 1);
         size_t n = strlen(sh->opt->split_dir) + strlen(tmp) + 1;
-        r->split_tmp = xcalloc(n, 1);
+        r->split_tmp = jx_xcalloc(n, 1);
         snprintf(r->split_tmp, n, "%s%s", sh->opt->split_dir, tmp);
         jx_render_info info = {tpl->title, r->name,
                                tpl->author ? tpl->author : "jxform"};
         r->ok = jx_render(&layout, wf, &info, &r->diags, r->split_tmp);
       } else {
-        r->pages = xcalloc(layout.page_count, sizeof *r->pages);
+        r->pages = jx_xcalloc(layout.page_count, sizeof *r->pages);
         for (size_t p = 0; p < layout.page_count && r->ok; p++)
           r->ok = jx_page_encode(&layout.pages[p], layout.page_height, wf,
                                  &sh->uses[wid], path, &r->diags, &r->pages[p]);
@@ -583,11 +559,11 @@ static bool take(jx_writer *w, size_t i, jx_result *r) {
       int stem = dot ? (int)(dot - base) : (int)strlen(base);
       snprintf(name, sizeof name, "%.*s-%d%s", stem, base, k, dot ? dot : "");
     }
-    w->split_names =
-        xrealloc(w->split_names, (w->split_count + 1) * sizeof *w->split_names);
-    w->split_names[w->split_count++] = xstrdup(name);
+    w->split_names = jx_xrealloc(w->split_names,
+                                 (w->split_count + 1) * sizeof *w->split_names);
+    w->split_names[w->split_count++] = jx_xstrdup(name);
     size_t n = strlen(w->opt->split_dir) + strlen(name) + 2;
-    char *dest = xcalloc(n, 1);
+    char *dest = jx_xcalloc(n, 1);
     snprintf(dest, n, "%s/%s", w->opt->split_dir, name);
     bool ok = rename(r->split_tmp, dest) == 0;
     if (!ok) {
@@ -605,7 +581,7 @@ static bool take(jx_writer *w, size_t i, jx_result *r) {
   }
   if (w->entry_count == w->entry_cap) {
     w->entry_cap = w->entry_cap ? 2 * w->entry_cap : 64;
-    w->entries = xrealloc(w->entries, w->entry_cap * sizeof *w->entries);
+    w->entries = jx_xrealloc(w->entries, w->entry_cap * sizeof *w->entries);
   }
   jx_entry *e = &w->entries[w->entry_count++];
   memset(e, 0, sizeof *e);
@@ -619,7 +595,7 @@ static bool take(jx_writer *w, size_t i, jx_result *r) {
   e->page_count = r->page_count;
   e->page_width = r->page_width;
   e->page_height = r->page_height;
-  e->objs = xcalloc(r->page_count, sizeof *e->objs);
+  e->objs = jx_xcalloc(r->page_count, sizeof *e->objs);
   for (size_t p = 0; p < r->page_count; p++)
     e->objs[p] = jx_pdf_add_stream(w->pdf, &r->pages[p]);
   w->pages += r->page_count;
@@ -635,7 +611,7 @@ static bool finish_packet(jx_writer *w, jx_glyph_use *use,
   jx_diag_list *diags = jx_session_diags(s);
   const jx_template *tpl = w->tpl;
   size_t n = w->entry_count;
-  jx_entry **es = xcalloc(n, sizeof *es);
+  jx_entry **es = jx_xcalloc(n, sizeof *es);
   for (size_t i = 0; i < n; i++)
     es[i] = &w->entries[i];
   if (!w->opt->order_input)
@@ -662,7 +638,7 @@ static bool finish_packet(jx_writer *w, jx_glyph_use *use,
     es[i]->first_page += main0;
 
   size_t total = main0 + main_pages;
-  jx_pdf_page *pages = xcalloc(total, sizeof *pages);
+  jx_pdf_page *pages = jx_xcalloc(total, sizeof *pages);
   bool ok = true;
   for (size_t p = 0; p < total; p++)
     pages[p].width = tpl->page_width, pages[p].height = tpl->page_height;
@@ -689,7 +665,7 @@ static bool finish_packet(jx_writer *w, jx_glyph_use *use,
   }
 
   /* bookmarks: department → project */
-  jx_pdf_outline *ol = xcalloc(2 * n, sizeof *ol);
+  jx_pdf_outline *ol = jx_xcalloc(2 * n, sizeof *ol);
   size_t no = 0;
   int dept = -1;
   for (size_t i = 0; i < n; i++) {
@@ -780,15 +756,15 @@ bool jx_packet_render(jx_session *s, const char *const *inputs, size_t count,
   pthread_cond_init(&sh.cond, NULL);
   w.lock = &sh.lock;
   jx_fonts *sfonts = jx_session_fonts(s);
-  sh.fonts = xcalloc(nthreads, sizeof *sh.fonts);
-  sh.uses = xcalloc(nthreads, sizeof *sh.uses);
+  sh.fonts = jx_xcalloc(nthreads, sizeof *sh.fonts);
+  sh.uses = jx_xcalloc(nthreads, sizeof *sh.uses);
   for (unsigned t = 0; t < nthreads; t++) {
     jx_fonts_init(&sh.fonts[t]);
     sync_fonts(&sh, &sh.fonts[t]);
     jx_glyph_use_init(&sh.uses[t], &sh.fonts[t]);
   }
-  jx_worker *ws = xcalloc(nthreads, sizeof *ws);
-  pthread_t *tids = xcalloc(nthreads, sizeof *tids);
+  jx_worker *ws = jx_xcalloc(nthreads, sizeof *ws);
+  pthread_t *tids = jx_xcalloc(nthreads, sizeof *tids);
   for (unsigned t = 0; t < nthreads; t++) {
     ws[t] = (jx_worker){&sh, t};
     pthread_create(&tids[t], NULL, worker_main, &ws[t]);

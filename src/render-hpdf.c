@@ -23,8 +23,9 @@
  *      tree, and recompress every stream with render.c's jx_deflate
  *      (libdeflate at its highest level compresses better than libharu's
  *      zlib);
- *   5. save to libharu's memory stream; copy it to a temporary file in the
- *      target folder, fsync, rename (or into a malloc'd buffer).
+ *   5. save to libharu's memory stream; copy it to a file through
+ *      render.c's jx_out (a temporary file in the target folder, fsync,
+ *      rename), or into a malloc'd buffer.
  *
  * libharu's errors are sticky: the first one is caught by an error handler
  * that only records it, and checked at stage boundaries; it becomes one jx
@@ -33,6 +34,7 @@
  * HarfBuzz).  Output is byte-for-byte reproducible (no dates, no /ID).
  */
 #include "render.h"
+#include "xalloc.h"
 
 #include <hb-subset.h>
 #include <hb.h>
@@ -44,14 +46,10 @@
 #include <hpdf_streams.h>
 
 #include <errno.h>
-#include <fcntl.h>
-#include <pthread.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #define JX_BMP_WORDS (0x10000 / 64)
@@ -188,89 +186,14 @@ static bool hpdf_unexpected(jx_render_ctx *ctx, const jx_rfont *rf,
 
 /* ---- small helpers ---- */
 
-static void *xcalloc(size_t n, size_t size) {
-  void *p = calloc(n ? n : 1, size ? size : 1);
-  if (!p) {
-    fputs("jxform: out of memory\n", stderr);
-    abort();
-  }
-  return p;
-}
-
-static void *xrealloc(void *p, size_t size) {
-  p = realloc(p, size ? size : 1);
-  if (!p) {
-    fputs("jxform: out of memory\n", stderr);
-    abort();
-  }
-  return p;
-}
-
 static void buf_reserve(jx_buf *b, size_t extra) {
   if (b->len + extra + 1 <= b->cap)
     return;
   size_t cap = b->cap ? b->cap : 256;
   while (cap < b->len + extra + 1)
     cap *= 2;
-  b->data = xrealloc(b->data, cap);
+  b->data = jx_xrealloc(b->data, cap);
   b->cap = cap;
-}
-
-static void buf_printf(jx_buf *b, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-static void buf_printf(jx_buf *b, const char *fmt, ...) {
-  va_list ap;
-  va_start(ap, fmt);
-  int n = vsnprintf(NULL, 0, fmt, ap);
-  va_end(ap);
-  if (n < 0)
-    return;
-  buf_reserve(b, (size_t)n);
-  va_start(ap, fmt);
-  vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
-  va_end(ap);
-  b->len += (size_t)n;
-}
-
-/* Decodes one UTF-8 sequence from s[*i..len).  Returns the code point and
- * advances *i, or returns UINT32_MAX for malformed input (overlong forms,
- * surrogates, truncation, values past U+10FFFF). */
-static uint32_t utf8_next(const unsigned char *s, size_t len, size_t *i) {
-  unsigned c = s[*i];
-  uint32_t cp, min;
-  size_t n;
-  if (c < 0x80) {
-    (*i)++;
-    return c;
-  } else if ((c & 0xE0) == 0xC0) {
-    cp = c & 0x1F, n = 1, min = 0x80;
-  } else if ((c & 0xF0) == 0xE0) {
-    cp = c & 0x0F, n = 2, min = 0x800;
-  } else if ((c & 0xF8) == 0xF0) {
-    cp = c & 0x07, n = 3, min = 0x10000;
-  } else {
-    return UINT32_MAX;
-  }
-  if (n >= len - *i) /* truncated: bytes *i+1 .. *i+n must exist */
-    return UINT32_MAX;
-  for (size_t k = 1; k <= n; k++) {
-    unsigned cc = s[*i + k];
-    if ((cc & 0xC0) != 0x80)
-      return UINT32_MAX;
-    cp = (cp << 6) | (cc & 0x3F);
-  }
-  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-    return UINT32_MAX;
-  *i += n + 1;
-  return cp;
-}
-
-static bool bit_get(const uint64_t *bits, uint32_t cp) {
-  return (bits[cp >> 6] >> (cp & 63)) & 1u;
-}
-
-static void bit_set(uint64_t *bits, uint32_t cp) {
-  bits[cp >> 6] |= (uint64_t)1 << (cp & 63);
 }
 
 /* Writes all of `data` to `fd`; returns false with errno set on error. */
@@ -308,7 +231,7 @@ static int font_slot(jx_render_ctx *ctx, uint16_t face) {
   jx_rfont *r = &ctx->rfonts[ctx->rfont_count];
   r->face = f;
   r->spec = f->spec ? f->spec : f->path;
-  r->used = xcalloc(JX_BMP_WORDS, sizeof(uint64_t));
+  r->used = jx_xcalloc(JX_BMP_WORDS, sizeof(uint64_t));
   ctx->face_font[face] = (int)ctx->rfont_count;
   return (int)ctx->rfont_count++;
 }
@@ -336,7 +259,7 @@ static bool collect_code_points(jx_render_ctx *ctx) {
       size_t i = 0;
       while (i < run->len) {
         size_t at = i;
-        uint32_t cp = utf8_next(s, run->len, &i);
+        uint32_t cp = jx_utf8_next(s, run->len, &i);
         if (cp == UINT32_MAX) {
           jx_error(ctx->diags, out_pos(ctx),
                    "cannot write the PDF: page %zu: the text at (%.2f, %.2f) "
@@ -359,7 +282,7 @@ static bool collect_code_points(jx_render_ctx *ctx) {
                    p + 1, (unsigned)cp, (int)(i - at), run->text + at);
           return false;
         }
-        bit_set(rf->used, cp);
+        jx_bit_set(rf->used, cp);
       }
     }
   }
@@ -505,11 +428,11 @@ static bool compact_widths(jx_render_ctx *ctx, jx_rfont *rf) {
   size_t n = 0;
   for (size_t w = 0; w < JX_BMP_WORDS; w++)
     n += (size_t)__builtin_popcountll(rf->used[w]);
-  uint32_t *cids = xcalloc(n, sizeof *cids);
-  long long *widths = xcalloc(n, sizeof *widths);
+  uint32_t *cids = jx_xcalloc(n, sizeof *cids);
+  long long *widths = jx_xcalloc(n, sizeof *widths);
   size_t k = 0;
   for (uint32_t cp = 0; cp <= 0xFFFF; cp++) {
-    if (!bit_get(rf->used, cp))
+    if (!jx_bit_get(rf->used, cp))
       continue;
     HPDF_UINT16 gid = HPDF_TTFontDef_GetGlyphid(def, (HPDF_UINT16)cp);
     cids[k] = cp;
@@ -774,7 +697,7 @@ static void recompress_stream(HPDF_Dict d) {
   HPDF_UINT32 size = HPDF_Stream_Size(s);
   if (size == 0)
     return;
-  unsigned char *raw = xcalloc(size, 1);
+  unsigned char *raw = jx_xcalloc(size, 1);
   size_t len = 0;
   for (HPDF_UINT i = 0; i < HPDF_MemStream_GetBufCount(s); i++) {
     HPDF_UINT n = 0;
@@ -1044,67 +967,20 @@ static bool finish_document(jx_render_ctx *ctx) {
 
 /* ---- stage 5: output ---- */
 
-/* The mode open(…, 0666) would give, read once (reading the umask means
- * setting it, which is not safe while other threads create files). */
-static mode_t file_mode;
-static pthread_once_t file_mode_once = PTHREAD_ONCE_INIT;
-static void read_umask(void) {
-  mode_t mask = umask(0);
-  umask(mask);
-  file_mode = 0666 & ~mask;
-}
-
 /* Copies the saved document from libharu's memory stream to a temporary
- * file beside out_path, then renames it into place.  On any error the
- * temporary file is removed and out_path is left as it was. */
+ * file beside out_path, then renames it into place (render.c's jx_out).
+ * On any error the temporary file is removed and out_path is left as it
+ * was. */
 static bool write_output(jx_render_ctx *ctx) {
   HPDF_UINT32 total = HPDF_GetStreamSize(ctx->pdf);
-  const char *path = ctx->where;
-  const char *slash = strrchr(path, '/');
-  const char *base = slash ? slash + 1 : path;
-  if (!*base) {
-    jx_error(ctx->diags, out_pos(ctx),
-             "cannot write the PDF: the output path names a folder, not a "
-             "file");
+  jx_out out;
+  if (!jx_out_open(&out, ctx->where, ctx->diags))
     return false;
-  }
-  /* Renaming over a device, pipe or folder would replace it: only a
-   * regular file, or no file, may be at out_path. */
-  struct stat st;
-  if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
-    jx_error(ctx->diags, out_pos(ctx),
-             "cannot write the PDF: %s is %s, not a regular file; choose a "
-             "file name",
-             path, S_ISDIR(st.st_mode) ? "a folder" : "a device or pipe");
-    return false;
-  }
-  /* The folder of out_path: "." without a slash, "/" for "/name". */
-  jx_buf dir = {0};
-  if (!slash)
-    buf_printf(&dir, ".");
-  else if (slash == path)
-    buf_printf(&dir, "/");
-  else
-    buf_printf(&dir, "%.*s", (int)(slash - path), path);
-  jx_buf tmp = {0};
-  buf_printf(&tmp, "%s/.%s.XXXXXX", dir.data, base);
-
-  int fd = mkstemp(tmp.data);
-  if (fd < 0) {
-    int err = errno;
-    jx_error(ctx->diags, out_pos(ctx),
-             "cannot write the PDF: cannot create a file in folder %s: %s",
-             dir.data, strerror(err));
-    free(tmp.data);
-    free(dir.data);
-    return false;
-  }
 
   bool ok = true;
   int err = 0;
-  const char *failed = NULL;
   enum { CHUNK = 1 << 16 };
-  HPDF_BYTE *chunk = xcalloc(CHUNK, 1);
+  HPDF_BYTE *chunk = jx_xcalloc(CHUNK, 1);
   HPDF_UINT32 done = 0;
   while (ok && done < total) {
     HPDF_UINT32 n = total - done < CHUNK ? total - done : CHUNK;
@@ -1120,52 +996,25 @@ static bool write_output(jx_render_ctx *ctx) {
       }
       break;
     }
-    if (!write_all(fd, chunk, n)) {
-      err = errno, failed = "write", ok = false;
+    if (!write_all(out.fd, chunk, n)) {
+      err = errno;
       break;
     }
     done += n;
   }
   free(chunk);
-  if (ok && fsync(fd) != 0)
-    err = errno, failed = "flush", ok = false;
-  if (ok) {
-    /* mkstemp made it 0600; give it the mode open(…, 0666) would have. */
-    pthread_once(&file_mode_once, read_umask);
-    if (fchmod(fd, file_mode) != 0)
-      err = errno, failed = "set permissions of", ok = false;
-  }
-  if (close(fd) != 0 && ok)
-    err = errno, failed = "close", ok = false;
-  if (ok && rename(tmp.data, path) != 0) {
-    err = errno, ok = false;
-    jx_error(ctx->diags, out_pos(ctx),
-             "cannot write the PDF: cannot rename temporary file %s to %s: %s",
-             tmp.data, path, strerror(err));
-  }
-  if (!ok) {
-    if (failed)
-      jx_error(ctx->diags, out_pos(ctx),
-               "cannot write the PDF: cannot %s temporary file %s: %s", failed,
-               tmp.data, strerror(err));
-    unlink(tmp.data);
-  } else {
-    /* Make the rename durable; failure here loses nothing written. */
-    int dfd = open(dir.data, O_RDONLY);
-    if (dfd >= 0) {
-      fsync(dfd);
-      close(dfd);
-    }
-  }
-  free(tmp.data);
-  free(dir.data);
+  if (ok)
+    ok = jx_out_commit(&out, NULL, err, ctx->diags);
+  else
+    jx_out_abort(&out, NULL);
+  jx_out_free(&out);
   return ok;
 }
 
 /* Copies the saved document into a malloc'd buffer. */
 static bool read_output(jx_render_ctx *ctx, char **data, size_t *size) {
   HPDF_UINT32 total = HPDF_GetStreamSize(ctx->pdf);
-  char *out = xcalloc(total, 1);
+  char *out = jx_xcalloc(total, 1);
   HPDF_UINT32 done = 0;
   while (done < total) {
     HPDF_UINT32 n = total - done;
@@ -1231,11 +1080,11 @@ static bool render(const jx_layout *layout, jx_fonts *fonts,
     jx_error(diags, out_pos(&ctx), "cannot write the PDF: no pages to write");
     return false;
   }
-  ctx.rfonts = xcalloc(fonts->count, sizeof *ctx.rfonts);
-  ctx.face_font = xcalloc(fonts->count, sizeof *ctx.face_font);
+  ctx.rfonts = jx_xcalloc(fonts->count, sizeof *ctx.rfonts);
+  ctx.face_font = jx_xcalloc(fonts->count, sizeof *ctx.face_font);
   for (size_t i = 0; i < fonts->count; i++)
     ctx.face_font[i] = -1;
-  ctx.pages = xcalloc(layout->page_count, sizeof *ctx.pages);
+  ctx.pages = jx_xcalloc(layout->page_count, sizeof *ctx.pages);
 
   bool ok = collect_code_points(&ctx);
   if (ok) {

@@ -29,6 +29,7 @@
  * SOURCE_DATE_EPOCH), no random /ID, subset tags derived from the subset.
  */
 #include "render.h"
+#include "xalloc.h"
 
 #include <ft2build.h>
 #include FT_FREETYPE_H
@@ -67,33 +68,6 @@
 
 /* ---- small helpers ---- */
 
-static void *xmalloc(size_t size) {
-  void *p = malloc(size ? size : 1);
-  if (!p) {
-    fputs("jxform: out of memory\n", stderr);
-    abort();
-  }
-  return p;
-}
-
-static void *xcalloc(size_t n, size_t size) {
-  void *p = calloc(n ? n : 1, size ? size : 1);
-  if (!p) {
-    fputs("jxform: out of memory\n", stderr);
-    abort();
-  }
-  return p;
-}
-
-static void *xrealloc(void *p, size_t size) {
-  p = realloc(p, size ? size : 1);
-  if (!p) {
-    fputs("jxform: out of memory\n", stderr);
-    abort();
-  }
-  return p;
-}
-
 /* A growable byte buffer (malloc). */
 typedef struct jx_buf {
   char *data;
@@ -106,7 +80,7 @@ static void buf_reserve(jx_buf *b, size_t extra) {
   size_t cap = b->cap ? b->cap : 1024;
   while (cap < b->len + extra + 1)
     cap *= 2;
-  b->data = xrealloc(b->data, cap);
+  b->data = jx_xrealloc(b->data, cap);
   b->cap = cap;
 }
 
@@ -169,10 +143,8 @@ static long long milli(double v) { return llround(v * 1000.0); }
 
 static void buf_num(jx_buf *b, double v) { buf_milli(b, milli(v)); }
 
-/* Decodes one UTF-8 sequence from s[*i..len).  Returns the code point and
- * advances *i, or returns UINT32_MAX for malformed input (overlong forms,
- * surrogates, truncation, values past U+10FFFF). */
-static uint32_t utf8_next(const unsigned char *s, size_t len, size_t *i) {
+/* Decodes one UTF-8 sequence (see render.h). */
+uint32_t jx_utf8_next(const unsigned char *s, size_t len, size_t *i) {
   unsigned c = s[*i];
   uint32_t cp, min;
   size_t n;
@@ -202,14 +174,6 @@ static uint32_t utf8_next(const unsigned char *s, size_t len, size_t *i) {
   return cp;
 }
 
-static bool bit_get(const uint64_t *bits, uint32_t cp) {
-  return (bits[cp >> 6] >> (cp & 63)) & 1u;
-}
-
-static void bit_set(uint64_t *bits, uint32_t cp) {
-  bits[cp >> 6] |= (uint64_t)1 << (cp & 63);
-}
-
 #ifdef JX_HAVE_LIBDEFLATE
 /* libdeflate compressors, one per thread and level, made on first use
  * (making one costs more than compressing a page) and freed when the
@@ -237,7 +201,7 @@ static struct libdeflate_compressor *compressor(int level) {
   pthread_once(&compressors_once, compressors_key_init);
   jx_compressors *cs = pthread_getspecific(compressors_key);
   if (!cs) {
-    cs = xcalloc(1, sizeof *cs);
+    cs = jx_xcalloc(1, sizeof *cs);
     pthread_setspecific(compressors_key, cs);
   }
   if (!cs->by_level[level])
@@ -261,7 +225,7 @@ static void deflate_bytes(const void *data, size_t len, int level,
     level = 6;
   struct libdeflate_compressor *c = compressor(level);
   size_t cap = libdeflate_zlib_compress_bound(c, len);
-  out->data = xmalloc(cap);
+  out->data = jx_xmalloc(cap);
   out->len = libdeflate_zlib_compress(c, data, len, out->data, cap);
   if (out->len == 0) {
     fputs("jxform: libdeflate failed\n", stderr);
@@ -274,7 +238,7 @@ static void deflate_bytes(const void *data, size_t len, int level,
     abort();
   }
   size_t cap = deflateBound(&z, (uLong)len);
-  out->data = xmalloc(cap);
+  out->data = jx_xmalloc(cap);
   z.next_in = (Bytef *)data;
   z.avail_in = (uInt)len;
   z.next_out = out->data;
@@ -303,8 +267,8 @@ void jx_glyph_use_update(jx_glyph_use *use, const jx_fonts *fonts) {
   size_t old = use->face_count, n = fonts->count;
   if (n <= old)
     return;
-  use->slot = xrealloc(use->slot, n * sizeof *use->slot);
-  use->bits = xrealloc(use->bits, n * JX_BMP_WORDS * sizeof *use->bits);
+  use->slot = jx_xrealloc(use->slot, n * sizeof *use->slot);
+  use->bits = jx_xrealloc(use->bits, n * JX_BMP_WORDS * sizeof *use->bits);
   memset(use->bits + old * JX_BMP_WORDS, 0,
          (n - old) * JX_BMP_WORDS * sizeof *use->bits);
   for (size_t i = old; i < n; i++) {
@@ -411,7 +375,7 @@ static bool encode_string(jx_buf *b, const jx_drun *run, size_t page_no,
   b->data[b->len++] = '(';
   while (i < run->len) {
     size_t at = i;
-    uint32_t cp = utf8_next(s, run->len, &i);
+    uint32_t cp = jx_utf8_next(s, run->len, &i);
     if (cp == UINT32_MAX) {
       jx_error(diags, pos,
                "cannot write the PDF: page %zu: the text at (%.2f, %.2f) "
@@ -434,7 +398,7 @@ static bool encode_string(jx_buf *b, const jx_drun *run, size_t page_no,
                page_no, (unsigned)cp, (int)(i - at), run->text + at);
       return false;
     }
-    bit_set(bits, cp);
+    jx_bit_set(bits, cp);
     unsigned char two[2] = {(unsigned char)(cp >> 8), (unsigned char)cp};
     buf_reserve(b, 4);
     for (int k = 0; k < 2; k++) {
@@ -549,9 +513,7 @@ struct jx_pdf {
   FILE *f;
   jx_diag_list *diags;
   const char *where; /* for diagnostics: out_path or "<memory>" */
-  char *out_path;    /* NULL when writing to memory */
-  char *tmp_path;    /* temporary file beside out_path */
-  char *dir;         /* out_path's folder */
+  jx_out out;        /* the output file (all zero when writing to memory) */
   char *mem;         /* open_memstream buffer */
   size_t mem_size;
   uint64_t *offsets; /* per object number (index 0 unused) */
@@ -559,8 +521,6 @@ struct jx_pdf {
   size_t obj_count, obj_cap;
   int write_errno; /* first write error, 0 if none */
   int font_level;  /* compression of fonts and maps (1..12) */
-  bool anonymous;  /* the file has no name yet (O_TMPFILE) */
-  bool named;      /* tmp_path names the file (remove it on failure) */
 };
 
 static jx_pos pdf_pos(const jx_pdf *pdf) {
@@ -572,7 +532,8 @@ static jx_pos pdf_pos(const jx_pdf *pdf) {
 static uint32_t obj_new(jx_pdf *pdf) {
   if (pdf->obj_count + 1 >= pdf->obj_cap) {
     pdf->obj_cap = pdf->obj_cap ? pdf->obj_cap * 2 : 1024;
-    pdf->offsets = xrealloc(pdf->offsets, pdf->obj_cap * sizeof *pdf->offsets);
+    pdf->offsets =
+        jx_xrealloc(pdf->offsets, pdf->obj_cap * sizeof *pdf->offsets);
   }
   pdf->obj_count++;
   pdf->offsets[pdf->obj_count] = 0;
@@ -633,9 +594,10 @@ static void stream_write_packed(jx_pdf *pdf, uint32_t n, const char *extra,
 static const char pdf_header[] = "%PDF-1.5\n%\xE2\xE3\xCF\xD3\n";
 
 static jx_pdf *pdf_new(jx_diag_list *diags, const char *where) {
-  jx_pdf *pdf = xcalloc(1, sizeof *pdf);
+  jx_pdf *pdf = jx_xcalloc(1, sizeof *pdf);
   pdf->diags = diags;
   pdf->where = where;
+  pdf->out.fd = -1;
   pdf->font_level = JX_ZLEVEL_ONCE;
   return pdf;
 }
@@ -644,120 +606,22 @@ static void pdf_free(jx_pdf *pdf) {
   if (pdf->f)
     fclose(pdf->f);
   free(pdf->mem);
-  free(pdf->out_path);
-  free(pdf->tmp_path);
-  free(pdf->dir);
+  jx_out_free(&pdf->out);
   free(pdf->offsets);
   free(pdf);
 }
 
-#if !defined(O_TMPFILE) && defined(__linux__) &&                               \
-    (defined(__x86_64__) || defined(__i386__) || defined(__aarch64__) ||       \
-     defined(__arm__) || defined(__riscv))
-/* glibc defines it only under _GNU_SOURCE; the value of these ABIs. */
-#define O_TMPFILE (020000000 | O_DIRECTORY)
-#endif
-/* Creates the file the PDF is written to, in out_path's folder.  Where the
- * system allows it (Linux, local file systems) the file is anonymous
- * (O_TMPFILE): it has no name until pdf_commit links it in, so a run
- * killed half-way (kill -9, power cut) leaves nothing behind.  Otherwise
- * it is a hidden mkstemp file named by tmp_path.  Returns the descriptor,
- * or -1 with errno set. */
-static int open_temp(jx_pdf *pdf) {
-#ifdef O_TMPFILE
-  /* Naming the file later goes through /proc/self/fd. */
-  if (access("/proc/self/fd", X_OK) == 0) {
-    int fd = open(pdf->dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
-    if (fd >= 0) {
-      pdf->anonymous = true;
-      return fd;
-    }
-    if (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL)
-      return -1; /* the folder itself is the problem */
-  }
-#endif
-  int fd = mkstemp(pdf->tmp_path);
-  pdf->named = fd >= 0;
-  return fd;
-}
-
-/* Gives the anonymous file `fd` a unique hidden name beside out_path
- * (tmp_path, whose last six characters are replaced).  Returns false with
- * errno set. */
-static bool link_temp(jx_pdf *pdf, int fd) {
-  char proc[64];
-  snprintf(proc, sizeof proc, "/proc/self/fd/%d", fd);
-  size_t len = strlen(pdf->tmp_path);
-  static const char digits[] = "abcdefghijklmnopqrstuvwxyz0123456789";
-  uint64_t seed = (uint64_t)getpid() * 2654435761u ^ (uint64_t)time(NULL) ^
-                  (uint64_t)(uintptr_t)pdf;
-  for (int attempt = 0; attempt < 100; attempt++) {
-    for (size_t i = len - 6; i < len; i++) {
-      seed = seed * 6364136223846793005u + 1442695040888963407u;
-      pdf->tmp_path[i] = digits[(seed >> 33) % 36];
-    }
-    if (linkat(AT_FDCWD, proc, AT_FDCWD, pdf->tmp_path, AT_SYMLINK_FOLLOW) ==
-        0) {
-      pdf->named = true;
-      return true;
-    }
-    if (errno != EEXIST)
-      return false;
-  }
-  return false;
-}
-
 jx_pdf *jx_pdf_open(const char *out_path, jx_diag_list *diags) {
   jx_pdf *pdf = pdf_new(diags, out_path);
-  pdf->out_path = strdup(out_path);
-  pdf->where = pdf->out_path;
-  const char *slash = strrchr(out_path, '/');
-  const char *base = slash ? slash + 1 : out_path;
-  if (!*base) {
-    jx_error(diags, pdf_pos(pdf),
-             "cannot write the PDF: the output path names a folder, not a "
-             "file");
+  if (!jx_out_open(&pdf->out, out_path, diags)) {
     pdf_free(pdf);
     return NULL;
   }
-  /* Renaming over a device, pipe or folder would replace it (as root,
-   * -o /dev/null would leave a PDF in /dev): only a regular file, or no
-   * file, may be at out_path. */
-  struct stat st;
-  if (stat(out_path, &st) == 0 && !S_ISREG(st.st_mode)) {
-    jx_error(diags, pdf_pos(pdf),
-             "cannot write the PDF: %s is %s, not a regular file; choose a "
-             "file name",
-             out_path, S_ISDIR(st.st_mode) ? "a folder" : "a device or pipe");
-    pdf_free(pdf);
-    return NULL;
-  }
-  /* The folder of out_path: "." without a slash, "/" for "/name". */
-  jx_buf dir = {0}, tmp = {0};
-  if (!slash)
-    buf_puts(&dir, ".");
-  else if (slash == out_path)
-    buf_puts(&dir, "/");
-  else
-    buf_put(&dir, out_path, (size_t)(slash - out_path));
-  buf_printf(&tmp, "%s/.%s.XXXXXX", dir.data, base);
-  pdf->dir = dir.data;
-  pdf->tmp_path = tmp.data;
-  int fd = open_temp(pdf);
-  if (fd < 0) {
-    int err = errno;
-    jx_error(diags, pdf_pos(pdf),
-             "cannot write the PDF: cannot create a file in folder %s: %s",
-             pdf->dir, strerror(err));
-    pdf_free(pdf);
-    return NULL;
-  }
-  pdf->f = fdopen(fd, "wb");
+  pdf->where = pdf->out.path;
+  pdf->f = fdopen(pdf->out.fd, "wb");
   if (!pdf->f) {
     int err = errno;
-    close(fd);
-    if (pdf->named)
-      unlink(pdf->tmp_path);
+    jx_out_abort(&pdf->out, NULL);
     jx_error(diags, pdf_pos(pdf), "cannot write the PDF: %s", strerror(err));
     pdf_free(pdf);
     return NULL;
@@ -791,12 +655,8 @@ uint32_t jx_pdf_add_stream(jx_pdf *pdf, const jx_bytes *content) {
 void jx_pdf_abort(jx_pdf *pdf) {
   if (!pdf)
     return;
-  if (pdf->f) {
-    fclose(pdf->f);
-    pdf->f = NULL;
-  }
-  if (pdf->tmp_path && pdf->named)
-    unlink(pdf->tmp_path);
+  jx_out_abort(&pdf->out, pdf->f);
+  pdf->f = NULL;
   pdf_free(pdf);
 }
 
@@ -821,7 +681,7 @@ static void buf_text_string(jx_buf *b, const char *s) {
   buf_puts(b, "<FEFF");
   size_t len = strlen(s), i = 0;
   while (i < len) {
-    uint32_t cp = utf8_next((const unsigned char *)s, len, &i);
+    uint32_t cp = jx_utf8_next((const unsigned char *)s, len, &i);
     if (cp == UINT32_MAX) {
       cp = 0xFFFD;
       i++;
@@ -846,7 +706,7 @@ static bool check_coverage(jx_diag_list *diags, jx_pos pos, const char *spec,
   jx_buf list = {0};
   size_t missing = 0;
   for (uint32_t cp = 0x20; cp <= 0xFFFF; cp++) {
-    if (!bit_get(used, cp) || hb_map_has(have, cp))
+    if (!jx_bit_get(used, cp) || hb_map_has(have, cp))
       continue;
     if (missing < JX_MISSING_SHOWN) {
       char utf8[4];
@@ -1009,7 +869,7 @@ void jx_to_unicode_cmap(const uint64_t *used, jx_bytes *out) {
 size_t jx_width_runs(const uint32_t *cids, const long long *w, size_t n,
                      long long dw, jx_width_run **runs) {
   size_t count = 0, cap = 16;
-  *runs = xmalloc(cap * sizeof **runs);
+  *runs = jx_xmalloc(cap * sizeof **runs);
   for (size_t i = 0; i < n;) {
     if (w[i] == dw) {
       i++;
@@ -1038,7 +898,7 @@ size_t jx_width_runs(const uint32_t *cids, const long long *w, size_t n,
       }
       if (count == cap) {
         cap *= 2;
-        *runs = xrealloc(*runs, cap * sizeof **runs);
+        *runs = jx_xrealloc(*runs, cap * sizeof **runs);
       }
       (*runs)[count++] =
           (jx_width_run){.first = k, .count = end - k, .same = same - k >= 3};
@@ -1109,15 +969,15 @@ static bool write_font(jx_pdf *pdf, const jx_face *f, int slot,
   unsigned upem = hb_face_get_upem(sub);
   if (!upem)
     upem = 1000;
-  cps = xmalloc(n * sizeof *cps);
-  widths = xmalloc(n * sizeof *widths);
+  cps = jx_xmalloc(n * sizeof *cps);
+  widths = jx_xmalloc(n * sizeof *widths);
   size_t k = 0;
   uint32_t max_cp = 0;
   for (uint32_t cp = 0; cp <= 0xFFFF; cp++)
-    if (bit_get(used, cp))
+    if (jx_bit_get(used, cp))
       cps[k++] = cp, max_cp = cp;
   size_t map_len = 2 * ((size_t)max_cp + 1);
-  map = xcalloc(map_len, 1);
+  map = jx_xcalloc(map_len, 1);
   for (size_t i = 0; i < n; i++) {
     /* The subset has no cmap: map through the plan. */
     hb_codepoint_t gid = hb_map_get(to_old, cps[i]);
@@ -1237,13 +1097,15 @@ static void write_outlines(jx_pdf *pdf, const jx_pdf_doc *doc,
   size_t n = doc->outline_count;
   const jx_pdf_outline *it = doc->outlines;
   uint32_t root = obj_new(pdf);
-  uint32_t *obj = xmalloc(n * sizeof *obj);
+  uint32_t *obj = jx_xmalloc(n * sizeof *obj);
   for (size_t i = 0; i < n; i++)
     obj[i] = obj_new(pdf);
   /* first/last child, next/prev sibling, visible descendants */
-  long *first = xmalloc(n * sizeof *first), *last = xmalloc(n * sizeof *last),
-       *next = xmalloc(n * sizeof *next), *prev = xmalloc(n * sizeof *prev),
-       *count = xcalloc(n, sizeof *count);
+  long *first = jx_xmalloc(n * sizeof *first),
+       *last = jx_xmalloc(n * sizeof *last),
+       *next = jx_xmalloc(n * sizeof *next),
+       *prev = jx_xmalloc(n * sizeof *prev),
+       *count = jx_xcalloc(n, sizeof *count);
   long root_first = -1, root_last = -1, root_count = 0;
   for (size_t i = 0; i < n; i++)
     first[i] = last[i] = next[i] = prev[i] = -1;
@@ -1312,7 +1174,7 @@ static bool write_document(jx_pdf *pdf, const jx_pdf_doc *doc,
 
   /* Fonts, in slot order, then the one resource dictionary all pages
    * share. */
-  jx_wfont *wf = xcalloc(use->face_count, sizeof *wf);
+  jx_wfont *wf = jx_xcalloc(use->face_count, sizeof *wf);
   size_t nwf = 0;
   for (size_t i = 0; i < use->face_count && ok; i++) {
     if (use->slot[i] != (int)i || i >= fonts->count)
@@ -1346,7 +1208,7 @@ static bool write_document(jx_pdf *pdf, const jx_pdf_doc *doc,
 
   /* Pages: one flat page tree. */
   uint32_t o_pages = obj_new(pdf);
-  uint32_t *page_objs = xmalloc((doc->page_count + 1) * sizeof *page_objs);
+  uint32_t *page_objs = jx_xmalloc((doc->page_count + 1) * sizeof *page_objs);
   for (size_t i = 0; i < doc->page_count; i++) {
     const jx_pdf_page *p = &doc->pages[i];
     page_objs[i] = obj_new(pdf);
@@ -1446,57 +1308,11 @@ static bool write_document(jx_pdf *pdf, const jx_pdf_doc *doc,
   return true;
 }
 
-/* The mode open(…, 0666) would give, read once (reading the umask means
- * setting it, which is not safe while other threads create files). */
-static mode_t file_mode;
-static pthread_once_t file_mode_once = PTHREAD_ONCE_INIT;
-static void read_umask(void) {
-  mode_t mask = umask(0);
-  umask(mask);
-  file_mode = 0666 & ~mask;
-}
-
 /* Flushes, syncs and renames the temporary file into place. */
 static bool pdf_commit(jx_pdf *pdf) {
-  int err = pdf->write_errno;
-  const char *failed = err ? "write" : NULL;
-  int fd = fileno(pdf->f);
-  if (!err && fsync(fd) != 0)
-    err = errno, failed = "flush";
-  if (!err) {
-    pthread_once(&file_mode_once, read_umask);
-    if (fchmod(fd, file_mode) != 0)
-      err = errno, failed = "set permissions of";
-  }
-  if (!err && pdf->anonymous && !link_temp(pdf, fd))
-    err = errno, failed = "name";
-  if (fclose(pdf->f) != 0 && !err)
-    err = errno, failed = "close";
+  bool ok = jx_out_commit(&pdf->out, pdf->f, pdf->write_errno, pdf->diags);
   pdf->f = NULL;
-  if (!err && rename(pdf->tmp_path, pdf->out_path) != 0) {
-    err = errno;
-    jx_error(pdf->diags, pdf_pos(pdf),
-             "cannot write the PDF: cannot rename temporary file %s to %s: %s",
-             pdf->tmp_path, pdf->out_path, strerror(err));
-    if (pdf->named)
-      unlink(pdf->tmp_path);
-    return false;
-  }
-  if (err) {
-    jx_error(pdf->diags, pdf_pos(pdf),
-             "cannot write the PDF: cannot %s temporary file %s: %s", failed,
-             pdf->tmp_path, strerror(err));
-    if (pdf->named)
-      unlink(pdf->tmp_path);
-    return false;
-  }
-  /* Make the rename durable; failure here loses nothing written. */
-  int dfd = open(pdf->dir, O_RDONLY);
-  if (dfd >= 0) {
-    fsync(dfd);
-    close(dfd);
-  }
-  return true;
+  return ok;
 }
 
 bool jx_pdf_close(jx_pdf *pdf, const jx_pdf_doc *doc, const jx_fonts *fonts,
@@ -1510,6 +1326,184 @@ bool jx_pdf_close(jx_pdf *pdf, const jx_pdf_doc *doc, const jx_fonts *fonts,
   return ok;
 }
 
+/* ---- atomic output (render-hpdf.c writes through it too) ---- */
+
+#if !defined(O_TMPFILE) && defined(__linux__) &&                               \
+    (defined(__x86_64__) || defined(__i386__) || defined(__aarch64__) ||       \
+     defined(__arm__) || defined(__riscv))
+/* glibc defines it only under _GNU_SOURCE; the value of these ABIs. */
+#define O_TMPFILE (020000000 | O_DIRECTORY)
+#endif
+/* Creates the file the PDF is written to, in out->path's folder.  Where
+ * the system allows it (Linux, local file systems) the file is anonymous
+ * (O_TMPFILE): it has no name until jx_out_commit links it in, so a run
+ * killed half-way (kill -9, power cut) leaves nothing behind.  Otherwise
+ * it is a hidden mkstemp file named by tmp_path.  Returns the descriptor,
+ * or -1 with errno set. */
+static int open_temp(jx_out *out) {
+#ifdef O_TMPFILE
+  /* Naming the file later goes through /proc/self/fd. */
+  if (access("/proc/self/fd", X_OK) == 0) {
+    int fd = open(out->dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
+    if (fd >= 0) {
+      out->anonymous = true;
+      return fd;
+    }
+    if (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL)
+      return -1; /* the folder itself is the problem */
+  }
+#endif
+  int fd = mkstemp(out->tmp_path);
+  out->named = fd >= 0;
+  return fd;
+}
+
+/* Gives the anonymous file out->fd a unique hidden name beside out->path
+ * (tmp_path, whose last six characters are replaced).  Returns false with
+ * errno set. */
+static bool link_temp(jx_out *out) {
+  char proc[64];
+  snprintf(proc, sizeof proc, "/proc/self/fd/%d", out->fd);
+  size_t len = strlen(out->tmp_path);
+  static const char digits[] = "abcdefghijklmnopqrstuvwxyz0123456789";
+  uint64_t seed = (uint64_t)getpid() * 2654435761u ^ (uint64_t)time(NULL) ^
+                  (uint64_t)(uintptr_t)out;
+  for (int attempt = 0; attempt < 100; attempt++) {
+    for (size_t i = len - 6; i < len; i++) {
+      seed = seed * 6364136223846793005u + 1442695040888963407u;
+      out->tmp_path[i] = digits[(seed >> 33) % 36];
+    }
+    if (linkat(AT_FDCWD, proc, AT_FDCWD, out->tmp_path, AT_SYMLINK_FOLLOW) ==
+        0) {
+      out->named = true;
+      return true;
+    }
+    if (errno != EEXIST)
+      return false;
+  }
+  return false;
+}
+
+bool jx_out_open(jx_out *out, const char *path, jx_diag_list *diags) {
+  memset(out, 0, sizeof *out);
+  out->fd = -1;
+  out->path = jx_xstrdup(path);
+  jx_pos pos = {out->path, 0, 0};
+  const char *slash = strrchr(path, '/');
+  const char *base = slash ? slash + 1 : path;
+  if (!*base) {
+    jx_error(diags, pos,
+             "cannot write the PDF: the output path names a folder, not a "
+             "file");
+    jx_out_free(out);
+    return false;
+  }
+  /* Renaming over a device, pipe or folder would replace it (as root,
+   * -o /dev/null would leave a PDF in /dev): only a regular file, or no
+   * file, may be at path. */
+  struct stat st;
+  if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+    jx_error(diags, pos,
+             "cannot write the PDF: %s is %s, not a regular file; choose a "
+             "file name",
+             path, S_ISDIR(st.st_mode) ? "a folder" : "a device or pipe");
+    jx_out_free(out);
+    return false;
+  }
+  /* The folder of path: "." without a slash, "/" for "/name". */
+  jx_buf dir = {0}, tmp = {0};
+  if (!slash)
+    buf_puts(&dir, ".");
+  else if (slash == path)
+    buf_puts(&dir, "/");
+  else
+    buf_put(&dir, path, (size_t)(slash - path));
+  buf_printf(&tmp, "%s/.%s.XXXXXX", dir.data, base);
+  out->dir = dir.data;
+  out->tmp_path = tmp.data;
+  out->fd = open_temp(out);
+  if (out->fd < 0) {
+    int err = errno;
+    jx_error(diags, pos,
+             "cannot write the PDF: cannot create a file in folder %s: %s",
+             out->dir, strerror(err));
+    jx_out_free(out);
+    return false;
+  }
+  return true;
+}
+
+/* The mode open(…, 0666) would give, read once (reading the umask means
+ * setting it, which is not safe while other threads create files). */
+static mode_t file_mode;
+static pthread_once_t file_mode_once = PTHREAD_ONCE_INIT;
+static void read_umask(void) {
+  mode_t mask = umask(0);
+  umask(mask);
+  file_mode = 0666 & ~mask;
+}
+
+bool jx_out_commit(jx_out *out, FILE *f, int write_errno, jx_diag_list *diags) {
+  jx_pos pos = {out->path, 0, 0};
+  int err = write_errno;
+  const char *failed = err ? "write" : NULL;
+  if (!err && fsync(out->fd) != 0)
+    err = errno, failed = "flush";
+  if (!err) {
+    /* mkstemp and O_TMPFILE made it 0600; give it the mode open(…, 0666)
+     * would have. */
+    pthread_once(&file_mode_once, read_umask);
+    if (fchmod(out->fd, file_mode) != 0)
+      err = errno, failed = "set permissions of";
+  }
+  if (!err && out->anonymous && !link_temp(out))
+    err = errno, failed = "name";
+  if ((f ? fclose(f) : close(out->fd)) != 0 && !err)
+    err = errno, failed = "close";
+  out->fd = -1;
+  if (!err && rename(out->tmp_path, out->path) != 0) {
+    err = errno;
+    jx_error(diags, pos,
+             "cannot write the PDF: cannot rename temporary file %s to %s: %s",
+             out->tmp_path, out->path, strerror(err));
+    if (out->named)
+      unlink(out->tmp_path);
+    return false;
+  }
+  if (err) {
+    jx_error(diags, pos,
+             "cannot write the PDF: cannot %s temporary file %s: %s", failed,
+             out->tmp_path, strerror(err));
+    if (out->named)
+      unlink(out->tmp_path);
+    return false;
+  }
+  /* Make the rename durable; failure here loses nothing written. */
+  int dfd = open(out->dir, O_RDONLY);
+  if (dfd >= 0) {
+    fsync(dfd);
+    close(dfd);
+  }
+  return true;
+}
+
+void jx_out_abort(jx_out *out, FILE *f) {
+  if (f)
+    fclose(f);
+  else if (out->fd >= 0)
+    close(out->fd);
+  out->fd = -1;
+  if (out->tmp_path && out->named)
+    unlink(out->tmp_path);
+}
+
+void jx_out_free(jx_out *out) {
+  free(out->path);
+  free(out->tmp_path);
+  free(out->dir);
+  out->path = out->tmp_path = out->dir = NULL;
+}
+
 /* ---- one call: a whole display list ---- */
 
 /* Encodes and adds every page of `layout` to `pdf`, then closes it. */
@@ -1518,7 +1512,7 @@ static bool render_layout(jx_pdf *pdf, const jx_layout *layout, jx_fonts *fonts,
                           char **data, size_t *size) {
   jx_glyph_use use;
   jx_glyph_use_init(&use, fonts);
-  jx_pdf_page *pages = xcalloc(layout->page_count, sizeof *pages);
+  jx_pdf_page *pages = jx_xcalloc(layout->page_count, sizeof *pages);
   jx_buf raw = {0};
   bool ok = true;
   for (size_t p = 0; p < layout->page_count && ok; p++) {

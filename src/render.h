@@ -42,6 +42,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 typedef struct jx_render_info {
   const char *title;   /* document title */
@@ -233,5 +234,48 @@ size_t jx_width_runs(const uint32_t *cids, const long long *w, size_t n,
  * format for /FlateDecode, at `level` (1..12; libdeflate when built with
  * it, else zlib capped at 9).  Deterministic; aborts on out of memory. */
 void jx_deflate(const void *data, size_t len, int level, jx_bytes *out);
+
+/* ---- atomic output (render.c; both writers use it) ---- */
+
+/* A file being written: a temporary file beside `path`, renamed over it
+ * by jx_out_commit, so `path` is either the whole new file or left as it
+ * was.  Strings are malloc'ed and freed by jx_out_free. */
+typedef struct jx_out {
+  char *path;     /* the target (also the position of diagnostics) */
+  char *tmp_path; /* hidden temporary beside it: "<dir>/.<name>.XXXXXX" */
+  char *dir;      /* path's folder */
+  int fd;         /* the temporary file, -1 when closed */
+  bool anonymous; /* the file has no name yet (O_TMPFILE) */
+  bool named;     /* tmp_path names the file (remove it on failure) */
+} jx_out;
+
+/* Refuses a path naming a folder or a non-regular file, then creates the
+ * temporary file (out->fd, mode 0600) in path's folder.  Returns true, or
+ * false after recording an error (nothing to free then). */
+bool jx_out_open(jx_out *out, const char *path, jx_diag_list *diags);
+/* Syncs the file, gives it the mode open(…, 0666) would, closes it (with
+ * fclose when `f`, the stream over out->fd, is not NULL) and renames it
+ * to out->path.  A nonzero `write_errno` (an earlier write error) fails
+ * it at once.  Returns true, or false after recording an error, the
+ * temporary file removed.  The caller still calls jx_out_free. */
+bool jx_out_commit(jx_out *out, FILE *f, int write_errno, jx_diag_list *diags);
+/* Closes the file (through `f` if not NULL) and removes it. */
+void jx_out_abort(jx_out *out, FILE *f);
+/* Frees out's strings. */
+void jx_out_free(jx_out *out);
+
+/* Decodes one UTF-8 sequence from s[*i..len).  Returns the code point and
+ * advances *i, or returns UINT32_MAX for malformed input (overlong forms,
+ * surrogates, truncation, values past U+10FFFF) without advancing. */
+uint32_t jx_utf8_next(const unsigned char *s, size_t len, size_t *i);
+
+/* Bit `cp` of a code-point bitmap (one bit per code point). */
+static inline bool jx_bit_get(const uint64_t *bits, uint32_t cp) {
+  return (bits[cp >> 6] >> (cp & 63)) & 1u;
+}
+
+static inline void jx_bit_set(uint64_t *bits, uint32_t cp) {
+  bits[cp >> 6] |= (uint64_t)1 << (cp & 63);
+}
 
 #endif

@@ -199,6 +199,31 @@ bool jx_project_dump_layout(jx_session *s, jx_project *p, FILE *out) {
   return ok;
 }
 
+/* Lays out `projects` (count >= 1) and writes them with libharu: to
+ * out_path, or, when `data` is not NULL, into a malloc'd buffer (*data,
+ * *size; the caller frees *data).  Returns true on success, false after
+ * recording diagnostics in the session. */
+static bool layout_and_render(jx_session *s, jx_project *const *projects,
+                              size_t count, const char *out_path, char **data,
+                              size_t *size) {
+  jx_arena arena;
+  jx_arena_init(&arena);
+  jx_layout layout = {0};
+  layout.arena = &arena;
+  bool ok = layout_all(s, projects, count, &layout);
+  if (ok) {
+    const jx_template *t = projects[0]->tpl;
+    jx_render_info info = {t->title,
+                           count == 1 ? projects[0]->model->name.str : t->title,
+                           t->author ? t->author : "jxform"};
+    ok = data ? jx_render_hpdf_memory(&layout, &s->fonts, &info, &s->diags,
+                                      data, size)
+              : jx_render_hpdf(&layout, &s->fonts, &info, &s->diags, out_path);
+  }
+  jx_arena_free(&arena);
+  return ok;
+}
+
 bool jx_render_pdf(jx_session *s, jx_project *const *projects, size_t count,
                    const char *out_path) {
   if (count == 0) {
@@ -212,20 +237,7 @@ bool jx_render_pdf(jx_session *s, jx_project *const *projects, size_t count,
              count, JX_LIMIT_PROJECTS);
     return false;
   }
-  jx_arena arena;
-  jx_arena_init(&arena);
-  jx_layout layout = {0};
-  layout.arena = &arena;
-  bool ok = layout_all(s, projects, count, &layout);
-  if (ok) {
-    const jx_template *t = projects[0]->tpl;
-    jx_render_info info = {t->title,
-                           count == 1 ? projects[0]->model->name.str : t->title,
-                           t->author ? t->author : "jxform"};
-    ok = jx_render_hpdf(&layout, &s->fonts, &info, &s->diags, out_path);
-  }
-  jx_arena_free(&arena);
-  return ok;
+  return layout_and_render(s, projects, count, out_path, NULL, NULL);
 }
 
 /* ---- internal entry points (session.h) ---- */
@@ -238,21 +250,7 @@ bool jx_render_pdf_memory(jx_session *s, jx_project *const *projects,
     jx_error(&s->diags, ((jx_pos){"<memory>", 0, 0}), "no project to render");
     return false;
   }
-  jx_arena arena;
-  jx_arena_init(&arena);
-  jx_layout layout = {0};
-  layout.arena = &arena;
-  bool ok = layout_all(s, projects, count, &layout);
-  if (ok) {
-    const jx_template *t = projects[0]->tpl;
-    jx_render_info info = {t->title,
-                           count == 1 ? projects[0]->model->name.str : t->title,
-                           t->author ? t->author : "jxform"};
-    ok =
-        jx_render_hpdf_memory(&layout, &s->fonts, &info, &s->diags, data, size);
-  }
-  jx_arena_free(&arena);
-  return ok;
+  return layout_and_render(s, projects, count, NULL, data, size);
 }
 
 void jx_session_clear_diagnostics(jx_session *s) {

@@ -18,6 +18,7 @@
  * Drawn widths are HarfBuzz advances, shaped once per same-face segment.
  */
 #include "text.h"
+#include "xalloc.h"
 
 #include <hb.h>
 #include <linebreak.h>
@@ -311,12 +312,7 @@ static void *scratch_get(jx_fonts *fonts, size_t size) {
     size_t n = fonts->scratch_size ? fonts->scratch_size : 4096;
     while (n < size)
       n *= 2;
-    void *p = realloc(fonts->scratch, n);
-    if (!p) {
-      fputs("jxform: out of memory\n", stderr);
-      abort();
-    }
-    fonts->scratch = p;
+    fonts->scratch = jx_xrealloc(fonts->scratch, n);
     fonts->scratch_size = n;
   }
   return fonts->scratch;

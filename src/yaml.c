@@ -582,37 +582,6 @@ static bool jx_run_parser(jx_ybuilder *b) {
   return ok;
 }
 
-/* Diagnostic with its arrival order, for a stable sort. */
-typedef struct jx_diag_ref {
-  jx_diagnostic diag;
-  size_t order;
-} jx_diag_ref;
-
-static int jx_compare_diag_ref(const void *pa, const void *pb) {
-  const jx_diag_ref *a = pa, *b = pb;
-  if (a->diag.line != b->diag.line)
-    return a->diag.line < b->diag.line ? -1 : 1;
-  if (a->diag.column != b->diag.column)
-    return a->diag.column < b->diag.column ? -1 : 1;
-  return a->order < b->order ? -1 : a->order > b->order;
-}
-
-/* Puts the diagnostics this parse added (from index `first` on) in source
- * order: duplicate keys are only found when their mapping closes. */
-static void jx_sort_diags(jx_arena *arena, jx_diag_list *diags, size_t first) {
-  size_t n = diags->count - first;
-  if (n < 2)
-    return;
-  jx_diag_ref *refs = jx_arena_alloc(arena, n * sizeof *refs);
-  for (size_t i = 0; i < n; i++) {
-    refs[i].diag = diags->items[first + i];
-    refs[i].order = i;
-  }
-  qsort(refs, n, sizeof *refs, jx_compare_diag_ref);
-  for (size_t i = 0; i < n; i++)
-    diags->items[first + i] = refs[i].diag;
-}
-
 /* Closes every collection left open when parsing stopped early, dropping
  * a mapping key that never got its value, so the caller gets the part of
  * the tree read before the error. */
@@ -666,7 +635,8 @@ static jx_ynode *jx_yaml_parse_tree(jx_arena *arena, jx_diag_list *diags,
     }
   }
   *failed = b->failed || !*complete;
-  jx_sort_diags(arena, diags, first_diag);
+  /* Duplicate keys are only found when their mapping closes. */
+  jx_diag_sort(diags, first_diag, arena);
   return root;
 }
 

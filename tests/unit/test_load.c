@@ -11,33 +11,13 @@
 #include <cmocka.h>
 
 #include "model.h"
+#include "testutil.h" /* fixture, fixture_setup, fixture_teardown */
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define SAMPLE(name) JX_SOURCE_DIR "/samples/" name
-
-typedef struct fixture {
-  jx_arena arena;
-  jx_diag_list diags;
-} fixture;
-
-static int setup(void **state) {
-  fixture *f = calloc(1, sizeof *f);
-  assert_non_null(f);
-  jx_arena_init(&f->arena);
-  *state = f;
-  return 0;
-}
-
-static int teardown(void **state) {
-  fixture *f = *state;
-  jx_diag_list_free(&f->diags);
-  jx_arena_free(&f->arena);
-  free(f);
-  return 0;
-}
 
 static jx_model *load(fixture *f, const char *text) {
   return jx_load_buffer(&f->arena, &f->diags, "p.yaml", text, strlen(text));
@@ -599,7 +579,8 @@ static void test_model_dump(void **state) {
 }
 
 int main(void) {
-#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+#define T(name)                                                                \
+  cmocka_unit_test_setup_teardown(name, fixture_setup, fixture_teardown)
   const struct CMUnitTest tests[] = {
       T(test_sample_loads_every_field),
       T(test_all_samples_load),

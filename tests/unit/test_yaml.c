@@ -9,32 +9,12 @@
 
 #include <cmocka.h>
 
+#include "testutil.h" /* fixture, fixture_setup, fixture_teardown */
 #include "ynode.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-typedef struct fixture {
-  jx_arena arena;
-  jx_diag_list diags;
-} fixture;
-
-static int setup(void **state) {
-  fixture *f = calloc(1, sizeof *f);
-  assert_non_null(f);
-  jx_arena_init(&f->arena);
-  *state = f;
-  return 0;
-}
-
-static int teardown(void **state) {
-  fixture *f = *state;
-  jx_diag_list_free(&f->diags);
-  jx_arena_free(&f->arena);
-  free(f);
-  return 0;
-}
 
 static jx_ynode *parse(fixture *f, const char *text) {
   return jx_yaml_parse(&f->arena, &f->diags, "t.yaml", text, strlen(text));
@@ -321,31 +301,42 @@ static void test_all_semantic_errors_reported(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test_setup_teardown(test_tree_and_positions, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_tree_and_positions, fixture_setup,
+                                      fixture_teardown),
       cmocka_unit_test_setup_teardown(test_chinese_columns_count_characters,
-                                      setup, teardown),
-      cmocka_unit_test_setup_teardown(test_empty_document_is_null_scalar, setup,
-                                      teardown),
-      cmocka_unit_test_setup_teardown(test_bom_is_accepted, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_alias_and_anchor_refused, setup,
-                                      teardown),
-      cmocka_unit_test_setup_teardown(test_duplicate_key, setup, teardown),
+                                      fixture_setup, fixture_teardown),
+      cmocka_unit_test_setup_teardown(test_empty_document_is_null_scalar,
+                                      fixture_setup, fixture_teardown),
+      cmocka_unit_test_setup_teardown(test_bom_is_accepted, fixture_setup,
+                                      fixture_teardown),
+      cmocka_unit_test_setup_teardown(test_alias_and_anchor_refused,
+                                      fixture_setup, fixture_teardown),
+      cmocka_unit_test_setup_teardown(test_duplicate_key, fixture_setup,
+                                      fixture_teardown),
       cmocka_unit_test_setup_teardown(test_duplicate_keys_in_large_mapping,
-                                      setup, teardown),
-      cmocka_unit_test_setup_teardown(test_non_scalar_key, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_multiple_documents, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_depth_limit, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_syntax_errors, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_tab_indentation, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_tab_after_spaces, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_tab_after_chinese_text, setup,
-                                      teardown),
-      cmocka_unit_test_setup_teardown(test_invalid_utf8, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_control_character, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_nul_in_quoted_string, setup,
-                                      teardown),
-      cmocka_unit_test_setup_teardown(test_all_semantic_errors_reported, setup,
-                                      teardown),
+                                      fixture_setup, fixture_teardown),
+      cmocka_unit_test_setup_teardown(test_non_scalar_key, fixture_setup,
+                                      fixture_teardown),
+      cmocka_unit_test_setup_teardown(test_multiple_documents, fixture_setup,
+                                      fixture_teardown),
+      cmocka_unit_test_setup_teardown(test_depth_limit, fixture_setup,
+                                      fixture_teardown),
+      cmocka_unit_test_setup_teardown(test_syntax_errors, fixture_setup,
+                                      fixture_teardown),
+      cmocka_unit_test_setup_teardown(test_tab_indentation, fixture_setup,
+                                      fixture_teardown),
+      cmocka_unit_test_setup_teardown(test_tab_after_spaces, fixture_setup,
+                                      fixture_teardown),
+      cmocka_unit_test_setup_teardown(test_tab_after_chinese_text,
+                                      fixture_setup, fixture_teardown),
+      cmocka_unit_test_setup_teardown(test_invalid_utf8, fixture_setup,
+                                      fixture_teardown),
+      cmocka_unit_test_setup_teardown(test_control_character, fixture_setup,
+                                      fixture_teardown),
+      cmocka_unit_test_setup_teardown(test_nul_in_quoted_string, fixture_setup,
+                                      fixture_teardown),
+      cmocka_unit_test_setup_teardown(test_all_semantic_errors_reported,
+                                      fixture_setup, fixture_teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,564 @@
+/*
+ * render_checks.c — what test_render.c and test_render_hpdf.c share (see
+ * render_checks.h): display lists built by hand, running poppler's tools,
+ * the fixture, and the tests both writers must pass alike.
+ */
+#include "render_checks.h"
+
+#include <setjmp.h> /* cmocka needs these three first */
+#include <stdarg.h>
+#include <stddef.h>
+
+#include <cmocka.h>
+
+#include <dirent.h>
+#include <iconv.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+/* Strings drawn on the two-page document; each must come back out. */
+const char *const page1_texts[] = {
+    "项目支出绩效目标表",
+    "项目名称：城市道路维修 Project ABC-123",
+    "（一）年度目标：完成率≥95％，投诉率≤2‰，＞3项",
+    "改造面积 1200㎡；单价 350.00 元/㎡",
+    "“质量”达标，【验收】合格！",
+};
+const char *const page2_texts[] = {
+    "第二页：效益指标",
+    "满意度≥90％ Satisfaction",
+};
+
+const jx_render_info rc_info = {TITLE, "城市道路维修", "市财政局"};
+
+jx_drun *add_run(jx_arena *arena, jx_dpage *page, int face, double x, double y,
+                 double size, const char *text, bool bold,
+                 double char_spacing) {
+  jx_drun *run = jx_dpage_add_run(arena, page);
+  run->x = x;
+  run->y = y;
+  run->size = size;
+  run->text = text;
+  run->len = (uint32_t)strlen(text);
+  run->face = (uint16_t)face;
+  run->bold = bold;
+  run->char_spacing = char_spacing;
+  return run;
+}
+
+void init_layout(jx_layout *layout, jx_arena *arena) {
+  memset(layout, 0, sizeof *layout);
+  jx_arena_init(arena);
+  layout->arena = arena;
+  layout->page_width = 595.28;
+  layout->page_height = 841.89;
+  layout->title = TITLE;
+  layout->subject = "城市道路维修";
+}
+
+/* Two pages: a title in bold, rules forming a small table, a gray box,
+ * and the strings above (one with character spacing). */
+void build_two_pages(jx_layout *layout, jx_arena *arena, int face) {
+  init_layout(layout, arena);
+  jx_dpage *p1 = jx_layout_add_page(layout);
+  p1->form_index = 0;
+  p1->form_page = 1;
+  jx_dpage_add_box(arena, p1, 50, 100, 495, 24, 0.85);
+  for (int i = 0; i <= 5; i++)
+    jx_dpage_add_rule(arena, p1, 50, 100 + 24.0 * i, 545, 100 + 24.0 * i,
+                      i == 0 || i == 5 ? 1.0 : 0.5);
+  jx_dpage_add_rule(arena, p1, 50, 100, 50, 220, 1.0);
+  jx_dpage_add_rule(arena, p1, 545, 100, 545, 220, 1.0);
+  add_run(arena, p1, face, 200, 80, 18, page1_texts[0], true, 0);
+  for (int i = 1; i < 5; i++)
+    add_run(arena, p1, face, 56, 100 + 24.0 * i - 7, 10.5, page1_texts[i],
+            false, i == 3 ? 0.8 : 0);
+
+  jx_dpage *p2 = jx_layout_add_page(layout);
+  p2->form_index = 0;
+  p2->form_page = 2;
+  jx_dpage_add_rule(arena, p2, 50, 60, 545, 60, 0.75);
+  add_run(arena, p2, face, 56, 50, 12, page2_texts[0], true, 0);
+  add_run(arena, p2, face, 56, 80, 10.5, page2_texts[1], false, 0);
+}
+
+/* Runs `cmd`, returning its stdout (malloc'ed) and putting its stderr in
+ * *err (malloc'ed). */
+char *run_command(const char *cmd, char **err) {
+  char errfile[] = "/tmp/render_checks_err_XXXXXX";
+  int efd = mkstemp(errfile);
+  assert_true(efd >= 0);
+  close(efd);
+  char full[2048];
+  snprintf(full, sizeof full, "%s 2>%s", cmd, errfile);
+  FILE *p = popen(full, "r");
+  assert_non_null(p);
+  size_t cap = 4096, len = 0;
+  char *out = malloc(cap);
+  size_t n;
+  while ((n = fread(out + len, 1, cap - len - 1, p)) > 0) {
+    len += n;
+    if (cap - len < 1024)
+      out = realloc(out, cap *= 2);
+  }
+  out[len] = '\0';
+  int status = pclose(p);
+  FILE *ef = fopen(errfile, "r");
+  char *e = calloc(1, 65536);
+  if (ef) {
+    size_t m = fread(e, 1, 65535, ef);
+    e[m] = '\0';
+    fclose(ef);
+  }
+  unlink(errfile);
+  if (status != 0)
+    fail_msg("command failed (%d): %s\nstderr: %s", status, cmd, e);
+  *err = e;
+  return out;
+}
+
+/* Copies `s` without whitespace (pdftotext's line breaks and the spaces
+ * it may add for character spacing are not what we check). */
+char *squeeze(const char *s) {
+  char *out = malloc(strlen(s) + 1), *o = out;
+  for (; *s; s++)
+    if (*s != ' ' && *s != '\n' && *s != '\t' && *s != '\f' && *s != '\r')
+      *o++ = *s;
+  *o = '\0';
+  return out;
+}
+
+long file_size(const char *path) {
+  struct stat st;
+  return stat(path, &st) == 0 ? (long)st.st_size : -1;
+}
+
+bool same_bytes(const char *a, const char *b) {
+  FILE *fa = fopen(a, "rb"), *fb = fopen(b, "rb");
+  bool same = fa && fb;
+  while (same) {
+    int ca = fgetc(fa), cb = fgetc(fb);
+    if (ca != cb)
+      same = false;
+    if (ca == EOF || cb == EOF)
+      break;
+  }
+  if (fa)
+    fclose(fa);
+  if (fb)
+    fclose(fb);
+  return same;
+}
+
+/* Number of entries in `dir` other than . and .. */
+int count_entries(const char *dir) {
+  DIR *d = opendir(dir);
+  if (!d)
+    return -1;
+  int n = 0;
+  struct dirent *e;
+  while ((e = readdir(d)))
+    if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+      n++;
+  closedir(d);
+  return n;
+}
+
+double now(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* True if pdfinfo's output `out` has `key:` followed by spaces and
+ * exactly `value` on its line. */
+bool info_is(const char *out, const char *key, const char *value) {
+  char k[64];
+  snprintf(k, sizeof k, "%s:", key);
+  for (const char *line = out; line && *line;) {
+    if (strncmp(line, k, strlen(k)) == 0) {
+      const char *v = line + strlen(k);
+      while (*v == ' ')
+        v++;
+      size_t n = strcspn(v, "\n");
+      return n == strlen(value) && strncmp(v, value, n) == 0;
+    }
+    line = strchr(line, '\n');
+    if (line)
+      line++;
+  }
+  return false;
+}
+
+bool diags_mention(const jx_diag_list *diags, const char *s) {
+  for (size_t i = 0; i < diags->count; i++) {
+    const jx_diagnostic *d = &diags->items[i];
+    if ((d->file && strstr(d->file, s)) || strstr(d->message, s))
+      return true;
+  }
+  return false;
+}
+
+void print_diags(const jx_diag_list *diags) {
+  for (size_t i = 0; i < diags->count; i++)
+    jx_diagnostic_print(&diags->items[i], stderr);
+}
+
+/* Checks the PDF at `path` with poppler: fonts embedded+subset+unicode,
+ * every string extracted with no warnings, pages, title. */
+void check_with_poppler(const char *path, int pages) {
+  char cmd[1024], *err, *out;
+
+  snprintf(cmd, sizeof cmd, "pdftotext '%s' -", path);
+  out = run_command(cmd, &err);
+  assert_string_equal(err, ""); /* no ToUnicode or other warnings */
+  char *text = squeeze(out);
+  for (size_t i = 0; i < sizeof page1_texts / sizeof *page1_texts; i++) {
+    char *want = squeeze(page1_texts[i]);
+    if (!strstr(text, want))
+      fail_msg("pdftotext lost \"%s\"; got:\n%s", page1_texts[i], out);
+    free(want);
+  }
+  for (size_t i = 0; i < sizeof page2_texts / sizeof *page2_texts; i++) {
+    char *want = squeeze(page2_texts[i]);
+    if (!strstr(text, want))
+      fail_msg("pdftotext lost \"%s\"; got:\n%s", page2_texts[i], out);
+    free(want);
+  }
+  free(text), free(out), free(err);
+
+  snprintf(cmd, sizeof cmd, "pdffonts '%s'", path);
+  out = run_command(cmd, &err);
+  assert_string_equal(err, "");
+  int fonts = 0;
+  for (char *line = strtok(out, "\n"); line; line = strtok(NULL, "\n")) {
+    if (!strstr(line, "+UMingCN"))
+      continue;
+    fonts++;
+    if (!strstr(line, "CID TrueType") || !strstr(line, "Identity-H") ||
+        !strstr(line, "yes yes yes"))
+      fail_msg("pdffonts: want emb/sub/uni yes: %s", line);
+  }
+  assert_int_equal(fonts, 1);
+  free(out), free(err);
+
+  snprintf(cmd, sizeof cmd, "pdfinfo '%s'", path);
+  out = run_command(cmd, &err);
+  assert_string_equal(err, "");
+  char want[32];
+  snprintf(want, sizeof want, "%d", pages);
+  if (!info_is(out, "Pages", want))
+    fail_msg("pdfinfo: want %s pages, got:\n%s", want, out);
+  if (!info_is(out, "Title", TITLE) ||
+      !info_is(out, "Subject", "城市道路维修") ||
+      !info_is(out, "Author", "市财政局") || !info_is(out, "Creator", "jxform"))
+    fail_msg("pdfinfo metadata wrong:\n%s", out);
+  if (strstr(out, "CreationDate") || strstr(out, "ModDate"))
+    fail_msg("pdfinfo shows a date (output must be reproducible):\n%s", out);
+  free(out), free(err);
+
+  snprintf(cmd, sizeof cmd, "pdftoppm -r 36 -gray '%s' > /dev/null", path);
+  out = run_command(cmd, &err);
+  assert_string_equal(err, "");
+  free(out), free(err);
+}
+
+/* ---- fixture ------------------------------------------------------------
+ */
+
+int rc_setup(void **state, const char *name, rc_render_fn render) {
+  fixture *fx = calloc(1, sizeof *fx);
+  snprintf(fx->dir, sizeof fx->dir, "/tmp/%s_XXXXXX", name);
+  fx->render = render;
+  if (!mkdtemp(fx->dir))
+    return -1;
+  snprintf(fx->tmpdir, sizeof fx->tmpdir, "%s/tmp", fx->dir);
+  mkdir(fx->tmpdir, 0700);
+  setenv("TMPDIR", fx->tmpdir, 1);
+  if (!jx_fonts_init(&fx->fonts))
+    return -1;
+  snprintf(fx->source, sizeof fx->source, "%s.c", name);
+  jx_pos pos = {fx->source, 1, 1};
+  fx->face = jx_fonts_load(&fx->fonts, &fx->diags, pos, UMING);
+  if (fx->face < 0) {
+    print_diags(&fx->diags);
+    return -1;
+  }
+  *state = fx;
+  return 0;
+}
+
+int rc_teardown(void **state) {
+  fixture *fx = *state;
+  /* No font subset may be left behind in $TMPDIR. */
+  int left = count_entries(fx->tmpdir);
+  char cmd[600];
+  snprintf(cmd, sizeof cmd, "rm -rf '%s'", fx->dir);
+  if (system(cmd) != 0)
+    return -1;
+  jx_diag_list_free(&fx->diags);
+  jx_fonts_free(&fx->fonts);
+  free(fx);
+  return left == 0 ? 0 : -1;
+}
+
+/* ---- tests --------------------------------------------------------------
+ */
+
+void test_two_pages(void **state) {
+  fixture *fx = *state;
+  jx_layout layout;
+  jx_arena arena;
+  build_two_pages(&layout, &arena, fx->face);
+
+  char a[512], b[512];
+  snprintf(a, sizeof a, "%s/a.pdf", fx->dir);
+  snprintf(b, sizeof b, "%s/b.pdf", fx->dir);
+  int fds = count_entries("/proc/self/fd");
+  bool ok = fx->render(&layout, &fx->fonts, &rc_info, &fx->diags, a);
+  print_diags(&fx->diags);
+  assert_true(ok);
+  assert_int_equal(count_entries("/proc/self/fd"), fds); /* nothing leaked */
+  assert_int_equal(fx->diags.count, 0);
+  check_with_poppler(a, 2);
+
+  assert_true(fx->render(&layout, &fx->fonts, &rc_info, &fx->diags, b));
+  assert_true(same_bytes(a, b));
+  struct stat st;
+  assert_int_equal(stat(a, &st), 0);
+  mode_t mask = umask(0);
+  umask(mask);
+  assert_int_equal(st.st_mode & 0777, 0666 & ~mask);
+  /* Only a.pdf, b.pdf and tmp/: no temporary output left behind. */
+  assert_int_equal(count_entries(fx->dir), 3);
+  assert_int_equal(count_entries(fx->tmpdir), 0);
+  print_message("two-page document: %ld bytes\n", file_size(a));
+  assert_true(file_size(a) < 30000);
+  jx_arena_free(&arena);
+}
+
+/* The 3755 level-1 (most common) hanzi of GB 2312, as code points, in
+ * GB 2312 order; returns how many were stored. */
+static int gb2312_level1(uint32_t *out, int max) {
+  iconv_t cd = iconv_open("UTF-32BE", "GB2312");
+  assert_true(cd != (iconv_t)-1);
+  int n = 0;
+  for (int hi = 0xB0; hi <= 0xD7 && n < max; hi++) {
+    for (int lo = 0xA1; lo <= 0xFE && n < max; lo++) {
+      char in[2] = {(char)hi, (char)lo};
+      unsigned char u[4];
+      char *ip = in, *op = (char *)u;
+      size_t il = 2, ol = 4;
+      if (iconv(cd, &ip, &il, &op, &ol) != (size_t)-1 && ol == 0)
+        out[n++] = (uint32_t)u[0] << 24 | (uint32_t)u[1] << 16 |
+                   (uint32_t)u[2] << 8 | u[3];
+    }
+  }
+  iconv_close(cd);
+  return n;
+}
+
+/* A page of `count` distinct common hanzi (every `step`-th of GB 2312
+ * level 1), `per_line` to a run. */
+static void add_common_hanzi_page(jx_layout *layout, jx_arena *arena, int face,
+                                  int count, int step, int per_line) {
+  static uint32_t common[3755];
+  int have = gb2312_level1(common, 3755);
+  assert_int_equal(have, 3755);
+  jx_dpage *page = jx_layout_add_page(layout);
+  int line = 0;
+  for (int drawn = 0; drawn < count; line++) {
+    char *text = jx_arena_alloc(arena, (size_t)per_line * 3 + 1);
+    size_t len = 0;
+    for (int n = 0; n < per_line && drawn < count; n++, drawn++) {
+      uint32_t cp = common[(drawn * step) % have];
+      text[len++] = (char)(0xE0 | cp >> 12);
+      text[len++] = (char)(0x80 | ((cp >> 6) & 63));
+      text[len++] = (char)(0x80 | (cp & 63));
+    }
+    add_run(arena, page, face, 40, 60 + 18.0 * line, 10.5, text, false, 0);
+  }
+}
+
+/* Size and time.  A document's fixed cost (one page, one hanzi) must stay
+ * small: without hb-subset it is ~390 KB.  Pages of 600 and 800 distinct
+ * common hanzi are dominated by the glyph outlines themselves (AR PL
+ * UMing's compress to ~240-300 bytes a hanzi). */
+void test_size_and_time(void **state) {
+  fixture *fx = *state;
+  char path[512];
+  {
+    jx_layout layout;
+    jx_arena arena;
+    init_layout(&layout, &arena);
+    jx_dpage *page = jx_layout_add_page(&layout);
+    add_run(&arena, page, fx->face, 50, 50, 12, "一", false, 0);
+    snprintf(path, sizeof path, "%s/one.pdf", fx->dir);
+    assert_true(fx->render(&layout, &fx->fonts, &rc_info, &fx->diags, path));
+    print_message("one page, one hanzi: %ld bytes\n", file_size(path));
+    assert_true(file_size(path) < 12 * 1024);
+    jx_arena_free(&arena);
+  }
+  int counts[] = {600, 800};
+  for (int k = 0; k < 2; k++) {
+    jx_layout layout;
+    jx_arena arena;
+    init_layout(&layout, &arena);
+    add_common_hanzi_page(&layout, &arena, fx->face, counts[k],
+                          3755 / counts[k], 40);
+    snprintf(path, sizeof path, "%s/h%d.pdf", fx->dir, counts[k]);
+    double t0 = now();
+    assert_true(fx->render(&layout, &fx->fonts, &rc_info, &fx->diags, path));
+    double t1 = now();
+    long size = file_size(path);
+    print_message("one page, %d distinct common hanzi: %ld bytes "
+                  "(%.0f per hanzi), %.1f ms\n",
+                  counts[k], size, (double)size / counts[k], (t1 - t0) * 1e3);
+    assert_true(size < counts[k] * 340L);
+
+    char cmd[600], *err, *out;
+    snprintf(cmd, sizeof cmd, "pdftotext '%s' -", path);
+    out = run_command(cmd, &err);
+    assert_string_equal(err, "");
+    /* Every character drawn comes back. */
+    char *text = squeeze(out);
+    for (size_t r = 0; r < layout.pages[0].run_count; r++)
+      if (!strstr(text, layout.pages[0].runs[r].text))
+        fail_msg("pdftotext lost line %zu", r);
+    free(text), free(out), free(err);
+    jx_arena_free(&arena);
+  }
+}
+
+/* A folder that does not exist: error naming the path, no file. */
+void test_missing_folder(void **state) {
+  fixture *fx = *state;
+  jx_layout layout;
+  jx_arena arena;
+  build_two_pages(&layout, &arena, fx->face);
+  char path[512];
+  snprintf(path, sizeof path, "%s/no/such/folder/out.pdf", fx->dir);
+  jx_diag_list diags = {0};
+  assert_false(fx->render(&layout, &fx->fonts, &rc_info, &diags, path));
+  assert_true(diags.errors >= 1);
+  assert_true(diags_mention(&diags, path));
+  print_diags(&diags);
+  assert_int_equal(file_size(path), -1);
+  jx_diag_list_free(&diags);
+
+  /* A target that is a folder: the rename fails, nothing is left. */
+  snprintf(path, sizeof path, "%s/folder.pdf", fx->dir);
+  assert_int_equal(mkdir(path, 0755), 0);
+  int before = count_entries(fx->dir);
+  assert_false(fx->render(&layout, &fx->fonts, &rc_info, &diags, path));
+  assert_true(diags_mention(&diags, path));
+  print_diags(&diags);
+  assert_int_equal(count_entries(fx->dir), before);
+  assert_int_equal(count_entries(path), 0);
+  rmdir(path);
+  jx_diag_list_free(&diags);
+  jx_arena_free(&arena);
+}
+
+/* An unwritable folder (only meaningful when not root), and a write that
+ * fails half-way (file size limit, works as root too): the error names
+ * the path, the existing file is untouched and no temporary is left. */
+void test_failed_write_keeps_existing(void **state) {
+  fixture *fx = *state;
+  jx_layout layout;
+  jx_arena arena;
+  build_two_pages(&layout, &arena, fx->face);
+
+  char sub[512], path[600];
+  snprintf(sub, sizeof sub, "%s/out", fx->dir);
+  assert_int_equal(mkdir(sub, 0755), 0);
+  snprintf(path, sizeof path, "%s/report.pdf", sub);
+  FILE *f = fopen(path, "w");
+  assert_non_null(f);
+  fputs("previous contents", f);
+  fclose(f);
+
+  jx_diag_list diags = {0};
+  if (geteuid() != 0) {
+    assert_int_equal(chmod(sub, 0555), 0);
+    assert_false(fx->render(&layout, &fx->fonts, &rc_info, &diags, path));
+    assert_true(diags_mention(&diags, path));
+    print_diags(&diags);
+    jx_diag_list_free(&diags);
+    chmod(sub, 0755);
+  } else {
+    print_message("running as root: unwritable-folder case skipped\n");
+  }
+
+  /* A write that fails half-way: a document with a tiny font subset but
+   * a big page (many rules), and every write past 24 KB failing with
+   * EFBIG.  The failure must come from the output file, not the font. */
+  jx_layout big;
+  jx_arena big_arena;
+  init_layout(&big, &big_arena);
+  jx_dpage *page = jx_layout_add_page(&big);
+  add_run(&big_arena, page, fx->face, 50, 50, 12, "A", false, 0);
+  uint32_t seed = 1;
+  for (int i = 0; i < 6000; i++) {
+    seed = seed * 1103515245u + 12345u;
+    double x = (seed >> 8) % 50000 / 100.0;
+    seed = seed * 1103515245u + 12345u;
+    double y = (seed >> 8) % 80000 / 100.0;
+    jx_dpage_add_rule(&big_arena, page, x, y, x + 10, y + 7, 0.5);
+  }
+  struct rlimit old, lim;
+  getrlimit(RLIMIT_FSIZE, &old);
+  lim = old;
+  lim.rlim_cur = 24 * 1024;
+  void (*prev)(int) = signal(SIGXFSZ, SIG_IGN);
+  assert_int_equal(setrlimit(RLIMIT_FSIZE, &lim), 0);
+  bool ok = fx->render(&big, &fx->fonts, &rc_info, &diags, path);
+  setrlimit(RLIMIT_FSIZE, &old);
+  signal(SIGXFSZ, prev);
+  assert_false(ok);
+  assert_true(diags_mention(&diags, path));
+  assert_true(diags_mention(&diags, "/out/.report.pdf."));
+  print_diags(&diags);
+  jx_arena_free(&big_arena);
+
+  f = fopen(path, "r");
+  assert_non_null(f);
+  char buf[64] = {0};
+  assert_non_null(fgets(buf, sizeof buf, f));
+  fclose(f);
+  assert_string_equal(buf, "previous contents");
+  assert_int_equal(count_entries(sub), 1); /* no .report.pdf.XXXXXX left */
+  jx_diag_list_free(&diags);
+  jx_arena_free(&arena);
+}
+
+/* Text the face cannot draw, or outside the BMP, is an error, never a
+ * silent blank; nothing is written. */
+void test_undrawable_text(void **state) {
+  fixture *fx = *state;
+  /* U+0E01 THAI CHARACTER KO KAI is not in AR PL UMing. */
+  assert_false(jx_face_has_char(&fx->fonts, (uint16_t)fx->face, 0x0E01));
+  const char *bad[] = {"𠮷野家", "\xe4\xb8", "tab\there", "泰文 ก"};
+  for (size_t k = 0; k < sizeof bad / sizeof *bad; k++) {
+    jx_layout layout;
+    jx_arena arena;
+    init_layout(&layout, &arena);
+    jx_dpage *page = jx_layout_add_page(&layout);
+    add_run(&arena, page, fx->face, 50, 50, 12, bad[k], false, 0);
+    char path[512];
+    snprintf(path, sizeof path, "%s/bad.pdf", fx->dir);
+    jx_diag_list diags = {0};
+    assert_false(fx->render(&layout, &fx->fonts, &rc_info, &diags, path));
+    assert_true(diags.errors >= 1);
+    print_diags(&diags);
+    assert_int_equal(file_size(path), -1);
+    jx_diag_list_free(&diags);
+    jx_arena_free(&arena);
+  }
+}
