@@ -115,11 +115,11 @@ typedef struct jx_packet_progress {
 } jx_packet_progress;
 
 typedef struct jx_packet_options {
-  bool order_input; /* keep the given order (default: by department code,
-                       then project name) */
-  bool duplex;      /* start every project on an odd page */
-  bool fail_fast;   /* stop at the first broken input, write nothing */
-  const char *split_dir;     /* one PDF per project in this folder instead */
+  bool order_input;      /* keep the given order (default: by department code,
+                            then project name) */
+  bool duplex;           /* start every project on an odd page */
+  bool fail_fast;        /* stop at the first broken input, write nothing */
+  const char *split_dir; /* one PDF per project in this folder instead */
   const char *split_pattern; /* file names in split_dir; default
                                 "{dept_code}-{name}.pdf"; also {dept_name},
                                 {year}, {index} (1-based input position) */
