@@ -674,6 +674,7 @@ jx_template *jx_template_load(jx_arena *arena, jx_diag_list *diags,
     s = str_of(&ld, jx_ymap_get(text, "no_end"), "no_end");
     if (s)
       t->rules.no_end = s;
+    t->rules.compress_punctuation = opt_bool(&ld, text, "compress_punctuation");
   }
   t->padding_x = t->padding_y = 2;
   t->rule_width = 0.5;

@@ -45,6 +45,7 @@ enum {
   JX_TC_MUST = 2,    /* a line must break before this character */
   JX_TC_SPACE = 4,   /* break space: dropped at a break */
   JX_TC_NEWLINE = 8, /* mandatory-break character itself (LF, CR, ...) */
+  JX_TC_HALF = 16,   /* compressed to half its width (标点挤压) */
 };
 
 #define JX_BAD_UTF8 0x110000u
@@ -517,6 +518,42 @@ bool jx_text_check(jx_fonts *fonts, const jx_font_chain *chain,
 /* Appends line [chars[from], chars[to]) to the output, dropping trailing
  * break spaces and newline characters; its width is the sum of the
  * characters' drawn advances. */
+/* Full-width marks whose ink sits in the left half of the em box (GB
+ * style): these can give up their right half. */
+static bool is_left_mark(uint32_t cp) {
+  static const uint32_t marks[] = {0x3001, 0x3002, 0xFF0C, 0xFF09, 0x300B,
+                                   0x300D, 0x300F, 0x3011, 0x3015, 0x3009,
+                                   0x3017, 0x201D, 0x2019};
+  for (size_t i = 0; i < sizeof marks / sizeof marks[0]; i++)
+    if (marks[i] == cp)
+      return true;
+  return false;
+}
+
+/* Full-width opening brackets and quotes (ink in the right half). */
+static bool is_right_mark(uint32_t cp) {
+  static const uint32_t marks[] = {0xFF08, 0x300A, 0x300C, 0x300E, 0x3010,
+                                   0x3014, 0x3008, 0x3016, 0x201C, 0x2018};
+  for (size_t i = 0; i < sizeof marks / sizeof marks[0]; i++)
+    if (marks[i] == cp)
+      return true;
+  return false;
+}
+
+/* 标点挤压: a left-ink mark followed by another bracket, quote or
+ * left-ink mark keeps only its left half, both for fitting and drawing
+ * (push_line then ends a run after it, so that what follows is drawn
+ * half an em further left). */
+static void compress_punctuation(jx_tchar *chars, size_t n) {
+  for (size_t k = 0; k + 1 < n; k++)
+    if (is_left_mark(chars[k].cp) &&
+        (is_left_mark(chars[k + 1].cp) || is_right_mark(chars[k + 1].cp))) {
+      chars[k].units = (chars[k].units + 1) / 2;
+      chars[k].advance /= 2;
+      chars[k].flags |= JX_TC_HALF;
+    }
+}
+
 static void push_line(jx_arena *arena, jx_line **lines, size_t *count,
                       size_t *cap, const jx_tchar *chars, size_t from,
                       size_t to) {
@@ -524,15 +561,18 @@ static void push_line(jx_arena *arena, jx_line **lines, size_t *count,
     to--;
   double width = 0;
   uint32_t nseg = 0;
+  /* a new run where the face changes or after a compressed mark */
   for (size_t k = from; k < to; k++) {
     width += chars[k].advance;
-    if (k == from || chars[k].face != chars[k - 1].face)
+    if (k == from || chars[k].face != chars[k - 1].face ||
+        (chars[k - 1].flags & JX_TC_HALF))
       nseg++;
   }
   jx_line_seg *segs = nseg ? jx_arena_alloc(arena, nseg * sizeof *segs) : NULL;
   uint32_t s = 0;
   for (size_t k = from; k < to; k++) {
-    if (k == from || chars[k].face != chars[k - 1].face)
+    if (k == from || chars[k].face != chars[k - 1].face ||
+        (chars[k - 1].flags & JX_TC_HALF))
       segs[s++] = (jx_line_seg){chars[k].off, chars[k].off, 0, chars[k].face};
     segs[s - 1].end = chars[k + 1].off;
     segs[s - 1].width += chars[k].advance;
@@ -549,7 +589,7 @@ static void push_line(jx_arena *arena, jx_line **lines, size_t *count,
 size_t jx_text_break(jx_fonts *fonts, jx_arena *arena, const char *text,
                      size_t len, const jx_font_chain *chain, double width_pt,
                      const jx_break_rules *rules, jx_line **lines) {
-  static const jx_break_rules plain = {NULL, NULL, 100, 0};
+  static const jx_break_rules plain = {.units_per_em = 100};
   *lines = NULL;
   if (len == 0 || chain->count == 0)
     return 0;
@@ -571,6 +611,8 @@ size_t jx_text_break(jx_fonts *fonts, jx_arena *arena, const char *text,
       chars[k].flags |= JX_TC_BREAK;
   }
   shape_all(fonts, text, len, chars, n, chain->size, true);
+  if (rules->compress_punctuation)
+    compress_punctuation(chars, n);
 
   int upe = rules->units_per_em > 0 ? rules->units_per_em : 100;
   int64_t avail =

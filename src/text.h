@@ -29,6 +29,10 @@ typedef struct jx_break_rules {
   const char *no_end;   /* UTF-8 characters that never end a line */
   int units_per_em;     /* measuring units per em, e.g. 100 */
   int ascii_units;      /* measured width of printable ASCII; 0 = font's */
+  /* 标点挤压: a full-width closing mark (、。，and closing brackets and
+   * quotes, whose ink is in the left half of the em) followed by another
+   * full-width bracket, quote or such mark takes half an em */
+  bool compress_punctuation;
 } jx_break_rules;
 
 /* A font role resolved: faces in fallback order. */

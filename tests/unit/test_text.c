@@ -50,7 +50,7 @@ static int setup(void **state) {
   fx->chain_faces[1] = fx->hana_a;
   fx->body = (jx_font_chain){fx->chain_faces, 1, SIZE, false};
   fx->fallback = (jx_font_chain){fx->chain_faces, 2, SIZE, false};
-  fx->rules = (jx_break_rules){"，；。、：！？", "", 100, 51};
+  fx->rules = (jx_break_rules){"，；。、：！？", "", 100, 51, false};
   *state = fx;
   return 0;
 }
@@ -672,6 +672,35 @@ static void test_check(void **state) {
   jx_diag_list_free(&d);
 }
 
+/* 标点挤压: with compress_punctuation, a left-ink mark followed by another
+ * mark takes half an em — "）" before "、", "、" before "（", "）" before
+ * "。" — for fitting and for drawing: the line is 6.5 em, not 8, fits a
+ * 7 em cell, and each compressed mark ends its run so that the next glyph
+ * is drawn half an em to the left. */
+static void test_compress_punctuation(void **state) {
+  fixture *fx = *state;
+  const char *text = "（一）、（二）。";
+  jx_arena arena;
+  jx_arena_init(&arena);
+  jx_break_rules rules = fx->rules;
+  jx_line *lines = NULL;
+  /* without compression: 8 em do not fit in 7 */
+  size_t n = jx_text_break(&fx->fonts, &arena, text, strlen(text), &fx->body,
+                           7.0 * SIZE, &rules, &lines);
+  assert_int_equal(n, 2);
+  rules.compress_punctuation = true;
+  n = jx_text_break(&fx->fonts, &arena, text, strlen(text), &fx->body,
+                    7.0 * SIZE, &rules, &lines);
+  assert_int_equal(n, 1);
+  assert_true(fabs(lines[0].width - 6.5 * SIZE) < 0.01);
+  /* runs: "（一）" | "、" | "（二）" | "。" */
+  static const double want[] = {2.5, 0.5, 2.5, 1.0};
+  assert_int_equal(lines[0].seg_count, 4);
+  for (size_t i = 0; i < 4; i++)
+    assert_true(fabs(lines[0].segs[i].width - want[i] * SIZE) < 0.01);
+  jx_arena_free(&arena);
+}
+
 static void test_emit(void **state) {
   fixture *fx = *state;
   jx_arena arena;
@@ -717,6 +746,7 @@ int main(void) {
       cmocka_unit_test(test_break_rules),
       cmocka_unit_test(test_ascii_units_matter),
       cmocka_unit_test(test_check),
+      cmocka_unit_test(test_compress_punctuation),
       cmocka_unit_test(test_emit),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
