@@ -38,6 +38,7 @@ typedef struct jx_lcell {
   jx_valign valign;
   int font;
   bool vertical;
+  int text_row; /* first row of the span that holds the text (0 = all) */
   jx_line *lines;
   size_t line_count;
 } jx_lcell;
@@ -202,8 +203,10 @@ static void add_template_cell(jx_lctx *cx, const jx_tband *band,
   jx_pos pos = tc->pos;
   const char *text = expand(cx, tc->pattern, &pos);
   jx_lcell *c = add_cell(cx, band, row, tc->col, tc->colspan, tc->rowspan, text,
-                         pos, tc->halign, tc->valign, tc->font);
+                         pos, tc->vertical ? JX_HALIGN_CENTER : tc->halign,
+                         tc->valign, tc->font);
   c->vertical = tc->vertical;
+  c->text_row = tc->text_row < tc->rowspan ? tc->text_row : tc->rowspan - 1;
 }
 
 static void build_fixed_band(jx_lctx *cx, const jx_tband *band) {
@@ -273,10 +276,10 @@ static void build_indicator_band(jx_lctx *cx, const jx_tband *band) {
     cover(taken, ncols, row0, row0, 1, tc->col, tc->colspan);
   }
   if (g->label_col >= 0) {
-    jx_lcell *c = add_cell(cx, band, row0, g->label_col, 1, (int)total,
-                           g->label ? g->label : "",
-                           (jx_pos){cx->tpl->path, 0, 0}, g->label_style.halign,
-                           g->label_style.valign, g->label_style.font);
+    jx_lcell *c =
+        add_cell(cx, band, row0, g->label_col, 1, (int)total,
+                 g->label ? g->label : "", (jx_pos){cx->tpl->path, 0, 0},
+                 g->label_align, g->label_style.valign, g->label_style.font);
     c->vertical = true;
     cover(taken, ncols, row0, row0, (int)total, g->label_col, 1);
   }
@@ -415,8 +418,8 @@ static void size_rows(jx_lctx *cx) {
   qsort(spans, nspan, sizeof *spans, by_rowspan);
   for (size_t i = 0; i < nspan; i++) {
     jx_lcell *c = spans[i];
-    double sum = 0;
-    for (int r = c->row; r < c->row + c->rowspan; r++)
+    double sum = 0; /* the rows that hold the text */
+    for (int r = c->row + c->text_row; r < c->row + c->rowspan; r++)
       sum += cx->rows[r].height;
     double need = cell_need(cx, c);
     if (need > sum)
@@ -593,7 +596,7 @@ static void draw_lines(jx_lctx *cx, jx_dpage *page, const jx_lcell *c,
     if (i > 0 && c->halign == JX_HALIGN_LEFT && !c->vertical &&
         ln->width + indent <= avail + 1e-6)
       x += indent;
-    jx_halign h = c->vertical ? JX_HALIGN_CENTER : c->halign;
+    jx_halign h = c->halign;
     if (h == JX_HALIGN_CENTER)
       x += (avail - ln->width) / 2;
     else if (h == JX_HALIGN_RIGHT)
@@ -610,9 +613,10 @@ static void draw_lines(jx_lctx *cx, jx_dpage *page, const jx_lcell *c,
 
 /* Draws one part of a cell on page `page`, from `top` to `bottom`: its
  * bottom and right edges, its top edge when it starts the page's table,
- * its left edge at the table's left, and its text. */
+ * its left edge at the table's left, and its text, set from `text_top`
+ * down. */
 static void draw_part(jx_lctx *cx, const jx_lcell *c, int page, double top,
-                      double bottom, bool page_top) {
+                      double text_top, double bottom, bool page_top) {
   const jx_template *t = cx->tpl;
   double tx = t->margin_left, rw = t->rule_width;
   jx_dpage *pg = &cx->layout->pages[page];
@@ -623,7 +627,7 @@ static void draw_part(jx_lctx *cx, const jx_lcell *c, int page, double top,
     jx_dpage_add_rule(cx->arena, pg, x0, top, x1, top, rw);
   if (c->x < 1e-6)
     jx_dpage_add_rule(cx->arena, pg, x0, top, x0, bottom, rw);
-  draw_lines(cx, pg, c, top, bottom - top, tx);
+  draw_lines(cx, pg, c, text_top, bottom - text_top, tx);
 }
 
 /* The repeated header on `page`, or NULL. */
@@ -651,7 +655,10 @@ static void draw_cells(jx_lctx *cx) {
       if (rp && c->row <= rp->header_row && rp->header_row <= last)
         top = rp->y;
       double bottom = cx->rows[e].y + cx->rows[e].height;
-      draw_part(cx, c, page, top, bottom, page_top);
+      /* the text starts at the cell's text row when this part holds it */
+      int tr = c->row + c->text_row;
+      double text_top = tr > r && tr <= e ? cx->rows[tr].y : top;
+      draw_part(cx, c, page, top, text_top, bottom, page_top);
       r = e + 1;
     }
   }
@@ -661,7 +668,7 @@ static void draw_cells(jx_lctx *cx) {
     for (size_t i = 0; i < cx->cell_count; i++) {
       const jx_lcell *c = &cx->cells[i];
       if (c->row == rp->header_row && c->rowspan == 1)
-        draw_part(cx, c, rp->page, rp->y, rp->y + h, true);
+        draw_part(cx, c, rp->page, rp->y, rp->y, rp->y + h, true);
     }
   }
 }

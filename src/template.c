@@ -25,7 +25,7 @@
  *      aligned in the table's width; otherwise each item sits at its x)
  *   bands: [{columns: [em...], rows: [[cell...]...]}
  *          | {columns, indicators: {...}}]
- *   cell: {text, style, col, colspan, rowspan, vertical}
+ *   cell: {text, style, col, colspan, rowspan, vertical, text_row}
  */
 #include "template.h"
 #include "model.h"
@@ -298,6 +298,9 @@ static void load_cell(jx_tload *ld, const jx_ynode *v, jx_tcell *c) {
   if (jx_ymap_get(v, "rowspan") &&
       num_of(ld, jx_ymap_get(v, "rowspan"), "rowspan", &d))
     c->rowspan = d < 1 ? 1 : (int)d;
+  if (jx_ymap_get(v, "text_row") &&
+      num_of(ld, jx_ymap_get(v, "text_row"), "text_row", &d))
+    c->text_row = d < 0 ? 0 : d >= c->rowspan ? c->rowspan - 1 : (int)d;
 }
 
 /* Loads a row of cells, placing cells without `col` in the next column not
@@ -356,6 +359,9 @@ static void load_grid(jx_tload *ld, const jx_ynode *v, jx_tband *band) {
   g->label_col =
       jx_ymap_get(v, "label_col") ? col_of(ld, v, "label_col", ncols) : -1;
   g->label_style = style_named(ld, jx_ymap_get(v, "label_style"));
+  g->label_align = jx_ymap_get(v, "label_align")
+                       ? halign_of(ld, jx_ymap_get(v, "label_align"))
+                       : JX_HALIGN_CENTER;
   g->repeat_header = opt_bool(ld, v, "repeat_header");
   g->level1_col =
       jx_ymap_get(v, "level1_col") ? col_of(ld, v, "level1_col", ncols) : -1;

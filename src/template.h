@@ -41,6 +41,9 @@ typedef struct jx_tcell {
   jx_valign valign;
   int font;      /* index into template font roles */
   bool vertical; /* one character per line, centred */
+  /* with a rowspan: the text goes in rows text_row.. of the span (0-based),
+   * aligned there by valign; 0 = the whole span */
+  int text_row;
   jx_pos pos;
 } jx_tcell;
 
@@ -81,6 +84,7 @@ typedef struct jx_tgrid {
   jx_tside *sides;
   size_t side_count;
   jx_tstyle label_style, level1_style, level2_style, level3_style, value_style;
+  jx_halign label_align; /* the vertical label across its column */
 } jx_tgrid;
 
 typedef enum { JX_BAND_ROWS, JX_BAND_INDICATORS } jx_band_kind;
