@@ -187,6 +187,7 @@ int cmd_packet(int argc, char **argv) {
   unsigned threads = 0;
   inputs in = {0};
   bool inputs_ok = true;
+  bool strict = false;
   for (int i = 0; i < argc; i++) {
     const char *a = argv[i];
     const char *val = NULL;
@@ -221,6 +222,8 @@ int cmd_packet(int argc, char **argv) {
       duplex = true;
     } else if (!strcmp(a, "--fail-fast")) {
       fail_fast = true;
+    } else if (!strcmp(a, "--strict")) {
+      strict = true;
     } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
       quiet = true;
     } else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
@@ -273,6 +276,7 @@ int cmd_packet(int argc, char **argv) {
   jx_session *s = cli_session_new(template_dir);
   if (!s)
     return EXIT_INPUT;
+  jx_session_set_strict(s, strict);
   progress_state ps = {0};
   bool tty = !quiet && isatty(STDERR_FILENO);
   jx_packet_options po = {.order_input = order_input,

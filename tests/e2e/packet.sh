@@ -59,6 +59,19 @@ set -e
 [ "$rc" = 1 ] || fail "--fail-fast exit $rc"
 [ ! -e "$work/ff.pdf" ] || fail "--fail-fast wrote a packet"
 
+# 4b. --strict: sample 05's consistency warning becomes an error, so it is
+# left out of the packet (exit 1); without --strict it is printed.
+set +e
+"$jxform" packet "$src/samples/05-rencai-gongzuo.yaml" "$src/samples/02-daolu-wajue.yaml" \
+  -o "$work/strict.pdf" -q --strict 2> "$work/strict.err"
+rc=$?
+set -e
+[ "$rc" = 1 ] || fail "--strict exit $rc, want 1"
+grep -q 'error: .*\[one-year-funds\]' "$work/strict.err" || fail "--strict: no error for sample 05"
+grep -q 'left out' "$work/strict.err" || fail "--strict: sample 05 not listed as left out"
+"$jxform" packet "$src/samples/05-rencai-gongzuo.yaml" "$src/samples/02-daolu-wajue.yaml" \
+  -o "$work/lenient.pdf" -q 2>/dev/null || fail "without --strict the packet failed"
+
 # 5. split: one PDF per project, safe and unique names
 "$jxform" packet "$work/in/a" "$work/in/b"/copy-*.yaml --split "$work/split" -q \
   --name '{dept_code}/{name}?.pdf'
