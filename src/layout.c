@@ -305,7 +305,7 @@ static void build_indicator_band(jx_lctx *cx, const jx_tband *band) {
         int side = ts->side;
         jx_text label = {grp->level2[k], true, {cx->tpl->path, 0, 0}};
         add_style_cell(cx, band, row, ts->level2_col, (int)most, &label,
-                       &g->level2_style, taken, row0);
+                       &ts->level2_style, taken, row0);
         size_t r = 0;
         for (size_t i = 0; i < m->indicator_count[side]; i++) {
           const jx_indicator *ind = &m->indicators[side][i];
@@ -314,11 +314,11 @@ static void build_indicator_band(jx_lctx *cx, const jx_tband *band) {
             continue;
           int at = row + (int)r++;
           add_style_cell(cx, band, at, ts->level3_col, 1, &ind->level3,
-                         &g->level3_style, taken, row0);
+                         &ts->level3_style, taken, row0);
           add_style_cell(cx, band, at, ts->value_col, 1, &ind->value,
-                         &g->value_style, taken, row0);
+                         &ts->value_style, taken, row0);
           add_style_cell(cx, band, at, ts->note_col, 1, &ind->note,
-                         &g->level3_style, taken, row0);
+                         &ts->level3_style, taken, row0);
         }
       }
       row += (int)most;

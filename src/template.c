@@ -397,6 +397,18 @@ static void load_grid(jx_tload *ld, const jx_ynode *v, jx_tband *band) {
       side->level3_col = col_of(ld, s, "level3_col", ncols);
       side->value_col = col_of(ld, s, "value_col", ncols);
       side->note_col = col_of(ld, s, "note_col", ncols);
+      side->level2_style = g->level2_style;
+      side->level3_style = g->level3_style;
+      side->value_style = g->value_style;
+      const jx_ynode *own = jx_ymap_get(s, "styles");
+      if (own) {
+        if (jx_ymap_get(own, "level2"))
+          side->level2_style = style_named(ld, jx_ymap_get(own, "level2"));
+        if (jx_ymap_get(own, "level3"))
+          side->level3_style = style_named(ld, jx_ymap_get(own, "level3"));
+        if (jx_ymap_get(own, "value"))
+          side->value_style = style_named(ld, jx_ymap_get(own, "value"));
+      }
       g->side_count++;
     }
   } else if (sides) {

@@ -71,6 +71,8 @@ typedef struct jx_tgroup {
 typedef struct jx_tside {
   int side; /* JX_SIDE_PERIOD or JX_SIDE_ANNUAL */
   int level2_col, level3_col, value_col, note_col;
+  /* The grid's styles, or the side's own `styles` where it gives them. */
+  jx_tstyle level2_style, level3_style, value_style;
 } jx_tside;
 
 typedef struct jx_tgrid {

@@ -112,11 +112,58 @@ static void test_extends_errors(void **state) {
   assert_int_equal(system(cmd), 0);
 }
 
+/* A side of the indicator grid may give its own styles: the shipped
+ * template sets the 年度 指标值 apart; here the 年度 side's 三级 and 指标值
+ * are overridden, its 二级 and the 实施期 side keep the grid's. */
+static void test_side_styles(void **state) {
+  fixture *fx = *state;
+  FILE *f = fopen(JX_SOURCE_DIR "/templates/yangquan-2025.yaml", "r");
+  assert_non_null(f);
+  static char text[65536];
+  size_t n = fread(text, 1, sizeof text - 1, f);
+  fclose(f);
+  text[n] = '\0';
+  /* the shipped template gives the 年度 side its own 指标值 style */
+  const char *side = "styles: {value: annual_value}";
+  char *at = strstr(text, side);
+  assert_non_null(at);
+  char *rest = at + strlen(side);
+  char *styles = strstr(text, "\nstyles:\n");
+  assert_non_null(styles);
+  styles += strlen("\nstyles:\n");
+  assert_true(styles < at);
+  static char out[70000];
+  snprintf(out, sizeof out,
+           "%.*s  side_only: {align: right, valign: middle, font: body}\n"
+           "%.*sstyles: {level3: side_only, value: side_only}%s",
+           (int)(styles - text), text, (int)(at - styles), styles, rest);
+  char dir[] = "/tmp/jx-template-XXXXXX";
+  assert_non_null(mkdtemp(dir));
+  write_template(dir, "sided", out);
+  jx_template *t = load(fx, dir, "sided");
+  assert_non_null(t);
+  const jx_tgrid *g = &t->bands[5].grid;
+  assert_int_equal(g->side_count, 2);
+  /* 实施期 keeps the grid's styles (none of them right-aligned) */
+  assert_int_equal(g->sides[0].level3_style.halign, g->level3_style.halign);
+  assert_int_equal(g->sides[0].value_style.halign, g->value_style.halign);
+  assert_int_not_equal(g->level3_style.halign, JX_HALIGN_RIGHT);
+  /* 年度 has its own for 三级 and 指标值, the grid's for 二级 */
+  assert_int_equal(g->sides[1].level3_style.halign, JX_HALIGN_RIGHT);
+  assert_int_equal(g->sides[1].level3_style.valign, JX_VALIGN_MIDDLE);
+  assert_int_equal(g->sides[1].value_style.halign, JX_HALIGN_RIGHT);
+  assert_int_equal(g->sides[1].level2_style.halign, g->level2_style.halign);
+  char cmd[600];
+  snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+  assert_int_equal(system(cmd), 0);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_geometry_in_points),
       cmocka_unit_test(test_extends_overlays_base),
       cmocka_unit_test(test_extends_errors),
+      cmocka_unit_test(test_side_styles),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
