@@ -115,15 +115,18 @@ static void buf_printf(jx_buf *b, const char *fmt, ...) {
   b->len += (size_t)n;
 }
 
-/* Appends a number given in thousandths, shortest form: 12.3, -0.05, 7. */
-static void buf_milli(jx_buf *b, long long m) {
-  char tmp[32], *p = tmp + sizeof tmp;
+/* Appends m / 10^digits (digits <= 9) in its shortest form: 12.3, -0.05,
+ * 7. */
+static void buf_decimal(jx_buf *b, long long m, int digits) {
+  char tmp[40], *p = tmp + sizeof tmp;
   bool neg = m < 0;
   unsigned long long v = neg ? (unsigned long long)-m : (unsigned long long)m;
-  unsigned frac = (unsigned)(v % 1000);
-  v /= 1000;
+  unsigned long long unit = 1;
+  for (int i = 0; i < digits; i++)
+    unit *= 10;
+  unsigned long long frac = v % unit;
+  v /= unit;
   if (frac) {
-    int digits = 3;
     while (frac % 10 == 0)
       frac /= 10, digits--;
     for (int i = 0; i < digits; i++, frac /= 10)
@@ -138,6 +141,19 @@ static void buf_milli(jx_buf *b, long long m) {
     *--p = '-';
   buf_put(b, p, (size_t)(tmp + sizeof tmp - p));
 }
+
+/* Appends a number given in thousandths. */
+static void buf_milli(jx_buf *b, long long m) { buf_decimal(b, m, 3); }
+
+/* A text position in 1/32 pt.  Text is positioned with relative moves
+ * (Td); on this grid every move and every sum of moves is exact in the
+ * reader's double arithmetic, so runs set on one edge stay on exactly one
+ * edge (text extraction compares edges exactly when it orders blocks; the
+ * libharu writer, render-hpdf.c, uses the same grid). */
+static long long on_grid(double v) { return llround(v * 32.0); }
+
+/* Appends a number given in 1/32 (exactly, with up to five decimals). */
+static void buf_grid(jx_buf *b, long long g) { buf_decimal(b, g * 3125, 5); }
 
 static long long milli(double v) { return llround(v * 1000.0); }
 
@@ -465,10 +481,10 @@ static bool encode_runs(jx_buf *b, const jx_dpage *dp, double height,
       buf_milli(b, gs->line_width);
       buf_puts(b, " w\n");
     }
-    long long x = milli(run->x), y = milli(height - run->y);
-    buf_milli(b, x - tx);
+    long long x = on_grid(run->x), y = on_grid(height - run->y);
+    buf_grid(b, x - tx);
     buf_putc(b, ' ');
-    buf_milli(b, y - ty);
+    buf_grid(b, y - ty);
     buf_puts(b, " Td\n");
     tx = x, ty = y;
     if (!encode_string(b, run, page_no, use->bits + (size_t)slot * JX_BMP_WORDS,

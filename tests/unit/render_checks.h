@@ -91,5 +91,6 @@ void test_size_and_time(void **state);
 void test_missing_folder(void **state);
 void test_failed_write_keeps_existing(void **state);
 void test_undrawable_text(void **state);
+void test_positions_on_grid(void **state);
 
 #endif

@@ -161,6 +161,7 @@ int main(void) {
       cmocka_unit_test(test_missing_folder),
       cmocka_unit_test(test_failed_write_keeps_existing),
       cmocka_unit_test(test_undrawable_text),
+      cmocka_unit_test(test_positions_on_grid),
       cmocka_unit_test(test_same_name_fonts),
   };
   return cmocka_run_group_tests(tests, setup, teardown);

@@ -267,51 +267,6 @@ static uint32_t embedded_cmap_length(const char *data, size_t size,
  * needs: the font could not be embedded (libharu error 0x1033) and its
  * new descriptor leaked.  Here the subset of the fallback face is that
  * size: text in AR PL UMing and, for characters it lacks, HanaMinA. */
-/* Runs meant to start on one edge start on exactly one edge in the PDF:
- * text positions go on a 1/32 pt grid, where libharu's single-precision
- * relative moves and poppler's double sums are exact.  Without it, a run
- * at 180.56 and one at 180.56 + 3e-14 (the same column edge reached by
- * another sum) come out 1e-5 pt apart, and pdftotext's reading order
- * compares such edges exactly. */
-static void test_positions_on_grid(void **state) {
-  fixture *fx = *state;
-  jx_layout layout;
-  jx_arena arena;
-  init_layout(&layout, &arena);
-  jx_dpage *page = jx_layout_add_page(&layout);
-  double edge = 36.64 + 17.74 * 8 + 2; /* 180.56 */
-  /* Rows of a table: the edge run, then runs further right, so each
-   * edge run is reached by a different relative move. */
-  static const char *const rows[] = {"项目属性", "实施期资金", "其中"};
-  for (int r = 0; r < 3; r++) {
-    add_run(&arena, page, fx->face, edge, 100 + 14.0 * r, 8, rows[r], false, 0);
-    add_run(&arena, page, fx->face, 272.56 + 0.37 * r, 100 + 14.0 * r, 8, "0",
-            false, 0);
-    add_run(&arena, page, fx->face, 477.04 - 1.13 * r, 100 + 14.0 * r, 8,
-            "16,559,400", false, 0);
-  }
-  add_run(&arena, page, fx->face, 100.01, 200, 8, "网格", false, 0);
-  char path[512];
-  snprintf(path, sizeof path, "%s/grid.pdf", fx->dir);
-  assert_true(jx_render_hpdf(&layout, &fx->fonts, &rc_info, &fx->diags, path));
-  char cmd[640];
-  snprintf(cmd, sizeof cmd, "pdftotext -bbox '%s' -", path);
-  char *err = NULL;
-  char *out = run_command(cmd, &err);
-  /* The three runs on one edge: one xMin, 180.5625 (the grid point). */
-  int on_edge = 0;
-  for (const char *p = out; (p = strstr(p, "xMin=\"")) != NULL; p++)
-    if (strncmp(p + 6, "180.562500\"", 11) == 0)
-      on_edge++;
-  if (on_edge != 3)
-    print_message("%s", out);
-  assert_int_equal(on_edge, 3);
-  assert_non_null(strstr(out, "xMin=\"100.000000\""));
-  free(out);
-  free(err);
-  jx_arena_free(&arena);
-}
-
 static void test_font_data_fills_block(void **state) {
   fixture *fx = *state;
   jx_pos pos = {"test_render_hpdf.c", 1, 1};
