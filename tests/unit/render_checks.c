@@ -565,10 +565,11 @@ void test_undrawable_text(void **state) {
 
 /* Runs meant to start on one edge start on exactly one edge in the PDF:
  * text positions go on a 1/32 pt grid, where relative moves (libharu's
- * single-precision ones included) and poppler's double sums are exact.  Without
- * it, a run at 180.56 and one at 180.56 + 3e-14 (the same column edge reached
- * by another sum) come out 1e-5 pt apart, and pdftotext's reading order
- * compares such edges exactly. */
+ * single-precision ones included) and poppler's double sums are exact.
+ * Without it, one column edge reached by different relative moves comes
+ * out up to 1e-5 pt apart from row to row, and pdftotext's reading order
+ * compares such edges exactly.  Checked with pdftotext -bbox: the edge
+ * runs share the grid point 180.5625, and a run at 100.01 sits at 100. */
 void test_positions_on_grid(void **state) {
   fixture *fx = *state;
   jx_layout layout;
