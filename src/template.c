@@ -401,6 +401,21 @@ static void load_grid(jx_tload *ld, const jx_ynode *v, jx_tband *band) {
       side->level3_style = g->level3_style;
       side->value_style = g->value_style;
       const jx_ynode *own = jx_ymap_get(s, "styles");
+      if (own && own->kind != JX_YMAP) {
+        jx_error(ld->diags, own->pos,
+                 "template: a side's 'styles' must be a mapping of level2, "
+                 "level3 and value to style names");
+        own = NULL;
+      }
+      for (size_t k = 0; own && k < own->count; k++) {
+        const char *key = own->keys[k]->str;
+        if (strcmp(key, "level2") && strcmp(key, "level3") &&
+            strcmp(key, "value"))
+          jx_error(ld->diags, own->keys[k]->pos,
+                   "template: a side's styles are level2, level3 and value, "
+                   "not '%s'",
+                   key);
+      }
       if (own) {
         if (jx_ymap_get(own, "level2"))
           side->level2_style = style_named(ld, jx_ymap_get(own, "level2"));

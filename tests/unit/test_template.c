@@ -158,12 +158,44 @@ static void test_side_styles(void **state) {
   assert_int_equal(system(cmd), 0);
 }
 
+/* A side's `styles` that is not a mapping, or names a cell the side does
+ * not have, is an error with its position. */
+static void test_side_styles_errors(void **state) {
+  fixture *fx = *state;
+  FILE *f = fopen(JX_SOURCE_DIR "/templates/yangquan-2025.yaml", "r");
+  assert_non_null(f);
+  static char text[65536], out[70000];
+  size_t n = fread(text, 1, sizeof text - 1, f);
+  fclose(f);
+  text[n] = '\0';
+  const char *side = "styles: {value: annual_value}";
+  char *at = strstr(text, side);
+  assert_non_null(at);
+  static const char *const bad[] = {"styles: 3", "styles: {level9: label}"};
+  static const char *const says[] = {
+      "a side's 'styles' must be a mapping",
+      "a side's styles are level2, level3 and value, not 'level9'"};
+  char dir[] = "/tmp/jx-template-XXXXXX";
+  assert_non_null(mkdtemp(dir));
+  for (int i = 0; i < 2; i++) {
+    snprintf(out, sizeof out, "%.*s%s%s", (int)(at - text), text, bad[i],
+             at + strlen(side));
+    write_template(dir, "bad-side", out);
+    assert_null(load(fx, dir, "bad-side"));
+    assert_true(has_message(fx, says[i]));
+  }
+  char cmd[600];
+  snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+  assert_int_equal(system(cmd), 0);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_geometry_in_points),
       cmocka_unit_test(test_extends_overlays_base),
       cmocka_unit_test(test_extends_errors),
       cmocka_unit_test(test_side_styles),
+      cmocka_unit_test(test_side_styles_errors),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
