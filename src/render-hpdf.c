@@ -601,13 +601,10 @@ static void draw_rules(HPDF_Page page, const jx_dpage *dp, double height,
   }
 }
 
-/* A text position rounded to 1/32 pt.  libharu positions text with
- * relative moves (Td) computed in single precision; on this grid every
- * move and every sum of moves is exact in float and in the reader's
- * double, so runs set on one edge stay on exactly one edge in the PDF
- * (text extraction compares edges exactly when it orders blocks).  The
- * rounding moves a run by at most 1/64 pt. */
-static double on_grid(double v) { return round(v * 32.0) / 32.0; }
+/* A text position rounded to the writers' grid (render.h). */
+static double on_grid(double v) {
+  return (double)jx_text_grid_steps(v) / JX_TEXT_GRID;
+}
 
 static void draw_runs(jx_render_ctx *ctx, HPDF_Page page, const jx_dpage *dp,
                       double height, jx_gstate *gs) {
@@ -648,10 +645,8 @@ static void draw_runs(jx_render_ctx *ctx, HPDF_Page page, const jx_dpage *dp,
     buf_reserve(&ctx->text, run->len);
     memcpy(ctx->text.data, run->text, run->len);
     ctx->text.data[run->len] = '\0';
-    /* Positions as libharu computes them (in single precision: it writes
-     * 144.50002 and -0.00002).  Rounding them ourselves saves 2% of the
-     * content but moves runs by up to 1/1000 pt, and pdftotext's reading
-     * order (tools/fidelity.py) is sensitive even to that. */
+    /* libharu turns these into relative moves in single precision; on the
+     * grid they stay exact (render.h, JX_TEXT_GRID). */
     HPDF_Page_TextOut(page, (HPDF_REAL)on_grid(run->x),
                       (HPDF_REAL)on_grid(height - run->y), ctx->text.data);
   }

@@ -145,15 +145,12 @@ static void buf_decimal(jx_buf *b, long long m, int digits) {
 /* Appends a number given in thousandths. */
 static void buf_milli(jx_buf *b, long long m) { buf_decimal(b, m, 3); }
 
-/* A text position in 1/32 pt.  Text is positioned with relative moves
- * (Td); on this grid every move and every sum of moves is exact in the
- * reader's double arithmetic, so runs set on one edge stay on exactly one
- * edge (text extraction compares edges exactly when it orders blocks; the
- * libharu writer, render-hpdf.c, uses the same grid). */
-static long long on_grid(double v) { return llround(v * 32.0); }
-
-/* Appends a number given in 1/32 (exactly, with up to five decimals). */
-static void buf_grid(jx_buf *b, long long g) { buf_decimal(b, g * 3125, 5); }
+/* Appends a number given in grid steps (render.h), exactly: 1/32 is
+ * 3125 hundred-thousandths. */
+static void buf_grid(jx_buf *b, long long steps) {
+  _Static_assert(100000 % JX_TEXT_GRID == 0, "grid steps in 5 decimals");
+  buf_decimal(b, steps * (100000 / JX_TEXT_GRID), 5);
+}
 
 static long long milli(double v) { return llround(v * 1000.0); }
 
@@ -481,7 +478,8 @@ static bool encode_runs(jx_buf *b, const jx_dpage *dp, double height,
       buf_milli(b, gs->line_width);
       buf_puts(b, " w\n");
     }
-    long long x = on_grid(run->x), y = on_grid(height - run->y);
+    long long x = jx_text_grid_steps(run->x),
+              y = jx_text_grid_steps(height - run->y);
     buf_grid(b, x - tx);
     buf_putc(b, ' ');
     buf_grid(b, y - ty);

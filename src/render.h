@@ -39,6 +39,7 @@
 #include "diag.h"
 #include "display.h"
 #include "fonts.h"
+#include <math.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -268,6 +269,19 @@ void jx_out_free(jx_out *out);
  * advances *i, or returns UINT32_MAX for malformed input (overlong forms,
  * surrogates, truncation, values past U+10FFFF) without advancing. */
 uint32_t jx_utf8_next(const unsigned char *s, size_t len, size_t *i);
+
+/* Both writers put text positions on a grid of 1/JX_TEXT_GRID pt.  Text
+ * is positioned with relative moves (Td); on this grid every move and
+ * every sum of moves is exact, in libharu's single precision as in a
+ * reader's double, so runs set on one edge stay on exactly one edge in
+ * the PDF (pdftotext compares edges exactly when it orders blocks).  A
+ * run moves by at most half a step, 1/64 pt. */
+#define JX_TEXT_GRID 32
+
+/* `v` points as a whole number of grid steps. */
+static inline long long jx_text_grid_steps(double v) {
+  return llround(v * JX_TEXT_GRID);
+}
 
 /* Bit `cp` of a code-point bitmap (one bit per code point). */
 static inline bool jx_bit_get(const uint64_t *bits, uint32_t cp) {

@@ -352,6 +352,39 @@ static int col_of(jx_tload *ld, const jx_ynode *map, const char *key,
   return (int)d;
 }
 
+/* The styles of one side of the indicator grid: the grid's, or the
+ * side's own where its `styles` mapping names level2, level3 or value. */
+static void load_side_styles(jx_tload *ld, const jx_ynode *own,
+                             const jx_tgrid *g, jx_tside *side) {
+  static const char *const names[] = {"level2", "level3", "value"};
+  jx_tstyle *styles[] = {&side->level2_style, &side->level3_style,
+                         &side->value_style};
+  const jx_tstyle *grid[] = {&g->level2_style, &g->level3_style,
+                             &g->value_style};
+  for (size_t i = 0; i < 3; i++)
+    *styles[i] = *grid[i];
+  if (!own)
+    return;
+  if (own->kind != JX_YMAP) {
+    jx_error(ld->diags, own->pos,
+             "template: a side's 'styles' must be a mapping of level2, "
+             "level3 and value to style names");
+    return;
+  }
+  for (size_t k = 0; k < own->count; k++) {
+    size_t i = 0;
+    while (i < 3 && strcmp(own->keys[k]->str, names[i]))
+      i++;
+    if (i < 3)
+      *styles[i] = style_named(ld, own->items[k]);
+    else
+      jx_error(ld->diags, own->keys[k]->pos,
+               "template: a side's styles are level2, level3 and value, "
+               "not '%s'",
+               own->keys[k]->str);
+  }
+}
+
 static void load_grid(jx_tload *ld, const jx_ynode *v, jx_tband *band) {
   jx_tgrid *g = &band->grid;
   size_t ncols = band->column_count;
@@ -397,33 +430,7 @@ static void load_grid(jx_tload *ld, const jx_ynode *v, jx_tband *band) {
       side->level3_col = col_of(ld, s, "level3_col", ncols);
       side->value_col = col_of(ld, s, "value_col", ncols);
       side->note_col = col_of(ld, s, "note_col", ncols);
-      side->level2_style = g->level2_style;
-      side->level3_style = g->level3_style;
-      side->value_style = g->value_style;
-      const jx_ynode *own = jx_ymap_get(s, "styles");
-      if (own && own->kind != JX_YMAP) {
-        jx_error(ld->diags, own->pos,
-                 "template: a side's 'styles' must be a mapping of level2, "
-                 "level3 and value to style names");
-        own = NULL;
-      }
-      for (size_t k = 0; own && k < own->count; k++) {
-        const char *key = own->keys[k]->str;
-        if (strcmp(key, "level2") && strcmp(key, "level3") &&
-            strcmp(key, "value"))
-          jx_error(ld->diags, own->keys[k]->pos,
-                   "template: a side's styles are level2, level3 and value, "
-                   "not '%s'",
-                   key);
-      }
-      if (own) {
-        if (jx_ymap_get(own, "level2"))
-          side->level2_style = style_named(ld, jx_ymap_get(own, "level2"));
-        if (jx_ymap_get(own, "level3"))
-          side->level3_style = style_named(ld, jx_ymap_get(own, "level3"));
-        if (jx_ymap_get(own, "value"))
-          side->value_style = style_named(ld, jx_ymap_get(own, "value"));
-      }
+      load_side_styles(ld, jx_ymap_get(s, "styles"), g, side);
       g->side_count++;
     }
   } else if (sides) {

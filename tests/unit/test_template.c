@@ -87,6 +87,30 @@ static void write_template(const char *dir, const char *name,
   fclose(f);
 }
 
+/* Removes a scratch folder made with mkdtemp. */
+static void remove_dir(const char *dir) {
+  char cmd[600];
+  snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+  assert_int_equal(system(cmd), 0);
+}
+
+/* The shipped template gives the 年度 side of the grid its own 指标值
+ * style with exactly this text. */
+#define SHIPPED_SIDE_STYLES "styles: {value: annual_value}"
+
+/* Reads templates/yangquan-2025.yaml into text (cap bytes); returns where
+ * SHIPPED_SIDE_STYLES stands in it. */
+static char *read_shipped(char *text, size_t cap) {
+  FILE *f = fopen(JX_SOURCE_DIR "/templates/yangquan-2025.yaml", "r");
+  assert_non_null(f);
+  size_t n = fread(text, 1, cap - 1, f);
+  fclose(f);
+  text[n] = '\0';
+  char *at = strstr(text, SHIPPED_SIDE_STYLES);
+  assert_non_null(at);
+  return at;
+}
+
 static bool has_message(const fixture *fx, const char *part) {
   for (size_t i = 0; i < fx->diags.count; i++)
     if (strstr(fx->diags.items[i].message, part))
@@ -107,9 +131,7 @@ static void test_extends_errors(void **state) {
   assert_true(has_message(fx, "cannot load the base template 'not-there'"));
   assert_null(load(fx, dir, "../etc"));
   assert_true(has_message(fx, "invalid template name"));
-  char cmd[600];
-  snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-  assert_int_equal(system(cmd), 0);
+  remove_dir(dir);
 }
 
 /* A side of the indicator grid may give its own styles: the shipped
@@ -117,17 +139,9 @@ static void test_extends_errors(void **state) {
  * are overridden, its 二级 and the 实施期 side keep the grid's. */
 static void test_side_styles(void **state) {
   fixture *fx = *state;
-  FILE *f = fopen(JX_SOURCE_DIR "/templates/yangquan-2025.yaml", "r");
-  assert_non_null(f);
   static char text[65536];
-  size_t n = fread(text, 1, sizeof text - 1, f);
-  fclose(f);
-  text[n] = '\0';
-  /* the shipped template gives the 年度 side its own 指标值 style */
-  const char *side = "styles: {value: annual_value}";
-  char *at = strstr(text, side);
-  assert_non_null(at);
-  char *rest = at + strlen(side);
+  char *at = read_shipped(text, sizeof text);
+  char *rest = at + strlen(SHIPPED_SIDE_STYLES);
   char *styles = strstr(text, "\nstyles:\n");
   assert_non_null(styles);
   styles += strlen("\nstyles:\n");
@@ -153,24 +167,15 @@ static void test_side_styles(void **state) {
   assert_int_equal(g->sides[1].level3_style.valign, JX_VALIGN_MIDDLE);
   assert_int_equal(g->sides[1].value_style.halign, JX_HALIGN_RIGHT);
   assert_int_equal(g->sides[1].level2_style.halign, g->level2_style.halign);
-  char cmd[600];
-  snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-  assert_int_equal(system(cmd), 0);
+  remove_dir(dir);
 }
 
 /* A side's `styles` that is not a mapping, or names a cell the side does
  * not have, is an error with its position. */
 static void test_side_styles_errors(void **state) {
   fixture *fx = *state;
-  FILE *f = fopen(JX_SOURCE_DIR "/templates/yangquan-2025.yaml", "r");
-  assert_non_null(f);
   static char text[65536], out[70000];
-  size_t n = fread(text, 1, sizeof text - 1, f);
-  fclose(f);
-  text[n] = '\0';
-  const char *side = "styles: {value: annual_value}";
-  char *at = strstr(text, side);
-  assert_non_null(at);
+  char *at = read_shipped(text, sizeof text);
   static const char *const bad[] = {"styles: 3", "styles: {level9: label}"};
   static const char *const says[] = {
       "a side's 'styles' must be a mapping",
@@ -179,14 +184,12 @@ static void test_side_styles_errors(void **state) {
   assert_non_null(mkdtemp(dir));
   for (int i = 0; i < 2; i++) {
     snprintf(out, sizeof out, "%.*s%s%s", (int)(at - text), text, bad[i],
-             at + strlen(side));
+             at + strlen(SHIPPED_SIDE_STYLES));
     write_template(dir, "bad-side", out);
     assert_null(load(fx, dir, "bad-side"));
     assert_true(has_message(fx, says[i]));
   }
-  char cmd[600];
-  snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-  assert_int_equal(system(cmd), 0);
+  remove_dir(dir);
 }
 
 int main(void) {
