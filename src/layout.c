@@ -45,6 +45,7 @@ typedef struct jx_lcell {
 
 typedef struct jx_lrow {
   double height;
+  double min_height; /* the template's minimum for this row, points */
   int page; /* index into layout pages (absolute) */
   double y; /* top, points from the page top */
   /* the header row to repeat above this row when it starts a page (an
@@ -106,16 +107,13 @@ static const char *expand(jx_lctx *cx, const char *pattern, jx_pos *pos) {
       p = end + 1;
       any_placeholder = true;
       const jx_text *t = jx_model_text(cx->model, pathbuf);
-      const jx_amount *a = t ? NULL : jx_model_amount(cx->model, pathbuf);
       piece = "";
       if (t && t->present) {
-        piece = t->str;
+        int field = jx_content_field(cx->model->content, pathbuf);
+        piece = field >= 0 ? jx_model_print(cx->arena, cx->model, field)
+                           : t->str;
         if (!any_value)
           *pos = t->pos;
-      } else if (a && a->present) {
-        piece = jx_amount_format(cx->arena, a);
-        if (!any_value)
-          *pos = a->pos;
       }
       piece_len = strlen(piece);
       if (piece_len)
@@ -215,6 +213,7 @@ static void build_fixed_band(jx_lctx *cx, const jx_tband *band) {
   unsigned char *taken = jx_arena_alloc(cx->arena, band->row_count * ncols + 1);
   for (size_t r = 0; r < band->row_count; r++) {
     const jx_trow *tr = &band->rows[r];
+    cx->rows[row0 + (int)r].min_height = tr->min_height;
     for (size_t i = 0; i < tr->count; i++) {
       const jx_tcell *tc = &tr->cells[i];
       jx_tcell clipped = *tc;
@@ -242,28 +241,68 @@ static void add_style_cell(jx_lctx *cx, const jx_tband *band, int row, int col,
   cover(taken, band->column_count, row0, row, rowspan, col, 1);
 }
 
-/* The indicator grid: header row, then one block of rows per 二级 group of
- * the frame, max(1, items on the fuller side) rows each. */
-static void build_indicator_band(jx_lctx *cx, const jx_tband *band) {
+/* True if `row` belongs to 一级 `level1`, 二级 `level2` of grid `def`. */
+static bool in_group(const jx_grid_def *def, const jx_row *row,
+                     const char *level1, const char *level2) {
+  return text_eq(&row->cells[def->level1], level1) &&
+         text_eq(&row->cells[def->level2], level2);
+}
+
+/* The most rows any side of band grid `g` has in one 二级 group. */
+static size_t group_rows(const jx_lctx *cx, const jx_tgrid *g,
+                         const jx_grid_def *def, const jx_tgroup *grp,
+                         size_t k) {
+  size_t most = 0;
+  for (size_t s = 0; s < g->side_count; s++) {
+    const jx_rows *rows = &cx->model->lists[g->grid][g->sides[s].list];
+    size_t n = 0;
+    for (size_t i = 0; i < rows->count; i++)
+      if (in_group(def, &rows->items[i], grp->level1, grp->level2[k].name))
+        n++;
+    if (n > most)
+      most = n;
+  }
+  return most;
+}
+
+/* The cells of one row of side `ts` (all columns but the frame's). */
+static void add_row_cells(jx_lctx *cx, const jx_tband *band,
+                          const jx_grid_def *def, const jx_tside *ts,
+                          const jx_row *row, int at, unsigned char *taken,
+                          int row0) {
+  for (size_t c = 0; c < def->col_count; c++) {
+    if ((int)c == def->level1 || (int)c == def->level2)
+      continue;
+    add_style_cell(cx, band, at, ts->col_at[c], 1, &row->cells[c],
+                   &ts->styles[c], taken, row0);
+  }
+}
+
+/* The grid band: header row, then either one block of rows per 二级 group
+ * of the frame (max(1, items on the fuller side) rows each; groups with no
+ * rows left out with hide_empty_groups), or, without a frame, the rows in
+ * the order given (at least min_rows). */
+static void build_grid_band(jx_lctx *cx, const jx_tband *band) {
   const jx_tgrid *g = &band->grid;
-  const jx_model *m = cx->model;
+  const jx_grid_def *def = &cx->model->content->grids[g->grid];
   size_t ncols = band->column_count;
   size_t total = 1;
-  for (size_t f = 0; f < g->frame_count; f++)
-    for (size_t k = 0; k < g->frame[f].level2_count; k++) {
-      size_t most = 1;
-      for (size_t s = 0; s < g->side_count; s++) {
-        int side = g->sides[s].side;
-        size_t n = 0;
-        for (size_t i = 0; i < m->indicator_count[side]; i++)
-          if (text_eq(&m->indicators[side][i].level1, g->frame[f].level1) &&
-              text_eq(&m->indicators[side][i].level2, g->frame[f].level2[k]))
-            n++;
-        if (n > most)
-          most = n;
+  bool framed = def->frame_count > 0;
+  if (framed) {
+    for (size_t f = 0; f < def->frame_count; f++)
+      for (size_t k = 0; k < def->frame[f].level2_count; k++) {
+        size_t most = group_rows(cx, g, def, &def->frame[f], k);
+        total += most ? most : g->hide_empty ? 0 : 1;
       }
-      total += most;
+  } else {
+    size_t most = 0;
+    for (size_t s = 0; s < g->side_count; s++) {
+      size_t n = cx->model->lists[g->grid][g->sides[s].list].count;
+      if (n > most)
+        most = n;
     }
+    total += most > (size_t)g->min_rows ? most : (size_t)g->min_rows;
+  }
   int row0 = add_rows(cx, total);
   if (g->repeat_header)
     for (size_t r = 1; r < total; r++)
@@ -284,49 +323,51 @@ static void build_indicator_band(jx_lctx *cx, const jx_tband *band) {
     cover(taken, ncols, row0, row0, (int)total, g->label_col, 1);
   }
   int row = row0 + 1;
-  for (size_t f = 0; f < g->frame_count; f++) {
-    const jx_tgroup *grp = &g->frame[f];
+  if (!framed) {
+    for (size_t s = 0; s < g->side_count; s++) {
+      const jx_tside *ts = &g->sides[s];
+      const jx_rows *rows = &cx->model->lists[g->grid][ts->list];
+      for (size_t i = 0; i < rows->count; i++)
+        add_row_cells(cx, band, def, ts, &rows->items[i], row + (int)i, taken,
+                      row0);
+    }
+    fill_gaps(cx, band, taken, row0, total);
+    return;
+  }
+  for (size_t f = 0; f < def->frame_count; f++) {
+    const jx_tgroup *grp = &def->frame[f];
     int group_row = row;
     for (size_t k = 0; k < grp->level2_count; k++) {
-      /* items of this group, per side */
-      size_t most = 1;
-      for (size_t s = 0; s < g->side_count; s++) {
-        int side = g->sides[s].side;
-        size_t n = 0;
-        for (size_t i = 0; i < m->indicator_count[side]; i++)
-          if (text_eq(&m->indicators[side][i].level1, grp->level1) &&
-              text_eq(&m->indicators[side][i].level2, grp->level2[k]))
-            n++;
-        if (n > most)
-          most = n;
-      }
+      size_t most = group_rows(cx, g, def, grp, k);
+      if (!most && g->hide_empty)
+        continue;
+      if (!most)
+        most = 1;
       for (size_t s = 0; s < g->side_count; s++) {
         const jx_tside *ts = &g->sides[s];
-        int side = ts->side;
-        jx_text label = {grp->level2[k], true, {cx->tpl->path, 0, 0}};
-        add_style_cell(cx, band, row, ts->level2_col, (int)most, &label,
-                       &ts->level2_style, taken, row0);
+        const jx_rows *rows = &cx->model->lists[g->grid][ts->list];
+        jx_text label = {grp->level2[k].name, true, {cx->tpl->path, 0, 0}, 0};
+        add_style_cell(cx, band, row, ts->col_at[def->level2], (int)most,
+                       &label, &ts->styles[def->level2], taken, row0);
         size_t r = 0;
-        for (size_t i = 0; i < m->indicator_count[side]; i++) {
-          const jx_indicator *ind = &m->indicators[side][i];
-          if (!text_eq(&ind->level1, grp->level1) ||
-              !text_eq(&ind->level2, grp->level2[k]))
-            continue;
-          int at = row + (int)r++;
-          add_style_cell(cx, band, at, ts->level3_col, 1, &ind->level3,
-                         &ts->level3_style, taken, row0);
-          add_style_cell(cx, band, at, ts->value_col, 1, &ind->value,
-                         &ts->value_style, taken, row0);
-          add_style_cell(cx, band, at, ts->note_col, 1, &ind->note,
-                         &ts->level3_style, taken, row0);
+        for (size_t i = 0; i < rows->count; i++) {
+          const jx_row *item = &rows->items[i];
+          if (in_group(def, item, grp->level1, grp->level2[k].name))
+            add_row_cells(cx, band, def, ts, item, row + (int)r++, taken,
+                          row0);
         }
       }
       row += (int)most;
     }
-    if (g->level1_col >= 0) {
-      jx_text label = {grp->level1, true, {cx->tpl->path, 0, 0}};
-      add_style_cell(cx, band, group_row, g->level1_col, row - group_row,
-                     &label, &g->level1_style, taken, row0);
+    if (g->level1_col >= 0 && row > group_row) {
+      jx_text label = {grp->level1, true, {cx->tpl->path, 0, 0}, 0};
+      if (g->level1_repeat)
+        for (int r = group_row; r < row; r++)
+          add_style_cell(cx, band, r, g->level1_col, 1, &label,
+                         &g->level1_style, taken, row0);
+      else
+        add_style_cell(cx, band, group_row, g->level1_col, row - group_row,
+                       &label, &g->level1_style, taken, row0);
     }
   }
   fill_gaps(cx, band, taken, row0, total);
@@ -350,6 +391,26 @@ static void break_cells(jx_lctx *cx) {
     if (!jx_text_check(cx->fonts, &role->chain, c->text, c->len, c->pos,
                        cx->diags))
       continue;
+    if (c->vertical && memchr(c->text, '\n', c->len)) {
+      /* the template's own lines (年度\n履职\n目标), each centred */
+      size_t n = 1;
+      for (size_t k = 0; k < c->len; k++)
+        n += c->text[k] == '\n';
+      c->lines = jx_arena_alloc(cx->arena, (n + 1) * sizeof *c->lines);
+      size_t k = 0;
+      for (size_t b = 0; b <= c->len;) {
+        const char *nl = memchr(c->text + b, '\n', c->len - b);
+        size_t e = nl ? (size_t)(nl - c->text) : c->len;
+        c->lines[k].start = (uint32_t)b;
+        c->lines[k].end = (uint32_t)e;
+        c->lines[k].width =
+            jx_text_width(cx->fonts, &role->chain, c->text + b, e - b);
+        k++;
+        b = e + 1;
+      }
+      c->line_count = k;
+      continue;
+    }
     if (c->vertical) {
       size_t n = 0;
       for (size_t k = 0; k < c->len; k++)
@@ -394,7 +455,8 @@ static void size_rows(jx_lctx *cx) {
   double min =
       role_of(cx, cx->tpl->body_font)->line_pitch + 2 * cx->tpl->padding_y;
   for (size_t r = 0; r < cx->row_count; r++)
-    cx->rows[r].height = min;
+    cx->rows[r].height =
+        cx->rows[r].min_height > min ? cx->rows[r].min_height : min;
   size_t nspan = 0;
   for (size_t i = 0; i < cx->cell_count; i++) {
     jx_lcell *c = &cx->cells[i];
@@ -787,8 +849,8 @@ bool jx_layout_form(jx_layout *layout, jx_fonts *fonts, const jx_template *tpl,
     layout->page_height = tpl->page_height;
   }
   for (size_t b = 0; b < tpl->band_count; b++) {
-    if (tpl->bands[b].kind == JX_BAND_INDICATORS)
-      build_indicator_band(&cx, &tpl->bands[b]);
+    if (tpl->bands[b].kind == JX_BAND_GRID)
+      build_grid_band(&cx, &tpl->bands[b]);
     else
       build_fixed_band(&cx, &tpl->bands[b]);
   }

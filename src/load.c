@@ -1,32 +1,29 @@
 /*
- * load.c — a project file (schema v1) → jx_model.
+ * load.c — a project file → jx_model, read against the fields, money
+ * blocks and grids its template declares (content.h).
  *
- * The YAML is parsed by yaml.c; this file walks the tree and checks it
- * against the schema, reporting every problem of the file at the line and
- * column of the value (or key) concerned, then returns NULL if there was
- * any.  The schema (docs/schema.md has the full text):
+ * Two steps, so that the template can be chosen by the file itself:
+ * jx_load_tree parses the YAML (yaml.c) and checks the encoding;
+ * jx_load_model walks the tree against the template's content and reports
+ * every problem of the file at the line and column of the value (or key)
+ * concerned, then returns NULL if there was any.
  *
- *   schema: 1                        required, must be 1
- *   template: NAME                   optional, default yangquan-2025
- *   year: 2025                       required, 4 digits
- *   project:                         required mapping
- *     name: TEXT                     required
- *     department: {code: TEXT, name: TEXT}   required, both required
- *     implementer, attribute, duration: TEXT
- *   funds:
- *     period|annual:
- *       total|central|provincial|city_county|self_raised|other: AMOUNT
- *   overview, basis, necessity, measures, plan: TEXT
- *   goals: {period: TEXT, annual: TEXT}
- *   indicators:
- *     period|annual:
- *       - {level1: TEXT, level2: TEXT, level3: TEXT, value: TEXT,
- *          note: TEXT}              level1, level2 required
- *   footer: {responsible, handler, phone, date: TEXT}
+ * The file's shape follows the field ids: `project.department.code` is
+ * read from
  *
- * TEXT is any scalar, taken as its raw text; null (`~`, empty) is absent.
- * AMOUNT is 123, 123.4, 123.45 or "34,060,000.00"; null or "" is absent
- * (blank on the form), which is not 0.
+ *   project:
+ *     department:
+ *       code: "045"
+ *
+ * and a field's (or a group's, or a grid's) label may stand for its key:
+ * `项目名称: …` under `project:`, or at the top level for any field whose
+ * label is unique.  A grid with sides is `ID: {SIDE: [row…]}`, without
+ * `ID: [row…]`; each row is a mapping of its columns (ids or labels).
+ * `schema: 1` and `template: NAME` are the file's own settings.
+ *
+ * Text values are any scalar, taken as their raw text; null (`~`, empty)
+ * is absent.  Money is 123, 123.4, 123.45 or "34,060,000.00"; null or ""
+ * is absent (blank on the form), which is not 0.
  */
 #include "jxlimits.h"
 #include "model.h"
@@ -40,16 +37,30 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* Largest amount accepted, in 分: 999,999,999,999,999.99 元. */
+/* Largest amount accepted, in hundredths: 999,999,999,999,999.99. */
 #define JX_AMOUNT_MAX_CENTS INT64_C(99999999999999999)
-#define JX_DEFAULT_TEMPLATE "yangquan-2025"
 
 #define JX_COUNT(array) (sizeof(array) / sizeof((array)[0]))
+
+/* What a key of the file stands for. */
+typedef enum { JX_K_NONE, JX_K_FIELD, JX_K_GROUP, JX_K_GRID } jx_kind;
+
+/* Where a field's or group's value was found in the file. */
+typedef struct jx_found {
+  const jx_ynode *value, *key;
+} jx_found;
 
 typedef struct jx_loader {
   jx_arena *arena;
   jx_diag_list *diags;
   jx_model *model;
+  const jx_content *content;
+  jx_found *fields; /* per field */
+  jx_found *groups; /* per group */
+  jx_found *grids;  /* per grid */
+  bool *suggested;  /* per field: an unknown key was said to stand for it */
+  bool *group_reported; /* per group: its absence was reported */
+  const jx_ynode *root;
   /* The YAML parse stopped early (syntax error): keys after that point are
    * missing from the tree, so "missing required key" is not reported. */
   bool partial;
@@ -71,18 +82,7 @@ static bool jx_reported_at(const jx_loader *ld, jx_pos pos) {
   return false;
 }
 
-/* ---- keys: known lists and "did you mean" ------------------------------ */
-
-static const char *const jx_top_keys[] = {
-    "schema",    "template", "year", "project", "funds",  "overview",  "basis",
-    "necessity", "measures", "plan", "goals",   "footer", "indicators"};
-static const char *const jx_project_keys[] = {
-    "name", "department", "implementer", "attribute", "duration"};
-static const char *const jx_department_keys[] = {"code", "name"};
-static const char *const jx_indicator_keys[] = {"level1", "level2", "level3",
-                                                "value", "note"};
-static const char *const jx_footer_keys[] = {"responsible", "handler", "phone",
-                                             "date"};
+/* ---- keys: what a mapping may hold, and "did you mean" ----------------- */
 
 static char jx_ascii_lower(char c) {
   return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
@@ -121,8 +121,9 @@ static size_t jx_key_distance(const char *a, const char *b) {
   return d[la][lb] < 9 ? d[la][lb] : 9;
 }
 
-/* The known key closest to `key`, or NULL when none is close enough to be
- * a likely typo (distance ≤ 1 for short keys, ≤ 2 from 5 characters). */
+/* The known key closest to `key` among `known`, or NULL when none is close
+ * enough to be a likely typo (distance ≤ 1 for short keys, ≤ 2 from 5
+ * characters). */
 static const char *jx_suggest(const char *key, const char *const *known,
                               size_t count) {
   size_t limit = strlen(key) >= 5 ? 2 : 1;
@@ -138,309 +139,277 @@ static const char *jx_suggest(const char *key, const char *const *known,
   return best;
 }
 
-static bool jx_in_list(const char *key, const char *const *known,
-                       size_t count) {
-  for (size_t i = 0; i < count; i++)
-    if (!strcmp(key, known[i]))
-      return true;
-  return false;
+/* The last part of a dotted id ("code" of "project.department.code"). */
+static const char *jx_last_part(const char *id) {
+  const char *dot = strrchr(id, '.');
+  return dot ? dot + 1 : id;
 }
 
-/* "a, b, c" in the arena. */
-static const char *jx_join(jx_arena *arena, const char *const *known,
-                           size_t count) {
-  size_t len = 0;
-  for (size_t i = 0; i < count; i++)
-    len += strlen(known[i]) + 2;
-  char *text = jx_arena_alloc(arena, len + 1);
-  for (size_t i = 0; i < count; i++) {
+/* True if `id` is directly inside `prefix` ("" = the top level). */
+static bool jx_child_of(const char *id, const char *prefix) {
+  size_t n = strlen(prefix);
+  if (n == 0)
+    return !strchr(id, '.');
+  return !strncmp(id, prefix, n) && id[n] == '.' && !strchr(id + n + 1, '.');
+}
+
+/* One key a mapping may hold: what it stands for, its id and label. */
+typedef struct jx_child {
+  jx_kind kind;
+  int index; /* field, group or grid index */
+  const char *id, *key, *label;
+} jx_child;
+
+/* The keys the mapping at group `prefix` may hold, in the template's
+ * order, into *out (arena); returns how many. */
+static size_t jx_children(jx_loader *ld, const char *prefix, jx_child **out) {
+  const jx_content *c = ld->content;
+  size_t cap = c->field_count + c->group_count + c->grid_count + 1, n = 0;
+  jx_child *list = jx_arena_alloc(ld->arena, cap * sizeof *list);
+  size_t plen = strlen(prefix);
+  /* In the order of the fields: a field here, or the group that holds it
+   * one level down. */
+  for (size_t i = 0; i < c->field_count; i++) {
+    const char *id = c->fields[i].id;
+    if (jx_child_of(id, prefix)) {
+      list[n++] = (jx_child){JX_K_FIELD, (int)i, id, jx_last_part(id),
+                             c->fields[i].label};
+      continue;
+    }
+    if (plen && (strncmp(id, prefix, plen) || id[plen] != '.'))
+      continue;
+    const char *part = plen ? id + plen + 1 : id;
+    const char *dot = strchr(part, '.');
+    if (!dot)
+      continue;
+    size_t glen = (size_t)(dot - id);
+    for (size_t g = 0; g < c->group_count; g++) {
+      const char *gid = c->groups[g].id;
+      if (strlen(gid) != glen || strncmp(gid, id, glen))
+        continue;
+      bool seen = false;
+      for (size_t k = 0; k < n && !seen; k++)
+        seen = list[k].kind == JX_K_GROUP && list[k].index == (int)g;
+      if (!seen)
+        list[n++] = (jx_child){JX_K_GROUP, (int)g, gid, jx_last_part(gid),
+                               c->groups[g].label};
+    }
+  }
+  if (!plen)
+    for (size_t i = 0; i < c->grid_count; i++)
+      list[n++] = (jx_child){JX_K_GRID, (int)i, c->grids[i].id,
+                             c->grids[i].id, c->grids[i].label};
+  *out = list;
+  return n;
+}
+
+/* Label comparison that forgives spaces and full-width/half-width
+ * brackets and colons: "项目资金（元）" = "项目资金(元)". */
+static bool jx_label_eq(const char *a, const char *b) {
+  static const char *const same[][2] = {
+      {"（", "("}, {"）", ")"}, {"：", ":"}, {"　", " "}};
+  while (*a || *b) {
+    while (*a == ' ')
+      a++;
+    while (*b == ' ')
+      b++;
+    if (!*a || !*b)
+      return !*a && !*b;
+    bool matched = false;
+    for (size_t i = 0; i < JX_COUNT(same) && !matched; i++)
+      for (int k = 0; k < 2 && !matched; k++) {
+        size_t na = strlen(same[i][k]), nb = strlen(same[i][!k]);
+        if (!strncmp(a, same[i][k], na) &&
+            (!strncmp(b, same[i][!k], nb) || !strncmp(b, same[i][k], na))) {
+          a += na;
+          b += !strncmp(b, same[i][!k], nb) ? nb : na;
+          matched = true;
+        }
+      }
+    if (matched)
+      continue;
+    if (*a != *b)
+      return false;
+    a++, b++;
+  }
+  return true;
+}
+
+/* The child that `key` names: by its key, else by its label; at the top
+ * level also any field by a label no other field has.  NULL if none. */
+static const jx_child *jx_resolve(jx_loader *ld, const char *key,
+                                  const jx_child *list, size_t n,
+                                  bool top, jx_child *scratch) {
+  for (size_t i = 0; i < n; i++)
+    if (!strcmp(key, list[i].key))
+      return &list[i];
+  for (size_t i = 0; i < n; i++)
+    if (jx_label_eq(key, list[i].label))
+      return &list[i];
+  if (!top)
+    return NULL;
+  const jx_content *c = ld->content;
+  int hit = -1;
+  for (size_t i = 0; i < c->field_count; i++)
+    if (jx_label_eq(key, c->fields[i].label)) {
+      if (hit >= 0)
+        return NULL; /* two fields share the label: not a unique name */
+      hit = (int)i;
+    }
+  if (hit < 0)
+    return NULL;
+  *scratch = (jx_child){JX_K_FIELD, hit, c->fields[hit].id, c->fields[hit].id,
+                        c->fields[hit].label};
+  return scratch;
+}
+
+/* "a, b, c" of the children's keys, in the arena. */
+static const char *jx_join_keys(jx_arena *arena, const jx_child *list,
+                                size_t n) {
+  size_t len = 1;
+  for (size_t i = 0; i < n; i++)
+    len += strlen(list[i].key) + strlen(list[i].label) + 8;
+  char *text = jx_arena_alloc(arena, len);
+  for (size_t i = 0; i < n; i++) {
     if (i)
       strcat(text, ", ");
-    strcat(text, known[i]);
+    strcat(text, list[i].key);
+    if (strcmp(list[i].key, list[i].label)) {
+      strcat(text, " (");
+      strcat(text, list[i].label);
+      strcat(text, ")");
+    }
   }
   return text;
 }
 
-/* Form labels people write as keys, and the key each stands for. */
-static const char *const jx_label_keys[][2] = {
-    {"项目名称", "name"},
-    {"主管部门", "department"},
-    {"主管部门及代码", "department"},
-    {"代码", "code"},
-    {"实施单位", "implementer"},
-    {"项目属性", "attribute"},
-    {"项目期", "duration"},
-    {"项目资金", "funds"},
-    {"实施期", "period"},
-    {"年度", "annual"},
-    {"资金总额", "total"},
-    {"实施期资金总额", "total"},
-    {"年度资金总额", "total"},
-    {"中央财政资金", "central"},
-    {"省级财政资金", "provincial"},
-    {"市县（区）财政资金", "city_county"},
-    {"市县财政资金", "city_county"},
-    {"单位自筹", "self_raised"},
-    {"其他资金", "other"},
-    {"项目概况", "overview"},
-    {"立项依据", "basis"},
-    {"项目设立必要性", "necessity"},
-    {"保证项目实施的制度、措施", "measures"},
-    {"项目实施计划", "plan"},
-    {"总体目标", "goals"},
-    {"实施期目标", "period"},
-    {"年度目标", "annual"},
-    {"绩效指标", "indicators"},
-    {"一级指标", "level1"},
-    {"二级指标", "level2"},
-    {"三级指标", "level3"},
-    {"指标值", "value"},
-    {"备注", "note"},
-    {"负责人", "responsible"},
-    {"经办人", "handler"},
-    {"联系电话", "phone"},
-    {"填报日期", "date"},
-    {"年份", "year"}};
-
-/* The key that the form label `key` stands for, if it is one of `known`;
- * NULL otherwise. */
-static const char *jx_label_key(const char *key, const char *const *known,
-                                size_t count) {
-  for (size_t i = 0; i < JX_COUNT(jx_label_keys); i++)
-    if (!strcmp(key, jx_label_keys[i][0]) &&
-        jx_in_list(jx_label_keys[i][1], known, count))
-      return jx_label_keys[i][1];
+/* The group, other than `prefix`, whose mapping has a key `key`: where a
+ * misplaced key belongs ("" for the top level), or NULL. */
+static const char *jx_belongs(jx_loader *ld, const char *key,
+                              const char *prefix) {
+  const jx_content *c = ld->content;
+  for (size_t i = 0; i < c->field_count; i++) {
+    const char *id = c->fields[i].id;
+    if (strcmp(jx_last_part(id), key) || c->fields[i].money_block >= 0)
+      continue;
+    size_t parent = (size_t)(jx_last_part(id) - id);
+    parent = parent ? parent - 1 : 0;
+    if (strlen(prefix) == parent && !strncmp(id, prefix, parent))
+      continue;
+    return jx_arena_strndup(ld->arena, id, parent);
+  }
   return NULL;
 }
 
-/* True if `map` has an unknown key that was reported as standing for
- * `key` (a form label written as the key): "missing `key`" would say it
- * twice.  (A misspelt key still gets both messages.) */
-static bool jx_key_misspelt(const jx_ynode *map, const char *key) {
-  for (size_t i = 0; map && i < map->count; i++) {
-    const char *k = map->keys[i]->str;
-    if (!strcmp(k, key))
-      return false;
+/* Reports `key`, unknown in the mapping at `prefix` whose children are
+ * `list`: a typo's likely key, where a misplaced key belongs, or the keys
+ * it may hold. */
+static void jx_unknown_key(jx_loader *ld, const jx_ynode *key,
+                           const char *prefix, const jx_child *list,
+                           size_t n) {
+  if (ld->capped)
+    return;
+  if (ld->diags->count - ld->first_diag >= JX_LIMIT_DIAGNOSTICS) {
+    ld->capped = true;
+    jx_error(ld->diags, key->pos,
+             "more than %d problems in this file; the rest are not listed "
+             "(fix these first)",
+             JX_LIMIT_DIAGNOSTICS);
+    return;
   }
-  const char *one[] = {key};
-  static const struct {
-    const char *const *keys;
-    size_t count;
-  } lists[] = {{jx_top_keys, JX_COUNT(jx_top_keys)},
-               {jx_project_keys, JX_COUNT(jx_project_keys)},
-               {jx_department_keys, JX_COUNT(jx_department_keys)},
-               {jx_indicator_keys, JX_COUNT(jx_indicator_keys)},
-               {jx_footer_keys, JX_COUNT(jx_footer_keys)}};
-  for (size_t i = 0; map && i < map->count; i++) {
-    const char *k = map->keys[i]->str;
-    bool known = false; /* a key of the schema is no misspelling */
-    for (size_t l = 0; l < JX_COUNT(lists) && !known; l++)
-      known = jx_in_list(k, lists[l].keys, lists[l].count);
-    if (known)
-      continue;
-    if (jx_label_key(k, one, 1))
-      return true;
+  if (jx_reported_at(ld, key->pos))
+    return;
+  char place[160];
+  if (prefix[0])
+    snprintf(place, sizeof place, " in '%s'", prefix);
+  else
+    snprintf(place, sizeof place, " at the top level");
+  const char **keys = jx_arena_alloc(ld->arena, (n + 1) * sizeof *keys);
+  for (size_t i = 0; i < n; i++)
+    keys[i] = list[i].key;
+  const char *suggestion = jx_suggest(key->str, keys, n);
+  const char *belongs = suggestion ? NULL : jx_belongs(ld, key->str, prefix);
+  if (suggestion) {
+    for (size_t i = 0; i < n; i++)
+      if (list[i].key == suggestion && list[i].kind == JX_K_FIELD)
+        ld->suggested[list[i].index] = true;
+    jx_error(ld->diags, key->pos, "unknown key '%s'%s; did you mean '%s'?",
+             key->str, place, suggestion);
+  } else if (belongs && !belongs[0]) {
+    jx_error(ld->diags, key->pos,
+             "unknown key '%s'%s; it belongs at the top level (no "
+             "indentation)",
+             key->str, place);
+  } else if (belongs) {
+    jx_error(ld->diags, key->pos,
+             "unknown key '%s'%s; it belongs under '%s:'", key->str, place,
+             jx_last_part(belongs));
+  } else {
+    jx_error(ld->diags, key->pos, "unknown key '%s'%s (expected one of: %s%s)",
+             key->str, place, prefix[0] ? "" : "schema, template, ",
+             jx_join_keys(ld->arena, list, n));
   }
-  return false;
 }
 
-/* Reports every key of `map` that is not in `known`.  `where` names the
- * mapping for the message ("project", "funds.period", NULL for the top
- * level).  A key that belongs one level up or down is pointed there. */
-static void jx_check_keys(jx_loader *ld, const jx_ynode *map, const char *where,
-                          const char *const *known, size_t count) {
+/* Records where each field, group and grid of the mapping `map` (at group
+ * `prefix`) was written, and reports the keys it cannot hold. */
+static void jx_walk(jx_loader *ld, const jx_ynode *map, const char *prefix) {
+  jx_child *list;
+  size_t n = jx_children(ld, prefix, &list);
+  bool top = !prefix[0];
   for (size_t i = 0; i < map->count; i++) {
-    const jx_ynode *key = map->keys[i];
-    if (jx_in_list(key->str, known, count))
+    const jx_ynode *key = map->keys[i], *value = map->items[i];
+    if (top && (!strcmp(key->str, "schema") || !strcmp(key->str, "template")))
       continue;
-    /* Each check below scans this file's diagnostics: keep them few. */
-    if (ld->capped)
-      return;
-    if (ld->diags->count - ld->first_diag >= JX_LIMIT_DIAGNOSTICS) {
-      ld->capped = true;
-      jx_error(ld->diags, key->pos,
-               "more than %d problems in this file; the rest are not listed "
-               "(fix these first)",
-               JX_LIMIT_DIAGNOSTICS);
-      return;
-    }
-    if (jx_reported_at(ld, key->pos))
+    jx_child scratch;
+    const jx_child *child = jx_resolve(ld, key->str, list, n, top, &scratch);
+    if (!child) {
+      jx_unknown_key(ld, key, prefix, list, n);
       continue;
-    char place[128];
-    if (where)
-      snprintf(place, sizeof place, " in '%s'", where);
-    else
-      snprintf(place, sizeof place, " at the top level");
-    const char *suggestion = jx_suggest(key->str, known, count);
-    const char *label_key = jx_label_key(key->str, known, count);
-    if (label_key) {
-      jx_error(ld->diags, key->pos,
-               "unknown key '%s'%s; keys are written in English: write "
-               "'%s' for %s",
-               key->str, place, label_key, key->str);
-    } else if (suggestion) {
-      jx_error(ld->diags, key->pos, "unknown key '%s'%s; did you mean '%s'?",
-               key->str, place, suggestion);
-    } else if (!where && jx_in_list(key->str, jx_project_keys,
-                                    JX_COUNT(jx_project_keys))) {
-      jx_error(ld->diags, key->pos,
-               "unknown key '%s' at the top level; it belongs under "
-               "'project:'",
-               key->str);
-    } else if (where && !strcmp(where, "project") &&
-               jx_in_list(key->str, jx_top_keys, JX_COUNT(jx_top_keys))) {
-      jx_error(ld->diags, key->pos,
-               "unknown key '%s' in 'project'; it belongs at the top level "
-               "(no indentation)",
-               key->str);
-    } else {
-      jx_error(ld->diags, key->pos, "unknown key '%s'%s (expected one of: %s)",
-               key->str, place, jx_join(ld->arena, known, count));
     }
+    jx_found *slot = child->kind == JX_K_FIELD   ? &ld->fields[child->index]
+                     : child->kind == JX_K_GROUP ? &ld->groups[child->index]
+                                                 : &ld->grids[child->index];
+    if (slot->key) {
+      if (jx_reported_at(ld, key->pos))
+        continue; /* the parser said so: a key written twice */
+      jx_error(ld->diags, key->pos,
+               "'%s' (%s) is written twice: here and at line %u; keep one",
+               child->id, child->label, slot->key->pos.line);
+      continue;
+    }
+    slot->key = key;
+    slot->value = value;
+    if (child->kind != JX_K_GROUP || !value ||
+        (value->kind == JX_YSCALAR && value->is_null))
+      continue;
+    if (value->kind != JX_YMAP) {
+      const jx_group *g = &ld->content->groups[child->index];
+      char hint[256] = "";
+      if (g->example)
+        snprintf(hint, sizeof hint, "; write it like %s: %s",
+                 jx_last_part(g->id), g->example);
+      jx_error(ld->diags, value->pos,
+               "'%s' must be a mapping (indented 'key: value' lines), not "
+               "%s%s",
+               g->id, jx_ynode_kind_name(value), hint);
+      continue;
+    }
+    jx_walk(ld, value, child->id);
   }
 }
 
 /* ---- values ----------------------------------------------------------- */
 
-/* `key` of `map` (or NULL), with the key node in *key_node. */
-static const jx_ynode *jx_get(const jx_ynode *map, const char *key,
-                              const jx_ynode **key_node) {
-  *key_node = NULL;
-  if (!map || map->kind != JX_YMAP)
-    return NULL;
-  for (size_t i = 0; i < map->count; i++)
-    if (!strcmp(map->keys[i]->str, key)) {
-      *key_node = map->keys[i];
-      return map->items[i];
-    }
-  return NULL;
-}
-
-/* Where an absent value is reported: its key when written with no value,
- * else the mapping that lacks it, else nowhere (zero). */
-static jx_pos jx_absent_pos(const jx_ynode *map, const jx_ynode *key_node) {
-  jx_pos none = {NULL, 0, 0};
-  if (key_node)
-    return key_node->pos;
-  return map ? map->pos : none;
-}
-
-/* Reads the text at `key` of `map` into *text.  `path` names it in
- * messages.  Null is absent.  Returns false when the value is a mapping or
- * sequence (reported here), true otherwise. */
-static bool jx_read_text(jx_loader *ld, const jx_ynode *map, const char *key,
-                         const char *path, jx_text *text) {
-  const jx_ynode *key_node;
-  const jx_ynode *value = jx_get(map, key, &key_node);
-  text->str = "";
-  text->present = false;
-  if (!value || (value->kind == JX_YSCALAR && value->is_null)) {
-    text->pos = jx_absent_pos(map, key_node);
-    return true;
-  }
-  text->pos = value->pos;
-  if (value->kind != JX_YSCALAR) {
-    jx_error(ld->diags, value->pos, "'%s' must be a string, not %s", path,
-             jx_ynode_kind_name(value));
-    return false;
-  }
-  text->str = value->str;
-  text->present = true;
-  size_t chars = 0; /* code points: bytes that are not continuation bytes */
-  for (size_t i = 0; i < value->len; i++)
-    chars += ((unsigned char)value->str[i] & 0xC0) != 0x80;
-  if (chars > JX_LIMIT_CELL_CHARS)
-    jx_error(ld->diags, value->pos,
-             "'%s' has %zu characters, more than the limit of %d characters "
-             "in one cell; shorten it",
-             path, chars, JX_LIMIT_CELL_CHARS);
-  return true;
-}
-
-/* Reads a required text: as jx_read_text, and reports it missing when it
- * is absent (at the key written with no value, or at the mapping that
- * lacks it). */
-static void jx_read_required(jx_loader *ld, const jx_ynode *map,
-                             const char *key, const char *path, jx_text *text) {
-  if (!jx_read_text(ld, map, key, path, text) || text->present || ld->partial)
-    return;
-  const jx_ynode *key_node;
-  const jx_ynode *value = jx_get(map, key, &key_node);
-  if ((value && jx_reported_at(ld, value->pos)) || jx_key_misspelt(map, key))
-    return;
-  /* What to write, and where. */
-  static const struct {
-    const char *key, *label, *example;
-  } hints[] = {{"year", "年度", "2025"},
-               {"name", "项目名称", "…"},
-               {"code", "主管部门代码", "\"045\""},
-               {"level1", "一级指标", "产出指标"},
-               {"level2", "二级指标", "数量指标"}};
-  const char *label = "", *example = "…";
-  for (size_t i = 0; i < JX_COUNT(hints); i++)
-    if (!strcmp(hints[i].key, key))
-      label = hints[i].label, example = hints[i].example;
-  if (!strcmp(path, "project.department.name"))
-    label = "主管部门";
-  const char *dot = strrchr(path, '.');
-  char where[96];
-  if (strchr(path, '['))
-    snprintf(where, sizeof where, "to this item");
-  else if (!dot)
-    snprintf(where, sizeof where, "at the top level");
-  else {
-    const char *parent = path;
-    for (const char *p = path; p < dot; p++)
-      if (*p == '.')
-        parent = p + 1;
-    snprintf(where, sizeof where, "under '%.*s:'", (int)(dot - parent), parent);
-  }
-  jx_error(ld->diags, text->pos,
-           "missing required key '%s'%s%s%s: write '%s: %s' %s", path,
-           label[0] ? " (" : "", label, label[0] ? ")" : "", key, example,
-           where);
-}
-
-/* The mapping at `key` of `map`, or NULL when absent, null (both fine) or
- * of another kind (an error naming `path`).  *key_node as for jx_get. */
-static const jx_ynode *jx_read_map(jx_loader *ld, const jx_ynode *map,
-                                   const char *key, const char *path,
-                                   const jx_ynode **key_node) {
-  const jx_ynode *value = jx_get(map, key, key_node);
-  if (!value || (value->kind == JX_YSCALAR && value->is_null))
-    return NULL;
-  if (value->kind != JX_YMAP) {
-    /* What goes under the mapping, for the sections people most often
-     * write as one line. */
-    char hint[256] = "";
-    const char *dash = value->kind == JX_YSCALAR ? strchr(value->str, '-') : 0;
-    if (!strcmp(path, "project.department") && dash && dash > value->str)
-      snprintf(hint, sizeof hint,
-               "; write it as department: {code: \"%.*s\", name: %s}",
-               (int)(dash - value->str), value->str, dash + 1);
-    else if (!strcmp(path, "project.department"))
-      snprintf(hint, sizeof hint,
-               "; write 'code:' and 'name:' under it, like department: "
-               "{code: \"045\", name: 阳泉市城市管理局}");
-    else if (!strcmp(path, "goals"))
-      snprintf(hint, sizeof hint,
-               "; write 'period:' (实施期目标) and 'annual:' (年度目标) "
-               "under it");
-    jx_error(ld->diags, value->pos,
-             "'%s' must be a mapping (indented 'key: value' lines), not %s%s",
-             path, jx_ynode_kind_name(value), hint);
-    return NULL;
-  }
-  return value;
-}
-
 #define JX_NOT_A_NUMBER                                                        \
-  "is not a number of 元 (write it like 34060000, 34,060,000 or 1234.50)"
+  "is not a number (write it like 34060000, 34,060,000 or 1234.50)"
 
 /* Parses an amount written as digits with optional thousands separators
- * ("34,060,000") and at most two decimals.  Returns NULL and sets *cents,
- * or returns what is wrong with it (a message fragment). */
-static const char *jx_parse_amount(const char *text, int64_t *cents) {
+ * ("34,060,000") and at most two decimals, in `unit` (the block's: 元,
+ * 万元 …; may be NULL).  Returns NULL and sets *cents, or returns what is
+ * wrong with it (a message fragment). */
+static const char *jx_parse_amount(const char *text, const char *unit,
+                                   int64_t *cents) {
   const char *p = text;
   while (*p == ' ')
     p++;
@@ -478,18 +447,26 @@ static const char *jx_parse_amount(const char *text, int64_t *cents) {
     if (places == 0 || (*p && *p != ' ' && (unsigned char)*p < 0x80))
       return JX_NOT_A_NUMBER;
     if (places > 2)
-      return "has more than two decimal places (amounts are in 元 with at "
-             "most 分)";
+      return "has more than two decimal places";
     if (places == 1)
       fraction *= 10;
   }
   while (*p == ' ')
     p++;
-  if (!strcmp(p, "元"))
-    return "is not a number of 元 as written: leave out the unit '元'";
-  if (!strcmp(p, "万元") || !strcmp(p, "万"))
-    return "is not a number of 元: amounts in 万元 must be written in 元 "
-           "(× 10,000), without the unit";
+  static _Thread_local char message[256];
+  if (*p && unit && unit[0] && !strcmp(p, unit)) {
+    snprintf(message, sizeof message,
+             "is not a number of %s as written: leave out the unit '%s'", unit,
+             unit);
+    return message;
+  }
+  if (*p && unit && unit[0] && (unsigned char)*p >= 0x80) {
+    snprintf(message, sizeof message,
+             "is not a number of %s: the form's amounts are in %s, so write "
+             "the number in %s, without the unit '%s'",
+             unit, unit, unit, p);
+    return message;
+  }
   if (*p)
     return JX_NOT_A_NUMBER;
   if (too_large || yuan > (uint64_t)(JX_AMOUNT_MAX_CENTS / 100))
@@ -498,249 +475,402 @@ static const char *jx_parse_amount(const char *text, int64_t *cents) {
   return NULL;
 }
 
-/* Reads the amount at `key` of `map` into *amount (see jx_parse_amount).
- * Null and "" are absent. */
-static void jx_read_amount(jx_loader *ld, const jx_ynode *map, const char *key,
-                           const char *path, jx_amount *amount) {
-  const jx_ynode *key_node;
-  const jx_ynode *value = jx_get(map, key, &key_node);
-  amount->cents = 0;
-  amount->present = false;
+
+/* Counts the code points of `value`, reporting more than a cell holds. */
+static void jx_check_length(jx_loader *ld, const jx_ynode *value,
+                            const char *path) {
+  size_t chars = 0; /* bytes that are not continuation bytes */
+  for (size_t i = 0; i < value->len; i++)
+    chars += ((unsigned char)value->str[i] & 0xC0) != 0x80;
+  if (chars > JX_LIMIT_CELL_CHARS)
+    jx_error(ld->diags, value->pos,
+             "'%s' has %zu characters, more than the limit of %d characters "
+             "in one cell; shorten it",
+             path, chars, JX_LIMIT_CELL_CHARS);
+}
+
+/* Reads `value` (NULL when the key is absent) into *text, as money when
+ * `money`.  `path` names it in messages; `absent_pos` is where an absent
+ * value is reported. */
+static void jx_read_value(jx_loader *ld, const jx_ynode *value,
+                          jx_pos absent_pos, const char *path, bool money,
+                          const char *unit, jx_text *text) {
+  text->str = "";
+  text->present = false;
+  text->cents = 0;
   if (!value || (value->kind == JX_YSCALAR &&
-                 (value->is_null || value->str[0] == '\0'))) {
-    amount->pos = jx_absent_pos(map, key_node);
+                 (value->is_null || (money && value->str[0] == '\0')))) {
+    text->pos = absent_pos;
     return;
   }
-  amount->pos = value->pos;
+  text->pos = value->pos;
   if (value->kind != JX_YSCALAR) {
-    jx_error(ld->diags, value->pos, "'%s' must be an amount, not %s", path,
-             jx_ynode_kind_name(value));
+    if (!jx_reported_at(ld, value->pos))
+      jx_error(ld->diags, value->pos, "'%s' must be %s, not %s", path,
+               money ? "an amount" : "a string", jx_ynode_kind_name(value));
     return;
   }
-  const char *problem = jx_parse_amount(value->str, &amount->cents);
-  if (problem) {
-    jx_error(ld->diags, value->pos, "'%s' %s: '%s'", path, problem, value->str);
-    return;
+  jx_check_length(ld, value, path);
+  if (money) {
+    const char *problem = jx_parse_amount(value->str, unit, &text->cents);
+    if (problem) {
+      jx_error(ld->diags, value->pos, "'%s' %s: '%s'", path, problem,
+               value->str);
+      return;
+    }
   }
-  amount->present = true;
+  text->str = value->str;
+  text->present = true;
 }
 
-/* ---- sections --------------------------------------------------------- */
-
-static void jx_load_project(jx_loader *ld, const jx_ynode *root) {
-  jx_model *m = ld->model;
-  const jx_ynode *key_node;
-  const jx_ynode *project =
-      jx_read_map(ld, root, "project", "project", &key_node);
-  if (!project) {
-    const jx_ynode *value = jx_get(root, "project", &key_node);
-    if ((!value || (value->kind == JX_YSCALAR && value->is_null)) &&
-        !ld->partial && !(value && jx_reported_at(ld, value->pos)))
-      jx_error(ld->diags, jx_absent_pos(root, key_node),
-               "missing required key 'project' (with 'name' and "
-               "'department')");
-    /* Leave the fields absent, with no further errors. */
-    jx_text *fields[] = {&m->name,        &m->dept_code, &m->dept_name,
-                         &m->implementer, &m->attribute, &m->duration};
-    for (size_t i = 0; i < JX_COUNT(fields); i++)
-      fields[i]->str = "";
-    return;
+/* Where an absent value of group `prefix` is reported: the key written
+ * with no value, else the innermost present mapping around it, else
+ * nowhere (zero). */
+static jx_pos jx_absent_at(jx_loader *ld, const jx_found *found,
+                           const char *id) {
+  if (found->key)
+    return found->key->pos;
+  const jx_content *c = ld->content;
+  size_t len = strlen(id);
+  while (len > 0) {
+    while (len > 0 && id[len - 1] != '.')
+      len--;
+    if (len == 0)
+      break;
+    len--; /* drop the dot */
+    for (size_t g = 0; g < c->group_count; g++)
+      if (strlen(c->groups[g].id) == len &&
+          !strncmp(c->groups[g].id, id, len) && ld->groups[g].value &&
+          ld->groups[g].value->kind == JX_YMAP)
+        return ld->groups[g].value->pos;
   }
-  jx_check_keys(ld, project, "project", jx_project_keys,
-                JX_COUNT(jx_project_keys));
-  jx_read_required(ld, project, "name", "project.name", &m->name);
-  jx_read_text(ld, project, "implementer", "project.implementer",
-               &m->implementer);
-  jx_read_text(ld, project, "attribute", "project.attribute", &m->attribute);
-  jx_read_text(ld, project, "duration", "project.duration", &m->duration);
-
-  const jx_ynode *dept =
-      jx_read_map(ld, project, "department", "project.department", &key_node);
-  const jx_ynode *dept_value = jx_get(project, "department", &key_node);
-  if (dept) {
-    jx_check_keys(ld, dept, "project.department", jx_department_keys,
-                  JX_COUNT(jx_department_keys));
-    jx_read_required(ld, dept, "code", "project.department.code",
-                     &m->dept_code);
-    jx_read_required(ld, dept, "name", "project.department.name",
-                     &m->dept_name);
-  } else {
-    m->dept_code.str = m->dept_name.str = "";
-    if ((!dept_value ||
-         (dept_value->kind == JX_YSCALAR && dept_value->is_null)) &&
-        !ld->partial && !(dept_value && jx_reported_at(ld, dept_value->pos)))
-      jx_error(ld->diags, jx_absent_pos(project, key_node),
-               "missing required key 'project.department' (with 'code' and "
-               "'name')");
-  }
+  return ld->root->pos; /* the top level */
 }
 
-static void jx_load_funds(jx_loader *ld, const jx_ynode *root) {
-  const jx_ynode *key_node;
-  const jx_ynode *funds = jx_read_map(ld, root, "funds", "funds", &key_node);
-  if (funds)
-    jx_check_keys(ld, funds, "funds", jx_side_keys, JX_SIDE_COUNT);
-  for (int s = 0; s < JX_SIDE_COUNT; s++) {
-    char side_path[32];
-    snprintf(side_path, sizeof side_path, "funds.%s", jx_side_keys[s]);
-    const jx_ynode *side =
-        jx_read_map(ld, funds, jx_side_keys[s], side_path, &key_node);
-    if (side)
-      jx_check_keys(ld, side, side_path, jx_fund_keys, JX_FUND_COUNT);
-    for (int f = 0; f < JX_FUND_COUNT; f++) {
-      char path[64];
-      snprintf(path, sizeof path, "%s.%s", side_path, jx_fund_keys[f]);
-      jx_amount *amount = &ld->model->funds[s][f];
-      if (side) {
-        jx_read_amount(ld, side, jx_fund_keys[f], path, amount);
-      } else {
-        amount->present = false;
-        amount->pos = jx_absent_pos(funds, key_node);
+/* The outermost group around field `id` that the file leaves out, or
+ * -1. */
+static int jx_missing_group(jx_loader *ld, const char *id) {
+  const jx_content *c = ld->content;
+  for (const char *dot = strchr(id, '.'); dot; dot = strchr(dot + 1, '.')) {
+    size_t len = (size_t)(dot - id);
+    for (size_t g = 0; g < c->group_count; g++)
+      if (strlen(c->groups[g].id) == len &&
+          !strncmp(c->groups[g].id, id, len)) {
+        const jx_ynode *v = ld->groups[g].value;
+        if (!v || (v->kind == JX_YSCALAR && v->is_null))
+          return (int)g;
+        if (v->kind != JX_YMAP)
+          return -2; /* reported as not a mapping */
+      }
+  }
+  return -1;
+}
+
+/* Reports a required field the file leaves out: once for a whole missing
+ * group (with the keys it needs), else the field with what to write. */
+static void jx_report_missing(jx_loader *ld, size_t i, jx_pos at) {
+  const jx_content *c = ld->content;
+  const jx_field *f = &c->fields[i];
+  if (ld->partial || ld->suggested[i])
+    return;
+  const jx_found *found = &ld->fields[i];
+  if (found->value && jx_reported_at(ld, found->value->pos))
+    return;
+  int g = jx_missing_group(ld, f->id);
+  if (g == -2)
+    return;
+  if (g >= 0) {
+    if (ld->group_reported[g])
+      return;
+    ld->group_reported[g] = true;
+    const char *gid = c->groups[g].id;
+    size_t len = strlen(gid);
+    char need[512] = "";
+    for (size_t k = 0; k < c->field_count; k++) {
+      const char *id = c->fields[k].id;
+      if (!c->fields[k].required || strncmp(id, gid, len) || id[len] != '.')
+        continue;
+      const char *part = id + len + 1;
+      const char *dot = strchr(part, '.');
+      size_t plen = dot ? (size_t)(dot - part) : strlen(part);
+      char word[96];
+      snprintf(word, sizeof word, "'%.*s'", (int)plen, part);
+      if (strstr(need, word))
+        continue;
+      if (strlen(need) + strlen(word) + 8 < sizeof need) {
+        if (need[0])
+          strcat(need, ", ");
+        strcat(need, word);
       }
     }
-  }
-}
-
-/* Reads one indicator item; `path` is "indicators.SIDE[i]". */
-static void jx_load_indicator(jx_loader *ld, const jx_ynode *item,
-                              const char *path, jx_indicator *out) {
-  out->pos = item->pos;
-  jx_text *texts[] = {&out->level1, &out->level2, &out->level3, &out->value,
-                      &out->note};
-  if (item->kind != JX_YMAP) {
-    jx_error(ld->diags, item->pos,
-             "'%s' must be a mapping like {level1: 产出指标, level2: "
-             "数量指标, level3: ..., value: ...}, not %s",
-             path, jx_ynode_kind_name(item));
-    for (size_t i = 0; i < JX_COUNT(texts); i++) {
-      texts[i]->str = "";
-      texts[i]->pos = item->pos;
-    }
+    jx_error(ld->diags, jx_absent_at(ld, &ld->groups[g], gid),
+             "missing required key '%s' (%s)%s%s", gid, c->groups[g].label,
+             need[0] ? " with " : "", need);
     return;
   }
-  jx_check_keys(ld, item, path, jx_indicator_keys, JX_COUNT(jx_indicator_keys));
-  for (size_t i = 0; i < JX_COUNT(texts); i++) {
-    char field_path[96];
-    snprintf(field_path, sizeof field_path, "%s.%s", path,
-             jx_indicator_keys[i]);
-    /* level1 and level2 place the row in the frame: required. */
-    if (i < 2)
-      jx_read_required(ld, item, jx_indicator_keys[i], field_path, texts[i]);
+  const char *dot = strrchr(f->id, '.');
+  char where[128];
+  if (!dot) {
+    snprintf(where, sizeof where, "at the top level");
+  } else {
+    const char *parent = f->id;
+    for (const char *p = f->id; p < dot; p++)
+      if (*p == '.')
+        parent = p + 1;
+    snprintf(where, sizeof where, "under '%.*s:'", (int)(dot - parent),
+             parent);
+  }
+  jx_error(ld->diags, at, "missing required key '%s' (%s): write '%s: %s' %s",
+           f->id, f->label, jx_last_part(f->id), f->example ? f->example : "…",
+           where);
+}
+
+/* True if `s` is digits with at most one '.', optionally signed. */
+static bool jx_is_number(const char *s, bool decimals) {
+  const char *p = s;
+  if (*p == '-' || *p == '+')
+    p++;
+  bool digit = false, point = false;
+  for (; *p; p++) {
+    if (*p >= '0' && *p <= '9')
+      digit = true;
+    else if (*p == '.' && decimals && !point)
+      point = true;
     else
-      jx_read_text(ld, item, jx_indicator_keys[i], field_path, texts[i]);
+      return false;
   }
+  return digit;
 }
 
-static void jx_load_indicators(jx_loader *ld, const jx_ynode *root) {
-  const jx_ynode *key_node;
-  const jx_ynode *indicators =
-      jx_read_map(ld, root, "indicators", "indicators", &key_node);
-  if (!indicators)
+/* The shape a value of type `type` must have (a year of 4 digits, a
+ * number): reported as an error of the file. */
+static void jx_check_shape(jx_loader *ld, const char *id, jx_ftype type,
+                           const jx_text *t) {
+  if (!t->present || !t->str[0])
     return;
-  jx_check_keys(ld, indicators, "indicators", jx_side_keys, JX_SIDE_COUNT);
-  size_t total = 0; /* indicators of both sides so far */
-  for (int s = 0; s < JX_SIDE_COUNT; s++) {
-    const jx_ynode *list = jx_get(indicators, jx_side_keys[s], &key_node);
-    if (!list || (list->kind == JX_YSCALAR && list->is_null))
-      continue;
-    if (list->kind != JX_YSEQ) {
-      jx_error(ld->diags, list->pos,
-               "'indicators.%s' must be a list of '- {level1: ..., level2: "
-               "..., level3: ..., value: ...}' items, not %s",
-               jx_side_keys[s], jx_ynode_kind_name(list));
-      continue;
+  const char *s = t->str;
+  if (type == JX_FT_YEAR) {
+    bool four = strlen(s) == 4;
+    for (size_t i = 0; four && i < 4; i++)
+      four = s[i] >= '0' && s[i] <= '9';
+    if (!four)
+      jx_error(ld->diags, t->pos,
+               "'%s' must be a 4-digit year like 2025, not '%s'", id, s);
+  } else if (type == JX_FT_INTEGER && !jx_is_number(s, false)) {
+    jx_error(ld->diags, t->pos, "'%s' must be a whole number like 12, not '%s'",
+             id, s);
+  } else if (type == JX_FT_DECIMAL && !jx_is_number(s, true)) {
+    jx_error(ld->diags, t->pos, "'%s' must be a number like 60.8, not '%s'",
+             id, s);
+  } else if (type == JX_FT_PERCENT) {
+    size_t n = strlen(s);
+    char buf[64];
+    if (n && n < sizeof buf) {
+      memcpy(buf, s, n + 1);
+      if (buf[n - 1] == '%')
+        buf[n - 1] = '\0';
     }
-    total += list->count;
-    if (total > JX_LIMIT_INDICATORS) {
-      jx_error(ld->diags, list->pos,
-               "the form has %zu indicators (indicators.period and "
-               "indicators.annual together), more than the limit of %d",
-               total, JX_LIMIT_INDICATORS);
-      continue;
-    }
-    jx_indicator *items =
-        jx_arena_alloc(ld->arena, (list->count + 1) * sizeof *items);
-    for (size_t i = 0; i < list->count; i++) {
-      char path[64];
-      snprintf(path, sizeof path, "indicators.%s[%zu]", jx_side_keys[s], i);
-      jx_load_indicator(ld, list->items[i], path, &items[i]);
-    }
-    ld->model->indicators[s] = items;
-    ld->model->indicator_count[s] = list->count;
+    if (n == 0 || n >= sizeof buf || !jx_is_number(buf, true))
+      jx_error(ld->diags, t->pos,
+               "'%s' must be a percentage like 95%% or 95.5%%, not '%s'", id,
+               s);
   }
 }
 
-static void jx_load_head(jx_loader *ld, const jx_ynode *root) {
-  jx_model *m = ld->model;
-  bool schema_ok = jx_read_text(ld, root, "schema", "schema", &m->schema);
-  if (schema_ok && !m->schema.present && !ld->partial)
-    jx_error(ld->diags, m->schema.pos,
-             "missing required key 'schema' (write 'schema: 1' as the first "
-             "line)");
-  else if (m->schema.present && strcmp(m->schema.str, "1"))
-    jx_error(ld->diags, m->schema.pos,
-             "unsupported schema version '%s'; this jxform reads schema 1",
-             m->schema.str);
-
-  jx_read_text(ld, root, "template", "template", &m->template_name);
-  if (!m->template_name.present)
-    m->template_name.str = JX_DEFAULT_TEMPLATE;
-  else if (!m->template_name.str[0])
-    jx_error(ld->diags, m->template_name.pos,
-             "'template' is empty; leave it out to use '%s'",
-             JX_DEFAULT_TEMPLATE);
-
-  jx_read_required(ld, root, "year", "year", &m->year);
-  if (m->year.present) {
-    const char *y = m->year.str;
-    bool four_digits = strlen(y) == 4;
-    for (size_t i = 0; four_digits && i < 4; i++)
-      four_digits = y[i] >= '0' && y[i] <= '9';
-    if (!four_digits)
-      jx_error(ld->diags, m->year.pos,
-               "'year' must be a 4-digit year like 2025, not '%s'", y);
+static void jx_load_fields(jx_loader *ld) {
+  const jx_content *c = ld->content;
+  for (size_t i = 0; i < c->field_count; i++) {
+    const jx_field *f = &c->fields[i];
+    const jx_found *found = &ld->fields[i];
+    jx_pos absent = jx_absent_at(ld, found, f->id);
+    const char *unit =
+        f->money_block >= 0 ? c->money[f->money_block].unit : NULL;
+    jx_read_value(ld, found->value, absent, f->id, f->type == JX_FT_MONEY,
+                  unit, &ld->model->fields[i]);
+    jx_check_shape(ld, f->id, f->type, &ld->model->fields[i]);
+    if (f->required && !ld->model->fields[i].present &&
+        !(found->value && found->value->kind != JX_YSCALAR))
+      jx_report_missing(ld, i, absent);
   }
 }
 
-static void jx_load_texts(jx_loader *ld, const jx_ynode *root) {
-  jx_model *m = ld->model;
-  static const char *const body_keys[] = {"overview", "basis", "necessity",
-                                          "measures", "plan"};
-  jx_text *body[] = {&m->overview, &m->basis, &m->necessity, &m->measures,
-                     &m->plan};
-  for (size_t i = 0; i < JX_COUNT(body); i++)
-    jx_read_text(ld, root, body_keys[i], body_keys[i], body[i]);
+/* ---- grids ------------------------------------------------------------ */
 
-  const jx_ynode *key_node;
-  const jx_ynode *goals = jx_read_map(ld, root, "goals", "goals", &key_node);
-  jx_pos goals_pos = jx_absent_pos(NULL, key_node);
-  if (goals)
-    jx_check_keys(ld, goals, "goals", jx_side_keys, JX_SIDE_COUNT);
-  for (int s = 0; s < JX_SIDE_COUNT; s++) {
-    char path[32];
-    snprintf(path, sizeof path, "goals.%s", jx_side_keys[s]);
-    jx_read_text(ld, goals, jx_side_keys[s], path, &m->goals[s]);
-    if (!goals)
-      m->goals[s].pos = goals_pos;
+/* What to write in column `k` of grid `g`, for messages: the column's
+ * example, the frame's first names, or "…". */
+static const char *jx_col_example(const jx_grid_def *g, size_t k) {
+  if (g->cols[k].example)
+    return g->cols[k].example;
+  if ((int)k == g->level1 && g->frame_count)
+    return g->frame[0].level1;
+  if ((int)k == g->level2 && g->frame_count)
+    return g->frame[0].level2[0].name;
+  return NULL;
+}
+
+/* Reads one row; `path` is "indicators.period[i]" (for messages). */
+static void jx_load_row(jx_loader *ld, const jx_grid_def *g,
+                        const jx_ynode *item, const char *path, jx_row *out) {
+  out->pos = item->pos;
+  out->cells = jx_arena_alloc(ld->arena, (g->col_count + 1) * sizeof(jx_text));
+  for (size_t k = 0; k < g->col_count; k++) {
+    out->cells[k].str = "";
+    out->cells[k].pos = item->pos;
   }
-
-  const jx_ynode *footer = jx_read_map(ld, root, "footer", "footer", &key_node);
-  jx_pos footer_pos = jx_absent_pos(NULL, key_node);
-  if (footer)
-    jx_check_keys(ld, footer, "footer", jx_footer_keys,
-                  JX_COUNT(jx_footer_keys));
-  jx_text *footer_texts[] = {&m->responsible, &m->handler, &m->phone,
-                             &m->fill_date};
-  for (size_t i = 0; i < JX_COUNT(footer_texts); i++) {
-    char path[32];
-    snprintf(path, sizeof path, "footer.%s", jx_footer_keys[i]);
-    jx_read_text(ld, footer, jx_footer_keys[i], path, footer_texts[i]);
-    if (!footer)
-      footer_texts[i]->pos = footer_pos;
+  if (item->kind != JX_YMAP) {
+    char example[256] = "";
+    size_t shown = 0;
+    for (size_t k = 0; k < g->col_count && shown < 4; k++) {
+      char one[96];
+      const char *ex = jx_col_example(g, k);
+      snprintf(one, sizeof one, "%s%s: %s", shown ? ", " : "", g->cols[k].id,
+               ex ? ex : "...");
+      if (strlen(example) + strlen(one) < sizeof example)
+        strcat(example, one);
+      shown++;
+    }
+    jx_error(ld->diags, item->pos, "'%s' must be a mapping like {%s}, not %s",
+             path, example, jx_ynode_kind_name(item));
+    return;
+  }
+  jx_child *list = jx_arena_alloc(ld->arena, (g->col_count + 1) * sizeof *list);
+  for (size_t k = 0; k < g->col_count; k++)
+    list[k] = (jx_child){JX_K_FIELD, (int)k, g->cols[k].id, g->cols[k].id,
+                         g->cols[k].label};
+  const jx_ynode **values =
+      jx_arena_alloc(ld->arena, (g->col_count + 1) * sizeof *values);
+  const jx_ynode **keys =
+      jx_arena_alloc(ld->arena, (g->col_count + 1) * sizeof *keys);
+  bool *suggested = jx_arena_alloc(ld->arena, g->col_count + 1);
+  for (size_t i = 0; i < item->count; i++) {
+    const jx_ynode *key = item->keys[i];
+    jx_child scratch;
+    const jx_child *child =
+        jx_resolve(ld, key->str, list, g->col_count, false, &scratch);
+    if (!child) {
+      bool *saved = ld->suggested;
+      ld->suggested = suggested; /* a typo names a column, not a field */
+      jx_unknown_key(ld, key, path, list, g->col_count);
+      ld->suggested = saved;
+      continue;
+    }
+    if (keys[child->index]) {
+      jx_error(ld->diags, key->pos,
+               "'%s' (%s) is written twice in this item; keep one", child->id,
+               child->label);
+      continue;
+    }
+    keys[child->index] = key;
+    values[child->index] = item->items[i];
+  }
+  for (size_t k = 0; k < g->col_count; k++) {
+    const jx_gcol *col = &g->cols[k];
+    char col_path[320];
+    snprintf(col_path, sizeof col_path, "%s.%s", path, col->id);
+    jx_pos absent = keys[k] ? keys[k]->pos : item->pos;
+    jx_read_value(ld, values[k], absent, col_path, false, NULL,
+                  &out->cells[k]);
+    jx_check_shape(ld, col_path, col->type, &out->cells[k]);
+    if (col->required && !out->cells[k].present && !ld->partial &&
+        !suggested[k] && !(values[k] && values[k]->kind != JX_YSCALAR))
+      jx_error(ld->diags, absent,
+               "missing required key '%s' (%s): write '%s: %s' to this item",
+               col_path, col->label, col->id,
+               jx_col_example(g, k) ? jx_col_example(g, k) : "…");
   }
 }
 
-/* ---- entry points ----------------------------------------------------- */
+/* Reads the list `list` of grid `g` (side `side`, -1 for a plain list)
+ * into *rows; `total` counts the grid's rows so far, for the limit. */
+static void jx_load_list(jx_loader *ld, const jx_grid_def *g, int side,
+                         const jx_ynode *list, jx_rows *rows, size_t *total) {
+  char name[160];
+  if (side >= 0)
+    snprintf(name, sizeof name, "%s.%s", g->id, g->side_ids[side]);
+  else
+    snprintf(name, sizeof name, "%s", g->id);
+  if (!list || (list->kind == JX_YSCALAR && list->is_null))
+    return;
+  rows->pos = list->pos;
+  if (list->kind != JX_YSEQ) {
+    char example[200] = "";
+    for (size_t k = 0; k < g->col_count && k < 4; k++) {
+      char one[64];
+      snprintf(one, sizeof one, "%s%s: ...", k ? ", " : "", g->cols[k].id);
+      strcat(example, one);
+    }
+    jx_error(ld->diags, list->pos,
+             "'%s' must be a list of '- {%s}' items, not %s", name, example,
+             jx_ynode_kind_name(list));
+    return;
+  }
+  *total += list->count;
+  if (*total > JX_LIMIT_INDICATORS) {
+    jx_error(ld->diags, list->pos,
+             "the form has %zu rows in '%s' (all sides together), more than "
+             "the limit of %d",
+             *total, g->id, JX_LIMIT_INDICATORS);
+    return;
+  }
+  rows->items = jx_arena_alloc(ld->arena, (list->count + 1) * sizeof(jx_row));
+  for (size_t i = 0; i < list->count; i++) {
+    char path[192];
+    snprintf(path, sizeof path, "%s[%zu]", name, i);
+    jx_load_row(ld, g, list->items[i], path, &rows->items[i]);
+  }
+  rows->count = list->count;
+}
+
+static void jx_load_grids(jx_loader *ld) {
+  const jx_content *c = ld->content;
+  ld->model->lists =
+      jx_arena_alloc(ld->arena, (c->grid_count + 1) * sizeof(jx_rows *));
+  for (size_t gi = 0; gi < c->grid_count; gi++) {
+    const jx_grid_def *g = &c->grids[gi];
+    size_t n = jx_grid_lists(g);
+    jx_rows *lists = jx_arena_alloc(ld->arena, (n + 1) * sizeof *lists);
+    ld->model->lists[gi] = lists;
+    const jx_found *found = &ld->grids[gi];
+    jx_pos absent = jx_absent_at(ld, found, g->id);
+    for (size_t s = 0; s < n; s++)
+      lists[s].pos = absent;
+    const jx_ynode *v = found->value;
+    if (!v || (v->kind == JX_YSCALAR && v->is_null))
+      continue;
+    size_t total = 0;
+    if (!g->side_count) {
+      jx_load_list(ld, g, -1, v, &lists[0], &total);
+      continue;
+    }
+    if (v->kind != JX_YMAP) {
+      jx_error(ld->diags, v->pos,
+               "'%s' must be a mapping of its sides (%s%s%s), not %s", g->id,
+               g->side_ids[0], g->side_count > 1 ? ", " : "",
+               g->side_count > 1 ? g->side_ids[1] : "",
+               jx_ynode_kind_name(v));
+      continue;
+    }
+    jx_child *list = jx_arena_alloc(ld->arena, (n + 1) * sizeof *list);
+    for (size_t s = 0; s < n; s++)
+      list[s] = (jx_child){JX_K_GROUP, (int)s, g->side_ids[s], g->side_ids[s],
+                           g->side_labels[s]};
+    const jx_ynode **side_values =
+        jx_arena_alloc(ld->arena, (n + 1) * sizeof *side_values);
+    for (size_t i = 0; i < v->count; i++) {
+      jx_child scratch;
+      const jx_child *child =
+          jx_resolve(ld, v->keys[i]->str, list, n, false, &scratch);
+      if (!child) {
+        jx_unknown_key(ld, v->keys[i], g->id, list, n);
+        continue;
+      }
+      side_values[child->index] = v->items[i];
+      lists[child->index].pos = v->keys[i]->pos;
+    }
+    for (size_t s = 0; s < n; s++)
+      jx_load_list(ld, g, (int)s, side_values[s], &lists[s], &total);
+  }
+}
 
 /* After a syntax error: the first line up to the error's line whose
  * quoted value is opened and not closed on that line.  libyaml then reads
@@ -872,11 +1002,15 @@ static bool jx_check_encoding(jx_diag_list *diags, const char *file,
   return true;
 }
 
-jx_model *jx_load_buffer(jx_arena *arena, jx_diag_list *diags, const char *name,
-                         const char *data, size_t size) {
+/* ---- entry points ----------------------------------------------------- */
+
+const jx_ynode *jx_load_tree(jx_arena *arena, jx_diag_list *diags,
+                             const char *name, const char *data, size_t size,
+                             bool *complete) {
   size_t errors_before = diags->errors;
   const char *file = jx_arena_strdup(arena, name ? name : "<input>");
   jx_pos file_pos = {file, 0, 0};
+  *complete = false;
   if (size > JX_LIMIT_FILE_BYTES) {
     jx_error(diags, file_pos,
              "file is larger than the " JX_LIMIT_FILE_TEXT " limit");
@@ -885,17 +1019,16 @@ jx_model *jx_load_buffer(jx_arena *arena, jx_diag_list *diags, const char *name,
   size_t first_diag = diags->count;
   if (jx_check_encoding(diags, file, data, size))
     return NULL;
-  bool complete = false;
   jx_ynode *root =
-      jx_yaml_parse_partial(arena, diags, file, data, size, &complete);
+      jx_yaml_parse_partial(arena, diags, file, data, size, complete);
   if (!root || (diags->errors > errors_before && root->kind != JX_YMAP))
     return NULL;
   if (root->kind != JX_YMAP) {
     jx_pos pos = root->pos;
     if (root->kind == JX_YSCALAR && root->is_null)
       jx_error(diags, pos,
-               "the file is empty; a project needs at least 'schema', "
-               "'year' and 'project'");
+               "the file is empty; a project needs at least 'schema' and "
+               "the form's required fields");
     else
       jx_error(diags, pos,
                "a project file must be a mapping of 'key: value' lines, not "
@@ -903,23 +1036,88 @@ jx_model *jx_load_buffer(jx_arena *arena, jx_diag_list *diags, const char *name,
                jx_ynode_kind_name(root));
     return NULL;
   }
-  if (!complete)
+  if (!*complete)
     jx_note_open_quote(diags, file, data, size, first_diag);
+  return root;
+}
+
+const char *jx_load_template_name(const jx_ynode *root, const char *fallback,
+                                  jx_pos *pos) {
+  const jx_ynode *v = jx_ymap_get(root, "template");
+  if (!v || v->kind != JX_YSCALAR || v->is_null || !v->str[0]) {
+    *pos = v ? v->pos : root->pos;
+    return fallback;
+  }
+  *pos = v->pos;
+  return v->str;
+}
+
+/* Reads `schema` and `template`, the file's own settings. */
+static void jx_load_settings(jx_loader *ld, const jx_ynode *root,
+                             const char *template_name) {
+  jx_model *m = ld->model;
+  const jx_ynode *key = NULL, *value = NULL;
+  for (size_t i = 0; i < root->count; i++)
+    if (!strcmp(root->keys[i]->str, "schema"))
+      key = root->keys[i], value = root->items[i];
+  jx_read_value(ld, value, key ? key->pos : root->pos, "schema",
+                false, NULL, &m->schema);
+  if (!m->schema.present && !ld->partial && !(value && value->kind != JX_YSCALAR))
+    jx_error(ld->diags, m->schema.pos,
+             "missing required key 'schema' (write 'schema: 1' as the first "
+             "line)");
+  else if (m->schema.present && strcmp(m->schema.str, "1"))
+    jx_error(ld->diags, m->schema.pos,
+             "unsupported schema version '%s'; this jxform reads schema 1",
+             m->schema.str);
+  key = value = NULL;
+  for (size_t i = 0; i < root->count; i++)
+    if (!strcmp(root->keys[i]->str, "template"))
+      key = root->keys[i], value = root->items[i];
+  jx_read_value(ld, value, key ? key->pos : (jx_pos){NULL, 0, 0}, "template",
+                false, NULL, &m->template_name);
+  if (!m->template_name.present)
+    m->template_name.str = template_name;
+  else if (!m->template_name.str[0])
+    jx_error(ld->diags, m->template_name.pos,
+             "'template' is empty; leave it out to use '%s'", template_name);
+}
+
+jx_model *jx_load_model(jx_arena *arena, jx_diag_list *diags,
+                        const char *name, const jx_ynode *root, bool complete,
+                        const jx_content *content, const char *template_name,
+                        size_t first_diag, size_t errors_before) {
+  const char *file = jx_arena_strdup(arena, name ? name : "<input>");
   jx_model *model = jx_arena_alloc(arena, sizeof *model);
   model->path = file;
-  jx_loader ld = {arena, diags, model, !complete, first_diag, false};
-  jx_check_keys(&ld, root, NULL, jx_top_keys, JX_COUNT(jx_top_keys));
-  jx_load_head(&ld, root);
-  jx_load_project(&ld, root);
-  jx_load_funds(&ld, root);
-  jx_load_texts(&ld, root);
-  jx_load_indicators(&ld, root);
+  model->content = content;
+  model->fields =
+      jx_arena_alloc(arena, (content->field_count + 1) * sizeof(jx_text));
+  jx_loader ld = {0};
+  ld.arena = arena;
+  ld.diags = diags;
+  ld.model = model;
+  ld.content = content;
+  ld.fields = jx_arena_alloc(arena, (content->field_count + 1) * sizeof(jx_found));
+  ld.groups = jx_arena_alloc(arena, (content->group_count + 1) * sizeof(jx_found));
+  ld.grids = jx_arena_alloc(arena, (content->grid_count + 1) * sizeof(jx_found));
+  ld.suggested = jx_arena_alloc(arena, content->field_count + 1);
+  ld.group_reported = jx_arena_alloc(arena, content->group_count + 1);
+  ld.partial = !complete;
+  ld.first_diag = first_diag;
+  ld.root = root;
+  jx_load_settings(&ld, root, template_name);
+  jx_walk(&ld, root, "");
+  jx_load_fields(&ld);
+  jx_load_grids(&ld);
   /* The sections are checked one after the other, not in file order. */
   jx_diag_sort(diags, first_diag, arena);
   return diags->errors > errors_before ? NULL : model;
 }
 
-jx_model *jx_load_file(jx_arena *arena, jx_diag_list *diags, const char *path) {
+const jx_ynode *jx_load_tree_file(jx_arena *arena, jx_diag_list *diags,
+                                  const char *path, bool *complete) {
+  *complete = false;
   jx_pos file_pos = {path, 0, 0};
   /* Opened without blocking, so that a FIFO nobody writes to cannot hang
    * an unattended run (reading it then ends at once: an empty file). */
@@ -970,5 +1168,5 @@ jx_model *jx_load_file(jx_arena *arena, jx_diag_list *diags, const char *path) {
              "file is larger than the " JX_LIMIT_FILE_TEXT " limit");
     return NULL;
   }
-  return jx_load_buffer(arena, diags, path, data, size);
+  return jx_load_tree(arena, diags, path, data, size, complete);
 }

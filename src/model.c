@@ -1,10 +1,8 @@
 /*
- * model.c — field lookup by path, amount formatting and the model dump.
+ * model.c — value lookup by field id, money formatting and the model dump.
  *
- * Templates name model fields by path ("name", "department.code",
- * "funds.period.total", ...); the tables below map each path to its field,
- * so adding a field means adding one row.  The dump prints every field in
- * a fixed order, one per line, with the position it came from, for golden
+ * The dump prints every declared field in the template's order, one per
+ * line, with the position it came from, then each grid's rows, for golden
  * tests and `jxform --dump=model`.
  */
 #include "model.h"
@@ -14,120 +12,27 @@
 #include <stdio.h>
 #include <string.h>
 
-const char *const jx_side_keys[JX_SIDE_COUNT] = {"period", "annual"};
-const char *const jx_fund_keys[JX_FUND_COUNT] = {
-    "total", "central", "provincial", "city_county", "self_raised", "other"};
-
-/* A text field's template path and its offset in jx_model, in dump order
- * (funds and indicators are printed between `duration` and `overview`). */
-typedef struct jx_text_field {
-  const char *path;
-  size_t offset;
-} jx_text_field;
-
-#define JX_TEXT_FIELD(path, member)                                            \
-  { path, offsetof(jx_model, member) }
-/* Settings: how to read and draw the file, not printed on the form. */
-static const jx_text_field jx_setting_fields[] = {
-    JX_TEXT_FIELD("schema", schema),
-    JX_TEXT_FIELD("template", template_name),
-};
-static const jx_text_field jx_head_fields[] = {
-    JX_TEXT_FIELD("year", year),
-    JX_TEXT_FIELD("name", name),
-    JX_TEXT_FIELD("department.code", dept_code),
-    JX_TEXT_FIELD("department.name", dept_name),
-    JX_TEXT_FIELD("implementer", implementer),
-    JX_TEXT_FIELD("attribute", attribute),
-    JX_TEXT_FIELD("duration", duration),
-};
-static const jx_text_field jx_body_fields[] = {
-    JX_TEXT_FIELD("overview", overview),
-    JX_TEXT_FIELD("basis", basis),
-    JX_TEXT_FIELD("necessity", necessity),
-    JX_TEXT_FIELD("measures", measures),
-    JX_TEXT_FIELD("plan", plan),
-    JX_TEXT_FIELD("goals.period", goals[JX_SIDE_PERIOD]),
-    JX_TEXT_FIELD("goals.annual", goals[JX_SIDE_ANNUAL]),
-};
-static const jx_text_field jx_footer_fields[] = {
-    JX_TEXT_FIELD("footer.responsible", responsible),
-    JX_TEXT_FIELD("footer.handler", handler),
-    JX_TEXT_FIELD("footer.phone", phone),
-    JX_TEXT_FIELD("footer.date", fill_date),
-};
-#undef JX_TEXT_FIELD
-
-#define JX_COUNT(array) (sizeof(array) / sizeof((array)[0]))
-
-/* Offset of the text field at `path`, or false if there is none.
- * "schema" is dumped but is not a template path. */
-static bool jx_text_offset(const char *path, size_t *offset) {
-  static const struct {
-    const jx_text_field *fields;
-    size_t count;
-  } tables[] = {{jx_setting_fields, JX_COUNT(jx_setting_fields)},
-                {jx_head_fields, JX_COUNT(jx_head_fields)},
-                {jx_body_fields, JX_COUNT(jx_body_fields)},
-                {jx_footer_fields, JX_COUNT(jx_footer_fields)}};
-  if (!path || !strcmp(path, "schema"))
-    return false;
-  for (size_t t = 0; t < JX_COUNT(tables); t++)
-    for (size_t i = 0; i < tables[t].count; i++)
-      if (!strcmp(tables[t].fields[i].path, path)) {
-        *offset = tables[t].fields[i].offset;
-        return true;
-      }
-  return false;
-}
-
-/* Side and fund of "funds.SIDE.SOURCE", or false. */
-static bool jx_amount_index(const char *path, int *side, int *fund) {
-  static const char prefix[] = "funds.";
-  if (!path || strncmp(path, prefix, sizeof prefix - 1))
-    return false;
-  const char *rest = path + sizeof prefix - 1;
-  for (int s = 0; s < JX_SIDE_COUNT; s++) {
-    size_t n = strlen(jx_side_keys[s]);
-    if (strncmp(rest, jx_side_keys[s], n) || rest[n] != '.')
-      continue;
-    for (int f = 0; f < JX_FUND_COUNT; f++)
-      if (!strcmp(rest + n + 1, jx_fund_keys[f])) {
-        *side = s;
-        *fund = f;
-        return true;
-      }
-  }
-  return false;
-}
-
-const jx_text *jx_model_text(const jx_model *model, const char *path) {
-  size_t offset;
-  if (!model || !jx_text_offset(path, &offset))
+const jx_text *jx_model_text(const jx_model *model, const char *id) {
+  if (!model || !id)
     return NULL;
-  return (const jx_text *)((const char *)model + offset);
+  if (!strcmp(id, "template"))
+    return &model->template_name;
+  int f = jx_content_field(model->content, id);
+  return f < 0 ? NULL : &model->fields[f];
 }
 
-const jx_amount *jx_model_amount(const jx_model *model, const char *path) {
-  int side, fund;
-  if (!model || !jx_amount_index(path, &side, &fund))
-    return NULL;
-  return &model->funds[side][fund];
-}
-
-bool jx_model_path_known(const char *path) {
-  size_t offset;
-  int side, fund;
-  return jx_text_offset(path, &offset) || jx_amount_index(path, &side, &fund);
+const jx_text *jx_model_field(const jx_model *model, int field) {
+  return field < 0 ? NULL : &model->fields[field];
 }
 
 /* Size of a buffer for any formatted amount: sign, 19 digits, 6 commas,
  * point, 2 decimals, NUL. */
 #define JX_AMOUNT_TEXT_MAX 32
 
-/* Writes `cents` as "-1,234,567.80" (decimals only when not whole) into
- * `out`; returns the length. */
-static size_t jx_format_cents(int64_t cents, char out[JX_AMOUNT_TEXT_MAX]) {
+/* Writes `cents` as "-1,234,567.80" into `out` (commas when `thousands`,
+ * decimals when `fixed` or not whole); returns the length. */
+static size_t jx_format_cents(int64_t cents, bool thousands, bool fixed,
+                              char out[JX_AMOUNT_TEXT_MAX]) {
   bool negative = cents < 0;
   /* Magnitude without overflow, also for INT64_MIN. */
   uint64_t magnitude =
@@ -138,23 +43,53 @@ static size_t jx_format_cents(int64_t cents, char out[JX_AMOUNT_TEXT_MAX]) {
   if (negative)
     out[len++] = '-';
   for (int i = 0; i < ndigits; i++) {
-    if (i > 0 && (ndigits - i) % 3 == 0)
+    if (thousands && i > 0 && (ndigits - i) % 3 == 0)
       out[len++] = ',';
     out[len++] = digits[i];
   }
   unsigned fraction = (unsigned)(magnitude % 100);
-  if (fraction)
+  if (fraction || fixed)
     len += (size_t)snprintf(out + len, JX_AMOUNT_TEXT_MAX - len, ".%02u",
                             fraction);
   out[len] = '\0';
   return len;
 }
 
-char *jx_amount_format(jx_arena *arena, const jx_amount *amount) {
-  if (!amount || !amount->present)
-    return jx_arena_strdup(arena, "");
+char *jx_cents_format(jx_arena *arena, int64_t cents) {
   char text[JX_AMOUNT_TEXT_MAX];
-  size_t len = jx_format_cents(amount->cents, text);
+  size_t len = jx_format_cents(cents, true, false, text);
+  return jx_arena_strndup(arena, text, len);
+}
+
+const char *jx_model_print(jx_arena *arena, const jx_model *model,
+                           int field) {
+  const jx_text *t = jx_model_field(model, field);
+  if (!t || !t->present)
+    return "";
+  const jx_field *f = &model->content->fields[field];
+  if (f->type != JX_FT_MONEY)
+    return t->str;
+  const jx_money_block *b = &model->content->money[f->money_block];
+  if (b->decimals == JX_DECIMALS_WRITTEN && !b->thousands)
+    return t->str;
+  char text[JX_AMOUNT_TEXT_MAX];
+  size_t len = jx_format_cents(t->cents, b->thousands,
+                               b->decimals == JX_DECIMALS_FIXED, text);
+  if (b->decimals == JX_DECIMALS_WRITTEN) {
+    /* thousands separators, and the decimals exactly as written */
+    const char *point = strchr(t->str, '.');
+    char *dot = strchr(text, '.');
+    if (dot)
+      len = (size_t)(dot - text);
+    if (point) {
+      size_t n = strlen(point);
+      if (len + n >= sizeof text)
+        n = sizeof text - len - 1;
+      memcpy(text + len, point, n);
+      len += n;
+    }
+    text[len] = '\0';
+  }
   return jx_arena_strndup(arena, text, len);
 }
 
@@ -201,15 +136,6 @@ static void jx_dump_text_value(const jx_text *text, FILE *out) {
     fputs("absent", out);
 }
 
-/* "PATH @L:C "text"" or "PATH @L:C absent". */
-static void jx_dump_text(const char *path, const jx_text *text, FILE *out) {
-  fprintf(out, "%s ", path);
-  jx_dump_pos(text->pos, out);
-  fputc(' ', out);
-  jx_dump_text_value(text, out);
-  fputc('\n', out);
-}
-
 /* A setting, unquoted — quoted strings in the dump are exactly the texts
  * printed on the form (tests/e2e/check_samples.py relies on it):
  * "template @5:11 yangquan-2025", "template @1:1 default yangquan-2025".
@@ -231,67 +157,57 @@ static void jx_dump_setting(const char *path, const jx_text *text, FILE *out) {
   fputc('\n', out);
 }
 
-static void jx_dump_fields(const jx_model *model, const jx_text_field *fields,
-                           size_t count, FILE *out) {
-  for (size_t i = 0; i < count; i++)
-    jx_dump_text(fields[i].path,
-                 (const jx_text *)((const char *)model + fields[i].offset),
-                 out);
+/* "ID @L:C "text"", "ID @L:C absent", money as "ID @L:C 34,060,000". */
+static void jx_dump_field(const jx_model *model, size_t i, FILE *out) {
+  const jx_field *f = &model->content->fields[i];
+  const jx_text *t = &model->fields[i];
+  fprintf(out, "%s ", f->id);
+  jx_dump_pos(t->pos, out);
+  fputc(' ', out);
+  if (f->type == JX_FT_MONEY && t->present) {
+    char text[JX_AMOUNT_TEXT_MAX];
+    jx_format_cents(t->cents, true, false, text);
+    fputs(text, out);
+  } else {
+    jx_dump_text_value(t, out);
+  }
+  fputc('\n', out);
 }
 
-/* "funds.period.total @9:12 34,060,000", or "... absent" (not 0). */
-static void jx_dump_amount(const char *side, const char *fund,
-                           const jx_amount *amount, FILE *out) {
-  fprintf(out, "funds.%s.%s ", side, fund);
-  jx_dump_pos(amount->pos, out);
-  if (!amount->present) {
-    fputs(" absent\n", out);
-    return;
-  }
-  char text[JX_AMOUNT_TEXT_MAX];
-  jx_format_cents(amount->cents, text);
-  fprintf(out, " %s\n", text);
-}
-
-static void jx_dump_indicator(const char *side, size_t index,
-                              const jx_indicator *item, FILE *out) {
-  fprintf(out, "indicators.%s[%zu] ", side, index);
-  jx_dump_pos(item->pos, out);
-  const struct {
-    const char *name;
-    const jx_text *text;
-  } parts[] = {{"level1", &item->level1},
-               {"level2", &item->level2},
-               {"level3", &item->level3},
-               {"value", &item->value}};
-  for (size_t i = 0; i < JX_COUNT(parts); i++) {
-    fprintf(out, " %s=", parts[i].name);
-    jx_dump_text_value(parts[i].text, out);
-  }
-  if (item->note.present) {
-    fputs(" note=", out);
-    jx_dump_quoted(item->note.str, out);
+/* "GRID.SIDE[i] @L:C col="…" …": every column; plain columns only when
+ * present. */
+static void jx_dump_row(const jx_grid_def *g, const char *list, size_t index,
+                        const jx_row *row, FILE *out) {
+  fprintf(out, "%s[%zu] ", list, index);
+  jx_dump_pos(row->pos, out);
+  for (size_t c = 0; c < g->col_count; c++) {
+    const jx_text *t = &row->cells[c];
+    if (g->cols[c].role == JX_COL_PLAIN && !t->present)
+      continue;
+    fprintf(out, " %s=", g->cols[c].id);
+    jx_dump_text_value(t, out);
   }
   fputc('\n', out);
 }
 
 void jx_model_dump(const jx_model *model, FILE *out) {
-  for (size_t i = 0; i < JX_COUNT(jx_setting_fields); i++)
-    jx_dump_setting(
-        jx_setting_fields[i].path,
-        (const jx_text *)((const char *)model + jx_setting_fields[i].offset),
-        out);
-  jx_dump_fields(model, jx_head_fields, JX_COUNT(jx_head_fields), out);
-  for (int s = 0; s < JX_SIDE_COUNT; s++)
-    for (int f = 0; f < JX_FUND_COUNT; f++)
-      jx_dump_amount(jx_side_keys[s], jx_fund_keys[f], &model->funds[s][f],
-                     out);
-  jx_dump_fields(model, jx_body_fields, JX_COUNT(jx_body_fields), out);
-  for (int s = 0; s < JX_SIDE_COUNT; s++) {
-    fprintf(out, "indicators.%s count=%zu\n", jx_side_keys[s],
-            model->indicator_count[s]);
-    for (size_t i = 0; i < model->indicator_count[s]; i++)
-      jx_dump_indicator(jx_side_keys[s], i, &model->indicators[s][i], out);
+  const jx_content *c = model->content;
+  jx_dump_setting("schema", &model->schema, out);
+  jx_dump_setting("template", &model->template_name, out);
+  for (size_t i = 0; i < c->field_count; i++)
+    jx_dump_field(model, i, out);
+  for (size_t g = 0; g < c->grid_count; g++) {
+    const jx_grid_def *grid = &c->grids[g];
+    for (size_t s = 0; s < jx_grid_lists(grid); s++) {
+      const jx_rows *rows = &model->lists[g][s];
+      char name[160];
+      if (grid->side_count)
+        snprintf(name, sizeof name, "%s.%s", grid->id, grid->side_ids[s]);
+      else
+        snprintf(name, sizeof name, "%s", grid->id);
+      fprintf(out, "%s count=%zu\n", name, rows->count);
+      for (size_t i = 0; i < rows->count; i++)
+        jx_dump_row(grid, name, i, &rows->items[i], out);
+    }
   }
-  jx_dump_fields(model, jx_footer_fields, JX_COUNT(jx_footer_fields), out);
 }

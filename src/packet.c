@@ -123,9 +123,10 @@ static void sync_fonts(jx_shared *sh, jx_fonts *wf) {
   jx_diag_list_free(&ignore);
 }
 
-/* The text of field `path`, "" when absent. */
-static const char *field(const jx_model *m, const char *path) {
-  const jx_text *t = jx_model_text(m, path);
+/* The text of field index `field` (-1: the template names none), ""
+ * when absent. */
+static const char *field(const jx_model *m, int field) {
+  const jx_text *t = jx_model_field(m, field);
   return t && t->present ? t->str : "";
 }
 
@@ -150,11 +151,12 @@ static void do_input(jx_shared *sh, size_t wid, size_t i, jx_result *r) {
       r->page_count = layout.page_count;
       r->page_width = layout.page_width;
       r->page_height = layout.page_height;
-      r->dept_code = jx_xstrdup(field(m, "department.code"));
-      r->dept_name = jx_xstrdup(field(m, "department.name"));
-      r->name = jx_xstrdup(field(m, "name"));
-      r->year = jx_xstrdup(field(m, "year"));
-      const jx_amount *a = jx_model_amount(m, "funds.annual.total");
+      const jx_content *ct = m->content;
+      r->dept_code = jx_xstrdup(field(m, ct->index_dept_code));
+      r->dept_name = jx_xstrdup(field(m, ct->index_dept_name));
+      r->name = jx_xstrdup(field(m, ct->index_name));
+      r->year = jx_xstrdup(field(m, ct->index_year));
+      const jx_text *a = jx_model_field(m, ct->index_total);
       r->annual_present = a && a->present;
       r->annual_cents = r->annual_present ? a->cents : 0;
       if (sh->opt->split_dir) {
@@ -352,10 +354,9 @@ static void put_text(jx_fonts *fonts, jx_arena *arena, jx_dpage *page,
 
 /* Formats cents as 1,234,567.89 (decimals only when there are any). */
 static void format_money(int64_t cents, char *out, size_t cap) {
-  jx_amount a = {.cents = cents, .present = true};
   jx_arena arena;
   jx_arena_init(&arena);
-  snprintf(out, cap, "%s", jx_amount_format(&arena, &a));
+  snprintf(out, cap, "%s", jx_cents_format(&arena, cents));
   jx_arena_free(&arena);
 }
 
@@ -420,8 +421,14 @@ static void build_front(jx_fonts *fonts, const jx_template *tpl,
   put_text(fonts, L->arena, cover, sub, line, x, y += 24, 'l');
   snprintf(line, sizeof line, "页　　数：%zu 页", main_pages);
   put_text(fonts, L->arena, cover, sub, line, x, y += 24, 'l');
-  snprintf(line, sizeof line, "年度资金总额：%s 元", money);
-  put_text(fonts, L->arena, cover, sub, line, x, y += 24, 'l');
+  /* the total's label and unit are the template's */
+  const jx_content *ct = &tpl->content;
+  if (ct->index_total >= 0) {
+    const jx_field *tf = &ct->fields[ct->index_total];
+    snprintf(line, sizeof line, "%s：%s %s", tf->label, money,
+             ct->money[tf->money_block].unit);
+    put_text(fonts, L->arena, cover, sub, line, x, y += 24, 'l');
+  }
 
   /* contents: a line per department, then its projects with the page
    * number of their first page, names wrapped to the column */

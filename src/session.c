@@ -19,6 +19,7 @@
 #include "template.h"
 #include "validate.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -26,6 +27,9 @@ typedef struct jx_tentry {
   const char *name;
   jx_template *tpl; /* NULL: loading it failed */
 } jx_tentry;
+
+/* The template of a project file that names none. */
+#define JX_DEFAULT_TEMPLATE "yangquan-2025"
 
 struct jx_session {
   jx_diag_list diags;
@@ -109,14 +113,59 @@ static const jx_template *session_template(jx_session *s, const char *name,
   return t;
 }
 
-static jx_project *finish_load(jx_session *s, jx_project *p) {
-  if (!p->model) {
-    jx_project_free(p);
+/* Reads a project (from `path`, or from data[0..size) named `path`) into
+ * `arena` against the template it asks for, and validates it.  The
+ * template is looked up in the session under `lock` (when not NULL), its
+ * diagnostics going to `diags` too.  Sets *tpl; returns the model, or
+ * NULL when the file has errors (recorded in `diags`). */
+static jx_model *load_project(jx_session *s, jx_arena *arena,
+                              jx_diag_list *diags, const char *path,
+                              const char *data, size_t size,
+                              pthread_mutex_t *lock, const jx_template **tpl) {
+  *tpl = NULL;
+  size_t first_diag = diags->count, errors_before = diags->errors;
+  bool complete = false;
+  const jx_ynode *root =
+      data ? jx_load_tree(arena, diags, path, data, size, &complete)
+           : jx_load_tree_file(arena, diags, path, &complete);
+  if (!root)
     return NULL;
+  jx_pos pos;
+  const char *name = jx_load_template_name(root, JX_DEFAULT_TEMPLATE, &pos);
+  if (lock)
+    pthread_mutex_lock(lock);
+  const jx_template *t;
+  if (diags == &s->diags) {
+    t = session_template(s, name, pos);
+  } else {
+    /* the template's diagnostics go to this file's list */
+    jx_diag_list keep = s->diags;
+    s->diags = *diags;
+    t = session_template(s, name, pos);
+    *diags = s->diags;
+    s->diags = keep;
   }
-  p->tpl = session_template(s, p->model->template_name.str,
-                            p->model->template_name.pos);
-  if (!p->tpl || !jx_validate(p->model, p->tpl, s->strict, &s->diags)) {
+  if (lock)
+    pthread_mutex_unlock(lock);
+  if (!t)
+    return NULL;
+  jx_model *m = jx_load_model(arena, diags, path, root, complete, &t->content,
+                              name, first_diag, errors_before);
+  if (!m || !jx_validate(m, t, s->strict, diags))
+    return NULL;
+  *tpl = t;
+  return m;
+}
+
+static jx_project *new_project(jx_session *s, const char *name,
+                               const char *data, size_t size) {
+  jx_project *p = calloc(1, sizeof *p);
+  if (!p)
+    return NULL;
+  jx_arena_init(&p->arena);
+  p->model = load_project(s, &p->arena, &s->diags, name ? name : "<input>",
+                          data, size, NULL, &p->tpl);
+  if (!p->model) {
     jx_project_free(p);
     return NULL;
   }
@@ -124,22 +173,13 @@ static jx_project *finish_load(jx_session *s, jx_project *p) {
 }
 
 jx_project *jx_project_load(jx_session *s, const char *path) {
-  jx_project *p = calloc(1, sizeof *p);
-  if (!p)
-    return NULL;
-  jx_arena_init(&p->arena);
-  p->model = jx_load_file(&p->arena, &s->diags, path);
-  return finish_load(s, p);
+  return new_project(s, path, NULL, 0);
 }
 
 jx_project *jx_project_load_buffer(jx_session *s, const char *name,
                                    const char *data, size_t size) {
-  jx_project *p = calloc(1, sizeof *p);
-  if (!p)
-    return NULL;
-  jx_arena_init(&p->arena);
-  p->model = jx_load_buffer(&p->arena, &s->diags, name, data, size);
-  return finish_load(s, p);
+  /* a zero-length buffer still reads as the (empty) file it is */
+  return new_project(s, name, data ? data : "", size);
 }
 
 bool jx_check_projects(jx_session *s, jx_project *const *projects,
@@ -158,7 +198,8 @@ bool jx_write_skeleton(jx_session *s, const char *template_name, int year,
                        FILE *out) {
   jx_pos pos = {NULL, 0, 0};
   const jx_template *t =
-      session_template(s, template_name ? template_name : "yangquan-2025", pos);
+      session_template(s, template_name ? template_name : JX_DEFAULT_TEMPLATE,
+                       pos);
   return t && jx_skeleton_write(t, year, out);
 }
 
@@ -213,9 +254,11 @@ static bool layout_and_render(jx_session *s, jx_project *const *projects,
   bool ok = layout_all(s, projects, count, &layout);
   if (ok) {
     const jx_template *t = projects[0]->tpl;
-    jx_render_info info = {t->title,
-                           count == 1 ? projects[0]->model->name.str : t->title,
-                           t->author ? t->author : "jxform"};
+    const jx_text *name =
+        jx_model_field(projects[0]->model, t->content.index_name);
+    jx_render_info info = {
+        t->title, count == 1 && name && name->present ? name->str : t->title,
+        t->author ? t->author : "jxform"};
     ok = data ? jx_render_hpdf_memory(&layout, &s->fonts, &info, &s->diags,
                                       data, size)
               : jx_render_hpdf(&layout, &s->fonts, &info, &s->diags, out_path);
@@ -267,22 +310,5 @@ jx_model *jx_session_load_model(jx_session *s, jx_arena *arena,
                                 const char *path, jx_diag_list *diags,
                                 pthread_mutex_t *lock,
                                 const jx_template **tpl) {
-  *tpl = NULL;
-  jx_model *m = jx_load_file(arena, diags, path);
-  if (!m)
-    return NULL;
-  /* Templates (and their fonts) are loaded into the session once, under
-   * the caller's lock; their diagnostics go to `diags`. */
-  pthread_mutex_lock(lock);
-  jx_diag_list keep = s->diags;
-  s->diags = *diags;
-  const jx_template *t =
-      session_template(s, m->template_name.str, m->template_name.pos);
-  *diags = s->diags;
-  s->diags = keep;
-  pthread_mutex_unlock(lock);
-  if (!t || !jx_validate(m, t, s->strict, diags))
-    return NULL;
-  *tpl = t;
-  return m;
+  return load_project(s, arena, diags, path, NULL, 0, lock, tpl);
 }

@@ -28,7 +28,6 @@
  *   cell: {text, style, col, colspan, rowspan, vertical, text_row}
  */
 #include "template.h"
-#include "model.h"
 #include "ynode.h"
 
 #include <errno.h>
@@ -259,8 +258,14 @@ static void check_pattern(jx_tload *ld, const char *pattern, jx_pos pos) {
       n = sizeof path - 1;
     memcpy(path, p + 1, n);
     path[n] = '\0';
-    if (!jx_model_path_known(path))
-      jx_error(ld->diags, pos, "template: unknown field '{%s}'", path);
+    int field = jx_content_field(&ld->tpl->content, path);
+    if (field >= 0)
+      ld->tpl->content.fields[field].printed = true;
+    else if (strcmp(path, "template"))
+      jx_error(ld->diags, pos,
+               "template: '{%s}' names no field declared under 'fields' "
+               "(or a money block)",
+               path);
     p = end;
   }
 }
@@ -308,6 +313,19 @@ static void load_cell(jx_tload *ld, const jx_ynode *v, jx_tcell *c) {
  * `ncols` entries counting the rows each column is still taken for. */
 static void load_row(jx_tload *ld, const jx_ynode *v, jx_trow *row, int *taken,
                      size_t ncols) {
+  if (v->kind == JX_YMAP) {
+    /* {min_height_pt: N, cells: [...]} */
+    opt_num(ld, v, "min_height_pt", &row->min_height);
+    if (row->min_height < 0 || row->min_height > 700) {
+      jx_error(ld->diags, v->pos,
+               "template: 'min_height_pt' must be between 0 and 700");
+      row->min_height = 0;
+    }
+    const jx_ynode *cells = need(ld, v, "cells");
+    if (!cells)
+      return;
+    v = cells;
+  }
   if (v->kind != JX_YSEQ) {
     jx_error(ld->diags, v->pos, "template: a row must be a list of cells");
     return;
@@ -352,42 +370,76 @@ static int col_of(jx_tload *ld, const jx_ynode *map, const char *key,
   return (int)d;
 }
 
-/* The styles of one side of the indicator grid: the grid's, or the
- * side's own where its `styles` mapping names level2, level3 or value. */
-static void load_side_styles(jx_tload *ld, const jx_ynode *own,
-                             const jx_tgrid *g, jx_tside *side) {
-  static const char *const names[] = {"level2", "level3", "value"};
-  jx_tstyle *styles[] = {&side->level2_style, &side->level3_style,
-                         &side->value_style};
-  const jx_tstyle *grid[] = {&g->level2_style, &g->level3_style,
-                             &g->value_style};
-  for (size_t i = 0; i < 3; i++)
-    *styles[i] = *grid[i];
+/* The styles of a grid's columns: `own` (a mapping of column ids to
+ * style names) over `base` (NULL: the default style). */
+static jx_tstyle *load_col_styles(jx_tload *ld, const jx_ynode *own,
+                                  const jx_grid_def *def,
+                                  const jx_tstyle *base) {
+  jx_tstyle *styles =
+      jx_arena_alloc(ld->arena, (def->col_count + 1) * sizeof *styles);
+  for (size_t k = 0; k < def->col_count; k++)
+    styles[k] = base ? base[k] : style_named(ld, NULL);
   if (!own)
-    return;
+    return styles;
   if (own->kind != JX_YMAP) {
     jx_error(ld->diags, own->pos,
-             "template: a side's 'styles' must be a mapping of level2, "
-             "level3 and value to style names");
-    return;
+             "template: 'styles' must be a mapping of column ids to style "
+             "names");
+    return styles;
   }
   for (size_t k = 0; k < own->count; k++) {
-    size_t i = 0;
-    while (i < 3 && strcmp(own->keys[k]->str, names[i]))
-      i++;
-    if (i < 3)
-      *styles[i] = style_named(ld, own->items[k]);
+    int col = jx_grid_col(def, own->keys[k]->str);
+    if (col >= 0)
+      styles[col] = style_named(ld, own->items[k]);
     else
       jx_error(ld->diags, own->keys[k]->pos,
-               "template: a side's styles are level2, level3 and value, "
-               "not '%s'",
+               "template: grid '%s' has no column '%s'", def->id,
                own->keys[k]->str);
   }
+  return styles;
+}
+
+/* Reads a side's `cols` mapping (grid column id → band column). */
+static int *load_col_at(jx_tload *ld, const jx_ynode *cols,
+                        const jx_grid_def *def, size_t ncols) {
+  int *at = jx_arena_alloc(ld->arena, (def->col_count + 1) * sizeof *at);
+  for (size_t k = 0; k < def->col_count; k++)
+    at[k] = -1;
+  if (!cols)
+    return at;
+  if (cols->kind != JX_YMAP) {
+    jx_error(ld->diags, cols->pos,
+             "template: 'cols' must be a mapping of column ids to band "
+             "columns, like {level3: 3, value: 4}");
+    return at;
+  }
+  for (size_t k = 0; k < cols->count; k++) {
+    int col = jx_grid_col(def, cols->keys[k]->str);
+    if (col < 0) {
+      jx_error(ld->diags, cols->keys[k]->pos,
+               "template: grid '%s' has no column '%s'", def->id,
+               cols->keys[k]->str);
+      continue;
+    }
+    at[col] = col_of(ld, cols, cols->keys[k]->str, ncols);
+  }
+  return at;
 }
 
 static void load_grid(jx_tload *ld, const jx_ynode *v, jx_tband *band) {
   jx_tgrid *g = &band->grid;
   size_t ncols = band->column_count;
+  const jx_content *content = &ld->tpl->content;
+  const char *list = str_of(ld, need(ld, v, "list"), "list");
+  g->grid = list ? jx_content_grid(content, list) : -1;
+  if (list && g->grid < 0) {
+    jx_error(ld->diags, jx_ymap_get(v, "list")->pos,
+             "template: no grid '%s' is declared under 'grids'", list);
+    return;
+  }
+  if (g->grid < 0)
+    return;
+  const jx_grid_def *def = &content->grids[g->grid];
   g->label = str_of(ld, jx_ymap_get(v, "label"), "label");
   g->label_col =
       jx_ymap_get(v, "label_col") ? col_of(ld, v, "label_col", ncols) : -1;
@@ -396,6 +448,11 @@ static void load_grid(jx_tload *ld, const jx_ynode *v, jx_tband *band) {
                        ? halign_of(ld, jx_ymap_get(v, "label_align"))
                        : JX_HALIGN_CENTER;
   g->repeat_header = opt_bool(ld, v, "repeat_header");
+  g->level1_repeat = opt_bool(ld, v, "level1_repeat");
+  g->hide_empty = opt_bool(ld, v, "hide_empty_groups");
+  double d = 1;
+  opt_num(ld, v, "min_rows", &d);
+  g->min_rows = d < 0 ? 0 : d > 100 ? 100 : (int)d;
   g->level1_col =
       jx_ymap_get(v, "level1_col") ? col_of(ld, v, "level1_col", ncols) : -1;
   int *taken = jx_arena_alloc(ld->arena, ncols * sizeof *taken);
@@ -403,62 +460,48 @@ static void load_grid(jx_tload *ld, const jx_ynode *v, jx_tband *band) {
   if (header)
     load_row(ld, header, &g->header, taken, ncols);
   const jx_ynode *styles = jx_ymap_get(v, "styles");
-  if (styles) {
-    g->level1_style = style_named(ld, jx_ymap_get(styles, "level1"));
-    g->level2_style = style_named(ld, jx_ymap_get(styles, "level2"));
-    g->level3_style = style_named(ld, jx_ymap_get(styles, "level3"));
-    g->value_style = style_named(ld, jx_ymap_get(styles, "value"));
+  jx_tstyle *grid_styles = load_col_styles(ld, styles, def, NULL);
+  if (def->level1 >= 0)
+    g->level1_style = grid_styles[def->level1];
+  const jx_ynode *sides = jx_ymap_get(v, "sides");
+  if (!def->side_count) {
+    if (sides)
+      jx_error(ld->diags, sides->pos,
+               "template: grid '%s' has no sides; give its columns as "
+               "'cols: {ID: N, …}'",
+               def->id);
+    g->sides = jx_arena_alloc(ld->arena, sizeof *g->sides);
+    g->sides[0].list = 0;
+    g->sides[0].col_at = load_col_at(ld, jx_ymap_get(v, "cols"), def, ncols);
+    g->sides[0].styles = grid_styles;
+    g->side_count = 1;
+    return;
   }
-  const jx_ynode *sides = need(ld, v, "sides");
-  if (sides && sides->kind == JX_YSEQ) {
-    g->sides = jx_arena_alloc(ld->arena, (sides->count + 1) * sizeof *g->sides);
-    for (size_t i = 0; i < sides->count; i++) {
-      const jx_ynode *s = sides->items[i];
-      jx_tside *side = &g->sides[g->side_count];
-      const char *name = str_of(ld, need(ld, s, "side"), "side");
-      if (!name)
-        continue;
-      side->side = -1;
-      for (int k = 0; k < JX_SIDE_COUNT; k++)
-        if (!strcmp(name, jx_side_keys[k]))
-          side->side = k;
-      if (side->side < 0) {
-        jx_error(ld->diags, s->pos, "template: unknown side '%s'", name);
-        continue;
-      }
-      side->level2_col = col_of(ld, s, "level2_col", ncols);
-      side->level3_col = col_of(ld, s, "level3_col", ncols);
-      side->value_col = col_of(ld, s, "value_col", ncols);
-      side->note_col = col_of(ld, s, "note_col", ncols);
-      load_side_styles(ld, jx_ymap_get(s, "styles"), g, side);
-      g->side_count++;
-    }
-  } else if (sides) {
-    jx_error(ld->diags, sides->pos, "template: 'sides' must be a list");
+  if (!sides || sides->kind != JX_YSEQ) {
+    jx_error(ld->diags, sides ? sides->pos : v->pos,
+             "template: 'sides' must be a list of {side, cols}");
+    return;
   }
-  const jx_ynode *frame = need(ld, v, "frame");
-  if (frame && frame->kind == JX_YSEQ) {
-    g->frame = jx_arena_alloc(ld->arena, (frame->count + 1) * sizeof *g->frame);
-    for (size_t i = 0; i < frame->count; i++) {
-      const jx_ynode *f = frame->items[i];
-      jx_tgroup *grp = &g->frame[g->frame_count];
-      grp->level1 = str_of(ld, need(ld, f, "level1"), "level1");
-      const jx_ynode *l2 = need(ld, f, "level2");
-      if (!grp->level1 || !l2)
-        continue;
-      if (l2->kind != JX_YSEQ || l2->count == 0) {
-        jx_error(ld->diags, l2->pos, "template: 'level2' must be a list");
-        continue;
-      }
-      grp->level2 = jx_arena_alloc(ld->arena, l2->count * sizeof *grp->level2);
-      for (size_t k = 0; k < l2->count; k++) {
-        const char *s = str_of(ld, l2->items[k], "level2");
-        grp->level2[grp->level2_count++] = s ? s : "";
-      }
-      g->frame_count++;
+  g->sides = jx_arena_alloc(ld->arena, (sides->count + 1) * sizeof *g->sides);
+  for (size_t i = 0; i < sides->count; i++) {
+    const jx_ynode *s = sides->items[i];
+    jx_tside *side = &g->sides[g->side_count];
+    const char *name = str_of(ld, need(ld, s, "side"), "side");
+    if (!name)
+      continue;
+    side->list = -1;
+    for (size_t k = 0; k < def->side_count; k++)
+      if (!strcmp(name, def->side_ids[k]))
+        side->list = (int)k;
+    if (side->list < 0) {
+      jx_error(ld->diags, s->pos, "template: grid '%s' has no side '%s'",
+               def->id, name);
+      continue;
     }
-  } else if (frame) {
-    jx_error(ld->diags, frame->pos, "template: 'frame' must be a list");
+    side->col_at = load_col_at(ld, jx_ymap_get(s, "cols"), def, ncols);
+    side->styles =
+        load_col_styles(ld, jx_ymap_get(s, "styles"), def, grid_styles);
+    g->side_count++;
   }
 }
 
@@ -497,9 +540,9 @@ static void load_bands(jx_tload *ld, const jx_ynode *bands) {
                "template: the columns add up to %.2f pt, the first band's to "
                "%.2f pt; every band must span the table's width",
                sum, t->table_width);
-    const jx_ynode *grid = jx_ymap_get(b, "indicators");
+    const jx_ynode *grid = jx_ymap_get(b, "grid");
     if (grid) {
-      band->kind = JX_BAND_INDICATORS;
+      band->kind = JX_BAND_GRID;
       load_grid(ld, grid, band);
       continue;
     }
@@ -681,6 +724,7 @@ jx_template *jx_template_load(jx_arena *arena, jx_diag_list *diags,
   if (!t->title)
     t->title = t->name;
   t->author = str_of(&ld, jx_ymap_get(root, "author"), "author");
+  jx_content_load(arena, diags, root, &t->content);
   const jx_ynode *page = need(&ld, root, "page");
   if (page) {
     t->page_width = req_num(&ld, page, "width_pt");

@@ -16,6 +16,7 @@
 #define JX_TEMPLATE_H
 
 #include "arena.h"
+#include "content.h"
 #include "diag.h"
 #include "fonts.h"
 #include "text.h"
@@ -40,7 +41,8 @@ typedef struct jx_tcell {
   jx_halign halign;
   jx_valign valign;
   int font;      /* index into template font roles */
-  bool vertical; /* one character per line, centred */
+  bool vertical; /* one character per line, centred; a text with line
+                    breaks keeps its lines (年度\n履职\n目标) */
   /* with a rowspan: the text goes in rows text_row.. of the span (0-based),
    * aligned there by valign; 0 = the whole span */
   int text_row;
@@ -50,6 +52,7 @@ typedef struct jx_tcell {
 typedef struct jx_trow {
   jx_tcell *cells;
   size_t count;
+  double min_height; /* points; 0 = as tall as the text needs */
 } jx_trow;
 
 /* Cell style for the grid's data cells. */
@@ -59,37 +62,34 @@ typedef struct jx_tstyle {
   int font;
 } jx_tstyle;
 
-/* One group of the indicator frame: a 一级 with its 二级 list. */
-typedef struct jx_tgroup {
-  const char *level1;
-  const char **level2;
-  size_t level2_count;
-} jx_tgroup;
-
-/* Where one side (实施期 / 年度) of the indicator grid puts its cells;
- * -1 = the side has no such column. */
+/* Where one side of a grid (or the plain list) puts its cells: the band
+ * column of each declared grid column (-1: not printed by this side), and
+ * each column's style. */
 typedef struct jx_tside {
-  int side; /* JX_SIDE_PERIOD or JX_SIDE_ANNUAL */
-  int level2_col, level3_col, value_col, note_col;
-  /* The grid's styles, or the side's own `styles` where it gives them. */
-  jx_tstyle level2_style, level3_style, value_style;
+  int list;    /* the side's index in the grid's declaration (0 if none) */
+  int *col_at; /* per grid column */
+  jx_tstyle *styles;
 } jx_tside;
 
+/* A band that prints a declared grid (content.h): the indicator grid
+ * with its frame, or a plain sub-table. */
 typedef struct jx_tgrid {
+  int grid;           /* index of the grid in the template's content */
   jx_trow header;     /* the column-header row */
   bool repeat_header; /* repeat it on continuation pages */
   int label_col;      /* vertical label spanning header + rows; -1 none */
   const char *label;  /* e.g. 绩效指标 */
   int level1_col;     /* shared 一级 column; -1 none */
-  jx_tgroup *frame;
-  size_t frame_count;
+  bool level1_repeat; /* print the 一级 on every row, not merged */
+  bool hide_empty;    /* leave out 二级 groups with no rows */
+  int min_rows;       /* a plain list prints at least this many rows */
   jx_tside *sides;
   size_t side_count;
-  jx_tstyle label_style, level1_style, level2_style, level3_style, value_style;
+  jx_tstyle label_style, level1_style;
   jx_halign label_align; /* the vertical label across its column */
 } jx_tgrid;
 
-typedef enum { JX_BAND_ROWS, JX_BAND_INDICATORS } jx_band_kind;
+typedef enum { JX_BAND_ROWS, JX_BAND_GRID } jx_band_kind;
 
 typedef struct jx_tband {
   jx_band_kind kind;
@@ -97,7 +97,7 @@ typedef struct jx_tband {
   size_t column_count;
   jx_trow *rows; /* JX_BAND_ROWS */
   size_t row_count;
-  jx_tgrid grid; /* JX_BAND_INDICATORS */
+  jx_tgrid grid; /* JX_BAND_GRID */
 } jx_tband;
 
 /* A line of text outside the table (title, subtitle, footer item). */
@@ -138,6 +138,7 @@ typedef struct jx_template {
   double footer_item_gap;
   jx_tband *bands;
   size_t band_count;
+  jx_content content; /* what the form holds (content.h) */
 } jx_template;
 
 /* Loads templates/NAME.yaml from `dir`, resolving its fonts in `fonts`.

@@ -3,34 +3,29 @@
  *
  * The loader (load.c) has already checked the shape of the file: keys,
  * types, required fields, amounts.  The rules here check that the values
- * agree with each other and with the template.  Each diagnostic ends in
- * its rule id; docs/schema.md ("Consistency rules") documents them all:
+ * agree with each other and with the template, and know nothing of any
+ * one form: every label in a message is the template's, and a rule only
+ * reads fields the template declares.  Each diagnostic ends in its rule
+ * id; docs/schema.md ("Consistency rules") documents them all.
  *
- *   errors                              warnings
- *   funds-sum         sources ≠ total   funds-missing     a side is empty
- *   funds-total       sources, no total one-year-funds    年度 ≠ 实施期 of a
- *   annual-le-period  年度 > 实施期                        one-year project
- *   duration-one-time 一次性 but ≠ 1年  duration-recurring 经常性 but 1年
- *   frame-level1      一级 not in frame attribute-known   unusual 项目属性
- *   frame-level2      二级 not under    duration-format   项目期 not "N年"
- *                     its 一级          frame-order       out of frame order
- *   date-format       填报日期 is not   value-empty, level3-empty,
- *                     a date            indicator-empty   half-filled rows
- *                                       value-unit        number, no unit
- *                                       value-percent     over 100%
- *                                       value-form        unusual 指标值
- *                                       indicator-duplicate
- *                                       indicators-missing a side has none
- *                                       field-empty       blank form field
- *                                       date-year         far from `year`
- *                                       year-range        not 2000-2099
- *                                       dept-code, phone-format,
- *                                       text-space, text-tab
- *                                       value-other-total (across files)
+ * By field type (every field of that type):
+ *   date-format (error), date range too; code-format, phone-format,
+ *   duration-format, choice-known, year-range (warnings); text-space,
+ *   text-tab (every text); field-empty (a printed field the template
+ *   marks warn_empty, left out).
+ * Declared under `rules:` in the template:
+ *   sum            funds-total, funds-sum (errors), funds-missing
+ *   not-more       its own id (error), e.g. annual-le-period
+ *   term           duration-one-time (error), duration-recurring,
+ *                  one-year-funds
+ *   date-near-year date-year
+ * By grid (columns by role, the frame):
+ *   frame-level1, frame-level2 (errors); frame-order, indicator-empty,
+ *   value-empty, level3-empty, value-unit, value-percent, value-form,
+ *   indicator-duplicate, indicators-missing (warnings)
+ * Across files: value-other-total.
  *
- * With `strict` every warning is recorded as an error.  The end of the
- * file writes the skeleton of `jxform new`, which follows the template's
- * indicator frame.
+ * With `strict` every warning is recorded as an error.
  */
 #include "validate.h"
 
@@ -43,16 +38,11 @@
 
 typedef struct jx_checker {
   const jx_model *m;
+  const jx_content *ct;
   jx_diag_list *diags;
   bool strict;
   jx_arena arena; /* scratch: formatted amounts */
 } jx_checker;
-
-/* Chinese names of the sides and fund sources, as printed on the form. */
-static const char *const jx_side_names[JX_SIDE_COUNT] = {"实施期", "年度"};
-static const char *const jx_fund_names[JX_FUND_COUNT] = {
-    "资金总额",           "中央财政资金", "省级财政资金",
-    "市县（区）财政资金", "单位自筹",     "其他资金"};
 
 /* Where a diagnostic about a value at `pos` goes: its own position, or
  * the top of the file when the value (and its mapping) is absent. */
@@ -96,8 +86,15 @@ static void jx_rule_warning(jx_checker *c, jx_pos pos, const char *fmt, ...) {
 
 /* "34,060,000" for `cents` (in the checker's scratch arena). */
 static const char *jx_money(jx_checker *c, int64_t cents) {
-  jx_amount a = {cents, true, {NULL, 0, 0}};
-  return jx_amount_format(&c->arena, &a);
+  return jx_cents_format(&c->arena, cents);
+}
+
+static const jx_text *jx_val(const jx_checker *c, int field) {
+  return &c->m->fields[field];
+}
+
+static const jx_field *jx_fld(const jx_checker *c, int field) {
+  return &c->ct->fields[field];
 }
 
 /* ---- UTF-8 helpers ---------------------------------------------------- */
@@ -178,174 +175,6 @@ static bool jx_close_name(const char *name, const char *known) {
   return jx_cp_distance(name, known) <= 2;
 }
 
-/* ---- funds ------------------------------------------------------------ */
-
-/* True if the project runs one year: 一次性 attribute or 项目期 1年. */
-static bool jx_one_time(const jx_model *m) {
-  return m->attribute.present && strstr(m->attribute.str, "一次性");
-}
-
-static void jx_check_funds(jx_checker *c) {
-  const jx_model *m = c->m;
-  for (int s = 0; s < JX_SIDE_COUNT; s++) {
-    const jx_amount *total = &m->funds[s][JX_FUND_TOTAL];
-    int64_t sum = 0;
-    size_t sources = 0;
-    for (int f = JX_FUND_CENTRAL; f < JX_FUND_COUNT; f++)
-      if (m->funds[s][f].present) {
-        sum += m->funds[s][f].cents;
-        sources++;
-      }
-    if (!total->present && sources) {
-      jx_rule_error(c, total->pos,
-                    "'funds.%s.total' is empty but the sources add up to %s; "
-                    "write 'total: %s' (%s%s) [funds-total]",
-                    jx_side_keys[s], jx_money(c, sum), jx_money(c, sum),
-                    jx_side_names[s], jx_fund_names[JX_FUND_TOTAL]);
-    } else if (total->present && sources && sum != total->cents) {
-      jx_rule_error(c, total->pos,
-                    "'funds.%s' sources add up to %s but total is %s (%s资金); "
-                    "correct the total or one of central, provincial, "
-                    "city_county, self_raised, other [funds-sum]",
-                    jx_side_keys[s], jx_money(c, sum),
-                    jx_money(c, total->cents), jx_side_names[s]);
-    } else if (!total->present && !sources) {
-      jx_rule_warning(c, total->pos,
-                      "'funds.%s' has no amounts: the %s column of 项目资金 "
-                      "prints blank; write at least 'total:' [funds-missing]",
-                      jx_side_keys[s], jx_side_names[s]);
-    }
-  }
-  const jx_amount *period = &m->funds[JX_SIDE_PERIOD][JX_FUND_TOTAL];
-  const jx_amount *annual = &m->funds[JX_SIDE_ANNUAL][JX_FUND_TOTAL];
-  if (!period->present || !annual->present)
-    return;
-  if (annual->cents > period->cents) {
-    jx_rule_error(c, annual->pos,
-                  "'funds.annual.total' %s is more than 'funds.period.total' "
-                  "%s: the 年度 money is part of the 实施期 money; swap or "
-                  "correct them [annual-le-period]",
-                  jx_money(c, annual->cents), jx_money(c, period->cents));
-  } else if (annual->cents != period->cents && jx_one_time(m)) {
-    jx_rule_warning(c, annual->pos,
-                    "'funds.annual.total' %s differs from 'funds.period.total' "
-                    "%s, but a 一次性项目（1年结束） lasts one year, so its "
-                    "年度 and 实施期 money should be equal [one-year-funds]",
-                    jx_money(c, annual->cents), jx_money(c, period->cents));
-  }
-}
-
-/* ---- 项目属性 and 项目期 ------------------------------------------------ */
-
-/* Parses "N年" (ASCII digits, optional spaces); returns N or -1. */
-static long jx_duration_years(const char *text) {
-  const char *p = text;
-  while (*p == ' ')
-    p++;
-  if (*p < '0' || *p > '9')
-    return -1;
-  long years = 0;
-  for (; *p >= '0' && *p <= '9'; p++)
-    if ((years = years * 10 + (*p - '0')) > 9999)
-      return -1;
-  while (*p == ' ')
-    p++;
-  if (strcmp(p, "年"))
-    return -1;
-  return years;
-}
-
-static void jx_check_attribute(jx_checker *c) {
-  const jx_model *m = c->m;
-  static const char one_time[] = "一次性项目（1年结束）";
-  static const char recurring[] = "经常性项目（长期开展）";
-  bool is_one_time = false, is_recurring = false;
-  if (m->attribute.present && m->attribute.str[0]) {
-    is_one_time = strstr(m->attribute.str, "一次性") != NULL;
-    is_recurring = strstr(m->attribute.str, "经常性") != NULL;
-    if (strcmp(m->attribute.str, one_time) &&
-        strcmp(m->attribute.str, recurring)) {
-      const char *hint = is_one_time    ? one_time
-                         : is_recurring ? recurring
-                                        : NULL;
-      if (hint)
-        jx_rule_warning(c, m->attribute.pos,
-                        "'project.attribute' is '%s'; the form writes it as "
-                        "'%s' [attribute-known]",
-                        m->attribute.str, hint);
-      else
-        jx_rule_warning(c, m->attribute.pos,
-                        "'project.attribute' is '%s'; 项目属性 is usually "
-                        "'%s' or '%s' [attribute-known]",
-                        m->attribute.str, one_time, recurring);
-    }
-  }
-  if (!m->duration.present || !m->duration.str[0])
-    return;
-  long years = jx_duration_years(m->duration.str);
-  if (years < 0) {
-    jx_rule_warning(c, m->duration.pos,
-                    "'project.duration' is '%s'; write 项目期 as a number of "
-                    "years, like 1年 or 99年 (99年 for a long-running "
-                    "project) [duration-format]",
-                    m->duration.str);
-    return;
-  }
-  if (years == 0)
-    jx_rule_warning(c, m->duration.pos,
-                    "'project.duration' is 0年; a project lasts at least 1年 "
-                    "[duration-format]");
-  if (is_one_time && years != 1)
-    jx_rule_error(c, m->duration.pos,
-                  "'project.duration' is %s but 'project.attribute' is "
-                  "一次性项目（1年结束）, which lasts one year; write "
-                  "'duration: 1年', or make the attribute %s "
-                  "[duration-one-time]",
-                  m->duration.str, recurring);
-  else if (is_recurring && years == 1)
-    jx_rule_warning(c, m->duration.pos,
-                    "'project.duration' is 1年 but 'project.attribute' is "
-                    "经常性项目（长期开展）; a long-running project is "
-                    "usually 99年, a one-year one %s [duration-recurring]",
-                    one_time);
-}
-
-/* ---- text fields ------------------------------------------------------ */
-
-/* A text field of the form, its YAML path and its label on the form. */
-typedef struct jx_text_rule {
-  size_t offset;
-  const char *path, *label;
-} jx_text_rule;
-
-#define JX_TEXT_RULE(member, path, label)                                      \
-  { offsetof(jx_model, member), path, label }
-/* Fields that print blank when absent: a warning each. */
-static const jx_text_rule jx_form_texts[] = {
-    JX_TEXT_RULE(implementer, "project.implementer", "实施单位"),
-    JX_TEXT_RULE(attribute, "project.attribute", "项目属性"),
-    JX_TEXT_RULE(duration, "project.duration", "项目期"),
-    JX_TEXT_RULE(overview, "overview", "项目概况"),
-    JX_TEXT_RULE(basis, "basis", "立项依据"),
-    JX_TEXT_RULE(necessity, "necessity", "项目设立必要性"),
-    JX_TEXT_RULE(measures, "measures", "保证项目实施的制度、措施"),
-    JX_TEXT_RULE(plan, "plan", "项目实施计划"),
-    JX_TEXT_RULE(goals[JX_SIDE_PERIOD], "goals.period", "实施期目标"),
-    JX_TEXT_RULE(goals[JX_SIDE_ANNUAL], "goals.annual", "年度目标"),
-};
-/* Every other printed text, checked for stray spaces and tabs. */
-static const jx_text_rule jx_other_texts[] = {
-    JX_TEXT_RULE(name, "project.name", "项目名称"),
-    JX_TEXT_RULE(dept_name, "project.department.name", "主管部门"),
-    JX_TEXT_RULE(responsible, "footer.responsible", "负责人"),
-    JX_TEXT_RULE(handler, "footer.handler", "经办人"),
-};
-#undef JX_TEXT_RULE
-
-static const jx_text *jx_field(const jx_model *m, const jx_text_rule *r) {
-  return (const jx_text *)((const char *)m + r->offset);
-}
-
 /* Reports a tab, or a space between two Chinese characters (a plain
  * scalar folded over lines gets one at each fold), in `text`. */
 static void jx_check_spacing(jx_checker *c, const jx_text *text,
@@ -385,26 +214,6 @@ static void jx_check_spacing(jx_checker *c, const jx_text *text,
   }
 }
 
-static void jx_check_texts(jx_checker *c) {
-  for (size_t i = 0; i < JX_COUNT(jx_form_texts); i++) {
-    const jx_text_rule *r = &jx_form_texts[i];
-    const jx_text *t = jx_field(c->m, r);
-    if (!t->present)
-      jx_rule_warning(c, t->pos,
-                      "'%s' (%s) is missing: it prints blank on the form; "
-                      "write the text, or '' to leave it blank on purpose "
-                      "[field-empty]",
-                      r->path, r->label);
-    else
-      jx_check_spacing(c, t, r->path, r->label);
-  }
-  for (size_t i = 0; i < JX_COUNT(jx_other_texts); i++)
-    jx_check_spacing(c, jx_field(c->m, &jx_other_texts[i]),
-                     jx_other_texts[i].path, jx_other_texts[i].label);
-}
-
-/* ---- head and footer -------------------------------------------------- */
-
 static bool jx_all_digits(const char *s) {
   if (!*s)
     return false;
@@ -412,23 +221,6 @@ static bool jx_all_digits(const char *s) {
     if (*s < '0' || *s > '9')
       return false;
   return true;
-}
-
-static void jx_check_head(jx_checker *c) {
-  const jx_model *m = c->m;
-  if (m->year.present && jx_all_digits(m->year.str)) {
-    long year = strtol(m->year.str, NULL, 10);
-    if (year < 2000 || year > 2099)
-      jx_rule_warning(c, m->year.pos,
-                      "'year' is %ld; is that the budget year you mean? "
-                      "[year-range]",
-                      year);
-  }
-  if (m->dept_code.present && !jx_all_digits(m->dept_code.str))
-    jx_rule_warning(c, m->dept_code.pos,
-                    "'project.department.code' is '%s'; a department code "
-                    "is digits only, like \"045\" (主管部门代码) [dept-code]",
-                    m->dept_code.str);
 }
 
 static bool jx_leap(long y) {
@@ -529,47 +321,6 @@ static const char *jx_parse_date(const char *text, long *year_out) {
   return NULL;
 }
 
-static void jx_check_footer(jx_checker *c) {
-  const jx_model *m = c->m;
-  const jx_text *date = &m->fill_date;
-  if (date->present && date->str[0]) {
-    long date_year = 0;
-    const char *problem = jx_parse_date(date->str, &date_year);
-    if (problem) {
-      jx_rule_error(c, date->pos,
-                    "'footer.date' '%s' %s; write 填报日期 as 20250210111110 "
-                    "(yyyyMMddHHmmss), 2025-02-10 or 2025年2月10日 "
-                    "[date-format]",
-                    date->str, problem);
-    } else if (m->year.present && jx_all_digits(m->year.str)) {
-      long year = strtol(m->year.str, NULL, 10);
-      if (date_year < year - 1 || date_year > year + 1)
-        jx_rule_warning(c, date->pos,
-                        "'footer.date' is in %ld but the form is for %ld; "
-                        "check 填报日期 and 'year' [date-year]",
-                        date_year, year);
-    }
-  }
-  const jx_text *phone = &m->phone;
-  if (phone->present && phone->str[0]) {
-    size_t digits = 0;
-    bool odd = false;
-    for (const char *p = phone->str; *p; p++) {
-      if (*p >= '0' && *p <= '9')
-        digits++;
-      else if (!strchr(" -+()", *p))
-        odd = true;
-    }
-    if (odd || digits < 7 || digits > 20)
-      jx_rule_warning(c, phone->pos,
-                      "'footer.phone' is '%s'; write 联系电话 as digits, "
-                      "like 0353-1234567 or 13812345678 [phone-format]",
-                      phone->str);
-  }
-}
-
-/* ---- indicator values ------------------------------------------------- */
-
 /* Comparison prefixes of a 指标值, longest first where one is a prefix of
  * another. */
 static const char *const jx_comparisons[] = {
@@ -664,283 +415,6 @@ static jx_value_kind jx_classify_value(const char *value) {
   return JX_VALUE_UNUSUAL;
 }
 
-static void jx_check_value(jx_checker *c, const jx_indicator *ind,
-                           const char *where) {
-  const jx_text *v = &ind->value;
-  const char *s = v->str;
-  switch (jx_classify_value(s)) {
-  case JX_VALUE_OK:
-    return;
-  case JX_VALUE_BARE_NUMBER: {
-    /* Suggest the unit its 二级 usually has. */
-    const char *l2 = ind->level2.str;
-    const char *unit = strstr(l2, "成本")                           ? "元"
-                       : strstr(l2, "质量") || strstr(l2, "满意度") ? "%"
-                       : strstr(l2, "时效")                         ? "天"
-                                                                    : "个";
-    jx_rule_warning(c, v->pos,
-                    "%s 指标值 '%s' is a number with no unit; write its unit, "
-                    "e.g. '%s%s' [value-unit]",
-                    where, s, s, unit);
-    return;
-  }
-  case JX_VALUE_PERCENT_OVER:
-    jx_rule_warning(c, v->pos,
-                    "%s 指标值 '%s' is more than 100%%; check the number "
-                    "[value-percent]",
-                    where, s);
-    return;
-  case JX_VALUE_NO_NUMBER:
-    jx_rule_warning(c, v->pos,
-                    "%s 指标值 '%s' has a comparison sign but no number; "
-                    "write it like '≥95%%' or '≤5年' [value-form]",
-                    where, s);
-    return;
-  case JX_VALUE_NEGATIVE:
-    jx_rule_warning(c, v->pos,
-                    "%s 指标值 '%s' is negative; write the target as a "
-                    "non-negative number, like '≤5%%' or '降低5%%' "
-                    "[value-form]",
-                    where, s);
-    return;
-  case JX_VALUE_DECIMALS:
-    jx_rule_warning(c, v->pos,
-                    "%s 指标值 '%s' has more than two decimals; amounts of "
-                    "元 have at most two (分) [value-form]",
-                    where, s);
-    return;
-  case JX_VALUE_UNUSUAL:
-  default:
-    jx_rule_warning(c, v->pos,
-                    "%s 指标值 '%s' is not a comparison with a number and "
-                    "unit (≥95%%, ≤5年, 117条), a percentage, an amount or "
-                    "a usual word (提高, 保障, 有效保障, 及时); check it "
-                    "[value-form]",
-                    where, s);
-    return;
-  }
-}
-
-/* ---- the indicator frame ---------------------------------------------- */
-
-/* "一、二、三" list of a frame's 一级 or of a group's 二级. */
-static void jx_list(char *out, size_t size, const char *const *names,
-                    size_t count) {
-  out[0] = '\0';
-  for (size_t i = 0; i < count; i++) {
-    if (i)
-      strncat(out, "、", size - strlen(out) - 1);
-    strncat(out, names[i], size - strlen(out) - 1);
-  }
-}
-
-/* Index of the frame group of `level1`, or -1. */
-static int jx_find_group(const jx_tgrid *g, const char *level1) {
-  for (size_t f = 0; f < g->frame_count; f++)
-    if (!strcmp(g->frame[f].level1, level1))
-      return (int)f;
-  return -1;
-}
-
-/* Index of `level2` in group `grp`, or -1. */
-static int jx_find_level2(const jx_tgroup *grp, const char *level2) {
-  for (size_t k = 0; k < grp->level2_count; k++)
-    if (!strcmp(grp->level2[k], level2))
-      return (int)k;
-  return -1;
-}
-
-/* Checks an indicator's 一级 and 二级 against the frame.  Returns its
- * place in the frame (group * 1000 + 二级 index), or -1 if it has none. */
-static int jx_check_frame(jx_checker *c, const jx_tgrid *g,
-                          const jx_indicator *ind, const char *where) {
-  const char *l1 = ind->level1.str, *l2 = ind->level2.str;
-  int group = jx_find_group(g, l1);
-  /* The group that has this 二级, for suggestions. */
-  int owner = -1, owner_k = -1;
-  for (size_t f = 0; f < g->frame_count && owner < 0; f++) {
-    int k = jx_find_level2(&g->frame[f], l2);
-    if (k >= 0)
-      owner = (int)f, owner_k = k;
-  }
-  if (group < 0) {
-    const char *names[64] = {NULL};
-    size_t n = 0;
-    for (size_t f = 0; f < g->frame_count && n < JX_COUNT(names); f++)
-      names[n++] = g->frame[f].level1;
-    char list[512];
-    jx_list(list, sizeof list, names, n);
-    const char *close = NULL;
-    for (size_t f = 0; f < g->frame_count && !close; f++)
-      if (jx_close_name(l1, g->frame[f].level1))
-        close = g->frame[f].level1;
-    if (owner >= 0)
-      jx_rule_error(c, ind->level1.pos,
-                    "%s 'level1' is '%s', which this form does not have; "
-                    "%s is under %s, so write 'level1: %s' [frame-level1]",
-                    where, l1, l2, g->frame[owner].level1,
-                    g->frame[owner].level1);
-    else if (close)
-      jx_rule_error(c, ind->level1.pos,
-                    "%s 'level1' is '%s', which this form does not have; did "
-                    "you mean '%s'? (一级指标: %s) [frame-level1]",
-                    where, l1, close, list);
-    else
-      jx_rule_error(c, ind->level1.pos,
-                    "%s 'level1' is '%s', which this form does not have; use "
-                    "one of %s [frame-level1]",
-                    where, l1, list);
-    return -1;
-  }
-  const jx_tgroup *grp = &g->frame[group];
-  int k = jx_find_level2(grp, l2);
-  if (k >= 0)
-    return group * 1000 + k;
-  char list[512];
-  jx_list(list, sizeof list, grp->level2, grp->level2_count);
-  if (owner >= 0) {
-    jx_rule_error(c, ind->level2.pos,
-                  "%s 'level2' %s is under %s, not %s; change 'level1' to "
-                  "%s, or 'level2' to one of %s [frame-level2]",
-                  where, l2, g->frame[owner].level1, l1, g->frame[owner].level1,
-                  list);
-    (void)owner_k;
-    return -1;
-  }
-  /* Names older frames use for a 二级 of today's (财预〔2015〕88号). */
-  static const char *const renamed[][2] = {
-      {"环境效益指标", "生态效益指标"},
-      {"社会公众或服务对象满意度指标", "服务对象满意度指标"},
-      {"社会公众满意度指标", "服务对象满意度指标"},
-      {"满意度指标", "服务对象满意度指标"}};
-  const char *close = NULL;
-  for (size_t i = 0; i < JX_COUNT(renamed) && !close; i++)
-    if (!strcmp(l2, renamed[i][0]) && jx_find_level2(grp, renamed[i][1]) >= 0)
-      close = renamed[i][1];
-  for (size_t i = 0; i < grp->level2_count && !close; i++)
-    if (jx_close_name(l2, grp->level2[i]))
-      close = grp->level2[i];
-  if (close)
-    jx_rule_error(c, ind->level2.pos,
-                  "%s 'level2' is '%s', which is not under %s on this form; "
-                  "did you mean '%s'? (二级指标 of %s: %s) [frame-level2]",
-                  where, l2, l1, close, l1, list);
-  else
-    jx_rule_error(c, ind->level2.pos,
-                  "%s 'level2' is '%s', which is not under %s on this form; "
-                  "use one of %s [frame-level2]",
-                  where, l2, l1, list);
-  return -1;
-}
-
-static void jx_check_indicators(jx_checker *c, const jx_tgrid *g) {
-  const jx_model *m = c->m;
-  for (size_t s = 0; s < g->side_count; s++) {
-    int side = g->sides[s].side;
-    size_t count = m->indicator_count[side];
-    if (count == 0) {
-      jx_rule_warning(c,
-                      m->indicators[side] ? m->indicators[side][0].pos
-                                          : (jx_pos){NULL, 0, 0},
-                      "'indicators.%s' has no items: the %s side of 绩效指标 "
-                      "prints only the frame's labels; add items like "
-                      "'- {level1: 产出指标, level2: 数量指标, level3: ..., "
-                      "value: ...}' [indicators-missing]",
-                      jx_side_keys[side], jx_side_names[side]);
-      continue;
-    }
-    int last_place = -1;
-    const jx_indicator *last = NULL;
-    const jx_indicator *first_out = NULL, *first_after = NULL;
-    size_t out_of_order = 0;
-    for (size_t i = 0; i < count; i++) {
-      const jx_indicator *ind = &m->indicators[side][i];
-      char where[48];
-      snprintf(where, sizeof where, "%s", jx_side_names[side]);
-      int place = jx_check_frame(c, g, ind, where);
-      if (place >= 0) {
-        if (place < last_place) {
-          if (!out_of_order++)
-            first_out = ind, first_after = last;
-        } else {
-          last_place = place;
-          last = ind;
-        }
-      }
-      bool has3 = ind->level3.present && ind->level3.str[0];
-      bool hasv = ind->value.present && ind->value.str[0];
-      if (!has3 && !hasv)
-        jx_rule_warning(c, ind->pos,
-                        "%s %s › %s item has neither 'level3' nor 'value': "
-                        "it prints an empty row; fill them in or delete the "
-                        "item (an empty 二级 group needs no item) "
-                        "[indicator-empty]",
-                        where, ind->level1.str, ind->level2.str);
-      else if (!hasv)
-        jx_rule_warning(c, ind->level3.pos,
-                        "%s 三级指标 '%s' has no 'value' (指标值); write "
-                        "one, like '≥95%%' or '及时' [value-empty]",
-                        where, ind->level3.str);
-      else if (!has3)
-        jx_rule_warning(c, ind->value.pos,
-                        "%s 指标值 '%s' has no 'level3' (三级指标): write "
-                        "what it measures [level3-empty]",
-                        where, ind->value.str);
-      if (hasv)
-        jx_check_value(c, ind, where);
-      if (has3)
-        for (size_t j = 0; j < i; j++) {
-          const jx_indicator *o = &m->indicators[side][j];
-          if (!strcmp(o->level2.str, ind->level2.str) &&
-              !strcmp(o->level3.str, ind->level3.str)) {
-            jx_rule_warning(c, ind->level3.pos,
-                            "%s 三级指标 '%s' is already listed under %s at "
-                            "line %u; delete one of them "
-                            "[indicator-duplicate]",
-                            where, ind->level3.str, ind->level2.str,
-                            o->level3.pos.line);
-            break;
-          }
-        }
-      if (has3)
-        jx_check_spacing(c, &ind->level3, "level3", "三级指标");
-    }
-    /* One warning per side: the first item out of order, and how many. */
-    if (out_of_order) {
-      char more[64] = "";
-      if (out_of_order > 1)
-        snprintf(more, sizeof more,
-                 " (%zu items of this side are out of order)", out_of_order);
-      jx_rule_warning(c, first_out->level2.pos,
-                      "%s %s › %s is listed after %s › %s, but the form "
-                      "prints it before that group%s; list the items in the "
-                      "form's order of 一级 and 二级 [frame-order]",
-                      jx_side_names[side], first_out->level1.str,
-                      first_out->level2.str, first_after->level1.str,
-                      first_after->level2.str, more);
-    }
-  }
-}
-
-/* ---- entry points ----------------------------------------------------- */
-
-bool jx_validate(const jx_model *model, const jx_template *tpl, bool strict,
-                 jx_diag_list *diags) {
-  size_t before = diags->errors;
-  jx_checker c = {model, diags, strict, {0}};
-  jx_arena_init(&c.arena);
-  jx_check_head(&c);
-  jx_check_attribute(&c);
-  jx_check_funds(&c);
-  jx_check_texts(&c);
-  for (size_t b = 0; b < tpl->band_count; b++)
-    if (tpl->bands[b].kind == JX_BAND_INDICATORS)
-      jx_check_indicators(&c, &tpl->bands[b].grid);
-  jx_check_footer(&c);
-  jx_arena_free(&c.arena);
-  return diags->errors == before;
-}
-
 /* The amount a 指标值 states when it is a plain number of 元 ("22487000",
  * "22,487,000元"); false otherwise. */
 static bool jx_value_amount(const char *value, int64_t *cents) {
@@ -961,183 +435,720 @@ static bool jx_value_amount(const char *value, int64_t *cents) {
   return true;
 }
 
+
+/* ---- fields by type --------------------------------------------------- */
+
+/* Checks a 填报日期-like date; returns its year in *year (0 if invalid). */
+static void jx_check_date(jx_checker *c, const jx_field *f, const jx_text *t,
+                          const char *text, long *year) {
+  *year = 0;
+  const char *problem = jx_parse_date(text, year);
+  if (problem)
+    jx_rule_error(c, t->pos,
+                  "'%s' '%s' %s; write %s as 20250210111110 "
+                  "(yyyyMMddHHmmss), 2025-02-10 or 2025年2月10日 "
+                  "[date-format]",
+                  f->id, text, problem, f->label);
+}
+
+/* A date range: two dates (or year.month) joined by -, –, —, ~ or 至. */
+static void jx_check_date_range(jx_checker *c, const jx_field *f,
+                                const jx_text *t) {
+  static const char *const joins[] = {"至", "—", "–", "~", "～", "-"};
+  const char *s = t->str;
+  for (size_t i = 0; i < JX_COUNT(joins); i++) {
+    const char *j = strstr(s, joins[i]);
+    /* "2023-07-01" has '-' inside its dates: take the middle one */
+    if (!strcmp(joins[i], "-")) {
+      size_t dashes = 0;
+      for (const char *p = s; *p; p++)
+        dashes += *p == '-';
+      if (dashes != 1 && dashes != 5)
+        continue;
+      if (dashes == 5)
+        for (int k = 0; k < 3; k++)
+          j = strchr(j + 1, '-');
+    }
+    if (!j)
+      continue;
+    return; /* the shape is a range; its ends are written as people do */
+  }
+  jx_rule_error(c, t->pos,
+                "'%s' '%s' is not a range; write %s like 2023.07-2024.01 or "
+                "2023年7月至2024年1月 [date-format]",
+                f->id, s, f->label);
+}
+
+/* Parses "N年" (ASCII digits, optional spaces); returns N or -1. */
+static long jx_duration_years(const char *text) {
+  const char *p = text;
+  while (*p == ' ')
+    p++;
+  if (*p < '0' || *p > '9')
+    return -1;
+  long years = 0;
+  for (; *p >= '0' && *p <= '9'; p++)
+    if ((years = years * 10 + (*p - '0')) > 9999)
+      return -1;
+  while (*p == ' ')
+    p++;
+  if (strcmp(p, "年"))
+    return -1;
+  return years;
+}
+
+static void jx_check_typed(jx_checker *c, int i) {
+  const jx_field *f = jx_fld(c, i);
+  const jx_text *t = jx_val(c, i);
+  if (!t->present || !t->str[0] || f->type == JX_FT_MONEY)
+    return;
+  const char *s = t->str;
+  long year;
+  switch (f->type) {
+  case JX_FT_DATE:
+    jx_check_date(c, f, t, s, &year);
+    break;
+  case JX_FT_DATE_RANGE:
+    jx_check_date_range(c, f, t);
+    break;
+  case JX_FT_YEAR:
+    if (jx_all_digits(s)) {
+      year = strtol(s, NULL, 10);
+      if (year < 2000 || year > 2099)
+        jx_rule_warning(c, t->pos,
+                        "'%s' is %ld; is that the budget year you mean? "
+                        "[year-range]",
+                        f->id, year);
+    }
+    break;
+  case JX_FT_CODE:
+    if (!jx_all_digits(s))
+      jx_rule_warning(c, t->pos,
+                      "'%s' is '%s'; %s is digits only, like %s "
+                      "[code-format]",
+                      f->id, s, f->label,
+                      f->example ? f->example : "\"045\"");
+    break;
+  case JX_FT_PHONE: {
+    size_t digits = 0;
+    bool odd = false;
+    for (const char *p = s; *p; p++) {
+      if (*p >= '0' && *p <= '9')
+        digits++;
+      else if (!strchr(" -+()", *p))
+        odd = true;
+    }
+    if (odd || digits < 7 || digits > 20)
+      jx_rule_warning(c, t->pos,
+                      "'%s' is '%s'; write %s as digits, like 0353-1234567 "
+                      "or 13812345678 [phone-format]",
+                      f->id, s, f->label);
+    break;
+  }
+  case JX_FT_DURATION: {
+    long years = jx_duration_years(s);
+    if (years < 0)
+      jx_rule_warning(c, t->pos,
+                      "'%s' is '%s'; write %s as a number of years, like 1年 "
+                      "or 3年 [duration-format]",
+                      f->id, s, f->label);
+    else if (years == 0)
+      jx_rule_warning(c, t->pos,
+                      "'%s' is 0年; a project lasts at least 1年 "
+                      "[duration-format]",
+                      f->id);
+    break;
+  }
+  case JX_FT_CHOICE: {
+    for (size_t k = 0; k < f->choice_count; k++)
+      if (!strcmp(s, f->choices[k]))
+        return;
+    char list[512] = "";
+    const char *close = NULL;
+    for (size_t k = 0; k < f->choice_count; k++) {
+      if (k)
+        strncat(list, "、", sizeof list - strlen(list) - 1);
+      strncat(list, f->choices[k], sizeof list - strlen(list) - 1);
+      if (!close && jx_close_name(s, f->choices[k]))
+        close = f->choices[k];
+    }
+    if (close)
+      jx_rule_warning(c, t->pos,
+                      "'%s' is '%s'; the form writes it as '%s' "
+                      "[choice-known]",
+                      f->id, s, close);
+    else if (f->open_choice)
+      jx_rule_warning(c, t->pos,
+                      "'%s' is '%s'; %s is usually one of %s [choice-known]",
+                      f->id, s, f->label, list);
+    else
+      jx_rule_error(c, t->pos,
+                    "'%s' is '%s'; %s is one of %s [choice-known]", f->id, s,
+                    f->label, list);
+    break;
+  }
+  default:
+    break;
+  }
+}
+
+static void jx_check_fields(jx_checker *c) {
+  for (size_t i = 0; i < c->ct->field_count; i++) {
+    const jx_field *f = jx_fld(c, (int)i);
+    const jx_text *t = jx_val(c, (int)i);
+    if (f->type == JX_FT_MONEY)
+      continue;
+    if (!t->present && f->printed && f->warn_empty && !f->required)
+      jx_rule_warning(c, t->pos,
+                      "'%s' (%s) is missing: it prints blank on the form; "
+                      "write the text, or '' to leave it blank on purpose "
+                      "[field-empty]",
+                      f->id, f->label);
+    jx_check_spacing(c, t, f->id, f->label);
+    jx_check_typed(c, (int)i);
+  }
+}
+
+/* ---- declared rules --------------------------------------------------- */
+
+/* True if a cell of the template prints some field of block `b`. */
+static bool jx_block_printed(const jx_checker *c, const jx_money_block *b) {
+  size_t n = b->column_count * b->row_count;
+  for (size_t k = 0; k < n; k++)
+    if (c->ct->fields[b->first_field + k].printed)
+      return true;
+  return false;
+}
+
+static void jx_rule_sum(jx_checker *c, const jx_rule *r) {
+  const jx_money_block *b = &c->ct->money[r->block];
+  for (size_t col = 0; col < b->column_count; col++) {
+    size_t base = b->first_field + col * b->row_count;
+    const jx_text *total = jx_val(c, (int)(base + (size_t)b->total_row));
+    const char *total_id = jx_fld(c, (int)(base + (size_t)b->total_row))->id;
+    int64_t sum = 0;
+    size_t sources = 0;
+    char names[512] = "";
+    for (size_t row = 0; row < b->row_count; row++) {
+      if ((int)row == b->total_row)
+        continue;
+      if (names[0])
+        strncat(names, ", ", sizeof names - strlen(names) - 1);
+      strncat(names, b->row_ids[row], sizeof names - strlen(names) - 1);
+      const jx_text *t = jx_val(c, (int)(base + row));
+      if (t->present) {
+        sum += t->cents;
+        sources++;
+      }
+    }
+    if (!total->present && sources) {
+      jx_rule_error(c, total->pos,
+                    "'%s' is empty but the sources add up to %s; write "
+                    "'%s: %s' (%s%s) [funds-total]",
+                    total_id, jx_money(c, sum), b->row_ids[b->total_row],
+                    jx_money(c, sum), b->column_labels[col],
+                    b->row_labels[b->total_row]);
+    } else if (total->present && sources && sum != total->cents) {
+      jx_rule_error(c, total->pos,
+                    "'%s.%s' sources add up to %s but %s is %s (%s%s); "
+                    "correct the total or one of %s [funds-sum]",
+                    b->id, b->column_ids[col], jx_money(c, sum),
+                    b->row_ids[b->total_row], jx_money(c, total->cents),
+                    b->column_labels[col], b->row_labels[b->total_row],
+                    names);
+    } else if (!total->present && !sources && b->warn_empty &&
+               jx_block_printed(c, b)) {
+      jx_rule_warning(c, total->pos,
+                      "'%s.%s' has no amounts: the %s column of %s prints "
+                      "blank; write at least '%s:' [funds-missing]",
+                      b->id, b->column_ids[col], b->column_labels[col],
+                      b->label, b->row_ids[b->total_row]);
+    }
+  }
+}
+
+static void jx_rule_not_more(jx_checker *c, const jx_rule *r) {
+  const jx_text *small = jx_val(c, r->field), *large = jx_val(c, r->than);
+  if (!small->present || !large->present || small->cents <= large->cents)
+    return;
+  const jx_field *fs = jx_fld(c, r->field), *fl = jx_fld(c, r->than);
+  jx_rule_error(c, small->pos,
+                "'%s' %s is more than '%s' %s: the %s is part of the %s; "
+                "swap or correct them [%s]",
+                fs->id, jx_money(c, small->cents), fl->id,
+                jx_money(c, large->cents), fs->label, fl->label, r->id);
+}
+
+static void jx_rule_term(jx_checker *c, const jx_rule *r) {
+  const jx_text *choice = jx_val(c, r->field), *dur = jx_val(c, r->than);
+  const jx_field *fc = jx_fld(c, r->field), *fd = jx_fld(c, r->than);
+  bool one_time = choice->present && !strcmp(choice->str, r->one_time);
+  bool recurring = choice->present && !strcmp(choice->str, r->recurring);
+  if (dur->present && dur->str[0]) {
+    long years = jx_duration_years(dur->str);
+    if (one_time && years >= 0 && years != 1)
+      jx_rule_error(c, dur->pos,
+                    "'%s' is %s but '%s' is %s, which lasts one year; write "
+                    "'%s: 1年', or make %s %s [duration-one-time]",
+                    fd->id, dur->str, fc->id, r->one_time,
+                    strrchr(fd->id, '.') ? strrchr(fd->id, '.') + 1 : fd->id,
+                    fc->label, r->recurring);
+    else if (recurring && years == 1)
+      jx_rule_warning(c, dur->pos,
+                      "'%s' is 1年 but '%s' is %s; a long-running project "
+                      "usually lasts longer, a one-year one is %s "
+                      "[duration-recurring]",
+                      fd->id, fc->id, r->recurring, r->one_time);
+  }
+  if (r->equal_a < 0 || !one_time)
+    return;
+  const jx_text *a = jx_val(c, r->equal_a), *b = jx_val(c, r->equal_b);
+  if (a->present && b->present && a->cents != b->cents &&
+      a->cents < b->cents)
+    jx_rule_warning(c, a->pos,
+                    "'%s' %s differs from '%s' %s, but %s lasts one year, so "
+                    "its %s and %s should be equal [one-year-funds]",
+                    jx_fld(c, r->equal_a)->id, jx_money(c, a->cents),
+                    jx_fld(c, r->equal_b)->id, jx_money(c, b->cents),
+                    r->one_time, jx_fld(c, r->equal_a)->label,
+                    jx_fld(c, r->equal_b)->label);
+}
+
+static void jx_rule_date_near(jx_checker *c, const jx_rule *r) {
+  const jx_text *date = jx_val(c, r->field);
+  int yf = c->ct->year_field;
+  if (yf < 0 || !date->present || !date->str[0])
+    return;
+  const jx_text *y = jx_val(c, yf);
+  long date_year = 0;
+  if (jx_parse_date(date->str, &date_year) || !y->present ||
+      !jx_all_digits(y->str))
+    return;
+  long year = strtol(y->str, NULL, 10);
+  if (date_year < year - 1 || date_year > year + 1)
+    jx_rule_warning(c, date->pos,
+                    "'%s' is in %ld but the form is for %ld; check %s and "
+                    "'%s' [%s]",
+                    jx_fld(c, r->field)->id, date_year, year,
+                    jx_fld(c, r->field)->label, jx_fld(c, yf)->id, r->id);
+}
+
+static void jx_check_rules(jx_checker *c) {
+  for (size_t i = 0; i < c->ct->rule_count; i++) {
+    const jx_rule *r = &c->ct->rules[i];
+    switch (r->kind) {
+    case JX_RULE_SUM:
+      jx_rule_sum(c, r);
+      break;
+    case JX_RULE_NOT_MORE:
+      jx_rule_not_more(c, r);
+      break;
+    case JX_RULE_TERM:
+      jx_rule_term(c, r);
+      break;
+    case JX_RULE_DATE_NEAR:
+      jx_rule_date_near(c, r);
+      break;
+    case JX_RULE_COUNT:
+      break;
+    }
+  }
+}
+
+/* ---- grids ------------------------------------------------------------- */
+
+static void jx_check_value(jx_checker *c, const jx_grid_def *g,
+                           const jx_row *row, const jx_level2 *group,
+                           const char *where) {
+  const jx_text *v = &row->cells[g->value];
+  const char *s = v->str;
+  const char *label = g->cols[g->value].label;
+  switch (jx_classify_value(s)) {
+  case JX_VALUE_OK:
+    return;
+  case JX_VALUE_BARE_NUMBER:
+    if (group && group->unit)
+      jx_rule_warning(c, v->pos,
+                      "%s %s '%s' is a number with no unit; write its unit, "
+                      "e.g. '%s%s' [value-unit]",
+                      where, label, s, s, group->unit);
+    else
+      jx_rule_warning(c, v->pos,
+                      "%s %s '%s' is a number with no unit; write its unit "
+                      "after it [value-unit]",
+                      where, label, s);
+    return;
+  case JX_VALUE_PERCENT_OVER:
+    jx_rule_warning(c, v->pos,
+                    "%s %s '%s' is more than 100%%; check the number "
+                    "[value-percent]",
+                    where, label, s);
+    return;
+  case JX_VALUE_NO_NUMBER:
+    jx_rule_warning(c, v->pos,
+                    "%s %s '%s' has a comparison sign but no number; "
+                    "write it like '≥95%%' or '≤5年' [value-form]",
+                    where, label, s);
+    return;
+  case JX_VALUE_NEGATIVE:
+    jx_rule_warning(c, v->pos,
+                    "%s %s '%s' is negative; write the target as a "
+                    "non-negative number, like '≤5%%' or '降低5%%' "
+                    "[value-form]",
+                    where, label, s);
+    return;
+  case JX_VALUE_DECIMALS:
+    jx_rule_warning(c, v->pos,
+                    "%s %s '%s' has more than two decimals; amounts have at "
+                    "most two [value-form]",
+                    where, label, s);
+    return;
+  case JX_VALUE_UNUSUAL:
+  default:
+    jx_rule_warning(c, v->pos,
+                    "%s %s '%s' is not a comparison with a number and "
+                    "unit (≥95%%, ≤5年, 117条), a percentage, an amount or "
+                    "a usual word (提高, 保障, 有效保障, 及时); check it "
+                    "[value-form]",
+                    where, label, s);
+    return;
+  }
+}
+
+/* "一、二、三" list of names. */
+static void jx_list(char *out, size_t size, const char *const *names,
+                    size_t count) {
+  out[0] = '\0';
+  for (size_t i = 0; i < count; i++) {
+    if (i)
+      strncat(out, "、", size - strlen(out) - 1);
+    strncat(out, names[i], size - strlen(out) - 1);
+  }
+}
+
+/* Index of the frame group of `level1`, or -1. */
+static int jx_find_group(const jx_grid_def *g, const char *level1) {
+  for (size_t f = 0; f < g->frame_count; f++)
+    if (!strcmp(g->frame[f].level1, level1))
+      return (int)f;
+  return -1;
+}
+
+/* Index of `level2` in group `grp`, or -1. */
+static int jx_find_level2(const jx_tgroup *grp, const char *level2) {
+  for (size_t k = 0; k < grp->level2_count; k++)
+    if (!strcmp(grp->level2[k].name, level2))
+      return (int)k;
+  return -1;
+}
+
+/* Checks a row's 一级 and 二级 against the frame.  Returns its place in
+ * the frame (group * 1000 + 二级 index), or -1 if it has none. */
+static int jx_check_frame(jx_checker *c, const jx_grid_def *g,
+                          const jx_row *row, const char *where) {
+  const jx_text *t1 = &row->cells[g->level1], *t2 = &row->cells[g->level2];
+  const char *l1 = t1->str, *l2 = t2->str;
+  const char *n1 = g->cols[g->level1].id, *n2 = g->cols[g->level2].id;
+  const char *lab1 = g->cols[g->level1].label, *lab2 = g->cols[g->level2].label;
+  int group = jx_find_group(g, l1);
+  /* The group that has this 二级, for suggestions. */
+  int owner = -1;
+  for (size_t f = 0; f < g->frame_count && owner < 0; f++)
+    if (jx_find_level2(&g->frame[f], l2) >= 0)
+      owner = (int)f;
+  if (group < 0) {
+    const char *names[64] = {NULL};
+    size_t n = 0;
+    for (size_t f = 0; f < g->frame_count && n < JX_COUNT(names); f++)
+      names[n++] = g->frame[f].level1;
+    char list[512];
+    jx_list(list, sizeof list, names, n);
+    const char *close = NULL;
+    for (size_t f = 0; f < g->frame_count && !close; f++)
+      if (jx_close_name(l1, g->frame[f].level1))
+        close = g->frame[f].level1;
+    if (owner >= 0)
+      jx_rule_error(c, t1->pos,
+                    "%s '%s' is '%s', which this form does not have; "
+                    "%s is under %s, so write '%s: %s' [frame-level1]",
+                    where, n1, l1, l2, g->frame[owner].level1, n1,
+                    g->frame[owner].level1);
+    else if (close)
+      jx_rule_error(c, t1->pos,
+                    "%s '%s' is '%s', which this form does not have; did "
+                    "you mean '%s'? (%s: %s) [frame-level1]",
+                    where, n1, l1, close, lab1, list);
+    else
+      jx_rule_error(c, t1->pos,
+                    "%s '%s' is '%s', which this form does not have; use "
+                    "one of %s [frame-level1]",
+                    where, n1, l1, list);
+    return -1;
+  }
+  const jx_tgroup *grp = &g->frame[group];
+  int k = jx_find_level2(grp, l2);
+  if (k >= 0)
+    return group * 1000 + k;
+  const char *names[64] = {NULL};
+  size_t n = 0;
+  for (size_t i = 0; i < grp->level2_count && n < JX_COUNT(names); i++)
+    names[n++] = grp->level2[i].name;
+  char list[512];
+  jx_list(list, sizeof list, names, n);
+  if (owner >= 0) {
+    jx_rule_error(c, t2->pos,
+                  "%s '%s' %s is under %s, not %s; change '%s' to %s, or "
+                  "'%s' to one of %s [frame-level2]",
+                  where, n2, l2, g->frame[owner].level1, l1, n1,
+                  g->frame[owner].level1, n2, list);
+    return -1;
+  }
+  /* Names older frames use for a 二级 of today's (the template's
+   * aliases), then likely misspellings. */
+  const char *close = NULL;
+  for (size_t i = 0; i < grp->level2_count && !close; i++)
+    for (size_t a = 0; a < grp->level2[i].alias_count && !close; a++)
+      if (!strcmp(l2, grp->level2[i].aliases[a]))
+        close = grp->level2[i].name;
+  for (size_t i = 0; i < grp->level2_count && !close; i++)
+    if (jx_close_name(l2, grp->level2[i].name))
+      close = grp->level2[i].name;
+  if (close)
+    jx_rule_error(c, t2->pos,
+                  "%s '%s' is '%s', which is not under %s on this form; "
+                  "did you mean '%s'? (%s of %s: %s) [frame-level2]",
+                  where, n2, l2, l1, close, lab2, l1, list);
+  else
+    jx_rule_error(c, t2->pos,
+                  "%s '%s' is '%s', which is not under %s on this form; "
+                  "use one of %s [frame-level2]",
+                  where, n2, l2, l1, list);
+  return -1;
+}
+
+/* True if some band of the template prints grid `grid`. */
+static bool jx_grid_printed(const jx_template *tpl, size_t grid) {
+  for (size_t b = 0; b < tpl->band_count; b++)
+    if (tpl->bands[b].kind == JX_BAND_GRID &&
+        tpl->bands[b].grid.grid == (int)grid)
+      return true;
+  return false;
+}
+
+/* An example row of grid `g` for messages: "- {a: …, b: …}". */
+static void jx_row_example(const jx_grid_def *g, char *out, size_t size) {
+  snprintf(out, size, "- {");
+  for (size_t k = 0; k < g->col_count && k < 4; k++) {
+    const char *ex = g->cols[k].example;
+    if (!ex && (int)k == g->level1 && g->frame_count)
+      ex = g->frame[0].level1;
+    if (!ex && (int)k == g->level2 && g->frame_count)
+      ex = g->frame[0].level2[0].name;
+    char one[128];
+    snprintf(one, sizeof one, "%s%s: %s", k ? ", " : "", g->cols[k].id,
+             ex ? ex : "...");
+    strncat(out, one, size - strlen(out) - 1);
+  }
+  strncat(out, "}", size - strlen(out) - 1);
+}
+
+static void jx_check_list(jx_checker *c, const jx_template *tpl,
+                          size_t gi, size_t side) {
+  const jx_grid_def *g = &c->ct->grids[gi];
+  const jx_rows *rows = &c->m->lists[gi][side];
+  const char *where = g->side_count ? g->side_labels[side] : g->label;
+  char name[160];
+  if (g->side_count)
+    snprintf(name, sizeof name, "%s.%s", g->id, g->side_ids[side]);
+  else
+    snprintf(name, sizeof name, "%s", g->id);
+  if (rows->count == 0) {
+    if (g->warn_empty && jx_grid_printed(tpl, gi)) {
+      char example[400];
+      jx_row_example(g, example, sizeof example);
+      if (g->side_count)
+        jx_rule_warning(c, rows->pos,
+                        "'%s' has no items: the %s side of %s prints only "
+                        "the frame's labels; add items like '%s' "
+                        "[indicators-missing]",
+                        name, where, g->label, example);
+      else
+        jx_rule_warning(c, rows->pos,
+                        "'%s' has no items: %s prints empty; add items like "
+                        "'%s' [indicators-missing]",
+                        name, g->label, example);
+    }
+    return;
+  }
+  bool framed = g->frame_count > 0;
+  int last_place = -1;
+  const jx_row *last = NULL, *first_out = NULL, *first_after = NULL;
+  size_t out_of_order = 0;
+  for (size_t i = 0; i < rows->count; i++) {
+    const jx_row *row = &rows->items[i];
+    const jx_level2 *group = NULL;
+    if (framed) {
+      int place = jx_check_frame(c, g, row, where);
+      if (place >= 0) {
+        group = &g->frame[place / 1000].level2[place % 1000];
+        if (place < last_place) {
+          if (!out_of_order++)
+            first_out = row, first_after = last;
+        } else {
+          last_place = place;
+          last = row;
+        }
+      }
+    }
+    const jx_text *name3 = g->name >= 0 ? &row->cells[g->name] : NULL;
+    const jx_text *value = g->value >= 0 ? &row->cells[g->value] : NULL;
+    bool has3 = name3 && name3->present && name3->str[0];
+    bool hasv = value && value->present && value->str[0];
+    bool any = false;
+    for (size_t k = 0; k < g->col_count; k++)
+      if ((int)k != g->level1 && (int)k != g->level2 &&
+          row->cells[k].present && row->cells[k].str[0])
+        any = true;
+    if (!any) {
+      if (framed)
+        jx_rule_warning(c, row->pos,
+                        "%s %s › %s item has nothing but its groups: it "
+                        "prints an empty row; fill it in or delete the "
+                        "item (an empty %s group needs no item) "
+                        "[indicator-empty]",
+                        where, row->cells[g->level1].str,
+                        row->cells[g->level2].str, g->cols[g->level2].label);
+      else
+        jx_rule_warning(c, row->pos,
+                        "%s item %zu is empty: it prints an empty row; fill "
+                        "it in or delete it [indicator-empty]",
+                        where, i + 1);
+    } else if (name3 && value && !hasv && has3) {
+      jx_rule_warning(c, name3->pos,
+                      "%s %s '%s' has no '%s' (%s); write one, like '≥95%%' "
+                      "or '及时' [value-empty]",
+                      where, g->cols[g->name].label, name3->str,
+                      g->cols[g->value].id, g->cols[g->value].label);
+    } else if (name3 && value && hasv && !has3) {
+      jx_rule_warning(c, value->pos,
+                      "%s %s '%s' has no '%s' (%s): write what it measures "
+                      "[level3-empty]",
+                      where, g->cols[g->value].label, value->str,
+                      g->cols[g->name].id, g->cols[g->name].label);
+    }
+    if (hasv)
+      jx_check_value(c, g, row, group, where);
+    if (has3)
+      for (size_t j = 0; j < i; j++) {
+        const jx_row *o = &rows->items[j];
+        bool same_group =
+            !framed ||
+            !strcmp(o->cells[g->level2].str, row->cells[g->level2].str);
+        if (same_group && !strcmp(o->cells[g->name].str, name3->str)) {
+          jx_rule_warning(c, name3->pos,
+                          "%s %s '%s' is already listed%s%s at line %u; "
+                          "delete one of them [indicator-duplicate]",
+                          where, g->cols[g->name].label, name3->str,
+                          framed ? " under " : "",
+                          framed ? row->cells[g->level2].str : "",
+                          o->cells[g->name].pos.line);
+          break;
+        }
+      }
+    for (size_t k = 0; k < g->col_count; k++)
+      if ((int)k != g->level1 && (int)k != g->level2)
+        jx_check_spacing(c, &row->cells[k], g->cols[k].id, g->cols[k].label);
+  }
+  /* One warning per side: the first item out of order, and how many. */
+  if (out_of_order) {
+    char more[64] = "";
+    if (out_of_order > 1)
+      snprintf(more, sizeof more,
+               " (%zu items of this side are out of order)", out_of_order);
+    jx_rule_warning(c, first_out->cells[g->level2].pos,
+                    "%s %s › %s is listed after %s › %s, but the form "
+                    "prints it before that group%s; list the items in the "
+                    "form's order of %s and %s [frame-order]",
+                    where, first_out->cells[g->level1].str,
+                    first_out->cells[g->level2].str,
+                    first_after->cells[g->level1].str,
+                    first_after->cells[g->level2].str, more,
+                    g->cols[g->level1].label, g->cols[g->level2].label);
+  }
+}
+
+/* ---- entry points ----------------------------------------------------- */
+
+bool jx_validate(const jx_model *model, const jx_template *tpl, bool strict,
+                 jx_diag_list *diags) {
+  size_t before = diags->errors;
+  jx_checker c = {model, model->content, diags, strict, {0}};
+  jx_arena_init(&c.arena);
+  jx_check_fields(&c);
+  jx_check_rules(&c);
+  for (size_t g = 0; g < c.ct->grid_count; g++)
+    for (size_t s = 0; s < jx_grid_lists(&c.ct->grids[g]); s++)
+      jx_check_list(&c, tpl, g, s);
+  jx_arena_free(&c.arena);
+  return diags->errors == before;
+}
+
+/* The totals of a model's money blocks, for value-other-total. */
+static bool jx_is_total(const jx_model *m, int64_t cents, const char **label) {
+  const jx_content *ct = m->content;
+  for (size_t b = 0; b < ct->money_count; b++) {
+    const jx_money_block *mb = &ct->money[b];
+    if (mb->total_row < 0)
+      continue;
+    for (size_t col = 0; col < mb->column_count; col++) {
+      size_t f = mb->first_field + col * mb->row_count + (size_t)mb->total_row;
+      if (m->fields[f].present && m->fields[f].cents == cents) {
+        *label = ct->fields[f].label;
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
 bool jx_validate_across(const jx_model *const *models, size_t count,
                         bool strict, jx_diag_list *diags) {
   size_t before = diags->errors;
   for (size_t i = 0; i < count; i++) {
-    jx_checker c = {models[i], diags, strict, {0}};
-    jx_arena_init(&c.arena);
     const jx_model *m = models[i];
-    for (int s = 0; s < JX_SIDE_COUNT; s++)
-      for (size_t k = 0; k < m->indicator_count[s]; k++) {
-        const jx_text *v = &m->indicators[s][k].value;
-        int64_t cents;
-        if (!v->present || !jx_value_amount(v->str, &cents))
-          continue;
-        bool own = false;
-        for (int t = 0; t < JX_SIDE_COUNT; t++)
-          own |= m->funds[t][JX_FUND_TOTAL].present &&
-                 m->funds[t][JX_FUND_TOTAL].cents == cents;
-        if (own)
-          continue;
-        for (size_t j = 0; j < count; j++) {
-          if (j == i)
+    const jx_content *ct = m->content;
+    jx_checker c = {m, ct, diags, strict, {0}};
+    jx_arena_init(&c.arena);
+    for (size_t gi = 0; gi < ct->grid_count; gi++) {
+      const jx_grid_def *g = &ct->grids[gi];
+      if (g->value < 0)
+        continue;
+      for (size_t s = 0; s < jx_grid_lists(g); s++)
+        for (size_t k = 0; k < m->lists[gi][s].count; k++) {
+          const jx_text *v = &m->lists[gi][s].items[k].cells[g->value];
+          int64_t cents;
+          const char *label;
+          if (!v->present || !jx_value_amount(v->str, &cents) ||
+              jx_is_total(m, cents, &label))
             continue;
-          const jx_model *o = models[j];
-          int hit = -1;
-          for (int t = JX_SIDE_COUNT - 1; t >= 0; t--)
-            if (o->funds[t][JX_FUND_TOTAL].present &&
-                o->funds[t][JX_FUND_TOTAL].cents == cents)
-              hit = t;
-          if (hit < 0)
-            continue;
-          jx_rule_warning(&c, v->pos,
-                          "%s 指标值 '%s' equals the %s total of another "
-                          "project, '%s' (%s), not an amount of this one; "
-                          "was it copied from that form? [value-other-total]",
-                          jx_side_names[s], v->str, jx_side_names[hit],
-                          o->name.str, o->path);
-          break;
+          for (size_t j = 0; j < count; j++) {
+            const jx_model *o = models[j];
+            if (j == i || !jx_is_total(o, cents, &label))
+              continue;
+            const jx_text *oname = jx_model_field(o, o->content->index_name);
+            jx_rule_warning(
+                &c, v->pos,
+                "%s %s '%s' equals the %s of another project, '%s' (%s), "
+                "not an amount of this one; was it copied from that form? "
+                "[value-other-total]",
+                g->side_count ? g->side_labels[s] : g->label,
+                g->cols[g->value].label, v->str, label,
+                oname && oname->present ? oname->str : "", o->path);
+            break;
+          }
         }
-      }
+    }
     jx_arena_free(&c.arena);
   }
   return diags->errors == before;
-}
-
-/* ---- the skeleton of a new project file -------------------------------- */
-
-/* Writes "INDENTkey: value" padded to a comment column, then "# comment". */
-static void jx_skel_line(FILE *out, int indent, const char *key,
-                         const char *value, const char *comment) {
-  int n =
-      fprintf(out, "%*s%s:%s%s", indent, "", key, value[0] ? " " : "", value);
-  if (comment) {
-    for (; n < 30; n++)
-      fputc(' ', out);
-    fprintf(out, "  # %s", comment);
-  }
-  fputc('\n', out);
-}
-
-/* The schema beside the template folder (…/schema/project.schema.json)
- * when it exists, for the editor modeline; NULL otherwise. */
-static char *jx_schema_beside(const jx_template *tpl) {
-  if (!tpl->path)
-    return NULL;
-  char *path = malloc(strlen(tpl->path) + 40);
-  if (!path)
-    return NULL;
-  strcpy(path, tpl->path);
-  for (int up = 0; up < 2; up++) {
-    char *slash = strrchr(path, '/');
-    if (!slash) {
-      free(path);
-      return NULL;
-    }
-    *slash = '\0';
-  }
-  strcat(path, "/schema/project.schema.json");
-  FILE *f = fopen(path, "r");
-  if (!f) {
-    free(path);
-    return NULL;
-  }
-  fclose(f);
-  return path;
-}
-
-bool jx_skeleton_write(const jx_template *tpl, int year, FILE *out) {
-  char *schema = jx_schema_beside(tpl);
-  if (schema)
-    fprintf(out, "# yaml-language-server: $schema=%s\n", schema);
-  free(schema);
-  fprintf(out,
-          "# %s — a new project.\n"
-          "# Write each value after its ':'; the comment says where it goes "
-          "on the form.\n"
-          "# A value left empty prints blank (for money: blank, not 0).  "
-          "Quote values\n"
-          "# that start with [ ] { } , & * ! | > ' \" %% @ or contain ': '.  "
-          "Then run\n"
-          "#   jxform check FILE.yaml\n"
-          "# and fix what it reports, before `jxform render FILE.yaml`.\n",
-          tpl->title ? tpl->title : tpl->name);
-  jx_skel_line(out, 0, "schema", "1", "file format version, keep 1");
-  jx_skel_line(out, 0, "template", tpl->name, "表式");
-  char year_text[16];
-  snprintf(year_text, sizeof year_text, "%d", year);
-  jx_skel_line(out, 0, "year", year_text, "年度 (required), under the title");
-  fputs("\nproject:\n", out);
-  jx_skel_line(out, 2, "name", "", "项目名称 (required)");
-  jx_skel_line(out, 2, "department", "", "主管部门及代码, printed code-name");
-  jx_skel_line(out, 4, "code", "", "代码 (required), digits, e.g. \"045\"");
-  jx_skel_line(out, 4, "name", "", "主管部门 (required)");
-  jx_skel_line(out, 2, "implementer", "", "实施单位");
-  jx_skel_line(out, 2, "attribute", "",
-               "项目属性: 一次性项目（1年结束） or 经常性项目（长期开展）");
-  jx_skel_line(out, 2, "duration", "", "项目期: 1年 (一次性), 99年 (经常性)");
-  fputs("\n# 项目资金（元）: amounts like 34060000, \"34,060,000\" or 1234.50;"
-        "\n# the five sources of a side add up to its total.\n",
-        out);
-  fputs("funds:\n", out);
-  for (int s = 0; s < JX_SIDE_COUNT; s++) {
-    char comment[96];
-    snprintf(comment, sizeof comment, "%s%s", jx_side_names[s],
-             s == JX_SIDE_ANNUAL ? " (at most the 实施期 total)" : "");
-    jx_skel_line(out, 2, jx_side_keys[s], "", comment);
-    for (int f = 0; f < JX_FUND_COUNT; f++) {
-      snprintf(comment, sizeof comment, "%s%s",
-               f == JX_FUND_TOTAL     ? jx_side_names[s]
-               : f == JX_FUND_CENTRAL ? "其中："
-                                      : "",
-               jx_fund_names[f]);
-      jx_skel_line(out, 4, jx_fund_keys[f], "", comment);
-    }
-  }
-  fputs("\n# Paragraphs: write each on one line (or use '|' to keep line "
-        "breaks).\n",
-        out);
-  jx_skel_line(out, 0, "overview", "", "项目概况");
-  jx_skel_line(out, 0, "basis", "", "立项依据");
-  jx_skel_line(out, 0, "necessity", "", "项目设立必要性");
-  jx_skel_line(out, 0, "measures", "", "保证项目实施的制度、措施");
-  jx_skel_line(out, 0, "plan", "", "项目实施计划");
-  fputs("\n", out);
-  jx_skel_line(out, 0, "goals", "", "总体目标");
-  jx_skel_line(out, 2, "period", "", "实施期目标");
-  jx_skel_line(out, 2, "annual", "", "年度目标");
-  fputs("\n# 绩效指标: one item per 三级指标, in the order below.  Delete the "
-        "items you\n# do not need (an empty 二级 group still prints its "
-        "label); copy an item for\n# more rows.  指标值 is printed as "
-        "written: ≥95%, ≤5年, 117条, 及时, 有效保障.\n",
-        out);
-  fputs("indicators:\n", out);
-  for (size_t b = 0; b < tpl->band_count; b++) {
-    if (tpl->bands[b].kind != JX_BAND_INDICATORS)
-      continue;
-    const jx_tgrid *g = &tpl->bands[b].grid;
-    for (size_t s = 0; s < g->side_count; s++) {
-      int side = g->sides[s].side;
-      jx_skel_line(out, 2, jx_side_keys[side], "", jx_side_names[side]);
-      for (size_t f = 0; f < g->frame_count; f++)
-        for (size_t k = 0; k < g->frame[f].level2_count; k++) {
-          fprintf(out, "    - level1: %s\n", g->frame[f].level1);
-          fprintf(out, "      level2: %s\n", g->frame[f].level2[k]);
-          jx_skel_line(out, 6, "level3", "", "三级指标");
-          jx_skel_line(out, 6, "value", "", "指标值");
-          if (g->sides[s].note_col >= 0)
-            jx_skel_line(out, 6, "note", "", "备注");
-        }
-    }
-    break;
-  }
-  fputs("\n", out);
-  jx_skel_line(out, 0, "footer", "", "under the table");
-  jx_skel_line(out, 2, "responsible", "", "负责人");
-  jx_skel_line(out, 2, "handler", "", "经办人");
-  jx_skel_line(out, 2, "phone", "", "联系电话");
-  jx_skel_line(out, 2, "date", "",
-               "填报日期: \"20250210111110\" or 2025-02-10");
-  return !ferror(out);
 }

@@ -25,9 +25,14 @@ bool jx_validate(const jx_model *model, const jx_template *tpl, bool strict,
 bool jx_validate_across(const jx_model *const *models, size_t count,
                         bool strict, jx_diag_list *diags);
 
-/* Writes a commented YAML skeleton of a project file for `tpl` (its
- * indicator frame), ready to be filled in; `year` goes into `year:`.
- * Returns false on a write error. */
+/* Writes a commented YAML skeleton of a project file for `tpl` (every
+ * declared field, money block and grid, commented with its label; the
+ * grids' frames), ready to be filled in; `year` goes into the year field.
+ * Returns false on a write error.  (describe.c) */
 bool jx_skeleton_write(const jx_template *tpl, int year, FILE *out);
+
+/* Writes the JSON Schema of a project file for `tpl`, for editors
+ * (yaml-language-server).  Returns false on a write error.  (describe.c) */
+bool jx_schema_write(const jx_template *tpl, FILE *out);
 
 #endif

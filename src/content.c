@@ -1,0 +1,673 @@
+/*
+ * content.c — reads a template's content keys (fields, groups, money,
+ * grids, rules, index) into a jx_content.  See content.h and
+ * docs/templates.md.
+ *
+ * Every problem is reported at its line and column in the template, with
+ * the prefix "template:".  Field ids are checked to be ASCII dotted paths
+ * that do not collide (a field cannot also be a group of fields).
+ */
+#include "content.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *const jx_ftype_names[JX_FT_COUNT] = {
+    "text", "paragraph", "money",   "integer", "decimal", "percent", "date",
+    "date range", "duration", "code", "phone", "choice", "year"};
+
+typedef struct {
+  jx_arena *arena;
+  jx_diag_list *diags;
+  jx_content *c;
+  size_t field_cap, group_cap;
+} jx_cload;
+
+/* ---- small readers ----------------------------------------------------- */
+
+static const char *cstr(jx_cload *ld, const jx_ynode *map, const char *key,
+                        bool required) {
+  const jx_ynode *v = jx_ymap_get(map, key);
+  if (!v || (v->kind == JX_YSCALAR && v->is_null)) {
+    if (required)
+      jx_error(ld->diags, map->pos, "template: missing key '%s'", key);
+    return NULL;
+  }
+  if (v->kind != JX_YSCALAR) {
+    jx_error(ld->diags, v->pos, "template: '%s' must be a string, not %s", key,
+             jx_ynode_kind_name(v));
+    return NULL;
+  }
+  return v->str;
+}
+
+static bool cbool(jx_cload *ld, const jx_ynode *map, const char *key,
+                  bool fallback) {
+  const jx_ynode *v = jx_ymap_get(map, key);
+  if (!v)
+    return fallback;
+  if (v->kind == JX_YSCALAR && !strcmp(v->str, "true"))
+    return true;
+  if (v->kind == JX_YSCALAR && !strcmp(v->str, "false"))
+    return false;
+  jx_error(ld->diags, v->pos, "template: '%s' must be true or false", key);
+  return fallback;
+}
+
+static const jx_ynode *clist(jx_cload *ld, const jx_ynode *map,
+                             const char *key) {
+  const jx_ynode *v = jx_ymap_get(map, key);
+  if (v && v->kind != JX_YSEQ) {
+    jx_error(ld->diags, v->pos, "template: '%s' must be a list", key);
+    return NULL;
+  }
+  return v;
+}
+
+static bool cmap(jx_cload *ld, const jx_ynode *v, const char *what) {
+  if (v->kind == JX_YMAP)
+    return true;
+  jx_error(ld->diags, v->pos, "template: %s must be a mapping, not %s", what,
+           jx_ynode_kind_name(v));
+  return false;
+}
+
+/* An id is ASCII letters, digits and '_' (dots between parts when
+ * `dotted`), starting with a letter. */
+static bool id_ok(const char *id, bool dotted) {
+  bool start = true;
+  for (const char *p = id; *p; p++) {
+    char ch = *p;
+    bool letter = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z');
+    bool digit = ch >= '0' && ch <= '9';
+    if (start && !letter)
+      return false;
+    if (ch == '.' && dotted) {
+      start = true;
+      continue;
+    }
+    if (!letter && !digit && ch != '_')
+      return false;
+    start = false;
+  }
+  return id[0] && !start;
+}
+
+static const char *cid(jx_cload *ld, const jx_ynode *map, bool dotted) {
+  const char *id = cstr(ld, map, "id", true);
+  if (id && !id_ok(id, dotted)) {
+    jx_error(ld->diags, jx_ymap_get(map, "id")->pos,
+             "template: id '%s' must be ASCII letters, digits and '_'%s, "
+             "starting with a letter",
+             id, dotted ? " (parts joined by '.')" : "");
+    return NULL;
+  }
+  return id;
+}
+
+static jx_ftype ctype(jx_cload *ld, const jx_ynode *map, jx_ftype fallback) {
+  const char *name = cstr(ld, map, "type", false);
+  if (!name)
+    return fallback;
+  for (int t = 0; t < JX_FT_COUNT; t++)
+    if (!strcmp(name, jx_ftype_names[t]) ||
+        (t == JX_FT_DATE_RANGE && !strcmp(name, "date_range")))
+      return (jx_ftype)t;
+  char known[256] = "";
+  for (int t = 0; t < JX_FT_COUNT; t++) {
+    if (t)
+      strcat(known, ", ");
+    strcat(known, jx_ftype_names[t]);
+  }
+  jx_error(ld->diags, jx_ymap_get(map, "type")->pos,
+           "template: unknown type '%s' (one of: %s)", name, known);
+  return fallback;
+}
+
+/* A list of strings at `key`; NULL and *count 0 when absent. */
+static const char **cstrings(jx_cload *ld, const jx_ynode *map,
+                             const char *key, size_t *count) {
+  *count = 0;
+  const jx_ynode *v = clist(ld, map, key);
+  if (!v)
+    return NULL;
+  const char **out = jx_arena_alloc(ld->arena, (v->count + 1) * sizeof *out);
+  for (size_t i = 0; i < v->count; i++) {
+    if (v->items[i]->kind != JX_YSCALAR || v->items[i]->is_null) {
+      jx_error(ld->diags, v->items[i]->pos,
+               "template: '%s' must be a list of strings", key);
+      continue;
+    }
+    out[(*count)++] = v->items[i]->str;
+  }
+  return out;
+}
+
+/* ---- fields and groups ------------------------------------------------- */
+
+static jx_field *add_field(jx_cload *ld, const char *id, const char *label,
+                           jx_ftype type, jx_pos pos) {
+  jx_content *c = ld->c;
+  if (jx_content_field(c, id) >= 0) {
+    jx_error(ld->diags, pos, "template: field '%s' is declared twice", id);
+    return NULL;
+  }
+  c->fields = jx_arena_grow(ld->arena, c->fields, sizeof *c->fields,
+                            &ld->field_cap, c->field_count + 1);
+  jx_field *f = &c->fields[c->field_count++];
+  memset(f, 0, sizeof *f);
+  f->id = id;
+  f->label = label ? label : id;
+  f->type = type;
+  f->pos = pos;
+  f->money_block = -1;
+  return f;
+}
+
+static void load_fields(jx_cload *ld, const jx_ynode *list) {
+  for (size_t i = 0; list && i < list->count; i++) {
+    const jx_ynode *v = list->items[i];
+    if (!cmap(ld, v, "a field"))
+      continue;
+    const char *id = cid(ld, v, true);
+    const char *label = cstr(ld, v, "label", true);
+    if (!id || !label)
+      continue;
+    jx_ftype type = ctype(ld, v, JX_FT_TEXT);
+    if (type == JX_FT_MONEY) {
+      jx_error(ld->diags, v->pos,
+               "template: money fields are declared in a 'money' block");
+      continue;
+    }
+    jx_field *f = add_field(ld, id, label, type, v->pos);
+    if (!f)
+      continue;
+    f->required = cbool(ld, v, "required", false);
+    f->warn_empty = cbool(ld, v, "warn_empty", false);
+    f->example = cstr(ld, v, "example", false);
+    f->hint = cstr(ld, v, "hint", false);
+    f->choices = cstrings(ld, v, "choices", &f->choice_count);
+    f->open_choice = cbool(ld, v, "open", true);
+    if (type == JX_FT_CHOICE && f->choice_count == 0)
+      jx_error(ld->diags, v->pos,
+               "template: a choice field needs 'choices: [...]'");
+    if (type == JX_FT_YEAR)
+      ld->c->year_field = (int)(f - ld->c->fields);
+  }
+}
+
+static void add_group(jx_cload *ld, const char *id, const char *label,
+                      const char *example) {
+  jx_content *c = ld->c;
+  for (size_t i = 0; i < c->group_count; i++)
+    if (!strcmp(c->groups[i].id, id)) {
+      if (label && (!c->groups[i].label || c->groups[i].label == c->groups[i].id))
+        c->groups[i].label = label;
+      if (example)
+        c->groups[i].example = example;
+      return;
+    }
+  c->groups = jx_arena_grow(ld->arena, c->groups, sizeof *c->groups,
+                            &ld->group_cap, c->group_count + 1);
+  c->groups[c->group_count++] = (jx_group){id, label ? label : id, example};
+}
+
+static void load_groups(jx_cload *ld, const jx_ynode *list) {
+  for (size_t i = 0; list && i < list->count; i++) {
+    const jx_ynode *v = list->items[i];
+    if (!cmap(ld, v, "a group"))
+      continue;
+    const char *id = cid(ld, v, true);
+    const char *label = cstr(ld, v, "label", true);
+    if (id && label)
+      add_group(ld, id, label, cstr(ld, v, "example", false));
+  }
+}
+
+/* ---- money ------------------------------------------------------------- */
+
+static void load_money(jx_cload *ld, const jx_ynode *list) {
+  jx_content *c = ld->c;
+  if (!list)
+    return;
+  c->money = jx_arena_alloc(ld->arena, (list->count + 1) * sizeof *c->money);
+  for (size_t i = 0; i < list->count; i++) {
+    const jx_ynode *v = list->items[i];
+    if (!cmap(ld, v, "a money block"))
+      continue;
+    jx_money_block *b = &c->money[c->money_count];
+    memset(b, 0, sizeof *b);
+    b->pos = v->pos;
+    b->id = cid(ld, v, true);
+    b->label = cstr(ld, v, "label", true);
+    b->unit = cstr(ld, v, "unit", false);
+    if (!b->unit)
+      b->unit = "";
+    b->thousands = cbool(ld, v, "thousands", true);
+    b->warn_empty = cbool(ld, v, "warn_empty", true);
+    const char *dec = cstr(ld, v, "decimals", false);
+    b->decimals = JX_DECIMALS_AUTO;
+    if (dec && !strcmp(dec, "fixed"))
+      b->decimals = JX_DECIMALS_FIXED;
+    else if (dec && !strcmp(dec, "as_written"))
+      b->decimals = JX_DECIMALS_WRITTEN;
+    else if (dec && strcmp(dec, "auto"))
+      jx_error(ld->diags, jx_ymap_get(v, "decimals")->pos,
+               "template: 'decimals' is auto, fixed or as_written");
+    const jx_ynode *cols = clist(ld, v, "columns");
+    const jx_ynode *rows = clist(ld, v, "rows");
+    if (!b->id || !b->label || !cols || !rows || !cols->count ||
+        !rows->count) {
+      if (b->id && (!cols || !rows))
+        jx_error(ld->diags, v->pos,
+                 "template: a money block needs 'columns' and 'rows' lists");
+      continue;
+    }
+    b->column_ids = jx_arena_alloc(ld->arena, cols->count * sizeof(char *));
+    b->column_labels = jx_arena_alloc(ld->arena, cols->count * sizeof(char *));
+    for (size_t k = 0; k < cols->count; k++) {
+      const jx_ynode *col = cols->items[k];
+      if (!cmap(ld, col, "a money column"))
+        return;
+      b->column_ids[k] = cid(ld, col, false);
+      b->column_labels[k] = cstr(ld, col, "label", true);
+      if (!b->column_ids[k] || !b->column_labels[k])
+        return;
+    }
+    b->column_count = cols->count;
+    b->row_ids = jx_arena_alloc(ld->arena, rows->count * sizeof(char *));
+    b->row_labels = jx_arena_alloc(ld->arena, rows->count * sizeof(char *));
+    b->total_row = -1;
+    for (size_t k = 0; k < rows->count; k++) {
+      const jx_ynode *row = rows->items[k];
+      if (!cmap(ld, row, "a money row"))
+        return;
+      b->row_ids[k] = cid(ld, row, false);
+      b->row_labels[k] = cstr(ld, row, "label", true);
+      if (!b->row_ids[k] || !b->row_labels[k])
+        return;
+      if (cbool(ld, row, "total", false)) {
+        if (b->total_row >= 0)
+          jx_error(ld->diags, row->pos,
+                   "template: a money block has one total row");
+        b->total_row = (int)k;
+      }
+    }
+    b->row_count = rows->count;
+    b->first_field = c->field_count;
+    add_group(ld, b->id, b->label, NULL);
+    for (size_t k = 0; k < b->column_count; k++) {
+      add_group(ld,
+                jx_arena_printf(ld->arena, "%s.%s", b->id, b->column_ids[k]),
+                b->column_labels[k], NULL);
+      for (size_t r = 0; r < b->row_count; r++) {
+        const char *id = jx_arena_printf(ld->arena, "%s.%s.%s", b->id,
+                                         b->column_ids[k], b->row_ids[r]);
+        const char *label = jx_arena_printf(ld->arena, "%s%s",
+                                            b->column_labels[k],
+                                            b->row_labels[r]);
+        jx_field *f = add_field(ld, id, label, JX_FT_MONEY, v->pos);
+        if (f)
+          f->money_block = (int)c->money_count;
+      }
+    }
+    c->money_count++;
+  }
+}
+
+/* ---- grids ------------------------------------------------------------- */
+
+static jx_col_role crole(jx_cload *ld, const jx_ynode *map) {
+  const char *name = cstr(ld, map, "role", false);
+  if (!name)
+    return JX_COL_PLAIN;
+  static const char *const names[] = {"plain", "level1", "level2", "name",
+                                      "value"};
+  for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+    if (!strcmp(name, names[i]))
+      return (jx_col_role)i;
+  jx_error(ld->diags, jx_ymap_get(map, "role")->pos,
+           "template: unknown role '%s' (plain, level1, level2, name, value)",
+           name);
+  return JX_COL_PLAIN;
+}
+
+static void load_frame(jx_cload *ld, const jx_ynode *frame, jx_grid_def *g) {
+  g->frame = jx_arena_alloc(ld->arena, (frame->count + 1) * sizeof *g->frame);
+  for (size_t i = 0; i < frame->count; i++) {
+    const jx_ynode *f = frame->items[i];
+    if (!cmap(ld, f, "a frame group"))
+      continue;
+    jx_tgroup *grp = &g->frame[g->frame_count];
+    grp->level1 = cstr(ld, f, "level1", true);
+    const jx_ynode *l2 = jx_ymap_get(f, "level2");
+    if (!grp->level1)
+      continue;
+    if (!l2 || l2->kind != JX_YSEQ || l2->count == 0) {
+      jx_error(ld->diags, l2 ? l2->pos : f->pos,
+               "template: 'level2' must be a list of the group's 二级 names");
+      continue;
+    }
+    grp->level2 = jx_arena_alloc(ld->arena, l2->count * sizeof *grp->level2);
+    for (size_t k = 0; k < l2->count; k++) {
+      const jx_ynode *item = l2->items[k];
+      jx_level2 *out = &grp->level2[grp->level2_count];
+      memset(out, 0, sizeof *out);
+      if (item->kind == JX_YSCALAR && !item->is_null) {
+        out->name = item->str;
+      } else if (item->kind == JX_YMAP) {
+        out->name = cstr(ld, item, "name", true);
+        out->unit = cstr(ld, item, "unit", false);
+        out->aliases = cstrings(ld, item, "aliases", &out->alias_count);
+      } else {
+        jx_error(ld->diags, item->pos,
+                 "template: a 'level2' item is a name or {name, unit, "
+                 "aliases}");
+      }
+      if (out->name)
+        grp->level2_count++;
+    }
+    g->frame_count++;
+  }
+}
+
+static void load_grids(jx_cload *ld, const jx_ynode *list) {
+  jx_content *c = ld->c;
+  if (!list)
+    return;
+  c->grids = jx_arena_alloc(ld->arena, (list->count + 1) * sizeof *c->grids);
+  for (size_t i = 0; i < list->count; i++) {
+    const jx_ynode *v = list->items[i];
+    if (!cmap(ld, v, "a grid"))
+      continue;
+    jx_grid_def *g = &c->grids[c->grid_count];
+    memset(g, 0, sizeof *g);
+    g->pos = v->pos;
+    g->level1 = g->level2 = g->name = g->value = -1;
+    g->id = cid(ld, v, false);
+    g->label = cstr(ld, v, "label", true);
+    g->warn_empty = cbool(ld, v, "warn_empty", true);
+    const jx_ynode *cols = clist(ld, v, "columns");
+    if (!g->id || !g->label)
+      continue;
+    if (!cols || !cols->count) {
+      jx_error(ld->diags, v->pos, "template: a grid needs a 'columns' list");
+      continue;
+    }
+    if (jx_content_grid(c, g->id) >= 0 || jx_content_field(c, g->id) >= 0) {
+      jx_error(ld->diags, v->pos, "template: '%s' is declared twice", g->id);
+      continue;
+    }
+    g->cols = jx_arena_alloc(ld->arena, cols->count * sizeof *g->cols);
+    for (size_t k = 0; k < cols->count; k++) {
+      const jx_ynode *col = cols->items[k];
+      if (!cmap(ld, col, "a grid column"))
+        continue;
+      jx_gcol *gc = &g->cols[g->col_count];
+      gc->pos = col->pos;
+      gc->id = cid(ld, col, false);
+      gc->label = cstr(ld, col, "label", true);
+      gc->role = crole(ld, col);
+      gc->type = ctype(ld, col, JX_FT_TEXT);
+      gc->required = cbool(ld, col, "required", gc->role == JX_COL_LEVEL1 ||
+                                                    gc->role == JX_COL_LEVEL2);
+      gc->example = cstr(ld, col, "example", false);
+      if (!gc->id || !gc->label)
+        continue;
+      if (jx_grid_col(g, gc->id) >= 0) {
+        jx_error(ld->diags, col->pos, "template: column '%s' is declared twice",
+                 gc->id);
+        continue;
+      }
+      int *slot = gc->role == JX_COL_LEVEL1   ? &g->level1
+                  : gc->role == JX_COL_LEVEL2 ? &g->level2
+                  : gc->role == JX_COL_NAME   ? &g->name
+                  : gc->role == JX_COL_VALUE  ? &g->value
+                                              : NULL;
+      if (slot && *slot >= 0)
+        jx_error(ld->diags, col->pos,
+                 "template: two columns of grid '%s' have the same role",
+                 g->id);
+      else if (slot)
+        *slot = (int)g->col_count;
+      g->col_count++;
+    }
+    const jx_ynode *sides = clist(ld, v, "sides");
+    if (sides && sides->count) {
+      g->side_ids = jx_arena_alloc(ld->arena, sides->count * sizeof(char *));
+      g->side_labels = jx_arena_alloc(ld->arena, sides->count * sizeof(char *));
+      for (size_t k = 0; k < sides->count; k++) {
+        const jx_ynode *s = sides->items[k];
+        if (!cmap(ld, s, "a side"))
+          continue;
+        const char *id = cid(ld, s, false);
+        const char *label = cstr(ld, s, "label", true);
+        if (!id || !label)
+          continue;
+        g->side_ids[g->side_count] = id;
+        g->side_labels[g->side_count++] = label;
+      }
+    }
+    const jx_ynode *frame = clist(ld, v, "frame");
+    if (frame) {
+      if (g->level1 < 0 || g->level2 < 0)
+        jx_error(ld->diags, frame->pos,
+                 "template: a grid with a frame needs columns with role "
+                 "level1 and level2");
+      else
+        load_frame(ld, frame, g);
+    }
+    add_group(ld, g->id, g->label, NULL);
+    c->grid_count++;
+  }
+}
+
+/* ---- rules and index ---------------------------------------------------- */
+
+/* The field named at `key` of `map`: its index, or -1 (reported unless
+ * absent and optional). */
+static int cfield(jx_cload *ld, const jx_ynode *map, const char *key,
+                  bool required) {
+  const char *id = cstr(ld, map, key, required);
+  if (!id)
+    return -1;
+  int f = jx_content_field(ld->c, id);
+  if (f < 0)
+    jx_error(ld->diags, jx_ymap_get(map, key)->pos,
+             "template: '%s' names no declared field: '%s'", key, id);
+  return f;
+}
+
+static void load_rules(jx_cload *ld, const jx_ynode *list) {
+  jx_content *c = ld->c;
+  if (!list)
+    return;
+  c->rules = jx_arena_alloc(ld->arena, (list->count + 1) * sizeof *c->rules);
+  static const char *const kinds[JX_RULE_COUNT] = {"sum", "not-more", "term",
+                                                   "date-near-year"};
+  for (size_t i = 0; i < list->count; i++) {
+    const jx_ynode *v = list->items[i];
+    if (!cmap(ld, v, "a rule"))
+      continue;
+    jx_rule *r = &c->rules[c->rule_count];
+    memset(r, 0, sizeof *r);
+    r->pos = v->pos;
+    r->block = r->field = r->than = r->equal_a = r->equal_b = -1;
+    const char *kind = cstr(ld, v, "rule", true);
+    if (!kind)
+      continue;
+    int k = 0;
+    while (k < JX_RULE_COUNT && strcmp(kind, kinds[k]))
+      k++;
+    if (k == JX_RULE_COUNT) {
+      jx_error(ld->diags, jx_ymap_get(v, "rule")->pos,
+               "template: unknown rule '%s' (sum, not-more, term, "
+               "date-near-year)",
+               kind);
+      continue;
+    }
+    r->kind = (jx_rule_kind)k;
+    r->id = cstr(ld, v, "id", false);
+    bool ok = true;
+    switch (r->kind) {
+    case JX_RULE_SUM: {
+      const char *block = cstr(ld, v, "block", true);
+      for (size_t b = 0; block && b < c->money_count; b++)
+        if (!strcmp(c->money[b].id, block))
+          r->block = (int)b;
+      if (block && r->block < 0)
+        jx_error(ld->diags, jx_ymap_get(v, "block")->pos,
+                 "template: no money block '%s'", block);
+      else if (r->block >= 0 && c->money[r->block].total_row < 0)
+        jx_error(ld->diags, v->pos,
+                 "template: money block '%s' has no row with 'total: true'",
+                 block);
+      ok = r->block >= 0;
+      break;
+    }
+    case JX_RULE_NOT_MORE:
+      r->field = cfield(ld, v, "field", true);
+      r->than = cfield(ld, v, "than", true);
+      ok = r->field >= 0 && r->than >= 0;
+      if (ok && (c->fields[r->field].type != JX_FT_MONEY ||
+                 c->fields[r->than].type != JX_FT_MONEY)) {
+        jx_error(ld->diags, v->pos,
+                 "template: a not-more rule compares two money fields");
+        ok = false;
+      }
+      if (!r->id)
+        r->id = "not-more";
+      break;
+    case JX_RULE_TERM: {
+      r->field = cfield(ld, v, "choice", true);
+      r->than = cfield(ld, v, "duration", true);
+      r->one_time = cstr(ld, v, "one_time", true);
+      r->recurring = cstr(ld, v, "recurring", true);
+      const jx_ynode *eq = clist(ld, v, "equal");
+      if (eq && eq->count == 2) {
+        for (size_t e = 0; e < 2; e++) {
+          const jx_ynode *item = eq->items[e];
+          int f = item->kind == JX_YSCALAR
+                      ? jx_content_field(c, item->str)
+                      : -1;
+          if (f < 0 || c->fields[f].type != JX_FT_MONEY)
+            jx_error(ld->diags, item->pos,
+                     "template: 'equal' names two money fields");
+          *(e ? &r->equal_b : &r->equal_a) = f;
+        }
+      } else if (eq) {
+        jx_error(ld->diags, eq->pos,
+                 "template: 'equal' names two money fields");
+      }
+      ok = r->field >= 0 && r->than >= 0 && r->one_time && r->recurring;
+      break;
+    }
+    case JX_RULE_DATE_NEAR:
+      r->field = cfield(ld, v, "field", true);
+      ok = r->field >= 0;
+      if (!r->id)
+        r->id = "date-year";
+      break;
+    case JX_RULE_COUNT:
+      ok = false;
+      break;
+    }
+    if (ok)
+      c->rule_count++;
+  }
+}
+
+static void load_index(jx_cload *ld, const jx_ynode *index) {
+  jx_content *c = ld->c;
+  c->index_name = c->index_dept_code = c->index_dept_name = c->index_total =
+      -1;
+  c->index_year = c->year_field;
+  if (!index || !cmap(ld, index, "'index'"))
+    return;
+  c->index_name = cfield(ld, index, "name", false);
+  c->index_dept_code = cfield(ld, index, "dept_code", false);
+  c->index_dept_name = cfield(ld, index, "dept_name", false);
+  c->index_total = cfield(ld, index, "total", false);
+  if (c->index_total >= 0 && c->fields[c->index_total].type != JX_FT_MONEY)
+    jx_error(ld->diags, jx_ymap_get(index, "total")->pos,
+             "template: 'index.total' must name a money field");
+  if (jx_ymap_get(index, "year"))
+    c->index_year = cfield(ld, index, "year", false);
+}
+
+/* Every dotted prefix of a field id is a group (a mapping in the project
+ * file); a field id must not be another field's group. */
+static void derive_groups(jx_cload *ld) {
+  jx_content *c = ld->c;
+  size_t fields = c->field_count;
+  for (size_t i = 0; i < fields; i++) {
+    const char *id = c->fields[i].id;
+    for (const char *p = strchr(id, '.'); p; p = strchr(p + 1, '.')) {
+      const char *prefix = jx_arena_strndup(ld->arena, id, (size_t)(p - id));
+      if (jx_content_field(c, prefix) >= 0 || jx_content_grid(c, prefix) >= 0)
+        jx_error(ld->diags, c->fields[i].pos,
+                 "template: field '%s' is inside '%s', which is a field", id,
+                 prefix);
+      add_group(ld, prefix, NULL, NULL);
+    }
+  }
+  for (size_t g = 0; g < c->grid_count; g++)
+    if (strchr(c->grids[g].id, '.'))
+      jx_error(ld->diags, c->grids[g].pos,
+               "template: a grid id is one word, not '%s'", c->grids[g].id);
+}
+
+bool jx_content_load(jx_arena *arena, jx_diag_list *diags,
+                     const jx_ynode *root, jx_content *content) {
+  size_t before = diags->errors;
+  memset(content, 0, sizeof *content);
+  content->year_field = -1;
+  jx_cload ld = {arena, diags, content, 0, 0};
+  const jx_ynode *fields = clist(&ld, root, "fields");
+  if (!fields && !jx_ymap_get(root, "fields"))
+    jx_error(diags, root->pos,
+             "template: missing key 'fields' (the form's fields; see "
+             "docs/templates.md)");
+  load_fields(&ld, fields);
+  load_money(&ld, clist(&ld, root, "money"));
+  load_grids(&ld, clist(&ld, root, "grids"));
+  for (size_t g = 0; g < content->grid_count; g++)
+    if (jx_content_field(content, content->grids[g].id) >= 0)
+      jx_error(diags, content->grids[g].pos,
+               "template: grid '%s' has the id of a field",
+               content->grids[g].id);
+  derive_groups(&ld);
+  load_groups(&ld, clist(&ld, root, "groups"));
+  load_rules(&ld, clist(&ld, root, "rules"));
+  load_index(&ld, jx_ymap_get(root, "index"));
+  return diags->errors == before;
+}
+
+int jx_content_field(const jx_content *content, const char *id) {
+  for (size_t i = 0; i < content->field_count; i++)
+    if (!strcmp(content->fields[i].id, id))
+      return (int)i;
+  return -1;
+}
+
+int jx_content_grid(const jx_content *content, const char *id) {
+  for (size_t i = 0; i < content->grid_count; i++)
+    if (!strcmp(content->grids[i].id, id))
+      return (int)i;
+  return -1;
+}
+
+const jx_group *jx_content_group(const jx_content *content, const char *id) {
+  for (size_t i = 0; i < content->group_count; i++)
+    if (!strcmp(content->groups[i].id, id))
+      return &content->groups[i];
+  return NULL;
+}
+
+int jx_grid_col(const jx_grid_def *g, const char *id) {
+  for (size_t i = 0; i < g->col_count; i++)
+    if (g->cols[i].id && !strcmp(g->cols[i].id, id))
+      return (int)i;
+  return -1;
+}

@@ -1,0 +1,427 @@
+/*
+ * describe.c — a template's content written out for people and editors:
+ * the skeleton of `jxform new` (a commented project file with every
+ * field) and the JSON Schema of `jxform schema` (what yaml-language-server
+ * uses to complete and check project files).
+ *
+ * Both walk the declared fields in the template's order and nest them by
+ * their dotted ids, so they follow the template with no code per form.
+ */
+#include "validate.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- the tree of keys -------------------------------------------------- */
+
+/* A key of the project file: a field, a group of keys, or a grid. */
+typedef struct jx_dnode {
+  const char *key;
+  const char *label;
+  int field; /* field index, or -1 */
+  int grid;  /* grid index, or -1 */
+  struct jx_dnode *kids;
+  size_t kid_count, kid_cap;
+} jx_dnode;
+
+static jx_dnode *kid(jx_arena *arena, jx_dnode *parent, const char *key,
+                     size_t len) {
+  for (size_t i = 0; i < parent->kid_count; i++)
+    if (strlen(parent->kids[i].key) == len &&
+        !strncmp(parent->kids[i].key, key, len))
+      return &parent->kids[i];
+  parent->kids = jx_arena_grow(arena, parent->kids, sizeof *parent->kids,
+                               &parent->kid_cap, parent->kid_count + 1);
+  jx_dnode *n = &parent->kids[parent->kid_count++];
+  memset(n, 0, sizeof *n);
+  n->key = jx_arena_strndup(arena, key, len);
+  n->field = n->grid = -1;
+  return n;
+}
+
+/* The fields and grids of `c` as a tree of keys, in declaration order. */
+static jx_dnode *build_tree(jx_arena *arena, const jx_content *c) {
+  jx_dnode *root = jx_arena_alloc(arena, sizeof *root);
+  root->field = root->grid = -1;
+  for (size_t i = 0; i < c->field_count; i++) {
+    const char *id = c->fields[i].id;
+    jx_dnode *at = root;
+    const char *part = id;
+    for (const char *dot = strchr(part, '.'); dot; dot = strchr(part, '.')) {
+      at = kid(arena, at, part, (size_t)(dot - part));
+      size_t len = (size_t)(dot - id);
+      for (size_t g = 0; g < c->group_count && !at->label; g++)
+        if (strlen(c->groups[g].id) == len &&
+            !strncmp(c->groups[g].id, id, len))
+          at->label = c->groups[g].label;
+      part = dot + 1;
+    }
+    jx_dnode *leaf = kid(arena, at, part, strlen(part));
+    leaf->field = (int)i;
+    leaf->label = c->fields[i].label;
+  }
+  for (size_t g = 0; g < c->grid_count; g++) {
+    jx_dnode *n = kid(arena, root, c->grids[g].id, strlen(c->grids[g].id));
+    n->grid = (int)g;
+    n->label = c->grids[g].label;
+  }
+  return root;
+}
+
+/* ---- the skeleton ------------------------------------------------------ */
+
+/* Writes "INDENTkey: value" padded to a comment column, then "# comment". */
+static void skel_line(FILE *out, int indent, const char *key,
+                      const char *value, const char *comment) {
+  int n =
+      fprintf(out, "%*s%s:%s%s", indent, "", key, value[0] ? " " : "", value);
+  if (comment && comment[0]) {
+    for (; n < 30; n++)
+      fputc(' ', out);
+    fprintf(out, "  # %s", comment);
+  }
+  fputc('\n', out);
+}
+
+/* The comment for field `f`: its label, (required), the choices, the
+ * template's hint. */
+static const char *field_comment(jx_arena *arena, const jx_field *f) {
+  const char *text = f->label;
+  if (f->required)
+    text = jx_arena_printf(arena, "%s（必填）", text);
+  if (f->type == JX_FT_CHOICE && f->choice_count) {
+    size_t len = 1;
+    for (size_t k = 0; k < f->choice_count; k++)
+      len += strlen(f->choices[k]) + 4;
+    char *list = jx_arena_alloc(arena, len);
+    for (size_t k = 0; k < f->choice_count; k++) {
+      if (k)
+        strcat(list, " / ");
+      strcat(list, f->choices[k]);
+    }
+    text = jx_arena_printf(arena, "%s: %s", text, list);
+  }
+  if (f->hint)
+    text = jx_arena_printf(arena, "%s; %s", text, f->hint);
+  else if (f->example && f->type != JX_FT_YEAR)
+    text = jx_arena_printf(arena, "%s; e.g. %s", text, f->example);
+  return text;
+}
+
+static void skel_grid(FILE *out, jx_arena *arena, const jx_grid_def *g,
+                      int indent) {
+  /* One item per 二级 group of the frame (or one empty item). */
+  size_t groups = 0;
+  for (size_t f = 0; f < g->frame_count; f++)
+    groups += g->frame[f].level2_count;
+  size_t items = groups ? groups : 1;
+  size_t f = 0, k = 0;
+  for (size_t i = 0; i < items; i++) {
+    bool first = true;
+    for (size_t c = 0; c < g->col_count; c++) {
+      const jx_gcol *col = &g->cols[c];
+      const char *value = "";
+      if (groups && (int)c == g->level1)
+        value = g->frame[f].level1;
+      else if (groups && (int)c == g->level2)
+        value = g->frame[f].level2[k].name;
+      fprintf(out, "%*s%s", indent, "", first ? "- " : "  ");
+      const char *comment =
+          value[0] ? NULL
+                   : (col->required
+                          ? jx_arena_printf(arena, "%s（必填）", col->label)
+                          : col->label);
+      skel_line(out, 0, col->id, value, comment);
+      first = false;
+    }
+    if (groups && ++k == g->frame[f].level2_count)
+      f++, k = 0;
+  }
+}
+
+static void skel_node(FILE *out, jx_arena *arena, const jx_template *tpl,
+                      const jx_dnode *n, int indent, int year) {
+  const jx_content *c = &tpl->content;
+  for (size_t i = 0; i < n->kid_count; i++) {
+    const jx_dnode *k = &n->kids[i];
+    if (k->field >= 0) {
+      const jx_field *f = &c->fields[k->field];
+      char value[32] = "";
+      if (f->type == JX_FT_YEAR)
+        snprintf(value, sizeof value, "%d", year);
+      skel_line(out, indent, k->key, value, field_comment(arena, f));
+    } else if (k->grid >= 0) {
+      const jx_grid_def *g = &c->grids[k->grid];
+      fputc('\n', out);
+      if (g->frame_count)
+        fprintf(out,
+                "# %s: one item per row, in the order below; delete the "
+                "items you do\n# not need, copy an item for more rows.\n",
+                g->label);
+      skel_line(out, indent, k->key, "", g->label);
+      if (!g->side_count) {
+        skel_grid(out, arena, g, indent + 2);
+        continue;
+      }
+      for (size_t s = 0; s < g->side_count; s++) {
+        skel_line(out, indent + 2, g->side_ids[s], "", g->side_labels[s]);
+        skel_grid(out, arena, g, indent + 4);
+      }
+    } else {
+      if (indent == 0)
+        fputc('\n', out);
+      skel_line(out, indent, k->key, "", k->label);
+      skel_node(out, arena, tpl, k, indent + 2, year);
+    }
+  }
+}
+
+bool jx_skeleton_write(const jx_template *tpl, int year, FILE *out) {
+  jx_arena arena;
+  jx_arena_init(&arena);
+  const jx_content *c = &tpl->content;
+  fprintf(out,
+          "# %s — a new project.\n"
+          "# Write each value after its ':'; the comment says what it is on "
+          "the form.\n"
+          "# A value left empty prints blank (for money: blank, not 0).  "
+          "Quote values\n"
+          "# that start with [ ] { } , & * ! | > ' \" %% @ or contain ': '.  "
+          "Then run\n"
+          "#   jxform check FILE.yaml\n"
+          "# and fix what it reports, before `jxform render FILE.yaml`.\n",
+          tpl->title ? tpl->title : tpl->name);
+  for (size_t b = 0; b < c->money_count; b++)
+    fprintf(out, "# %s: amounts in %s, like 34060000, \"34,060,000\" or "
+                 "1234.50.\n",
+            c->money[b].label, c->money[b].unit);
+  skel_line(out, 0, "schema", "1", "file format version, keep 1");
+  skel_line(out, 0, "template", tpl->name, NULL);
+  jx_dnode *root = build_tree(&arena, c);
+  skel_node(out, &arena, tpl, root, 0, year);
+  jx_arena_free(&arena);
+  return !ferror(out);
+}
+
+/* ---- the JSON Schema --------------------------------------------------- */
+
+static void json_string(FILE *out, const char *s) {
+  fputc('"', out);
+  for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+    if (*p == '"' || *p == '\\')
+      fprintf(out, "\\%c", *p);
+    else if (*p == '\n')
+      fputs("\\n", out);
+    else if (*p < 0x20)
+      fprintf(out, "\\u%04x", *p);
+    else
+      fputc(*p, out);
+  }
+  fputc('"', out);
+}
+
+static void pad(FILE *out, int indent) { fprintf(out, "%*s", indent, ""); }
+
+/* The schema of a scalar of type `type` (YAML scalars may come as numbers
+ * or booleans: the loader reads them as text). */
+static void json_scalar(FILE *out, int indent, const char *label,
+                        bool required, jx_ftype type, const char *const *enums,
+                        size_t enum_count, const char *example) {
+  pad(out, indent);
+  fputs("\"type\": [\"string\", \"number\", \"integer\", \"boolean\", "
+        "\"null\"],\n",
+        out);
+  pad(out, indent);
+  fputs("\"description\": ", out);
+  char text[512];
+  snprintf(text, sizeof text, "%s%s (%s)", label, required ? "（必填）" : "",
+           jx_ftype_names[type]);
+  json_string(out, text);
+  if (enum_count || example) {
+    fputs(",\n", out);
+    pad(out, indent);
+    fputs("\"examples\": [", out);
+    for (size_t i = 0; i < enum_count; i++) {
+      if (i)
+        fputs(", ", out);
+      json_string(out, enums[i]);
+    }
+    if (!enum_count)
+      json_string(out, example);
+    fputc(']', out);
+  }
+  fputc('\n', out);
+}
+
+/* Writes "required": [...] of node `n` (the keys whose subtree holds a
+ * required field). */
+static bool subtree_required(const jx_content *c, const jx_dnode *n) {
+  if (n->field >= 0)
+    return c->fields[n->field].required;
+  for (size_t i = 0; i < n->kid_count; i++)
+    if (subtree_required(c, &n->kids[i]))
+      return true;
+  return false;
+}
+
+static void json_object(FILE *out, const jx_content *c, const jx_dnode *n,
+                        int indent, bool top);
+
+static void json_grid_row(FILE *out, const jx_grid_def *g, int indent) {
+  pad(out, indent);
+  fputs("\"type\": \"array\",\n", out);
+  pad(out, indent);
+  fputs("\"items\": {\n", out);
+  pad(out, indent + 2);
+  fputs("\"type\": \"object\",\n", out);
+  pad(out, indent + 2);
+  fputs("\"additionalProperties\": false,\n", out);
+  pad(out, indent + 2);
+  fputs("\"required\": [", out);
+  bool first = true;
+  for (size_t k = 0; k < g->col_count; k++)
+    if (g->cols[k].required) {
+      fputs(first ? "" : ", ", out);
+      json_string(out, g->cols[k].id);
+      first = false;
+    }
+  fputs("],\n", out);
+  pad(out, indent + 2);
+  fputs("\"properties\": {\n", out);
+  for (size_t k = 0; k < g->col_count; k++) {
+    const jx_gcol *col = &g->cols[k];
+    pad(out, indent + 4);
+    json_string(out, col->id);
+    fputs(": {\n", out);
+    const char *names[256];
+    size_t n = 0;
+    for (size_t f = 0; f < g->frame_count && n < 256; f++) {
+      if ((int)k == g->level1)
+        names[n++] = g->frame[f].level1;
+      else if ((int)k == g->level2)
+        for (size_t l = 0; l < g->frame[f].level2_count && n < 256; l++)
+          names[n++] = g->frame[f].level2[l].name;
+    }
+    json_scalar(out, indent + 6, col->label, col->required, col->type, names,
+                n, col->example);
+    pad(out, indent + 4);
+    fputs(k + 1 < g->col_count ? "},\n" : "}\n", out);
+  }
+  pad(out, indent + 2);
+  fputs("}\n", out);
+  pad(out, indent);
+  fputs("}\n", out);
+}
+
+static void json_node(FILE *out, const jx_content *c, const jx_dnode *k,
+                      int indent) {
+  if (k->field >= 0) {
+    const jx_field *f = &c->fields[k->field];
+    json_scalar(out, indent, f->label, f->required, f->type,
+                (const char *const *)f->choices, f->choice_count, f->example);
+  } else if (k->grid >= 0) {
+    const jx_grid_def *g = &c->grids[k->grid];
+    pad(out, indent);
+    fputs("\"description\": ", out);
+    json_string(out, g->label);
+    fputs(",\n", out);
+    if (!g->side_count) {
+      json_grid_row(out, g, indent);
+      return;
+    }
+    pad(out, indent);
+    fputs("\"type\": [\"object\", \"null\"],\n", out);
+    pad(out, indent);
+    fputs("\"additionalProperties\": false,\n", out);
+    pad(out, indent);
+    fputs("\"properties\": {\n", out);
+    for (size_t s = 0; s < g->side_count; s++) {
+      pad(out, indent + 2);
+      json_string(out, g->side_ids[s]);
+      fputs(": {\n", out);
+      pad(out, indent + 4);
+      fputs("\"description\": ", out);
+      json_string(out, g->side_labels[s]);
+      fputs(",\n", out);
+      json_grid_row(out, g, indent + 4);
+      pad(out, indent + 2);
+      fputs(s + 1 < g->side_count ? "},\n" : "}\n", out);
+    }
+    pad(out, indent);
+    fputs("}\n", out);
+  } else {
+    json_object(out, c, k, indent, false);
+  }
+}
+
+static void json_object(FILE *out, const jx_content *c, const jx_dnode *n,
+                        int indent, bool top) {
+  pad(out, indent);
+  fputs(top ? "\"type\": \"object\",\n" : "\"type\": [\"object\", \"null\"],\n",
+        out);
+  if (n->label && !top) {
+    pad(out, indent);
+    fputs("\"description\": ", out);
+    json_string(out, n->label);
+    fputs(",\n", out);
+  }
+  pad(out, indent);
+  fputs("\"additionalProperties\": false,\n", out);
+  pad(out, indent);
+  fputs("\"required\": [", out);
+  bool first = true;
+  if (top) {
+    fputs("\"schema\"", out);
+    first = false;
+  }
+  for (size_t i = 0; i < n->kid_count; i++)
+    if (subtree_required(c, &n->kids[i])) {
+      fputs(first ? "" : ", ", out);
+      json_string(out, n->kids[i].key);
+      first = false;
+    }
+  fputs("],\n", out);
+  pad(out, indent);
+  fputs("\"properties\": {\n", out);
+  if (top) {
+    pad(out, indent + 2);
+    fputs("\"schema\": {\"description\": \"file format version\", "
+          "\"enum\": [1, \"1\"]},\n",
+          out);
+    pad(out, indent + 2);
+    fputs("\"template\": {\"description\": \"the form (template name)\", "
+          "\"type\": \"string\"}",
+          out);
+    fputs(n->kid_count ? ",\n" : "\n", out);
+  }
+  for (size_t i = 0; i < n->kid_count; i++) {
+    pad(out, indent + 2);
+    json_string(out, n->kids[i].key);
+    fputs(": {\n", out);
+    json_node(out, c, &n->kids[i], indent + 4);
+    pad(out, indent + 2);
+    fputs(i + 1 < n->kid_count ? "},\n" : "}\n", out);
+  }
+  pad(out, indent);
+  fputs("}\n", out);
+}
+
+bool jx_schema_write(const jx_template *tpl, FILE *out) {
+  jx_arena arena;
+  jx_arena_init(&arena);
+  fputs("{\n  \"$schema\": \"http://json-schema.org/draft-07/schema#\",\n"
+        "  \"title\": ",
+        out);
+  char title[512];
+  snprintf(title, sizeof title, "%s (jxform template %s)",
+           tpl->title ? tpl->title : tpl->name, tpl->name);
+  json_string(out, title);
+  fputs(",\n  \"description\": \"Written by `jxform schema --template ", out);
+  fputs(tpl->name, out);
+  fputs("` from the template; do not edit by hand.\",\n", out);
+  jx_dnode *root = build_tree(&arena, &tpl->content);
+  json_object(out, &tpl->content, root, 2, true);
+  fputs("}\n", out);
+  jx_arena_free(&arena);
+  return !ferror(out);
+}
