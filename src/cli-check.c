@@ -259,7 +259,9 @@ int cmd_check(int argc, char **argv) {
   return failed ? EXIT_INPUT : EXIT_OK;
 }
 
-int cmd_new(int argc, char **argv) {
+/* `new` and `schema` share their options; `schema` writes the JSON
+ * Schema instead of the skeleton. */
+static int write_description(int argc, char **argv, bool schema) {
   const char *template_name = NULL, *template_dir = NULL, *output = NULL;
   time_t now = time(NULL);
   struct tm *tm = localtime(&now);
@@ -279,11 +281,14 @@ int cmd_new(int argc, char **argv) {
       char *end;
       long y = strtol(argv[++i], &end, 10);
       if (*end || y < 1000 || y > 9999)
-        return cli_usage_error("new: --year takes a 4-digit year, not",
+        return cli_usage_error(schema ? "schema: --year is not an option of schema:"
+                                      : "new: --year takes a 4-digit year, not",
                                argv[i]);
       year = (int)y;
     } else {
-      return cli_usage_error("new: unknown option or missing value", a);
+      return cli_usage_error(schema ? "schema: unknown option or missing value"
+                                    : "new: unknown option or missing value",
+                             a);
     }
   }
   FILE *out = stdout;
@@ -305,7 +310,8 @@ int cmd_new(int argc, char **argv) {
       fclose(out), remove(output);
     return EXIT_INPUT;
   }
-  bool ok = jx_write_skeleton(s, template_name, year, out);
+  bool ok = schema ? jx_write_schema(s, template_name, out)
+                   : jx_write_skeleton(s, template_name, year, out);
   size_t shown = 0;
   cli_print_diagnostics(s, &shown);
   jx_session_free(s);
@@ -316,9 +322,17 @@ int cmd_new(int argc, char **argv) {
   } else if (fflush(stdout) != 0) {
     ok = false;
   }
-  if (ok && output)
+  if (ok && output && !schema)
     fprintf(stderr,
             "jxform: wrote %s; fill it in, then run 'jxform check %s'\n",
             output, output);
   return ok ? EXIT_OK : EXIT_INPUT;
+}
+
+int cmd_new(int argc, char **argv) {
+  return write_description(argc, argv, false);
+}
+
+int cmd_schema(int argc, char **argv) {
+  return write_description(argc, argv, true);
 }

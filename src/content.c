@@ -144,6 +144,9 @@ static const char **cstrings(jx_cload *ld, const jx_ynode *map,
   return out;
 }
 
+static void load_money_block(jx_cload *ld, const jx_ynode *v);
+static const jx_ynode *find_money(const jx_ynode *list, const char *id);
+
 /* ---- fields and groups ------------------------------------------------- */
 
 static jx_field *add_field(jx_cload *ld, const char *id, const char *label,
@@ -165,11 +168,32 @@ static jx_field *add_field(jx_cload *ld, const char *id, const char *label,
   return f;
 }
 
-static void load_fields(jx_cload *ld, const jx_ynode *list) {
+/* Reads `fields`; an item `{money: ID}` reads that money block there,
+ * so that its fields come in the form's order (marked in *done). */
+static void load_fields(jx_cload *ld, const jx_ynode *list,
+                        const jx_ynode *money, bool *done) {
   for (size_t i = 0; list && i < list->count; i++) {
     const jx_ynode *v = list->items[i];
     if (!cmap(ld, v, "a field"))
       continue;
+    const jx_ynode *anchor = jx_ymap_get(v, "money");
+    if (anchor) {
+      const jx_ynode *block =
+          anchor->kind == JX_YSCALAR ? find_money(money, anchor->str) : NULL;
+      if (!block) {
+        jx_error(ld->diags, anchor->pos,
+                 "template: no money block '%s' under 'money'",
+                 anchor->kind == JX_YSCALAR ? anchor->str : "?");
+        continue;
+      }
+      for (size_t k = 0; k < money->count; k++)
+        if (money->items[k] == block) {
+          if (!done[k])
+            load_money_block(ld, block);
+          done[k] = true;
+        }
+      continue;
+    }
     const char *id = cid(ld, v, true);
     const char *label = cstr(ld, v, "label", true);
     if (!id || !label)
@@ -227,93 +251,110 @@ static void load_groups(jx_cload *ld, const jx_ynode *list) {
 
 /* ---- money ------------------------------------------------------------- */
 
-static void load_money(jx_cload *ld, const jx_ynode *list) {
+/* Reads one money block and declares its fields `ID.COLUMN.ROW`. */
+static void load_money_block(jx_cload *ld, const jx_ynode *v) {
   jx_content *c = ld->c;
-  if (!list)
+  if (!cmap(ld, v, "a money block"))
     return;
-  c->money = jx_arena_alloc(ld->arena, (list->count + 1) * sizeof *c->money);
-  for (size_t i = 0; i < list->count; i++) {
-    const jx_ynode *v = list->items[i];
-    if (!cmap(ld, v, "a money block"))
-      continue;
-    jx_money_block *b = &c->money[c->money_count];
-    memset(b, 0, sizeof *b);
-    b->pos = v->pos;
-    b->id = cid(ld, v, true);
-    b->label = cstr(ld, v, "label", true);
-    b->unit = cstr(ld, v, "unit", false);
-    if (!b->unit)
-      b->unit = "";
-    b->thousands = cbool(ld, v, "thousands", true);
-    b->warn_empty = cbool(ld, v, "warn_empty", true);
-    const char *dec = cstr(ld, v, "decimals", false);
-    b->decimals = JX_DECIMALS_AUTO;
-    if (dec && !strcmp(dec, "fixed"))
-      b->decimals = JX_DECIMALS_FIXED;
-    else if (dec && !strcmp(dec, "as_written"))
-      b->decimals = JX_DECIMALS_WRITTEN;
-    else if (dec && strcmp(dec, "auto"))
-      jx_error(ld->diags, jx_ymap_get(v, "decimals")->pos,
-               "template: 'decimals' is auto, fixed or as_written");
-    const jx_ynode *cols = clist(ld, v, "columns");
-    const jx_ynode *rows = clist(ld, v, "rows");
-    if (!b->id || !b->label || !cols || !rows || !cols->count ||
-        !rows->count) {
-      if (b->id && (!cols || !rows))
-        jx_error(ld->diags, v->pos,
-                 "template: a money block needs 'columns' and 'rows' lists");
-      continue;
-    }
-    b->column_ids = jx_arena_alloc(ld->arena, cols->count * sizeof(char *));
-    b->column_labels = jx_arena_alloc(ld->arena, cols->count * sizeof(char *));
-    for (size_t k = 0; k < cols->count; k++) {
-      const jx_ynode *col = cols->items[k];
-      if (!cmap(ld, col, "a money column"))
-        return;
-      b->column_ids[k] = cid(ld, col, false);
-      b->column_labels[k] = cstr(ld, col, "label", true);
-      if (!b->column_ids[k] || !b->column_labels[k])
-        return;
-    }
-    b->column_count = cols->count;
-    b->row_ids = jx_arena_alloc(ld->arena, rows->count * sizeof(char *));
-    b->row_labels = jx_arena_alloc(ld->arena, rows->count * sizeof(char *));
-    b->total_row = -1;
-    for (size_t k = 0; k < rows->count; k++) {
-      const jx_ynode *row = rows->items[k];
-      if (!cmap(ld, row, "a money row"))
-        return;
-      b->row_ids[k] = cid(ld, row, false);
-      b->row_labels[k] = cstr(ld, row, "label", true);
-      if (!b->row_ids[k] || !b->row_labels[k])
-        return;
-      if (cbool(ld, row, "total", false)) {
-        if (b->total_row >= 0)
-          jx_error(ld->diags, row->pos,
-                   "template: a money block has one total row");
-        b->total_row = (int)k;
-      }
-    }
-    b->row_count = rows->count;
-    b->first_field = c->field_count;
-    add_group(ld, b->id, b->label, NULL);
-    for (size_t k = 0; k < b->column_count; k++) {
-      add_group(ld,
-                jx_arena_printf(ld->arena, "%s.%s", b->id, b->column_ids[k]),
-                b->column_labels[k], NULL);
-      for (size_t r = 0; r < b->row_count; r++) {
-        const char *id = jx_arena_printf(ld->arena, "%s.%s.%s", b->id,
-                                         b->column_ids[k], b->row_ids[r]);
-        const char *label = jx_arena_printf(ld->arena, "%s%s",
-                                            b->column_labels[k],
-                                            b->row_labels[r]);
-        jx_field *f = add_field(ld, id, label, JX_FT_MONEY, v->pos);
-        if (f)
-          f->money_block = (int)c->money_count;
-      }
-    }
-    c->money_count++;
+  jx_money_block *b = &c->money[c->money_count];
+  memset(b, 0, sizeof *b);
+  b->pos = v->pos;
+  b->id = cid(ld, v, true);
+  b->label = cstr(ld, v, "label", true);
+  b->unit = cstr(ld, v, "unit", false);
+  if (!b->unit)
+    b->unit = "";
+  b->thousands = cbool(ld, v, "thousands", true);
+  b->warn_empty = cbool(ld, v, "warn_empty", true);
+  const char *dec = cstr(ld, v, "decimals", false);
+  b->decimals = JX_DECIMALS_AUTO;
+  if (dec && !strcmp(dec, "fixed"))
+    b->decimals = JX_DECIMALS_FIXED;
+  else if (dec && !strcmp(dec, "as_written"))
+    b->decimals = JX_DECIMALS_WRITTEN;
+  else if (dec && strcmp(dec, "auto"))
+    jx_error(ld->diags, jx_ymap_get(v, "decimals")->pos,
+             "template: 'decimals' is auto, fixed or as_written");
+  const jx_ynode *cols = clist(ld, v, "columns");
+  const jx_ynode *rows = clist(ld, v, "rows");
+  if (!b->id || !b->label || !cols || !rows || !cols->count || !rows->count) {
+    if (b->id && (!cols || !rows || !cols->count || !rows->count))
+      jx_error(ld->diags, v->pos,
+               "template: a money block needs 'columns' and 'rows' lists");
+    return;
   }
+  for (size_t i = 0; i < c->money_count; i++)
+    if (!strcmp(c->money[i].id, b->id)) {
+      jx_error(ld->diags, v->pos, "template: money block '%s' is declared "
+                                  "twice", b->id);
+      return;
+    }
+  b->column_ids = jx_arena_alloc(ld->arena, cols->count * sizeof(char *));
+  b->column_labels = jx_arena_alloc(ld->arena, cols->count * sizeof(char *));
+  for (size_t k = 0; k < cols->count; k++) {
+    const jx_ynode *col = cols->items[k];
+    if (!cmap(ld, col, "a money column"))
+      return;
+    b->column_ids[k] = cid(ld, col, false);
+    b->column_labels[k] = cstr(ld, col, "label", true);
+    if (!b->column_ids[k] || !b->column_labels[k])
+      return;
+  }
+  b->column_count = cols->count;
+  b->row_ids = jx_arena_alloc(ld->arena, rows->count * sizeof(char *));
+  b->row_labels = jx_arena_alloc(ld->arena, rows->count * sizeof(char *));
+  b->total_row = -1;
+  for (size_t k = 0; k < rows->count; k++) {
+    const jx_ynode *row = rows->items[k];
+    if (!cmap(ld, row, "a money row"))
+      return;
+    b->row_ids[k] = cid(ld, row, false);
+    b->row_labels[k] = cstr(ld, row, "label", true);
+    if (!b->row_ids[k] || !b->row_labels[k])
+      return;
+    if (cbool(ld, row, "total", false)) {
+      if (b->total_row >= 0)
+        jx_error(ld->diags, row->pos,
+                 "template: a money block has one total row");
+      b->total_row = (int)k;
+    }
+  }
+  b->row_count = rows->count;
+  b->first_field = c->field_count;
+  add_group(ld, b->id, b->label, NULL);
+  for (size_t k = 0; k < b->column_count; k++) {
+    add_group(ld, jx_arena_printf(ld->arena, "%s.%s", b->id, b->column_ids[k]),
+              b->column_labels[k], NULL);
+    for (size_t r = 0; r < b->row_count; r++) {
+      const char *id = jx_arena_printf(ld->arena, "%s.%s.%s", b->id,
+                                       b->column_ids[k], b->row_ids[r]);
+      const char *label = jx_arena_printf(ld->arena, "%s%s",
+                                          b->column_labels[k],
+                                          b->row_labels[r]);
+      jx_field *f = add_field(ld, id, label, JX_FT_MONEY, v->pos);
+      if (f)
+        f->money_block = (int)c->money_count;
+    }
+  }
+  c->money_count++;
+}
+
+/* The money block `id` of the template's `money` list, or NULL. */
+static const jx_ynode *find_money(const jx_ynode *list, const char *id) {
+  for (size_t i = 0; list && i < list->count; i++) {
+    const jx_ynode *v = jx_ymap_get(list->items[i], "id");
+    if (v && v->kind == JX_YSCALAR && !strcmp(v->str, id))
+      return list->items[i];
+  }
+  return NULL;
+}
+
+/* Reads the money blocks not yet read (those no `{money: ID}` item of
+ * `fields` placed). */
+static void load_money(jx_cload *ld, const jx_ynode *list, bool *done) {
+  for (size_t i = 0; list && i < list->count; i++)
+    if (!done[i])
+      load_money_block(ld, list->items[i]);
 }
 
 /* ---- grids ------------------------------------------------------------- */
@@ -629,8 +670,13 @@ bool jx_content_load(jx_arena *arena, jx_diag_list *diags,
     jx_error(diags, root->pos,
              "template: missing key 'fields' (the form's fields; see "
              "docs/templates.md)");
-  load_fields(&ld, fields);
-  load_money(&ld, clist(&ld, root, "money"));
+  const jx_ynode *money = clist(&ld, root, "money");
+  bool *done = jx_arena_alloc(arena, (money ? money->count : 0) + 1);
+  if (money)
+    content->money =
+        jx_arena_alloc(arena, (money->count + 1) * sizeof *content->money);
+  load_fields(&ld, fields, money, done);
+  load_money(&ld, money, done);
   load_grids(&ld, clist(&ld, root, "grids"));
   for (size_t g = 0; g < content->grid_count; g++)
     if (jx_content_field(content, content->grids[g].id) >= 0)

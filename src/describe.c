@@ -146,9 +146,13 @@ static void skel_node(FILE *out, jx_arena *arena, const jx_template *tpl,
     const jx_dnode *k = &n->kids[i];
     if (k->field >= 0) {
       const jx_field *f = &c->fields[k->field];
-      char value[32] = "";
+      /* A required field gets the template's example, so that the
+       * skeleton checks clean; the comment says to replace it. */
+      char value[256] = "";
       if (f->type == JX_FT_YEAR)
         snprintf(value, sizeof value, "%d", year);
+      else if (f->required && f->example)
+        snprintf(value, sizeof value, "%s", f->example);
       skel_line(out, indent, k->key, value, field_comment(arena, f));
     } else if (k->grid >= 0) {
       const jx_grid_def *g = &c->grids[k->grid];

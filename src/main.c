@@ -4,6 +4,7 @@
  *   jxform render FILE.yaml... [-o OUT.pdf] [--dump=model|layout]
  *   jxform check FILE.yaml... [--strict] [--format=json]
  *   jxform new [--template T]
+ *   jxform schema [--template T]
  *   jxform packet INPUTS... -o packet.pdf
  *
  * Each command is in its own file (cli-*.c); this file dispatches.
@@ -22,6 +23,7 @@ static const char usage_text[] =
     "usage: jxform render FILE.yaml... [-o OUT.pdf] [--dump=model|layout]\n"
     "       jxform check FILE.yaml... [--strict] [--format=text|json]\n"
     "       jxform new [--template T] [--year YYYY] [-o FILE.yaml]\n"
+    "       jxform schema [--template T] [-o FILE.json]\n"
     "       jxform packet INPUTS... -o PACKET.pdf | --split DIR [options]\n"
     "       jxform --help | --version\n"
     "\n"
@@ -38,7 +40,10 @@ static const char usage_text[] =
     "  --format=json     (check) print the diagnostics as JSON on stdout\n"
     "  new               write a commented project skeleton to stdout, or\n"
     "                    to FILE.yaml with -o (never overwrites)\n"
-    "  --template T      (new) the form's template, default yangquan-2025\n"
+    "  --template T      (new, schema) the form's template, default\n"
+    "                    yangquan-2025 (templates/NAME.yaml)\n"
+    "  schema            write the JSON Schema of the template's project\n"
+    "                    files (for editors), to stdout or -o FILE.json\n"
     "  packet            many projects into one PDF: cover, contents,\n"
     "                    bookmarks department -> project, page numbers and\n"
     "                    labels; INPUTS are YAML files, folders (searched\n"
@@ -108,6 +113,8 @@ int main(int argc, char **argv) {
     return cmd_check(argc - 2, argv + 2);
   if (!strcmp(cmd, "new"))
     return cmd_new(argc - 2, argv + 2);
+  if (!strcmp(cmd, "schema"))
+    return cmd_schema(argc - 2, argv + 2);
   if (!strcmp(cmd, "packet"))
     return cmd_packet(argc - 2, argv + 2);
   return cli_usage_error("unknown command", cmd);

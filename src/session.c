@@ -203,6 +203,13 @@ bool jx_write_skeleton(jx_session *s, const char *template_name, int year,
   return t && jx_skeleton_write(t, year, out);
 }
 
+bool jx_write_schema(jx_session *s, const char *template_name, FILE *out) {
+  jx_pos pos = {NULL, 0, 0};
+  const jx_template *t = session_template(
+      s, template_name ? template_name : JX_DEFAULT_TEMPLATE, pos);
+  return t && jx_schema_write(t, out);
+}
+
 void jx_project_free(jx_project *p) {
   if (!p)
     return;

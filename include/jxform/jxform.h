@@ -92,6 +92,12 @@ JX_EXPORT bool jx_check_projects(jx_session *session,
 JX_EXPORT bool jx_write_skeleton(jx_session *session, const char *template_name,
                                  int year, FILE *out);
 
+/* Writes the JSON Schema of project files for template `template_name`
+ * (NULL: the default), for editors that complete and check YAML.  Returns
+ * false after recording diagnostics, or on a write error. */
+JX_EXPORT bool jx_write_schema(jx_session *session, const char *template_name,
+                               FILE *out);
+
 /* Prints the loaded model as stable text. */
 JX_EXPORT bool jx_project_dump_model(const jx_project *project, FILE *out);
 /* Lays the project out and prints the display list as stable text. */

@@ -294,7 +294,7 @@ rows = ''.join('    - {level1: 产出指标, level2: 数量指标, level3: 指�
                for i in range(10000))
 s = re.sub(r'(?ms)^indicators:.*?(?=^footer:|\Z)', 'indicators:\n  period:\n' + rows, s)
 print(s, end='')" "$SAMPLE" >"$H/ind.yaml"
-run 1 "10000 indicators.*limit of 500" -- render "$H/ind.yaml" -o "$H/x.pdf"
+run 1 "10000 rows in .indicators.*limit of 500" -- render "$H/ind.yaml" -o "$H/x.pdf"
 python3 -c "
 import sys
 s = open(sys.argv[1], encoding='utf-8').read()
