@@ -59,8 +59,8 @@ status=0
 "$jxform" new -o "$work/new.yaml" 2> /dev/null || status=$?
 [ "$status" = 1 ] && tail -1 "$work/new.yaml" | grep -qx '# filled' ||
   fail "new overwrote an existing file (exit $status)"
-sed -e 's/^  name: /  name: 测试项目/' -e 's/^    code: /    code: "045"/' \
-  -e 's/^    name: /    name: 某局/' "$work/new.yaml" > "$work/filled.yaml"
+sed -e 's/^  name: .*/  name: 测试项目/' -e 's/^    code: .*/    code: "045"/' \
+  -e 's/^    name: .*/    name: 某局/' "$work/new.yaml" > "$work/filled.yaml"
 "$jxform" check "$work/filled.yaml" 2> "$work/filled.txt" ||
   fail "a skeleton with the required fields has errors: $(cat "$work/filled.txt")"
 echo "check and new: ok"
