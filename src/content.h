@@ -46,7 +46,7 @@ extern const char *const jx_ftype_names[JX_FT_COUNT];
 /* A field of the project: a value at a dotted YAML path. */
 typedef struct jx_field {
   const char *id;    /* "project.name": the YAML path, ASCII */
-  const char *label; /* its label on the form: 项目名称 */
+  const char *label; /* its label on the form, as printed */
   jx_ftype type;
   bool required;
   const char **choices; /* JX_FT_CHOICE: the allowed values */
@@ -67,7 +67,8 @@ typedef enum {
   JX_DECIMALS_WRITTEN /* as written in the project file */
 } jx_decimals;
 
-/* A money block: columns (实施期/年度 …) × rows (资金总额, sources …).
+/* A money block: columns (periods, e.g. a term and a year) × rows (a
+ * total and its sources).
  * Its values are fields `ID.COLUMN.ROW` of type money, stored in
  * column-major order from `first_field`. */
 typedef struct jx_money_block {
@@ -86,13 +87,13 @@ typedef struct jx_money_block {
 } jx_money_block;
 
 /* What a grid column is for: the frame columns place a row, the value
- * column is checked as a 指标值, the others are plain typed values. */
+ * column is checked as a target value, the others are plain typed values. */
 typedef enum {
   JX_COL_PLAIN,
   JX_COL_LEVEL1,
   JX_COL_LEVEL2,
-  JX_COL_NAME, /* the row's name (三级指标) */
-  JX_COL_VALUE /* the target value (指标值) */
+  JX_COL_NAME, /* the row's name (the third-level indicator) */
+  JX_COL_VALUE /* the target value */
 } jx_col_role;
 
 typedef struct jx_gcol {

@@ -30,7 +30,7 @@
  * the form (load.c).  About ten pages of one column of text. */
 #define JX_LIMIT_CELL_CHARS 10000
 
-/* Indicators (三级指标 rows) per form, both sides together (load.c). */
+/* Grid rows (indicators) per form, both sides together (load.c). */
 #define JX_LIMIT_INDICATORS 500
 
 /* Problems listed per file: past it, parsing stops (yaml.c) and unknown

@@ -12,8 +12,8 @@
  *      span grows when the spanning cell needs more;
  *   3. paginate between rows; a row taller than a whole page is split
  *      between lines; a spanning cell cut by a page break is drawn in
- *      each part with its text repeated (the original repeats 绩效指标,
- *      产出指标 and 时效指标 that way);
+ *      each part with its text repeated (the original repeats its
+ *      grid label, first- and second-level groups that way);
  *   4. draw: each cell part strokes its bottom and right edges (plus top
  *      at a page's table top and left at the table's left edge); collinear
  *      rules are merged; text is aligned inside the padding.
@@ -82,7 +82,7 @@ typedef struct jx_lctx {
 /* Expands a pattern's {path} placeholders with the model's values.  When
  * the pattern starts with a placeholder and all its placeholders are blank
  * the result is "" (so "{department.code}-{department.name}" is not a lone
- * "-"); a pattern starting with literal text ("负责人：{footer.responsible}")
+ * "-"); a pattern starting with literal text ("LABEL：{footer.responsible}")
  * keeps it.  *pos gets
  * the position of the first present field (for diagnostics). */
 static const char *expand(jx_lctx *cx, const char *pattern, jx_pos *pos) {
@@ -641,7 +641,7 @@ static void draw_lines(jx_lctx *cx, jx_dpage *page, const jx_lcell *c,
   double off = baseline_offset(cx, role);
   double left = table_x + c->x + t->padding_x;
   double avail = c->w - 2 * t->padding_x;
-  /* Text that starts with spaces is an indented item ("     省级财政资金"):
+  /* Text that starts with spaces is an indented item ("     <source>"):
    * its continuation lines keep the indent (hanging indent) when they fit,
    * so the wrapped part stays under the item and not under its parent. */
   double indent = 0;

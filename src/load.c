@@ -16,7 +16,7 @@
  *       code: "045"
  *
  * and a field's (or a group's, or a grid's) label may stand for its key:
- * `项目名称: …` under `project:`, or at the top level for any field whose
+ * `LABEL: …` under `project:`, or at the top level for any field whose
  * label is unique.  A grid with sides is `ID: {SIDE: [row…]}`, without
  * `ID: [row…]`; each row is a mapping of its columns (ids or labels).
  * `schema: 1` and `template: NAME` are the file's own settings.
@@ -204,7 +204,7 @@ static size_t jx_children(jx_loader *ld, const char *prefix, jx_child **out) {
 }
 
 /* Label comparison that forgives spaces and full-width/half-width
- * brackets and colons: "项目资金（元）" = "项目资金(元)". */
+ * brackets and colons: "资金（元）" = "资金(元)". */
 static bool jx_label_eq(const char *a, const char *b) {
   static const char *const same[][2] = {
       {"（", "("}, {"）", ")"}, {"：", ":"}, {"　", " "}};

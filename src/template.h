@@ -78,7 +78,7 @@ typedef struct jx_tgrid {
   jx_trow header;     /* the column-header row */
   bool repeat_header; /* repeat it on continuation pages */
   int label_col;      /* vertical label spanning header + rows; -1 none */
-  const char *label;  /* e.g. 绩效指标 */
+  const char *label;  /* the grid's vertical label */
   int level1_col;     /* shared 一级 column; -1 none */
   bool level1_repeat; /* print the 一级 on every row, not merged */
   bool hide_empty;    /* leave out 二级 groups with no rows */

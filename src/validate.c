@@ -253,7 +253,7 @@ static bool jx_digits12(const char **p, long *value) {
   return true;
 }
 
-/* Parses a 填报日期: yyyyMMddHHmmss, yyyyMMdd, yyyy-M-d, yyyy/M/d,
+/* Parses a date: yyyyMMddHHmmss, yyyyMMdd, yyyy-M-d, yyyy/M/d,
  * yyyy.M.d or yyyy年M月d日, the separated forms optionally followed by
  * " H:mm" or " H:mm:ss".  Stores the year; returns NULL if valid, else
  * what is wrong. */
@@ -321,7 +321,7 @@ static const char *jx_parse_date(const char *text, long *year_out) {
   return NULL;
 }
 
-/* Comparison prefixes of a 指标值, longest first where one is a prefix of
+/* Comparison prefixes of a target value, longest first where one is a prefix of
  * another. */
 static const char *const jx_comparisons[] = {
     "≥",      "≤",    "＞",     "＜",     "＝",     ">=",     "<=",
@@ -330,7 +330,7 @@ static const char *const jx_comparisons[] = {
     "不小于", "大于", "小于",   "高于",   "低于",   "超过",   "达到",
     "至少",   "最多", "多于",   "少于",   "≮",      "≯"};
 
-/* Words that make a qualitative 指标值 (提高, 有效保障, 及时发放, 长期,
+/* Words that make a qualitative target value (提高, 有效保障, 及时发放, 长期,
  * 每年年底前, ...): a value containing one of them is usual. */
 static const char *const jx_qualitative[] = {
     "提高", "提升", "保障",   "保证", "确保", "有效", "及时", "按时", "按期",
@@ -351,7 +351,7 @@ typedef enum {
   JX_VALUE_UNUSUAL
 } jx_value_kind;
 
-/* Classifies a 指标值: a comparison (optional) with a number and a unit,
+/* Classifies a target value: a comparison (optional) with a number and a unit,
  * a percentage, an amount, or a qualitative word. */
 static jx_value_kind jx_classify_value(const char *value) {
   const char *p = value;
@@ -415,7 +415,7 @@ static jx_value_kind jx_classify_value(const char *value) {
   return JX_VALUE_UNUSUAL;
 }
 
-/* The amount a 指标值 states when it is a plain number of 元 ("22487000",
+/* The amount a target value states when it is a plain number of 元 ("22487000",
  * "22,487,000元"); false otherwise. */
 static bool jx_value_amount(const char *value, int64_t *cents) {
   const char *p = value;
@@ -438,7 +438,7 @@ static bool jx_value_amount(const char *value, int64_t *cents) {
 
 /* ---- fields by type --------------------------------------------------- */
 
-/* Checks a 填报日期-like date; returns its year in *year (0 if invalid). */
+/* Checks a date field; returns its year in *year (0 if invalid). */
 static void jx_check_date(jx_checker *c, const jx_field *f, const jx_text *t,
                           const char *text, long *year) {
   *year = 0;
