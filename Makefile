@@ -22,7 +22,12 @@ demo: build
 	  $(JXFORM) render "$$f" -o "out/$$(basename "$${f%.yaml}").pdf" || exit 1; \
 	done
 	$(JXFORM) render samples/*.yaml -o out/samples.pdf
-	@echo "jxform: wrote $$(ls out/*.pdf | wc -l) PDFs to out/"
+	mkdir -p out/forms
+	for f in samples/forms/*.yaml; do \
+	  [ -e "$$f" ] || continue; \
+	  $(JXFORM) render "$$f" -o "out/forms/$$(basename "$${f%.yaml}").pdf" || exit 1; \
+	done
+	@echo "jxform: wrote $$(ls out/*.pdf out/forms/*.pdf 2>/dev/null | wc -l) PDFs to out/ (the other templates' samples in out/forms/)"
 
 test: build
 	ctest --test-dir $(BUILD) --output-on-failure -j$(JOBS)

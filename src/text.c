@@ -279,6 +279,15 @@ static bool is_doubled_punct(uint32_t cp) {
          cp == 0x2E3A || cp == 0x2E3B;
 }
 
+/* True if `dash` joins two numbers as a range ("2023.07-2024.01",
+ * "8:00~17:30"): a line may break after it, though UAX #14 keeps a
+ * hyphen with the digits that follow (never inside the numbers). */
+static bool range_dash(uint32_t before, uint32_t dash, uint32_t after) {
+  bool digits = before >= '0' && before <= '9' && after >= '0' && after <= '9';
+  return digits && (dash == '-' || dash == '~' || dash == 0x2013 ||
+                    dash == 0x2014 || dash == 0xFF5E || dash == 0x2212);
+}
+
 /* Whether a line may break between `a` and `b` (not a mandatory break);
  * `uax14` is libunibreak's verdict for the position. */
 static bool break_allowed(uint32_t a, uint32_t b, char uax14,
@@ -607,7 +616,8 @@ size_t jx_text_break(jx_fonts *fonts, jx_arena *arena, const char *text,
     char b = brks[chars[k].off - 1];
     if (b == LINEBREAK_MUSTBREAK)
       chars[k].flags |= JX_TC_MUST;
-    else if (break_allowed(chars[k - 1].cp, chars[k].cp, b, &no_start, &no_end))
+    else if (break_allowed(chars[k - 1].cp, chars[k].cp, b, &no_start, &no_end) ||
+             (k >= 2 && range_dash(chars[k - 2].cp, chars[k - 1].cp, chars[k].cp)))
       chars[k].flags |= JX_TC_BREAK;
   }
   shape_all(fonts, text, len, chars, n, chain->size, true);

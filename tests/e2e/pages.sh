@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Page-image test: every page of the six samples, rendered by jxform and
+# Page-image test: every page of the six samples and of the shipped
+# templates' samples (samples/forms/), rendered by jxform and
 # rasterised by pdftoppm (grey, 40 dpi), must match the reviewed reference
 # image in tests/reference/ within a small tolerance (tests/e2e/compare_pages.py).
 # JXFORM_UPDATE_PAGES=1 rewrites the references instead: look at every
@@ -9,7 +10,8 @@ set -euo pipefail
 jxform=$1 src=$2 work=$3
 rm -rf "$work" && mkdir -p "$work"
 export JXFORM_TEMPLATE_DIR="$src/templates"
-for f in "$src"/samples/*.yaml; do
+for f in "$src"/samples/*.yaml "$src"/samples/forms/*.yaml; do
+  [ -e "$f" ] || continue
   name=$(basename "${f%.yaml}")
   "$jxform" render "$f" -o "$work/$name.pdf" 2>/dev/null
   pdftoppm -r 40 -gray "$work/$name.pdf" "$work/$name"
