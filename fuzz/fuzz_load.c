@@ -1,15 +1,15 @@
 /*
- * fuzz_load.c — libFuzzer target for the YAML loader: bytes → jx_ynode
- * tree (yaml.c) → jx_model (load.c), then the model dump (model.c).
+ * fuzz_load.c — libFuzzer target for the loader: bytes → jx_ynode tree
+ * (yaml.c) → jx_model read against its template's declared content
+ * (load.c, content.c) → validation, then the model dump (model.c).
  *
- * Each input gets its own arena and diagnostic list, both freed before
- * returning, so LeakSanitizer sees any leak of the loader.  Every
+ * One session lives for the whole run (templates are loaded once, from
+ * $JXFORM_TEMPLATE_DIR or the build's template folder); diagnostics are
+ * cleared after each input.  A refused input must say why, and every
  * diagnostic must carry a message: an empty one is a bug.
  */
-#include "arena.h"
-#include "diag.h"
-#include "model.h"
-#include "ynode.h"
+#include "jxform/jxform.h"
+#include "session.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -17,26 +17,39 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+static jx_session *session;
+
+/* Frees the session at exit so LeakSanitizer only reports real leaks. */
+static void free_session(void) {
+  jx_session_free(session);
+  session = NULL;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-  jx_arena arena;
-  jx_arena_init(&arena);
-  jx_diag_list diags = {0};
-  jx_model *model =
-      jx_load_buffer(&arena, &diags, "fuzz.yaml", (const char *)data, size);
-  if (model) {
+  if (!session) {
+    session = jx_session_new(NULL);
+    if (!session)
+      abort();
+    atexit(free_session);
+  }
+  jx_project *p =
+      jx_project_load_buffer(session, "fuzz.yaml", (const char *)data, size);
+  if (p) {
     /* The dump walks every field: a model with a bad pointer crashes. */
     FILE *sink = fopen("/dev/null", "w");
     if (sink) {
-      jx_model_dump(model, sink);
+      jx_project_dump_model(p, sink);
       fclose(sink);
     }
-  } else if (diags.errors == 0) {
+    jx_project_free(p);
+  } else if (jx_error_count(session) == 0) {
     abort(); /* refused without saying why */
   }
-  for (size_t i = 0; i < diags.count; i++)
-    if (!diags.items[i].message || !diags.items[i].message[0])
+  for (size_t i = 0; i < jx_diagnostic_count(session); i++) {
+    const jx_diagnostic *d = jx_diagnostic_at(session, i);
+    if (!d->message || !d->message[0])
       abort();
-  jx_diag_list_free(&diags);
-  jx_arena_free(&arena);
+  }
+  jx_session_clear_diagnostics(session);
   return 0;
 }
