@@ -364,12 +364,13 @@ static jx_col_role crole(jx_cload *ld, const jx_ynode *map) {
   if (!name)
     return JX_COL_PLAIN;
   static const char *const names[] = {"plain", "level1", "level2", "name",
-                                      "value"};
+                                      "value", "comparator", "unit"};
   for (size_t i = 0; i < sizeof names / sizeof *names; i++)
     if (!strcmp(name, names[i]))
       return (jx_col_role)i;
   jx_error(ld->diags, jx_ymap_get(map, "role")->pos,
-           "template: unknown role '%s' (plain, level1, level2, name, value)",
+           "template: unknown role '%s' (plain, level1, level2, name, value, "
+           "comparator, unit)",
            name);
   return JX_COL_PLAIN;
 }
@@ -426,6 +427,7 @@ static void load_grids(jx_cload *ld, const jx_ynode *list) {
     memset(g, 0, sizeof *g);
     g->pos = v->pos;
     g->level1 = g->level2 = g->name = g->value = -1;
+    g->comparator = g->unit = -1;
     g->id = cid(ld, v, false);
     g->label = cstr(ld, v, "label", true);
     g->warn_empty = cbool(ld, v, "warn_empty", true);
@@ -465,7 +467,9 @@ static void load_grids(jx_cload *ld, const jx_ynode *list) {
                   : gc->role == JX_COL_LEVEL2 ? &g->level2
                   : gc->role == JX_COL_NAME   ? &g->name
                   : gc->role == JX_COL_VALUE  ? &g->value
-                                              : NULL;
+                  : gc->role == JX_COL_COMPARATOR ? &g->comparator
+                  : gc->role == JX_COL_UNIT       ? &g->unit
+                                                  : NULL;
       if (slot && *slot >= 0)
         jx_error(ld->diags, col->pos,
                  "template: two columns of grid '%s' have the same role",

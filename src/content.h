@@ -92,8 +92,11 @@ typedef enum {
   JX_COL_PLAIN,
   JX_COL_LEVEL1,
   JX_COL_LEVEL2,
-  JX_COL_NAME, /* the row's name (the third-level indicator) */
-  JX_COL_VALUE /* the target value */
+  JX_COL_NAME,       /* the row's name (the third-level indicator) */
+  JX_COL_VALUE,      /* the target value */
+  JX_COL_COMPARATOR, /* the value's sign in a column of its own (≥ ≤ =),
+                        or a word saying the value is qualitative */
+  JX_COL_UNIT        /* the value's unit in a column of its own */
 } jx_col_role;
 
 typedef struct jx_gcol {
@@ -131,6 +134,7 @@ typedef struct jx_grid_def {
   jx_tgroup *frame;  /* may be empty: rows print in the order given */
   size_t frame_count;
   int level1, level2, name, value; /* column indexes by role, or -1 */
+  int comparator, unit;             /* likewise */
   bool warn_empty; /* a side with no row is a warning */
   jx_pos pos;
 } jx_grid_def;

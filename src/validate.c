@@ -757,12 +757,33 @@ static void jx_check_rules(jx_checker *c) {
 
 /* ---- grids ------------------------------------------------------------- */
 
+/* True if `sign`, written in a comparator column, says the value is
+ * qualitative (定性) rather than a comparison: it has no ASCII or
+ * mathematical sign in it. */
+static bool jx_sign_is_word(const char *sign) {
+  for (size_t i = 0; i < JX_COUNT(jx_comparisons); i++)
+    if (!strcmp(sign, jx_comparisons[i]))
+      return false;
+  return true;
+}
+
 static void jx_check_value(jx_checker *c, const jx_grid_def *g,
                            const jx_row *row, const jx_level2 *group,
                            const char *where) {
   const jx_text *v = &row->cells[g->value];
-  const char *s = v->str;
   const char *label = g->cols[g->value].label;
+  /* A sign and a unit in columns of their own are read with the value:
+   * "≥" "300" "天" is checked as ≥300天. */
+  const jx_text *sign = g->comparator >= 0 ? &row->cells[g->comparator] : NULL;
+  const jx_text *unit = g->unit >= 0 ? &row->cells[g->unit] : NULL;
+  bool has_sign = sign && sign->present && sign->str[0];
+  bool has_unit = unit && unit->present && unit->str[0];
+  if (has_sign && jx_sign_is_word(sign->str))
+    return; /* qualitative: the value is a description */
+  const char *s = v->str;
+  if (has_sign || has_unit)
+    s = jx_arena_printf(&c->arena, "%s%s%s", has_sign ? sign->str : "", v->str,
+                        has_unit ? unit->str : "");
   switch (jx_classify_value(s)) {
   case JX_VALUE_OK:
     return;
