@@ -158,6 +158,8 @@ typedef struct jx_child {
   jx_kind kind;
   int index; /* field, group or grid index */
   const char *id, *key, *label;
+  const char *alt; /* another label it is known by (a money row's own
+                      label under its column: 资金总额), or NULL */
 } jx_child;
 
 /* The keys the mapping at group `prefix` may hold, in the template's
@@ -172,8 +174,13 @@ static size_t jx_children(jx_loader *ld, const char *prefix, jx_child **out) {
   for (size_t i = 0; i < c->field_count; i++) {
     const char *id = c->fields[i].id;
     if (jx_child_of(id, prefix)) {
+      const char *alt = NULL;
+      int b = c->fields[i].money_block;
+      if (b >= 0) /* ID.COLUMN.ROW: the row's label */
+        alt = c->money[b].row_labels[(i - c->money[b].first_field) %
+                                     c->money[b].row_count];
       list[n++] = (jx_child){JX_K_FIELD, (int)i, id, jx_last_part(id),
-                             c->fields[i].label};
+                             c->fields[i].label, alt};
       continue;
     }
     if (plen && (strncmp(id, prefix, plen) || id[plen] != '.'))
@@ -192,13 +199,13 @@ static size_t jx_children(jx_loader *ld, const char *prefix, jx_child **out) {
         seen = list[k].kind == JX_K_GROUP && list[k].index == (int)g;
       if (!seen)
         list[n++] = (jx_child){JX_K_GROUP, (int)g, gid, jx_last_part(gid),
-                               c->groups[g].label};
+                               c->groups[g].label, NULL};
     }
   }
   if (!plen)
     for (size_t i = 0; i < c->grid_count; i++)
       list[n++] = (jx_child){JX_K_GRID, (int)i, c->grids[i].id,
-                             c->grids[i].id, c->grids[i].label};
+                             c->grids[i].id, c->grids[i].label, NULL};
   *out = list;
   return n;
 }
@@ -244,7 +251,8 @@ static const jx_child *jx_resolve(jx_loader *ld, const char *key,
     if (!strcmp(key, list[i].key))
       return &list[i];
   for (size_t i = 0; i < n; i++)
-    if (jx_label_eq(key, list[i].label))
+    if (jx_label_eq(key, list[i].label) ||
+        (list[i].alt && jx_label_eq(key, list[i].alt)))
       return &list[i];
   if (!top)
     return NULL;
@@ -259,7 +267,7 @@ static const jx_child *jx_resolve(jx_loader *ld, const char *key,
   if (hit < 0)
     return NULL;
   *scratch = (jx_child){JX_K_FIELD, hit, c->fields[hit].id, c->fields[hit].id,
-                        c->fields[hit].label};
+                        c->fields[hit].label, NULL};
   return scratch;
 }
 
@@ -523,9 +531,9 @@ static void jx_read_value(jx_loader *ld, const jx_ynode *value,
   text->present = true;
 }
 
-/* Where an absent value of group `prefix` is reported: the key written
- * with no value, else the innermost present mapping around it, else
- * nowhere (zero). */
+/* Where an absent value `id` is reported: the key written with no value,
+ * else the innermost present mapping around it, else the top-level
+ * mapping (the file's first key). */
 static jx_pos jx_absent_at(jx_loader *ld, const jx_found *found,
                            const char *id) {
   if (found->key)
@@ -736,7 +744,7 @@ static void jx_load_row(jx_loader *ld, const jx_grid_def *g,
   jx_child *list = jx_arena_alloc(ld->arena, (g->col_count + 1) * sizeof *list);
   for (size_t k = 0; k < g->col_count; k++)
     list[k] = (jx_child){JX_K_FIELD, (int)k, g->cols[k].id, g->cols[k].id,
-                         g->cols[k].label};
+                         g->cols[k].label, NULL};
   const jx_ynode **values =
       jx_arena_alloc(ld->arena, (g->col_count + 1) * sizeof *values);
   const jx_ynode **keys =
@@ -853,7 +861,7 @@ static void jx_load_grids(jx_loader *ld) {
     jx_child *list = jx_arena_alloc(ld->arena, (n + 1) * sizeof *list);
     for (size_t s = 0; s < n; s++)
       list[s] = (jx_child){JX_K_GROUP, (int)s, g->side_ids[s], g->side_ids[s],
-                           g->side_labels[s]};
+                           g->side_labels[s], NULL};
     const jx_ynode **side_values =
         jx_arena_alloc(ld->arena, (n + 1) * sizeof *side_values);
     for (size_t i = 0; i < v->count; i++) {
@@ -1074,7 +1082,7 @@ static void jx_load_settings(jx_loader *ld, const jx_ynode *root,
   for (size_t i = 0; i < root->count; i++)
     if (!strcmp(root->keys[i]->str, "template"))
       key = root->keys[i], value = root->items[i];
-  jx_read_value(ld, value, key ? key->pos : (jx_pos){NULL, 0, 0}, "template",
+  jx_read_value(ld, value, key ? key->pos : root->pos, "template",
                 false, NULL, &m->template_name);
   if (!m->template_name.present)
     m->template_name.str = template_name;

@@ -27,8 +27,9 @@
 typedef struct jx_text {
   const char *str;
   bool present;
-  jx_pos pos; /* position of the value (of the key when absent inside a
-                 present mapping; zero when the mapping itself is absent) */
+  jx_pos pos; /* position of the value; when absent, of its key written
+                 with no value, else of the innermost mapping around it
+                 that is present (the top-level mapping at least) */
   int64_t cents;
 } jx_text;
 

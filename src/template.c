@@ -23,9 +23,16 @@
  *   footer: {gap_pt, align, item_gap, items: [{text, x, font}]}
  *     (align given: the items run on in one line, item_gap em apart,
  *      aligned in the table's width; otherwise each item sits at its x)
- *   bands: [{columns: [em...], rows: [[cell...]...]}
- *          | {columns, indicators: {...}}]
+ *   fields, groups, money, grids, rules, index
+ *                             what the form holds: read by content.c
+ *   bands: [{columns: [em...], rows: [[cell...] | {min_height_pt, cells}]}
+ *          | {columns, grid: {list, label, label_col, label_style,
+ *             label_align, repeat_header, header, level1_col,
+ *             level1_repeat, hide_empty_groups, min_rows,
+ *             sides: [{side, cols: {COLUMN: band col}, styles}] | cols,
+ *             styles: {COLUMN: style}}}]
  *   cell: {text, style, col, colspan, rowspan, vertical, text_row}
+ *   (docs/templates.md describes every key)
  */
 #include "template.h"
 #include "ynode.h"

@@ -1,13 +1,14 @@
 /*
  * template.h — a form variant as data (templates/NAME.yaml).
  *
- * A template gives the page, the font roles, the text rules, the lines
- * above the table, the table as a list of bands, and the footer.  A band
- * is a grid with its own column widths: either fixed rows of cells, or the
- * indicator grid whose rows come from the data.  Cell content is a
- * pattern: literal text with {path} placeholders naming model fields
- * (model.h: jx_model_text / jx_model_amount); amounts are formatted with
- * thousands separators.  "{{" and "}}" stand for literal braces.
+ * A template gives what the form holds (its `content`, content.h: fields,
+ * money blocks, grids, rules) and how it looks: the page, the font roles,
+ * the text rules, the lines above the table, the table as a list of
+ * bands, and the footer.  A band has its own column widths: either fixed
+ * rows of cells, or a declared grid whose rows come from the data.  Cell content is a
+ * pattern: literal text with {id} placeholders naming the fields the
+ * template declares (content.h); money is formatted as its block says.
+ * "{{" and "}}" stand for literal braces.
  *
  * Lengths in the template are in em of the body font unless the key ends
  * in _pt.  All memory is in the session's arena.

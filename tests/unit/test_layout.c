@@ -1,6 +1,7 @@
 /*
  * test_layout.c — layout of the samples: page counts, where form 5 breaks,
- * the labels repeated after the break, row geometry.
+ * the labels repeated after the break, row geometry; a grid column that a
+ * template declares, laid out where its band puts it.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -9,22 +10,26 @@
 
 #include <cmocka.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "layout.h"
 #include "model.h"
 #include "template.h"
+#include "testutil.h" /* test_load */
+#include "validate.h"
 
-typedef struct fixture {
+typedef struct lfixture {
   jx_arena arena;
   jx_diag_list diags;
   jx_fonts fonts;
   jx_template *tpl;
   jx_layout layout;
-} fixture;
+} lfixture;
 
 static int setup(void **state) {
-  static fixture fx;
+  static lfixture fx;
   memset(&fx, 0, sizeof fx);
   jx_arena_init(&fx.arena);
   if (!jx_fonts_init(&fx.fonts))
@@ -38,18 +43,19 @@ static int setup(void **state) {
 }
 
 static int teardown(void **state) {
-  fixture *fx = *state;
+  lfixture *fx = *state;
   jx_fonts_free(&fx->fonts);
   jx_diag_list_free(&fx->diags);
   jx_arena_free(&fx->arena);
   return 0;
 }
 
-/* Lays out samples/NAME.yaml into a fresh layout in the fixture. */
-static jx_layout *lay_out(fixture *fx, const char *name) {
+/* Lays out samples/NAME.yaml into a fresh layout in the lfixture. */
+static jx_layout *lay_out(lfixture *fx, const char *name) {
   char path[512];
   snprintf(path, sizeof path, "%s/samples/%s.yaml", JX_SOURCE_DIR, name);
-  jx_model *m = jx_load_file(&fx->arena, &fx->diags, path);
+  jx_model *m =
+      test_load(&fx->arena, &fx->diags, fx->tpl, path, NULL, 0, NULL);
   assert_non_null(m);
   memset(&fx->layout, 0, sizeof fx->layout);
   fx->layout.arena = &fx->arena;
@@ -70,7 +76,7 @@ static int count_runs(const jx_layout *l, size_t p, const char *text) {
 }
 
 static void test_page_counts(void **state) {
-  fixture *fx = *state;
+  lfixture *fx = *state;
   static const char *const one_page[] = {"01-chengshi-daolu", "02-daolu-wajue",
                                          "03-gongjiao-butie", "04-cunji-zuzhi",
                                          "06-laji-fenshao"};
@@ -80,7 +86,7 @@ static void test_page_counts(void **state) {
 }
 
 static void test_break_repeats_spanning_labels(void **state) {
-  fixture *fx = *state;
+  lfixture *fx = *state;
   jx_layout *l = lay_out(fx, "05-rencai-gongzuo");
   assert_int_equal(l->page_count, 2);
   /* page 1 ends after 时效指标 row 1, page 2 starts with 发放时限 */
@@ -111,7 +117,7 @@ static void test_break_repeats_spanning_labels(void **state) {
 /* The first rows: a one-line row is 10 × 1 + 4 = 14 pt, the table starts
  * 55 pt below the top margin. */
 static void test_row_geometry(void **state) {
-  fixture *fx = *state;
+  lfixture *fx = *state;
   jx_layout *l = lay_out(fx, "02-daolu-wajue");
   const jx_dpage *pg = &l->pages[0];
   double top = 39.69 + 55;
@@ -134,7 +140,7 @@ static void test_row_geometry(void **state) {
 
 /* An absent amount prints blank, 0 prints "0". */
 static void test_blank_is_not_zero(void **state) {
-  fixture *fx = *state;
+  lfixture *fx = *state;
   jx_layout *l = lay_out(fx, "02-daolu-wajue");
   /* 中央, 省级, 单位自筹 are 0 on both sides; 其他资金 is blank */
   assert_int_equal(count_runs(l, 0, "0"), 6);
@@ -144,15 +150,19 @@ static void test_blank_is_not_zero(void **state) {
 /* A template with repeat_header draws the column headers again on the
  * grid's continuation page, and the vertical label reaches over them. */
 static void test_repeat_header(void **state) {
-  fixture *fx = *state;
+  lfixture *fx = *state;
   jx_template *tpl =
       jx_template_load(&fx->arena, &fx->diags, &fx->fonts,
                        JX_SOURCE_DIR "/templates", "annual-only-2023");
   assert_non_null(tpl);
-  jx_model *m =
-      jx_load_file(&fx->arena, &fx->diags,
-                   JX_SOURCE_DIR "/tests/golden/variant-repeat-header.yaml");
+  jx_model *m = test_load(
+      &fx->arena, &fx->diags, tpl,
+      JX_SOURCE_DIR "/tests/golden/variant-repeat-header.yaml", NULL, 0, NULL);
+  if (!m)
+    for (size_t i = 0; i < fx->diags.count; i++)
+      jx_diagnostic_print(&fx->diags.items[i], stderr);
   assert_non_null(m);
+  assert_string_equal(m->template_name.str, "annual-only-2023");
   memset(&fx->layout, 0, sizeof fx->layout);
   fx->layout.arena = &fx->arena;
   assert_true(jx_layout_form(&fx->layout, &fx->fonts, tpl, m, 0, &fx->diags));
@@ -174,6 +184,173 @@ static void test_repeat_header(void **state) {
   assert_true(header_y > 0 && header_y < first_row_y);
 }
 
+/* A grid column the template declares beyond the frame, name and value:
+ * a variant of yangquan-2025 whose indicator grid has a 权重 (`weight`,
+ * a percentage) column on each side, and one band showing it.  The
+ * column is read by its id or its label, checked by its type, and laid
+ * out in the band column its side names. */
+static const char weighted[] =
+    "extends: yangquan-2025\n"
+    "name: weighted\n"
+    "grids:\n"
+    "  - id: indicators\n"
+    "    label: 绩效指标\n"
+    "    sides:\n"
+    "      - {id: period, label: 实施期}\n"
+    "      - {id: annual, label: 年度}\n"
+    "    columns:\n"
+    "      - {id: level1, label: 一级指标, role: level1}\n"
+    "      - {id: level2, label: 二级指标, role: level2}\n"
+    "      - {id: level3, label: 三级指标, role: name}\n"
+    "      - {id: value, label: 指标值, role: value}\n"
+    "      - {id: weight, label: 权重, type: percent}\n"
+    "    frame:\n"
+    "      - level1: 产出指标\n"
+    "        level2: [数量指标, 质量指标]\n"
+    "      - level1: 满意度指标\n"
+    "        level2: [服务对象满意度指标]\n"
+    "bands:\n"
+    "  - columns: [5.11, 5.61, 6.87, 9.81, 8.40, 4.0, 6.62, 7.53, 7.30, 4.0]\n"
+    "    grid:\n"
+    "      list: indicators\n"
+    "      label: 绩效指标\n"
+    "      label_col: 0\n"
+    "      header:\n"
+    "        - {text: 一级指标, col: 1, style: grid_header}\n"
+    "        - {text: 二级指标, style: grid_header}\n"
+    "        - {text: 三级指标, style: grid_header}\n"
+    "        - {text: 指标值, style: grid_header}\n"
+    "        - {text: 权重, style: grid_header}\n"
+    "        - {text: 二级指标, style: grid_header}\n"
+    "        - {text: 三级指标, style: grid_header}\n"
+    "        - {text: 指标值, style: grid_header}\n"
+    "        - {text: 权重, style: grid_header}\n"
+    "      level1_col: 1\n"
+    "      sides:\n"
+    "        - {side: period, cols: {level2: 2, level3: 3, value: 4, "
+    "weight: 5}}\n"
+    "        - {side: annual, cols: {level2: 6, level3: 7, value: 8, "
+    "weight: 9}}\n"
+    "      styles: {level1: level1, level2: level2, level3: level3, "
+    "value: value, weight: value}\n";
+
+static const char weighted_project[] =
+    "schema: 1\n"
+    "template: weighted\n"
+    "year: 2025\n"
+    "project:\n"
+    "  name: 测试项目\n"
+    "  department: {code: \"005\", name: 某部门}\n"
+    "indicators:\n"
+    "  period:\n"
+    "    - {level1: 产出指标, level2: 数量指标, level3: 条数, value: 3条, "
+    "weight: 30%}\n"
+    "  annual:\n"
+    "    - {level1: 产出指标, level2: 质量指标, level3: 合格率, value: ≥95%, "
+    "权重: 20%}\n"
+    "    - {level1: 满意度指标, level2: 服务对象满意度指标, level3: 满意度, "
+    "value: ≥90%}\n";
+
+/* Writes `text` to dir/name.yaml. */
+static void write_file(const char *dir, const char *name, const char *text) {
+  char path[512];
+  snprintf(path, sizeof path, "%s/%s", dir, name);
+  FILE *f = fopen(path, "w");
+  assert_non_null(f);
+  fputs(text, f);
+  fclose(f);
+}
+
+/* The x of the first run on page `p` whose text is `text`, or -1. */
+static double run_x(const jx_layout *l, size_t p, const char *text) {
+  const jx_dpage *pg = &l->pages[p];
+  for (size_t i = 0; i < pg->run_count; i++)
+    if (pg->runs[i].len == strlen(text) &&
+        !memcmp(pg->runs[i].text, text, pg->runs[i].len))
+      return pg->runs[i].x;
+  return -1;
+}
+
+static void test_declared_grid_column(void **state) {
+  lfixture *fx = *state;
+  char dir[] = "/tmp/jx-layout-XXXXXX";
+  assert_non_null(mkdtemp(dir));
+  write_file(dir, "weighted.yaml", weighted);
+  char link[600];
+  snprintf(link, sizeof link, "%s/yangquan-2025.yaml", dir);
+  assert_int_equal(
+      symlink(JX_SOURCE_DIR "/templates/yangquan-2025.yaml", link), 0);
+  jx_template *tpl =
+      jx_template_load(&fx->arena, &fx->diags, &fx->fonts, dir, "weighted");
+  for (size_t i = 0; !tpl && i < fx->diags.count; i++)
+    jx_diagnostic_print(&fx->diags.items[i], stderr);
+  assert_non_null(tpl);
+  /* the base's fields, the variant's grid and band */
+  assert_true(jx_content_field(&tpl->content, "project.name") >= 0);
+  assert_int_equal(tpl->band_count, 1);
+  assert_int_equal(tpl->bands[0].kind, JX_BAND_GRID);
+  const jx_grid_def *def = &tpl->content.grids[tpl->bands[0].grid.grid];
+  int weight = jx_grid_col(def, "weight");
+  assert_int_equal(weight, 4);
+  assert_string_equal(def->cols[weight].label, "权重");
+  assert_int_equal(def->cols[weight].role, JX_COL_PLAIN);
+  assert_int_equal(def->cols[weight].type, JX_FT_PERCENT);
+  assert_int_equal(tpl->bands[0].grid.sides[0].col_at[weight], 5);
+  assert_int_equal(tpl->bands[0].grid.sides[1].col_at[weight], 9);
+
+  jx_model *m = test_load(&fx->arena, &fx->diags, tpl, "w.yaml",
+                          weighted_project, strlen(weighted_project), NULL);
+  for (size_t i = 0; !m && i < fx->diags.count; i++)
+    jx_diagnostic_print(&fx->diags.items[i], stderr);
+  assert_non_null(m);
+  assert_string_equal(m->template_name.str, "weighted");
+  const jx_row *p0 = &m->lists[0][0].items[0];
+  const jx_row *a0 = &m->lists[0][1].items[0];
+  const jx_row *a1 = &m->lists[0][1].items[1];
+  assert_string_equal(p0->cells[weight].str, "30%");
+  assert_string_equal(a0->cells[weight].str, "20%"); /* written as 权重 */
+  assert_false(a1->cells[weight].present);
+  assert_true(jx_validate(m, tpl, false, &fx->diags));
+  assert_int_equal(fx->diags.errors, 0);
+
+  memset(&fx->layout, 0, sizeof fx->layout);
+  fx->layout.arena = &fx->arena;
+  assert_true(jx_layout_form(&fx->layout, &fx->fonts, tpl, m, 0, &fx->diags));
+  jx_layout *l = &fx->layout;
+  assert_int_equal(l->page_count, 1);
+  assert_int_equal(count_runs(l, 0, "权重"), 2);
+  assert_int_equal(count_runs(l, 0, "30%"), 1);
+  assert_int_equal(count_runs(l, 0, "20%"), 1);
+  /* each in its side's band column: 35.80 em (实施期) and 61.25 em (年度)
+   * from the table's left edge, 4 em wide */
+  double left = tpl->margin_left, em = 8;
+  double x = run_x(l, 0, "30%");
+  assert_true(x >= left + 35.80 * em && x < left + 39.80 * em);
+  x = run_x(l, 0, "20%");
+  assert_true(x >= left + 61.25 * em && x < left + 65.25 * em);
+  x = run_x(l, 0, "合格率");
+  assert_true(x >= left + 46.42 * em && x < left + 53.95 * em);
+
+  /* the column's type is checked */
+  jx_diag_list_free(&fx->diags);
+  char bad[2048];
+  snprintf(bad, sizeof bad, "%s", weighted_project);
+  char *at = strstr(bad, "weight: 30%");
+  assert_non_null(at);
+  memcpy(at, "weight: 3x%", strlen("weight: 3x%"));
+  assert_null(test_load(&fx->arena, &fx->diags, tpl, "w.yaml", bad,
+                        strlen(bad), NULL));
+  assert_int_equal(fx->diags.errors, 1);
+  assert_non_null(strstr(fx->diags.items[0].message,
+                         "'indicators.period[0].weight' must be a "
+                         "percentage"));
+  jx_diag_list_free(&fx->diags);
+
+  char cmd[600];
+  snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+  assert_int_equal(system(cmd), 0);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_page_counts),
@@ -181,6 +358,7 @@ int main(void) {
       cmocka_unit_test(test_row_geometry),
       cmocka_unit_test(test_blank_is_not_zero),
       cmocka_unit_test(test_repeat_header),
+      cmocka_unit_test(test_declared_grid_column),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }

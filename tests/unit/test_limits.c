@@ -13,6 +13,7 @@
 #include "jxlimits.h"
 #include "model.h"
 #include "session.h"
+#include "testutil.h" /* test_load */
 #include "ynode.h"
 
 #include <setjmp.h> /* cmocka needs these three first */
@@ -156,13 +157,14 @@ static void print_diags(const jx_diag_list *d) {
     print_message("  %s\n", d->items[i].message);
 }
 
-/* Loads `data` with jx_load_buffer; returns whether a model came back and
+/* Loads `data` as a session does before validating (test_load: parse,
+ * the template it names, read); returns whether a model came back and
  * leaves the diagnostics in *diags (the caller frees them). */
 static bool load(const char *data, size_t size, jx_diag_list *diags) {
   jx_arena arena;
   jx_arena_init(&arena);
   double t0 = now();
-  jx_model *m = jx_load_buffer(&arena, diags, "t.yaml", data, size);
+  jx_model *m = test_load(&arena, diags, NULL, "t.yaml", data, size, NULL);
   double took = now() - t0;
   jx_arena_free(&arena);
   assert_true(took < MAX_SECONDS);
@@ -249,7 +251,7 @@ static void test_file_bytes(void **state) {
   close(fd);
   jx_arena arena;
   jx_arena_init(&arena);
-  assert_null(jx_load_file(&arena, &diags, path));
+  assert_null(test_load(&arena, &diags, NULL, path, NULL, 0, NULL));
   assert_true(mentions(&diags, "larger than the 4 MiB limit"));
   assert_string_equal(diags.items[0].file, path);
   jx_diag_list_free(&diags);
@@ -368,7 +370,8 @@ static void test_indicators(void **state) {
   s = indicators_of(JX_LIMIT_INDICATORS / 2, JX_LIMIT_INDICATORS / 2 + 1, 0);
   assert_false(load(s.data, s.len, &diags));
   assert_int_equal(diags.errors, 1);
-  assert_true(mentions(&diags, "the form has 501 indicators"));
+  assert_true(mentions(&diags, "the form has 501 rows in 'indicators' (all "
+                               "sides together)"));
   assert_true(mentions(&diags, "more than the limit of 500"));
   print_diags(&diags);
   jx_diag_list_free(&diags);
@@ -377,7 +380,7 @@ static void test_indicators(void **state) {
   s = indicators_of(10000, 0, 0);
   assert_false(load(s.data, s.len, &diags));
   assert_int_equal(diags.errors, 1);
-  assert_true(mentions(&diags, "the form has 10000 indicators"));
+  assert_true(mentions(&diags, "the form has 10000 rows in 'indicators'"));
   jx_diag_list_free(&diags);
   free(s.data);
 }
@@ -574,5 +577,7 @@ int main(void) {
       cmocka_unit_test(test_unbreakable_run),
       cmocka_unit_test(test_empty_lines),
   };
-  return cmocka_run_group_tests(tests, NULL, NULL);
+  int failed = cmocka_run_group_tests(tests, NULL, NULL);
+  test_templates_free();
+  return failed;
 }

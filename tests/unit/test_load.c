@@ -892,7 +892,7 @@ static void test_model_dump(void **state) {
   jx_model_dump(m, out);
   fclose(out);
   assert_non_null(strstr(text, "overview @6:11 \"a\\\"b\\\\c\\nd\\te\"\n"));
-  assert_non_null(strstr(text, "template @0:0 default yangquan-2025\n"));
+  assert_non_null(strstr(text, "template @1:1 default yangquan-2025\n"));
   /* absent with its mapping: at the top level */
   assert_non_null(strstr(text, "funds.period.total @1:1 absent\n"));
   /* absent in a present mapping: at the mapping */

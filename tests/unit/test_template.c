@@ -1,6 +1,7 @@
 /*
  * test_template.c — template loading: the 阳泉 template's geometry in
- * points, `extends` (a variant laid over its base), and its errors.
+ * points, the content it declares (fields, money, grids, rules, index),
+ * `extends` (a variant laid over its base), and its errors.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -53,8 +54,111 @@ static void test_geometry_in_points(void **state) {
               t->bands[0].columns[1] < 380.09);
   assert_int_equal(t->rules.ascii_units, 51);
   assert_int_equal(t->band_count, 6);
-  assert_int_equal(t->bands[5].kind, JX_BAND_INDICATORS);
-  assert_int_equal(t->bands[5].grid.frame_count, 3);
+  assert_int_equal(t->bands[5].kind, JX_BAND_GRID);
+  int g = t->bands[5].grid.grid;
+  assert_int_equal(g, jx_content_grid(&t->content, "indicators"));
+  assert_int_equal(t->content.grids[g].frame_count, 3);
+}
+
+/* What the 阳泉 form holds, as its template declares it: the fields in
+ * the form's order (the money block where `{money: funds}` stands), the
+ * groups' labels, the money block column by column, the indicator grid
+ * with its frame (units, aliases), the rules and the packet index. */
+static void test_content(void **state) {
+  fixture *fx = *state;
+  jx_template *t = load(fx, JX_SOURCE_DIR "/templates", "yangquan-2025");
+  assert_non_null(t);
+  const jx_content *c = &t->content;
+  static const char *const order[] = {
+      "year", "project.name", "project.department.code",
+      "project.department.name", "project.implementer", "project.attribute",
+      "project.duration", "funds.period.total"};
+  for (size_t i = 0; i < sizeof order / sizeof order[0]; i++)
+    assert_string_equal(c->fields[i].id, order[i]);
+  assert_int_equal(c->field_count, 18 + 12);
+  int name = jx_content_field(c, "project.name");
+  assert_string_equal(c->fields[name].label, "项目名称");
+  assert_int_equal(c->fields[name].type, JX_FT_TEXT);
+  assert_true(c->fields[name].required);
+  int attr = jx_content_field(c, "project.attribute");
+  assert_int_equal(c->fields[attr].type, JX_FT_CHOICE);
+  assert_int_equal(c->fields[attr].choice_count, 2);
+  assert_string_equal(c->fields[attr].choices[0], "一次性项目（1年结束）");
+  assert_true(c->fields[attr].warn_empty);
+  assert_false(c->fields[attr].required);
+  assert_int_equal(c->fields[jx_content_field(c, "footer.date")].type,
+                   JX_FT_DATE);
+  assert_int_equal(c->year_field, jx_content_field(c, "year"));
+  assert_string_equal(jx_content_group(c, "project.department")->label,
+                      "主管部门及代码");
+  assert_string_equal(jx_content_group(c, "goals")->label, "总体目标");
+
+  assert_int_equal(c->money_count, 1);
+  const jx_money_block *b = &c->money[0];
+  assert_string_equal(b->unit, "元");
+  assert_true(b->thousands);
+  assert_int_equal(b->decimals, JX_DECIMALS_AUTO);
+  assert_int_equal(b->first_field, 7);
+  assert_int_equal(jx_content_field(c, "funds.annual.other"),
+                   (int)b->first_field + 1 * 6 + 5);
+  assert_int_equal(c->fields[b->first_field].money_block, 0);
+  assert_int_equal(c->fields[name].money_block, -1);
+
+  assert_int_equal(c->grid_count, 1);
+  const jx_grid_def *g = &c->grids[0];
+  assert_string_equal(g->id, "indicators");
+  assert_string_equal(g->label, "绩效指标");
+  assert_int_equal(g->side_count, 2);
+  assert_string_equal(g->side_ids[1], "annual");
+  assert_string_equal(g->side_labels[1], "年度");
+  assert_int_equal(g->col_count, 4);
+  assert_int_equal(jx_grid_col(g, "value"), g->value);
+  assert_int_equal(g->cols[g->value].role, JX_COL_VALUE);
+  assert_string_equal(g->cols[g->name].label, "三级指标");
+  assert_int_equal(jx_grid_col(g, "note"), -1);
+  assert_int_equal(g->frame_count, 3);
+  assert_string_equal(g->frame[1].level1, "效益指标");
+  assert_int_equal(g->frame[1].level2_count, 4);
+  const jx_level2 *eco = &g->frame[1].level2[2];
+  assert_string_equal(eco->name, "生态效益指标");
+  assert_string_equal(eco->unit, "个");
+  assert_int_equal(eco->alias_count, 1);
+  assert_string_equal(eco->aliases[0], "环境效益指标");
+  assert_string_equal(g->frame[0].level2[1].unit, "%");
+  assert_int_equal(g->frame[2].level2[0].alias_count, 3);
+
+  assert_int_equal(c->rule_count, 4);
+  assert_int_equal(c->rules[0].kind, JX_RULE_SUM);
+  assert_int_equal(c->rules[1].kind, JX_RULE_NOT_MORE);
+  assert_string_equal(c->rules[1].id, "annual-le-period");
+  assert_int_equal(c->rules[1].field,
+                   jx_content_field(c, "funds.annual.total"));
+  assert_int_equal(c->rules[2].kind, JX_RULE_TERM);
+  assert_int_equal(c->rules[3].kind, JX_RULE_DATE_NEAR);
+  assert_int_equal(c->index_name, name);
+  assert_int_equal(c->index_total, jx_content_field(c, "funds.annual.total"));
+  assert_int_equal(c->index_year, c->year_field);
+
+  /* annual-only-2023: one money column of three rows, a 绩效标准 column */
+  jx_template *a = load(fx, JX_SOURCE_DIR "/templates", "annual-only-2023");
+  assert_non_null(a);
+  c = &a->content;
+  b = &c->money[0];
+  assert_int_equal(b->column_count, 1);
+  assert_int_equal(b->row_count, 3);
+  assert_true(jx_content_field(c, "funds.annual.fiscal") >= 0);
+  assert_int_equal(jx_content_field(c, "funds.period.total"), -1);
+  assert_int_equal(jx_content_field(c, "funds.annual.city_county"), -1);
+  g = &c->grids[0];
+  assert_int_equal(g->side_count, 1);
+  int standard = jx_grid_col(g, "standard");
+  assert_true(standard >= 0);
+  assert_int_equal(g->cols[standard].role, JX_COL_PLAIN);
+  assert_string_equal(g->cols[standard].label, "绩效标准");
+  assert_int_equal(jx_grid_col(g, "note"), -1);
+  assert_int_equal(g->frame_count, 4);
+  assert_int_equal(c->rule_count, 2);
+  assert_int_equal(fx->diags.errors, 0);
 }
 
 /* The centred variant changes styles only: the label cells are centred,
@@ -156,17 +260,36 @@ static void test_side_styles(void **state) {
   write_template(dir, "sided", out);
   jx_template *t = load(fx, dir, "sided");
   assert_non_null(t);
+  jx_template *shipped = load(fx, JX_SOURCE_DIR "/templates", "yangquan-2025");
+  assert_non_null(shipped);
   const jx_tgrid *g = &t->bands[5].grid;
+  const jx_tgrid *base = &shipped->bands[5].grid;
+  const jx_grid_def *def = &t->content.grids[g->grid];
+  int level2 = jx_grid_col(def, "level2"), level3 = jx_grid_col(def, "level3"),
+      value = jx_grid_col(def, "value");
+  assert_true(level2 >= 0 && level3 >= 0 && value >= 0);
   assert_int_equal(g->side_count, 2);
+  assert_int_equal(g->sides[0].list, 0);
+  assert_int_equal(g->sides[1].list, 1);
   /* 实施期 keeps the grid's styles (none of them right-aligned) */
-  assert_int_equal(g->sides[0].level3_style.halign, g->level3_style.halign);
-  assert_int_equal(g->sides[0].value_style.halign, g->value_style.halign);
-  assert_int_not_equal(g->level3_style.halign, JX_HALIGN_RIGHT);
+  assert_int_equal(g->sides[0].styles[level3].halign,
+                   base->sides[0].styles[level3].halign);
+  assert_int_equal(g->sides[0].styles[value].halign,
+                   base->sides[0].styles[value].halign);
+  assert_int_not_equal(g->sides[0].styles[level3].halign, JX_HALIGN_RIGHT);
+  assert_int_not_equal(g->sides[0].styles[value].halign, JX_HALIGN_RIGHT);
   /* 年度 has its own for 三级 and 指标值, the grid's for 二级 */
-  assert_int_equal(g->sides[1].level3_style.halign, JX_HALIGN_RIGHT);
-  assert_int_equal(g->sides[1].level3_style.valign, JX_VALIGN_MIDDLE);
-  assert_int_equal(g->sides[1].value_style.halign, JX_HALIGN_RIGHT);
-  assert_int_equal(g->sides[1].level2_style.halign, g->level2_style.halign);
+  assert_int_equal(g->sides[1].styles[level3].halign, JX_HALIGN_RIGHT);
+  assert_int_equal(g->sides[1].styles[level3].valign, JX_VALIGN_MIDDLE);
+  assert_int_equal(g->sides[1].styles[value].halign, JX_HALIGN_RIGHT);
+  assert_int_equal(g->sides[1].styles[level2].halign,
+                   g->sides[0].styles[level2].halign);
+  assert_int_equal(g->sides[1].styles[level2].valign,
+                   g->sides[0].styles[level2].valign);
+  /* each side puts its columns where `cols` says */
+  assert_int_equal(g->sides[0].col_at[value], 4);
+  assert_int_equal(g->sides[1].col_at[level2], 5);
+  assert_int_equal(g->sides[1].col_at[jx_grid_col(def, "level1")], -1);
   remove_dir(dir);
 }
 
@@ -178,8 +301,8 @@ static void test_side_styles_errors(void **state) {
   char *at = read_shipped(text, sizeof text);
   static const char *const bad[] = {"styles: 3", "styles: {level9: label}"};
   static const char *const says[] = {
-      "a side's 'styles' must be a mapping",
-      "a side's styles are level2, level3 and value, not 'level9'"};
+      "'styles' must be a mapping of column ids to style names",
+      "grid 'indicators' has no column 'level9'"};
   char dir[] = "/tmp/jx-template-XXXXXX";
   assert_non_null(mkdtemp(dir));
   for (int i = 0; i < 2; i++) {
@@ -192,13 +315,71 @@ static void test_side_styles_errors(void **state) {
   remove_dir(dir);
 }
 
+/* A template must declare what the form holds: one without `fields` is
+ * refused, as is a band naming a grid that is not declared. */
+static void test_content_errors(void **state) {
+  fixture *fx = *state;
+  char dir[] = "/tmp/jx-template-XXXXXX";
+  assert_non_null(mkdtemp(dir));
+  static const char bare[] =
+      "name: bare\n"
+      "page: {width_pt: 595.28, height_pt: 841.89, margin_top_pt: 40,\n"
+      "       margin_bottom_pt: 40, margin_left_pt: 40, margin_right_pt: 40}\n"
+      "em_pt: 8\n"
+      "fonts:\n"
+      "  body: {faces: [AR PL UMing CN, HanaMinA, HanaMinB], size_pt: 8}\n"
+      "styles:\n"
+      "  text: {align: left, valign: top, font: body}\n"
+      "bands:\n"
+      "  - columns: [10, 20]\n"
+      "    rows:\n"
+      "      - [{text: 项目名称, style: text}, {text: x, style: text}]\n";
+  write_template(dir, "bare", bare);
+  assert_null(load(fx, dir, "bare"));
+  assert_true(has_message(fx, "template: missing key 'fields'"));
+  jx_diag_list_free(&fx->diags);
+
+  /* with fields it loads */
+  char text[2048];
+  snprintf(text, sizeof text, "%sfields:\n"
+           "  - {id: project.name, label: 项目名称, required: true}\n", bare);
+  write_template(dir, "bare", text);
+  jx_template *t = load(fx, dir, "bare");
+  if (!t)
+    for (size_t i = 0; i < fx->diags.count; i++)
+      jx_diagnostic_print(&fx->diags.items[i], stderr);
+  assert_non_null(t);
+  assert_int_equal(t->content.field_count, 1);
+  assert_int_equal(t->content.grid_count, 0);
+
+  /* a grid band must name a declared grid */
+  write_template(dir, "nogrid",
+                 "extends: yangquan-2025\n"
+                 "name: nogrid\n"
+                 "grids:\n"
+                 "  - id: other\n"
+                 "    label: 其他\n"
+                 "    columns: [{id: a, label: 甲}]\n");
+  char link[600];
+  snprintf(link, sizeof link, "%s/yangquan-2025.yaml", dir);
+  assert_int_equal(
+      symlink(JX_SOURCE_DIR "/templates/yangquan-2025.yaml", link), 0);
+  assert_null(load(fx, dir, "nogrid"));
+  assert_true(
+      has_message(fx, "template: no grid 'indicators' is declared under "
+                      "'grids'"));
+  remove_dir(dir);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_geometry_in_points),
+      cmocka_unit_test(test_content),
       cmocka_unit_test(test_extends_overlays_base),
       cmocka_unit_test(test_extends_errors),
       cmocka_unit_test(test_side_styles),
       cmocka_unit_test(test_side_styles_errors),
+      cmocka_unit_test(test_content_errors),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
