@@ -529,8 +529,8 @@ static void load_rules(jx_cload *ld, const jx_ynode *list) {
   if (!list)
     return;
   c->rules = jx_arena_alloc(ld->arena, (list->count + 1) * sizeof *c->rules);
-  static const char *const kinds[JX_RULE_COUNT] = {"sum", "not-more", "term",
-                                                   "date-near-year"};
+  static const char *const kinds[JX_RULE_COUNT] = {
+      "sum", "not-more", "term", "date-near-year", "equal", "column-sum"};
   for (size_t i = 0; i < list->count; i++) {
     const jx_ynode *v = list->items[i];
     if (!cmap(ld, v, "a rule"))
@@ -539,6 +539,7 @@ static void load_rules(jx_cload *ld, const jx_ynode *list) {
     memset(r, 0, sizeof *r);
     r->pos = v->pos;
     r->block = r->field = r->than = r->equal_a = r->equal_b = -1;
+    r->grid = r->column = -1;
     const char *kind = cstr(ld, v, "rule", true);
     if (!kind)
       continue;
@@ -548,7 +549,7 @@ static void load_rules(jx_cload *ld, const jx_ynode *list) {
     if (k == JX_RULE_COUNT) {
       jx_error(ld->diags, jx_ymap_get(v, "rule")->pos,
                "template: unknown rule '%s' (sum, not-more, term, "
-               "date-near-year)",
+               "date-near-year, equal, column-sum)",
                kind);
       continue;
     }
@@ -575,10 +576,13 @@ static void load_rules(jx_cload *ld, const jx_ynode *list) {
       r->field = cfield(ld, v, "field", true);
       r->than = cfield(ld, v, "than", true);
       ok = r->field >= 0 && r->than >= 0;
-      if (ok && (c->fields[r->field].type != JX_FT_MONEY ||
-                 c->fields[r->than].type != JX_FT_MONEY)) {
+      if (ok && !((c->fields[r->field].type == JX_FT_MONEY &&
+                   c->fields[r->than].type == JX_FT_MONEY) ||
+                  (c->fields[r->field].type == JX_FT_DATE &&
+                   c->fields[r->than].type == JX_FT_DATE))) {
         jx_error(ld->diags, v->pos,
-                 "template: a not-more rule compares two money fields");
+                 "template: a not-more rule compares two money fields or "
+                 "two dates");
         ok = false;
       }
       if (!r->id)
@@ -606,6 +610,46 @@ static void load_rules(jx_cload *ld, const jx_ynode *list) {
                  "template: 'equal' names two money fields");
       }
       ok = r->field >= 0 && r->than >= 0 && r->one_time && r->recurring;
+      break;
+    }
+    case JX_RULE_EQUAL:
+      r->field = cfield(ld, v, "field", true);
+      r->than = cfield(ld, v, "to", true);
+      ok = r->field >= 0 && r->than >= 0;
+      if (ok && (c->fields[r->field].type != JX_FT_MONEY ||
+                 c->fields[r->than].type != JX_FT_MONEY)) {
+        jx_error(ld->diags, v->pos,
+                 "template: an equal rule compares two money fields");
+        ok = false;
+      }
+      if (!r->id)
+        r->id = "equal";
+      break;
+    case JX_RULE_COLUMN_SUM: {
+      const char *grid = cstr(ld, v, "grid", true);
+      const char *column = cstr(ld, v, "column", true);
+      r->field = cfield(ld, v, "field", true);
+      r->grid = grid ? jx_content_grid(c, grid) : -1;
+      if (grid && r->grid < 0)
+        jx_error(ld->diags, jx_ymap_get(v, "grid")->pos,
+                 "template: no grid '%s' under 'grids'", grid);
+      if (r->grid >= 0 && column) {
+        r->column = jx_grid_col(&c->grids[r->grid], column);
+        if (r->column < 0)
+          jx_error(ld->diags, jx_ymap_get(v, "column")->pos,
+                   "template: grid '%s' has no column '%s'", grid, column);
+      }
+      ok = r->field >= 0 && r->grid >= 0 && r->column >= 0;
+      if (ok && c->fields[r->field].type != JX_FT_MONEY &&
+          c->fields[r->field].type != JX_FT_DECIMAL &&
+          c->fields[r->field].type != JX_FT_INTEGER) {
+        jx_error(ld->diags, v->pos,
+                 "template: a column-sum rule adds up to a money, decimal or "
+                 "integer field");
+        ok = false;
+      }
+      if (!r->id)
+        r->id = "column-sum";
       break;
     }
     case JX_RULE_DATE_NEAR:

@@ -150,6 +150,8 @@ typedef enum {
   JX_RULE_NOT_MORE,  /* one amount is at most another */
   JX_RULE_TERM,      /* a choice field and a duration field agree */
   JX_RULE_DATE_NEAR, /* a date field within a year of the year field */
+  JX_RULE_EQUAL,     /* two amounts are equal */
+  JX_RULE_COLUMN_SUM, /* a grid column's numbers add up to a field */
   JX_RULE_COUNT
 } jx_rule_kind;
 
@@ -163,6 +165,8 @@ typedef struct jx_rule {
    * one-time project has equal (or -1) */
   const char *one_time, *recurring;
   int equal_a, equal_b;
+  int grid, column; /* COLUMN_SUM: the grid and its column; `field` the
+                       total they add up to */
   jx_pos pos;
 } jx_rule;
 

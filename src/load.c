@@ -159,7 +159,7 @@ typedef struct jx_child {
   int index; /* field, group or grid index */
   const char *id, *key, *label;
   const char *alt; /* another label it is known by (a money row's own
-                      label under its column: 资金总额), or NULL */
+                      label under its column), or NULL */
 } jx_child;
 
 /* The keys the mapping at group `prefix` may hold, in the template's

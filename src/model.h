@@ -74,6 +74,11 @@ const char *jx_model_print(jx_arena *arena, const jx_model *model,
  * when not whole: "34,060,000", "1,234.50". */
 char *jx_cents_format(jx_arena *arena, int64_t cents);
 
+/* Formats `cents` as money of `block` prints it (its thousands
+ * separators and fixed decimals; an amount has no "as written" here). */
+char *jx_money_format(jx_arena *arena, const jx_money_block *block,
+                      int64_t cents);
+
 /* Parses a project file's text into a tree and returns the template name
  * it asks for (*template_name, with *template_pos; the default when it
  * names none).  NULL when nothing could be read (diagnostics recorded).

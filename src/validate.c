@@ -84,9 +84,17 @@ static void jx_rule_warning(jx_checker *c, jx_pos pos, const char *fmt, ...) {
   va_end(ap);
 }
 
-/* "34,060,000" for `cents` (in the checker's scratch arena). */
-static const char *jx_money(jx_checker *c, int64_t cents) {
-  return jx_cents_format(&c->arena, cents);
+/* `cents` as money block `b` prints it, "34,060,000" (in the checker's
+ * scratch arena). */
+static const char *jx_money(jx_checker *c, const jx_money_block *b,
+                            int64_t cents) {
+  return jx_money_format(&c->arena, b, cents);
+}
+
+/* The money block of field `field`. */
+static const jx_money_block *jx_block_of(const jx_checker *c, int field) {
+  int b = c->ct->fields[field].money_block;
+  return b >= 0 ? &c->ct->money[b] : NULL;
 }
 
 static const jx_text *jx_val(const jx_checker *c, int field) {
@@ -257,7 +265,19 @@ static bool jx_digits12(const char **p, long *value) {
  * yyyy.M.d or yyyy年M月d日, the separated forms optionally followed by
  * " H:mm" or " H:mm:ss".  Stores the year; returns NULL if valid, else
  * what is wrong. */
+static const char *jx_parse_date_key(const char *text, long *year_out,
+                                     long *key_out);
+
+/* As jx_parse_date_key, without the day's key. */
 static const char *jx_parse_date(const char *text, long *year_out) {
+  long key;
+  return jx_parse_date_key(text, year_out, &key);
+}
+
+/* Parses a date; stores its year and, in *key_out, yyyymmdd (for
+ * comparing two dates).  Returns NULL if valid, else what is wrong. */
+static const char *jx_parse_date_key(const char *text, long *year_out,
+                                     long *key_out) {
   const char *p = text;
   long y, mo, d, h = 0, mi = 0, s = 0;
   size_t len = strlen(text);
@@ -318,6 +338,7 @@ static const char *jx_parse_date(const char *text, long *year_out) {
   if (h > 23 || mi > 59 || s > 59)
     return "has no such time of day";
   *year_out = y;
+  *key_out = y * 10000 + mo * 100 + d;
   return NULL;
 }
 
@@ -645,38 +666,56 @@ static void jx_rule_sum(jx_checker *c, const jx_rule *r) {
       jx_rule_error(c, total->pos,
                     "'%s' is empty but the sources add up to %s; write "
                     "'%s: %s' (%s%s) [funds-total]",
-                    total_id, jx_money(c, sum), b->row_ids[b->total_row],
-                    jx_money(c, sum), b->column_labels[col],
+                    total_id, jx_money(c, b, sum), b->row_ids[b->total_row],
+                    jx_money(c, b, sum), b->column_labels[col],
                     b->row_labels[b->total_row]);
     } else if (total->present && sources && sum != total->cents) {
       jx_rule_error(c, total->pos,
                     "'%s.%s' sources add up to %s but %s is %s (%s%s); "
                     "correct the total or one of %s [funds-sum]",
-                    b->id, b->column_ids[col], jx_money(c, sum),
-                    b->row_ids[b->total_row], jx_money(c, total->cents),
+                    b->id, b->column_ids[col], jx_money(c, b, sum),
+                    b->row_ids[b->total_row], jx_money(c, b, total->cents),
                     b->column_labels[col], b->row_labels[b->total_row],
                     names);
     } else if (!total->present && !sources && b->warn_empty &&
                jx_block_printed(c, b)) {
       jx_rule_warning(c, total->pos,
-                      "'%s.%s' has no amounts: the %s column of %s prints "
-                      "blank; write at least '%s:' [funds-missing]",
-                      b->id, b->column_ids[col], b->column_labels[col],
-                      b->label, b->row_ids[b->total_row]);
+                      "'%s.%s' has no amounts: %s%s%s%s prints blank; "
+                      "write at least '%s:' [funds-missing]",
+                      b->id, b->column_ids[col],
+                      b->column_labels[col][0] ? "the " : "",
+                      b->column_labels[col],
+                      b->column_labels[col][0] ? " column of " : "", b->label,
+                      b->row_ids[b->total_row]);
     }
   }
 }
 
 static void jx_rule_not_more(jx_checker *c, const jx_rule *r) {
   const jx_text *small = jx_val(c, r->field), *large = jx_val(c, r->than);
+  if (jx_fld(c, r->field)->type == JX_FT_DATE) {
+    /* two dates: the first is not after the second */
+    long y, first, second;
+    if (!small->present || !large->present ||
+        jx_parse_date_key(small->str, &y, &first) ||
+        jx_parse_date_key(large->str, &y, &second) || first <= second)
+      return;
+    jx_rule_error(c, small->pos,
+                  "'%s' %s is after '%s' %s: %s comes first; swap or "
+                  "correct them [%s]",
+                  jx_fld(c, r->field)->id, small->str,
+                  jx_fld(c, r->than)->id, large->str,
+                  jx_fld(c, r->field)->label, r->id);
+    return;
+  }
   if (!small->present || !large->present || small->cents <= large->cents)
     return;
   const jx_field *fs = jx_fld(c, r->field), *fl = jx_fld(c, r->than);
   jx_rule_error(c, small->pos,
                 "'%s' %s is more than '%s' %s: the %s is part of the %s; "
                 "swap or correct them [%s]",
-                fs->id, jx_money(c, small->cents), fl->id,
-                jx_money(c, large->cents), fs->label, fl->label, r->id);
+                fs->id, jx_money(c, jx_block_of(c, r->field), small->cents), fl->id,
+                jx_money(c, jx_block_of(c, r->than), large->cents), fs->label, fl->label, r->id);
 }
 
 static void jx_rule_term(jx_checker *c, const jx_rule *r) {
@@ -708,8 +747,8 @@ static void jx_rule_term(jx_checker *c, const jx_rule *r) {
     jx_rule_warning(c, a->pos,
                     "'%s' %s differs from '%s' %s, but %s lasts one year, so "
                     "its %s and %s should be equal [one-year-funds]",
-                    jx_fld(c, r->equal_a)->id, jx_money(c, a->cents),
-                    jx_fld(c, r->equal_b)->id, jx_money(c, b->cents),
+                    jx_fld(c, r->equal_a)->id, jx_money(c, jx_block_of(c, r->equal_a), a->cents),
+                    jx_fld(c, r->equal_b)->id, jx_money(c, jx_block_of(c, r->equal_b), b->cents),
                     r->one_time, jx_fld(c, r->equal_a)->label,
                     jx_fld(c, r->equal_b)->label);
 }
@@ -733,6 +772,91 @@ static void jx_rule_date_near(jx_checker *c, const jx_rule *r) {
                     jx_fld(c, r->field)->label, jx_fld(c, yf)->id, r->id);
 }
 
+static void jx_rule_equal(jx_checker *c, const jx_rule *r) {
+  const jx_text *a = jx_val(c, r->field), *b = jx_val(c, r->than);
+  if (!a->present || !b->present || a->cents == b->cents)
+    return;
+  jx_rule_error(c, a->pos,
+                "'%s' %s differs from '%s' %s: %s and %s are the same "
+                "amount; correct one of them [%s]",
+                jx_fld(c, r->field)->id,
+                jx_money(c, jx_block_of(c, r->field), a->cents),
+                jx_fld(c, r->than)->id,
+                jx_money(c, jx_block_of(c, r->than), b->cents),
+                jx_fld(c, r->field)->label, jx_fld(c, r->than)->label, r->id);
+}
+
+/* Reads a plain number with at most two decimals ("12", "1,234.5") as
+ * hundredths; false for anything else. */
+static bool jx_number_cents(const char *s, int64_t *cents) {
+  int64_t whole = 0;
+  size_t digits = 0;
+  const char *p = s;
+  while (*p == ' ')
+    p++;
+  for (; (*p >= '0' && *p <= '9') || *p == ','; p++)
+    if (*p != ',') {
+      if (++digits > 15)
+        return false;
+      whole = whole * 10 + (*p - '0');
+    }
+  if (!digits)
+    return false;
+  int64_t fraction = 0;
+  int places = 0;
+  if (*p == '.') {
+    for (p++; *p >= '0' && *p <= '9'; p++) {
+      if (++places > 2)
+        return false;
+      fraction = fraction * 10 + (*p - '0');
+    }
+  }
+  if (places == 1)
+    fraction *= 10;
+  while (*p == ' ')
+    p++;
+  if (*p)
+    return false;
+  *cents = whole * 100 + fraction;
+  return true;
+}
+
+static void jx_rule_column_sum(jx_checker *c, const jx_rule *r) {
+  const jx_grid_def *g = &c->ct->grids[r->grid];
+  const jx_text *total = jx_val(c, r->field);
+  const jx_field *tf = jx_fld(c, r->field);
+  int64_t want;
+  if (!total->present || !total->str[0])
+    return;
+  if (tf->type == JX_FT_MONEY)
+    want = total->cents;
+  else if (!jx_number_cents(total->str, &want))
+    return; /* not a number: its own type check says so */
+  int64_t sum = 0;
+  size_t count = 0;
+  for (size_t s = 0; s < jx_grid_lists(g); s++) {
+    const jx_rows *rows = &c->m->lists[r->grid][s];
+    for (size_t i = 0; i < rows->count; i++) {
+      const jx_text *t = &rows->items[i].cells[r->column];
+      int64_t v;
+      if (!t->present || !t->str[0])
+        continue;
+      if (!jx_number_cents(t->str, &v))
+        return; /* a value that is no number: not summed */
+      sum += v;
+      count++;
+    }
+  }
+  if (!count || sum == want)
+    return;
+  const jx_money_block *b = jx_block_of(c, r->field);
+  jx_rule_error(c, total->pos,
+                "the %s of %s add up to %s but '%s' (%s) is %s; correct the "
+                "total or the rows [%s]",
+                g->cols[r->column].label, g->label, jx_money(c, b, sum),
+                tf->id, tf->label, jx_money(c, b, want), r->id);
+}
+
 static void jx_check_rules(jx_checker *c) {
   for (size_t i = 0; i < c->ct->rule_count; i++) {
     const jx_rule *r = &c->ct->rules[i];
@@ -748,6 +872,12 @@ static void jx_check_rules(jx_checker *c) {
       break;
     case JX_RULE_DATE_NEAR:
       jx_rule_date_near(c, r);
+      break;
+    case JX_RULE_EQUAL:
+      jx_rule_equal(c, r);
+      break;
+    case JX_RULE_COLUMN_SUM:
+      jx_rule_column_sum(c, r);
       break;
     case JX_RULE_COUNT:
       break;
@@ -788,7 +918,13 @@ static void jx_check_value(jx_checker *c, const jx_grid_def *g,
   case JX_VALUE_OK:
     return;
   case JX_VALUE_BARE_NUMBER:
-    if (group && group->unit)
+    if (g->unit >= 0)
+      jx_rule_warning(c, v->pos,
+                      "%s %s '%s' is a number with no unit; write its unit in "
+                      "'%s' (%s) [value-unit]",
+                      where, label, s, g->cols[g->unit].id,
+                      g->cols[g->unit].label);
+    else if (group && group->unit)
       jx_rule_warning(c, v->pos,
                       "%s %s '%s' is a number with no unit; write its unit, "
                       "e.g. '%s%s' [value-unit]",

@@ -102,6 +102,7 @@ def main():
                         "template's (yangquan-2025) schema")
     # Modelines.
     files = sorted(glob.glob(os.path.join(src, 'samples', '*.yaml')) +
+                   glob.glob(os.path.join(src, 'samples', 'forms', '*.yaml')) +
                    glob.glob(os.path.join(src, 'tests', 'golden', '*.yaml')))
     try:
         import jsonschema
@@ -120,7 +121,9 @@ def main():
                             (f, target))
             continue
         if jsonschema:
-            doc = yaml.safe_load(text)
+            # YAML 1.2 as editors read it: 2025-01-10 is text, not a date
+            # (PyYAML's BaseLoader keeps every scalar a string).
+            doc = yaml.load(text, Loader=yaml.BaseLoader)
             try:
                 jsonschema.validate(doc, json.load(open(target, encoding='utf-8')))
             except jsonschema.ValidationError as e:

@@ -563,6 +563,10 @@ static void test_break_rules(void **state) {
   LINES(3.0, "数", "1.25", "万元");
   LINES(5.2, "金额", "34,060,000");
   LINES(3.0, "达到", "≥95%");
+  /* a range of dates breaks after its dash, never inside a number */
+  LINES(5.0, "2023.07-", "2024.01");
+  LINES(5.0, "8:00~", "17:30");
+  LINES(3.0, "起止", "2023-", "2024");
   /* exactly full: 3 em holds 3 CJK characters */
   LINES(3.0, "甲乙丙", "丁");
   /* a mandatory break at \n; empty lines survive; indentation of the new
