@@ -9,6 +9,7 @@
  */
 #include "content.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -736,6 +737,62 @@ bool jx_content_load(jx_arena *arena, jx_diag_list *diags,
   load_rules(&ld, clist(&ld, root, "rules"));
   load_index(&ld, jx_ymap_get(root, "index"));
   return diags->errors == before;
+}
+
+/* Decodes the code point at *p (valid UTF-8) and advances *p; 0 at the
+ * end. */
+static uint32_t next_cp(const char **p) {
+  const unsigned char *s = (const unsigned char *)*p;
+  if (!s[0])
+    return 0;
+  size_t len = s[0] < 0x80 ? 1 : s[0] < 0xE0 ? 2 : s[0] < 0xF0 ? 3 : 4;
+  uint32_t cp = len == 1   ? s[0]
+                : len == 2 ? s[0] & 0x1Fu
+                : len == 3 ? s[0] & 0x0Fu
+                           : s[0] & 0x07u;
+  for (size_t k = 1; k < len; k++) {
+    if ((s[k] & 0xC0) != 0x80) {
+      *p += k;
+      return 0xFFFD;
+    }
+    cp = (cp << 6) | (s[k] & 0x3Fu);
+  }
+  *p += len;
+  return cp;
+}
+
+/* Edit distance between two UTF-8 strings counted in code points (at most
+ * 32 of them; longer strings count as far apart). */
+size_t jx_name_distance(const char *a, const char *b) {
+  enum { MAX = 32 };
+  uint32_t ca[MAX], cb[MAX];
+  size_t la = 0, lb = 0;
+  uint32_t cp;
+  while ((cp = next_cp(&a)) != 0) {
+    if (la == MAX)
+      return 99;
+    ca[la++] = cp;
+  }
+  while ((cp = next_cp(&b)) != 0) {
+    if (lb == MAX)
+      return 99;
+    cb[lb++] = cp;
+  }
+  size_t d[MAX + 1][MAX + 1];
+  for (size_t i = 0; i <= la; i++)
+    d[i][0] = i;
+  for (size_t j = 0; j <= lb; j++)
+    d[0][j] = j;
+  for (size_t i = 1; i <= la; i++)
+    for (size_t j = 1; j <= lb; j++) {
+      size_t best = d[i - 1][j - 1] + (ca[i - 1] != cb[j - 1]);
+      if (d[i - 1][j] + 1 < best)
+        best = d[i - 1][j] + 1;
+      if (d[i][j - 1] + 1 < best)
+        best = d[i][j - 1] + 1;
+      d[i][j] = best;
+    }
+  return d[la][lb];
 }
 
 int jx_content_field(const jx_content *content, const char *id) {

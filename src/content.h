@@ -199,6 +199,10 @@ typedef struct jx_content {
 bool jx_content_load(jx_arena *arena, jx_diag_list *diags,
                      const jx_ynode *root, jx_content *content);
 
+/* Edit distance between two UTF-8 names counted in code points (at most
+ * 32 of them; longer names count as far apart): for "did you mean". */
+size_t jx_name_distance(const char *a, const char *b);
+
 /* The field with id `id`, or -1. */
 int jx_content_field(const jx_content *content, const char *id);
 /* The grid with id `id`, or -1. */

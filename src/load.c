@@ -336,13 +336,34 @@ static void jx_unknown_key(jx_loader *ld, const jx_ynode *key,
   for (size_t i = 0; i < n; i++)
     keys[i] = list[i].key;
   const char *suggestion = jx_suggest(key->str, keys, n);
+  const char *label_hint = NULL; /* a label the key likely misspells */
+  if (!suggestion && (unsigned char)key->str[0] >= 0x80) {
+    size_t best = 3;
+    for (size_t i = 0; i < n; i++) {
+      const char *l = list[i].label;
+      /* one character off, two in a label of five or more (UTF-8 CJK
+       * characters are 3 bytes) */
+      size_t limit = strlen(l) >= 15 ? 2 : 1;
+      size_t d = jx_name_distance(key->str, l);
+      if (d <= limit && d < best) {
+        best = d;
+        label_hint = l;
+        suggestion = list[i].key;
+      }
+    }
+  }
   const char *belongs = suggestion ? NULL : jx_belongs(ld, key->str, prefix);
   if (suggestion) {
     for (size_t i = 0; i < n; i++)
       if (list[i].key == suggestion && list[i].kind == JX_K_FIELD)
         ld->suggested[list[i].index] = true;
-    jx_error(ld->diags, key->pos, "unknown key '%s'%s; did you mean '%s'?",
-             key->str, place, suggestion);
+    if (label_hint)
+      jx_error(ld->diags, key->pos,
+               "unknown key '%s'%s; did you mean '%s' (%s)?", key->str, place,
+               label_hint, suggestion);
+    else
+      jx_error(ld->diags, key->pos, "unknown key '%s'%s; did you mean '%s'?",
+               key->str, place, suggestion);
   } else if (belongs && !belongs[0]) {
     jx_error(ld->diags, key->pos,
              "unknown key '%s'%s; it belongs at the top level (no "

@@ -139,40 +139,6 @@ static bool jx_is_ideograph(uint32_t cp) {
          (cp >= 0x20000 && cp <= 0x2FFFF);
 }
 
-/* Edit distance between two UTF-8 strings counted in code points (at most
- * 32 of them; longer strings count as far apart). */
-static size_t jx_cp_distance(const char *a, const char *b) {
-  enum { MAX = 32 };
-  uint32_t ca[MAX], cb[MAX];
-  size_t la = 0, lb = 0;
-  uint32_t cp;
-  while ((cp = jx_next_cp(&a)) != 0) {
-    if (la == MAX)
-      return 99;
-    ca[la++] = cp;
-  }
-  while ((cp = jx_next_cp(&b)) != 0) {
-    if (lb == MAX)
-      return 99;
-    cb[lb++] = cp;
-  }
-  size_t d[MAX + 1][MAX + 1];
-  for (size_t i = 0; i <= la; i++)
-    d[i][0] = i;
-  for (size_t j = 0; j <= lb; j++)
-    d[0][j] = j;
-  for (size_t i = 1; i <= la; i++)
-    for (size_t j = 1; j <= lb; j++) {
-      size_t best = d[i - 1][j - 1] + (ca[i - 1] != cb[j - 1]);
-      if (d[i - 1][j] + 1 < best)
-        best = d[i - 1][j] + 1;
-      if (d[i][j - 1] + 1 < best)
-        best = d[i][j - 1] + 1;
-      d[i][j] = best;
-    }
-  return d[la][lb];
-}
-
 /* True if `name` is a likely misspelling of `known`: one contains the
  * other, or they differ in at most two characters. */
 static bool jx_close_name(const char *name, const char *known) {
@@ -180,7 +146,7 @@ static bool jx_close_name(const char *name, const char *known) {
     return false;
   if (strstr(known, name) || strstr(name, known))
     return true;
-  return jx_cp_distance(name, known) <= 2;
+  return jx_name_distance(name, known) <= 2;
 }
 
 /* Reports a tab, or a space between two Chinese characters (a plain

@@ -628,22 +628,29 @@ static void test_unknown_key_with_suggestion(void **state) {
 }
 
 /* An unknown key with no close match lists the keys the mapping holds,
- * each with its label; a misspelt grid column gets a suggestion too. */
+ * each with its label; a misspelt grid column gets a suggestion too, and
+ * so does a misspelt label (one character off). */
 static void test_unknown_key_lists_labels(void **state) {
   fixture *f = *state;
-  assert_null(load_with(f, "  项目名: x\n"
+  assert_null(load_with(f, "  项目编号: x\n"
                            "indicators:\n"
                            "  annual:\n"
                            "    - {level1: 产出指标, level2: 数量指标, "
                            "valeu: 3条}\n"));
   expect_diag(f, 6, 3,
-              "unknown key '项目名' in 'project' (expected one of: name "
+              "unknown key '项目编号' in 'project' (expected one of: name "
               "(项目名称), department (主管部门及代码), implementer (实施单位), "
               "attribute (项目属性), duration (项目期))");
   expect_diag(f, 9, 36,
               "unknown key 'valeu' in 'indicators.annual[0]'; did you mean "
               "'value'?");
   assert_int_equal(f->diags.count, 2);
+  jx_diag_list_free(&f->diags);
+  assert_null(load_with(f, "  项目名: x\n"));
+  expect_diag(f, 6, 3,
+              "unknown key '项目名' in 'project'; did you mean '项目名称' "
+              "(name)?");
+  assert_int_equal(f->diags.count, 1);
 }
 
 static void test_misplaced_key(void **state) {
