@@ -281,9 +281,10 @@ static int write_description(int argc, char **argv, bool schema) {
       char *end;
       long y = strtol(argv[++i], &end, 10);
       if (*end || y < 1000 || y > 9999)
-        return cli_usage_error(schema ? "schema: --year is not an option of schema:"
-                                      : "new: --year takes a 4-digit year, not",
-                               argv[i]);
+        return cli_usage_error(
+            schema ? "schema: --year is not an option of schema:"
+                   : "new: --year takes a 4-digit year, not",
+            argv[i]);
       year = (int)y;
     } else {
       return cli_usage_error(schema ? "schema: unknown option or missing value"

@@ -29,7 +29,7 @@ bool cli_same_file(const char *a, const char *b);
 int cmd_render(int argc, char **argv); /* cli-render.c */
 int cmd_check(int argc, char **argv);  /* cli-check.c */
 int cmd_new(int argc, char **argv);
-int cmd_schema(int argc, char **argv);    /* cli-check.c */
+int cmd_schema(int argc, char **argv); /* cli-check.c */
 int cmd_packet(int argc, char **argv); /* cli-packet.c */
 
 #endif

@@ -15,8 +15,8 @@
 #include <string.h>
 
 const char *const jx_ftype_names[JX_FT_COUNT] = {
-    "text", "paragraph", "money",   "integer", "decimal", "percent", "date",
-    "date range", "duration", "code", "phone", "choice", "year"};
+    "text",       "paragraph", "money", "integer", "decimal", "percent", "date",
+    "date range", "duration",  "code",  "phone",   "choice",  "year"};
 
 typedef struct {
   jx_arena *arena;
@@ -127,8 +127,8 @@ static jx_ftype ctype(jx_cload *ld, const jx_ynode *map, jx_ftype fallback) {
 }
 
 /* A list of strings at `key`; NULL and *count 0 when absent. */
-static const char **cstrings(jx_cload *ld, const jx_ynode *map,
-                             const char *key, size_t *count) {
+static const char **cstrings(jx_cload *ld, const jx_ynode *map, const char *key,
+                             size_t *count) {
   *count = 0;
   const jx_ynode *v = clist(ld, map, key);
   if (!v)
@@ -227,7 +227,8 @@ static void add_group(jx_cload *ld, const char *id, const char *label,
   jx_content *c = ld->c;
   for (size_t i = 0; i < c->group_count; i++)
     if (!strcmp(c->groups[i].id, id)) {
-      if (label && (!c->groups[i].label || c->groups[i].label == c->groups[i].id))
+      if (label &&
+          (!c->groups[i].label || c->groups[i].label == c->groups[i].id))
         c->groups[i].label = label;
       if (example)
         c->groups[i].example = example;
@@ -286,8 +287,10 @@ static void load_money_block(jx_cload *ld, const jx_ynode *v) {
   }
   for (size_t i = 0; i < c->money_count; i++)
     if (!strcmp(c->money[i].id, b->id)) {
-      jx_error(ld->diags, v->pos, "template: money block '%s' is declared "
-                                  "twice", b->id);
+      jx_error(ld->diags, v->pos,
+               "template: money block '%s' is declared "
+               "twice",
+               b->id);
       return;
     }
   b->column_ids = jx_arena_alloc(ld->arena, cols->count * sizeof(char *));
@@ -329,9 +332,8 @@ static void load_money_block(jx_cload *ld, const jx_ynode *v) {
     for (size_t r = 0; r < b->row_count; r++) {
       const char *id = jx_arena_printf(ld->arena, "%s.%s.%s", b->id,
                                        b->column_ids[k], b->row_ids[r]);
-      const char *label = jx_arena_printf(ld->arena, "%s%s",
-                                          b->column_labels[k],
-                                          b->row_labels[r]);
+      const char *label = jx_arena_printf(
+          ld->arena, "%s%s", b->column_labels[k], b->row_labels[r]);
       jx_field *f = add_field(ld, id, label, JX_FT_MONEY, v->pos);
       if (f)
         f->money_block = (int)c->money_count;
@@ -364,7 +366,7 @@ static jx_col_role crole(jx_cload *ld, const jx_ynode *map) {
   const char *name = cstr(ld, map, "role", false);
   if (!name)
     return JX_COL_PLAIN;
-  static const char *const names[] = {"plain", "level1", "level2", "name",
+  static const char *const names[] = {"plain", "level1",     "level2", "name",
                                       "value", "comparator", "unit"};
   for (size_t i = 0; i < sizeof names / sizeof *names; i++)
     if (!strcmp(name, names[i]))
@@ -454,8 +456,9 @@ static void load_grids(jx_cload *ld, const jx_ynode *list) {
       gc->label = cstr(ld, col, "label", true);
       gc->role = crole(ld, col);
       gc->type = ctype(ld, col, JX_FT_TEXT);
-      gc->required = cbool(ld, col, "required", gc->role == JX_COL_LEVEL1 ||
-                                                    gc->role == JX_COL_LEVEL2);
+      gc->required =
+          cbool(ld, col, "required",
+                gc->role == JX_COL_LEVEL1 || gc->role == JX_COL_LEVEL2);
       gc->example = cstr(ld, col, "example", false);
       if (!gc->id || !gc->label)
         continue;
@@ -464,10 +467,10 @@ static void load_grids(jx_cload *ld, const jx_ynode *list) {
                  gc->id);
         continue;
       }
-      int *slot = gc->role == JX_COL_LEVEL1   ? &g->level1
-                  : gc->role == JX_COL_LEVEL2 ? &g->level2
-                  : gc->role == JX_COL_NAME   ? &g->name
-                  : gc->role == JX_COL_VALUE  ? &g->value
+      int *slot = gc->role == JX_COL_LEVEL1       ? &g->level1
+                  : gc->role == JX_COL_LEVEL2     ? &g->level2
+                  : gc->role == JX_COL_NAME       ? &g->name
+                  : gc->role == JX_COL_VALUE      ? &g->value
                   : gc->role == JX_COL_COMPARATOR ? &g->comparator
                   : gc->role == JX_COL_UNIT       ? &g->unit
                                                   : NULL;
@@ -598,9 +601,8 @@ static void load_rules(jx_cload *ld, const jx_ynode *list) {
       if (eq && eq->count == 2) {
         for (size_t e = 0; e < 2; e++) {
           const jx_ynode *item = eq->items[e];
-          int f = item->kind == JX_YSCALAR
-                      ? jx_content_field(c, item->str)
-                      : -1;
+          int f =
+              item->kind == JX_YSCALAR ? jx_content_field(c, item->str) : -1;
           if (f < 0 || c->fields[f].type != JX_FT_MONEY)
             jx_error(ld->diags, item->pos,
                      "template: 'equal' names two money fields");
@@ -670,8 +672,7 @@ static void load_rules(jx_cload *ld, const jx_ynode *list) {
 
 static void load_index(jx_cload *ld, const jx_ynode *index) {
   jx_content *c = ld->c;
-  c->index_name = c->index_dept_code = c->index_dept_name = c->index_total =
-      -1;
+  c->index_name = c->index_dept_code = c->index_dept_name = c->index_total = -1;
   c->index_year = c->year_field;
   if (!index || !cmap(ld, index, "'index'"))
     return;
@@ -708,8 +709,8 @@ static void derive_groups(jx_cload *ld) {
                "template: a grid id is one word, not '%s'", c->grids[g].id);
 }
 
-bool jx_content_load(jx_arena *arena, jx_diag_list *diags,
-                     const jx_ynode *root, jx_content *content) {
+bool jx_content_load(jx_arena *arena, jx_diag_list *diags, const jx_ynode *root,
+                     jx_content *content) {
   size_t before = diags->errors;
   memset(content, 0, sizeof *content);
   content->year_field = -1;

@@ -62,7 +62,7 @@ typedef struct jx_field {
 
 /* Number formatting of a money block. */
 typedef enum {
-  JX_DECIMALS_AUTO,   /* two decimals only when not whole: 1,234.5 → 1,234.50 */
+  JX_DECIMALS_AUTO, /* two decimals only when not whole: 1,234.5 → 1,234.50 */
   JX_DECIMALS_FIXED,  /* always two: 1,234.00 */
   JX_DECIMALS_WRITTEN /* as written in the project file */
 } jx_decimals;
@@ -80,9 +80,9 @@ typedef struct jx_money_block {
   size_t column_count;
   const char **row_ids, **row_labels;
   size_t row_count;
-  int total_row;        /* the row the others add up to, or -1 */
-  bool warn_empty;      /* a column with no amount at all is a warning */
-  size_t first_field;   /* field index of column 0, row 0 */
+  int total_row;      /* the row the others add up to, or -1 */
+  bool warn_empty;    /* a column with no amount at all is a warning */
+  size_t first_field; /* field index of column 0, row 0 */
   jx_pos pos;
 } jx_money_block;
 
@@ -134,8 +134,8 @@ typedef struct jx_grid_def {
   jx_tgroup *frame;  /* may be empty: rows print in the order given */
   size_t frame_count;
   int level1, level2, name, value; /* column indexes by role, or -1 */
-  int comparator, unit;             /* likewise */
-  bool warn_empty; /* a side with no row is a warning */
+  int comparator, unit;            /* likewise */
+  bool warn_empty;                 /* a side with no row is a warning */
   jx_pos pos;
 } jx_grid_def;
 
@@ -146,19 +146,19 @@ static inline size_t jx_grid_lists(const jx_grid_def *g) {
 
 /* The kinds of declared rule. */
 typedef enum {
-  JX_RULE_SUM,       /* the rows of a money block add up to its total row */
-  JX_RULE_NOT_MORE,  /* one amount is at most another */
-  JX_RULE_TERM,      /* a choice field and a duration field agree */
-  JX_RULE_DATE_NEAR, /* a date field within a year of the year field */
-  JX_RULE_EQUAL,     /* two amounts are equal */
+  JX_RULE_SUM,        /* the rows of a money block add up to its total row */
+  JX_RULE_NOT_MORE,   /* one amount is at most another */
+  JX_RULE_TERM,       /* a choice field and a duration field agree */
+  JX_RULE_DATE_NEAR,  /* a date field within a year of the year field */
+  JX_RULE_EQUAL,      /* two amounts are equal */
   JX_RULE_COLUMN_SUM, /* a grid column's numbers add up to a field */
   JX_RULE_COUNT
 } jx_rule_kind;
 
 typedef struct jx_rule {
   jx_rule_kind kind;
-  const char *id; /* the rule id printed in brackets */
-  int block;      /* SUM */
+  const char *id;  /* the rule id printed in brackets */
+  int block;       /* SUM */
   int field, than; /* NOT_MORE: field ≤ than; DATE_NEAR: field, year */
   /* TERM: `field` is the choice, `than` the duration; a one-time choice
    * lasts one year, a recurring one more; `equal` are two amounts that a
@@ -196,8 +196,8 @@ typedef struct jx_content {
 /* Reads the content keys of a template's root mapping into `content`.
  * Records errors (with positions in the template) and returns false on
  * any. */
-bool jx_content_load(jx_arena *arena, jx_diag_list *diags,
-                     const jx_ynode *root, jx_content *content);
+bool jx_content_load(jx_arena *arena, jx_diag_list *diags, const jx_ynode *root,
+                     jx_content *content);
 
 /* Edit distance between two UTF-8 names counted in code points (at most
  * 32 of them; longer names count as far apart): for "did you mean". */

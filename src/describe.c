@@ -71,8 +71,8 @@ static jx_dnode *build_tree(jx_arena *arena, const jx_content *c) {
 /* ---- the skeleton ------------------------------------------------------ */
 
 /* Writes "INDENTkey: value" padded to a comment column, then "# comment". */
-static void skel_line(FILE *out, int indent, const char *key,
-                      const char *value, const char *comment) {
+static void skel_line(FILE *out, int indent, const char *key, const char *value,
+                      const char *comment) {
   int n =
       fprintf(out, "%*s%s:%s%s", indent, "", key, value[0] ? " " : "", value);
   if (comment && comment[0]) {
@@ -196,8 +196,9 @@ bool jx_skeleton_write(const jx_template *tpl, int year, FILE *out) {
           "# and fix what it reports, before `jxform render FILE.yaml`.\n",
           tpl->title ? tpl->title : tpl->name);
   for (size_t b = 0; b < c->money_count; b++)
-    fprintf(out, "# %s: amounts in %s, like 34060000, \"34,060,000\" or "
-                 "1234.50.\n",
+    fprintf(out,
+            "# %s: amounts in %s, like 34060000, \"34,060,000\" or "
+            "1234.50.\n",
             c->money[b].label, c->money[b].unit);
   skel_line(out, 0, "schema", "1", "file format version, keep 1");
   skel_line(out, 0, "template", tpl->name, NULL);
@@ -228,8 +229,8 @@ static void pad(FILE *out, int indent) { fprintf(out, "%*s", indent, ""); }
 
 /* The schema of a scalar of type `type` (YAML scalars may come as numbers
  * or booleans: the loader reads them as text). */
-static void json_scalar(FILE *out, int indent, const char *label,
-                        bool required, jx_ftype type, const char *const *enums,
+static void json_scalar(FILE *out, int indent, const char *label, bool required,
+                        jx_ftype type, const char *const *enums,
                         size_t enum_count, const char *example) {
   pad(out, indent);
   fputs("\"type\": [\"string\", \"number\", \"integer\", \"boolean\", "
@@ -306,8 +307,8 @@ static void json_grid_row(FILE *out, const jx_grid_def *g, int indent) {
         for (size_t l = 0; l < g->frame[f].level2_count && n < 256; l++)
           names[n++] = g->frame[f].level2[l].name;
     }
-    json_scalar(out, indent + 6, col->label, col->required, col->type, names,
-                n, col->example);
+    json_scalar(out, indent + 6, col->label, col->required, col->type, names, n,
+                col->example);
     pad(out, indent + 4);
     fputs(k + 1 < g->col_count ? "},\n" : "}\n", out);
   }

@@ -46,8 +46,8 @@ typedef struct jx_lcell {
 typedef struct jx_lrow {
   double height;
   double min_height; /* the template's minimum for this row, points */
-  int page; /* index into layout pages (absolute) */
-  double y; /* top, points from the page top */
+  int page;          /* index into layout pages (absolute) */
+  double y;          /* top, points from the page top */
   /* the header row to repeat above this row when it starts a page (an
    * indicator grid with repeat_header), or -1 */
   int header_row;
@@ -110,8 +110,8 @@ static const char *expand(jx_lctx *cx, const char *pattern, jx_pos *pos) {
       piece = "";
       if (t && t->present) {
         int field = jx_content_field(cx->model->content, pathbuf);
-        piece = field >= 0 ? jx_model_print(cx->arena, cx->model, field)
-                           : t->str;
+        piece =
+            field >= 0 ? jx_model_print(cx->arena, cx->model, field) : t->str;
         if (!any_value)
           *pos = t->pos;
       }
@@ -353,8 +353,7 @@ static void build_grid_band(jx_lctx *cx, const jx_tband *band) {
         for (size_t i = 0; i < rows->count; i++) {
           const jx_row *item = &rows->items[i];
           if (in_group(def, item, grp->level1, grp->level2[k].name))
-            add_row_cells(cx, band, def, ts, item, row + (int)r++, taken,
-                          row0);
+            add_row_cells(cx, band, def, ts, item, row + (int)r++, taken, row0);
         }
       }
       row += (int)most;

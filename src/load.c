@@ -55,10 +55,10 @@ typedef struct jx_loader {
   jx_diag_list *diags;
   jx_model *model;
   const jx_content *content;
-  jx_found *fields; /* per field */
-  jx_found *groups; /* per group */
-  jx_found *grids;  /* per grid */
-  bool *suggested;  /* per field: an unknown key was said to stand for it */
+  jx_found *fields;     /* per field */
+  jx_found *groups;     /* per group */
+  jx_found *grids;      /* per grid */
+  bool *suggested;      /* per field: an unknown key was said to stand for it */
   bool *group_reported; /* per group: its absence was reported */
   const jx_ynode *root;
   /* The YAML parse stopped early (syntax error): keys after that point are
@@ -179,7 +179,7 @@ static size_t jx_children(jx_loader *ld, const char *prefix, jx_child **out) {
       if (b >= 0) /* ID.COLUMN.ROW: the row's label */
         alt = c->money[b].row_labels[(i - c->money[b].first_field) %
                                      c->money[b].row_count];
-      list[n++] = (jx_child){JX_K_FIELD, (int)i, id, jx_last_part(id),
+      list[n++] = (jx_child){JX_K_FIELD,         (int)i, id, jx_last_part(id),
                              c->fields[i].label, alt};
       continue;
     }
@@ -198,14 +198,16 @@ static size_t jx_children(jx_loader *ld, const char *prefix, jx_child **out) {
       for (size_t k = 0; k < n && !seen; k++)
         seen = list[k].kind == JX_K_GROUP && list[k].index == (int)g;
       if (!seen)
-        list[n++] = (jx_child){JX_K_GROUP, (int)g, gid, jx_last_part(gid),
-                               c->groups[g].label, NULL};
+        list[n++] =
+            (jx_child){JX_K_GROUP,         (int)g, gid, jx_last_part(gid),
+                       c->groups[g].label, NULL};
     }
   }
   if (!plen)
     for (size_t i = 0; i < c->grid_count; i++)
-      list[n++] = (jx_child){JX_K_GRID, (int)i, c->grids[i].id,
-                             c->grids[i].id, c->grids[i].label, NULL};
+      list[n++] =
+          (jx_child){JX_K_GRID,         (int)i, c->grids[i].id, c->grids[i].id,
+                     c->grids[i].label, NULL};
   *out = list;
   return n;
 }
@@ -245,8 +247,8 @@ static bool jx_label_eq(const char *a, const char *b) {
 /* The child that `key` names: by its key, else by its label; at the top
  * level also any field by a label no other field has.  NULL if none. */
 static const jx_child *jx_resolve(jx_loader *ld, const char *key,
-                                  const jx_child *list, size_t n,
-                                  bool top, jx_child *scratch) {
+                                  const jx_child *list, size_t n, bool top,
+                                  jx_child *scratch) {
   for (size_t i = 0; i < n; i++)
     if (!strcmp(key, list[i].key))
       return &list[i];
@@ -266,7 +268,8 @@ static const jx_child *jx_resolve(jx_loader *ld, const char *key,
     }
   if (hit < 0)
     return NULL;
-  *scratch = (jx_child){JX_K_FIELD, hit, c->fields[hit].id, c->fields[hit].id,
+  *scratch = (jx_child){JX_K_FIELD,           hit,
+                        c->fields[hit].id,    c->fields[hit].id,
                         c->fields[hit].label, NULL};
   return scratch;
 }
@@ -313,8 +316,7 @@ static const char *jx_belongs(jx_loader *ld, const char *key,
  * `list`: a typo's likely key, where a misplaced key belongs, or the keys
  * it may hold. */
 static void jx_unknown_key(jx_loader *ld, const jx_ynode *key,
-                           const char *prefix, const jx_child *list,
-                           size_t n) {
+                           const char *prefix, const jx_child *list, size_t n) {
   if (ld->capped)
     return;
   if (ld->diags->count - ld->first_diag >= JX_LIMIT_DIAGNOSTICS) {
@@ -370,9 +372,8 @@ static void jx_unknown_key(jx_loader *ld, const jx_ynode *key,
              "indentation)",
              key->str, place);
   } else if (belongs) {
-    jx_error(ld->diags, key->pos,
-             "unknown key '%s'%s; it belongs under '%s:'", key->str, place,
-             jx_last_part(belongs));
+    jx_error(ld->diags, key->pos, "unknown key '%s'%s; it belongs under '%s:'",
+             key->str, place, jx_last_part(belongs));
   } else {
     jx_error(ld->diags, key->pos, "unknown key '%s'%s (expected one of: %s%s)",
              key->str, place, prefix[0] ? "" : "schema, template, ",
@@ -503,7 +504,6 @@ static const char *jx_parse_amount(const char *text, const char *unit,
   *cents = (int64_t)(yuan * 100 + fraction);
   return NULL;
 }
-
 
 /* Counts the code points of `value`, reporting more than a cell holds. */
 static void jx_check_length(jx_loader *ld, const jx_ynode *value,
@@ -646,8 +646,7 @@ static void jx_report_missing(jx_loader *ld, size_t i, jx_pos at) {
     for (const char *p = f->id; p < dot; p++)
       if (*p == '.')
         parent = p + 1;
-    snprintf(where, sizeof where, "under '%.*s:'", (int)(dot - parent),
-             parent);
+    snprintf(where, sizeof where, "under '%.*s:'", (int)(dot - parent), parent);
   }
   jx_error(ld->diags, at, "missing required key '%s' (%s): write '%s: %s' %s",
            f->id, f->label, jx_last_part(f->id), f->example ? f->example : "…",
@@ -689,8 +688,8 @@ static void jx_check_shape(jx_loader *ld, const char *id, jx_ftype type,
     jx_error(ld->diags, t->pos, "'%s' must be a whole number like 12, not '%s'",
              id, s);
   } else if (type == JX_FT_DECIMAL && !jx_is_number(s, true)) {
-    jx_error(ld->diags, t->pos, "'%s' must be a number like 60.8, not '%s'",
-             id, s);
+    jx_error(ld->diags, t->pos, "'%s' must be a number like 60.8, not '%s'", id,
+             s);
   } else if (type == JX_FT_PERCENT) {
     size_t n = strlen(s);
     char buf[64];
@@ -714,8 +713,8 @@ static void jx_load_fields(jx_loader *ld) {
     jx_pos absent = jx_absent_at(ld, found, f->id);
     const char *unit =
         f->money_block >= 0 ? c->money[f->money_block].unit : NULL;
-    jx_read_value(ld, found->value, absent, f->id, f->type == JX_FT_MONEY,
-                  unit, &ld->model->fields[i]);
+    jx_read_value(ld, found->value, absent, f->id, f->type == JX_FT_MONEY, unit,
+                  &ld->model->fields[i]);
     jx_check_shape(ld, f->id, f->type, &ld->model->fields[i]);
     if (f->required && !ld->model->fields[i].present &&
         !(found->value && found->value->kind != JX_YSCALAR))
@@ -764,8 +763,8 @@ static void jx_load_row(jx_loader *ld, const jx_grid_def *g,
   }
   jx_child *list = jx_arena_alloc(ld->arena, (g->col_count + 1) * sizeof *list);
   for (size_t k = 0; k < g->col_count; k++)
-    list[k] = (jx_child){JX_K_FIELD, (int)k, g->cols[k].id, g->cols[k].id,
-                         g->cols[k].label, NULL};
+    list[k] = (jx_child){JX_K_FIELD,    (int)k,           g->cols[k].id,
+                         g->cols[k].id, g->cols[k].label, NULL};
   const jx_ynode **values =
       jx_arena_alloc(ld->arena, (g->col_count + 1) * sizeof *values);
   const jx_ynode **keys =
@@ -797,8 +796,7 @@ static void jx_load_row(jx_loader *ld, const jx_grid_def *g,
     char col_path[320];
     snprintf(col_path, sizeof col_path, "%s.%s", path, col->id);
     jx_pos absent = keys[k] ? keys[k]->pos : item->pos;
-    jx_read_value(ld, values[k], absent, col_path, false, NULL,
-                  &out->cells[k]);
+    jx_read_value(ld, values[k], absent, col_path, false, NULL, &out->cells[k]);
     jx_check_shape(ld, col_path, col->type, &out->cells[k]);
     if (col->required && !out->cells[k].present && !ld->partial &&
         !suggested[k] && !(values[k] && values[k]->kind != JX_YSCALAR))
@@ -875,14 +873,14 @@ static void jx_load_grids(jx_loader *ld) {
       jx_error(ld->diags, v->pos,
                "'%s' must be a mapping of its sides (%s%s%s), not %s", g->id,
                g->side_ids[0], g->side_count > 1 ? ", " : "",
-               g->side_count > 1 ? g->side_ids[1] : "",
-               jx_ynode_kind_name(v));
+               g->side_count > 1 ? g->side_ids[1] : "", jx_ynode_kind_name(v));
       continue;
     }
     jx_child *list = jx_arena_alloc(ld->arena, (n + 1) * sizeof *list);
     for (size_t s = 0; s < n; s++)
-      list[s] = (jx_child){JX_K_GROUP, (int)s, g->side_ids[s], g->side_ids[s],
-                           g->side_labels[s], NULL};
+      list[s] =
+          (jx_child){JX_K_GROUP,        (int)s, g->side_ids[s], g->side_ids[s],
+                     g->side_labels[s], NULL};
     const jx_ynode **side_values =
         jx_arena_alloc(ld->arena, (n + 1) * sizeof *side_values);
     for (size_t i = 0; i < v->count; i++) {
@@ -1089,9 +1087,10 @@ static void jx_load_settings(jx_loader *ld, const jx_ynode *root,
   for (size_t i = 0; i < root->count; i++)
     if (!strcmp(root->keys[i]->str, "schema"))
       key = root->keys[i], value = root->items[i];
-  jx_read_value(ld, value, key ? key->pos : root->pos, "schema",
-                false, NULL, &m->schema);
-  if (!m->schema.present && !ld->partial && !(value && value->kind != JX_YSCALAR))
+  jx_read_value(ld, value, key ? key->pos : root->pos, "schema", false, NULL,
+                &m->schema);
+  if (!m->schema.present && !ld->partial &&
+      !(value && value->kind != JX_YSCALAR))
     jx_error(ld->diags, m->schema.pos,
              "missing required key 'schema' (write 'schema: 1' as the first "
              "line)");
@@ -1103,8 +1102,8 @@ static void jx_load_settings(jx_loader *ld, const jx_ynode *root,
   for (size_t i = 0; i < root->count; i++)
     if (!strcmp(root->keys[i]->str, "template"))
       key = root->keys[i], value = root->items[i];
-  jx_read_value(ld, value, key ? key->pos : root->pos, "template",
-                false, NULL, &m->template_name);
+  jx_read_value(ld, value, key ? key->pos : root->pos, "template", false, NULL,
+                &m->template_name);
   if (!m->template_name.present)
     m->template_name.str = template_name;
   else if (!m->template_name.str[0])
@@ -1112,8 +1111,8 @@ static void jx_load_settings(jx_loader *ld, const jx_ynode *root,
              "'template' is empty; leave it out to use '%s'", template_name);
 }
 
-jx_model *jx_load_model(jx_arena *arena, jx_diag_list *diags,
-                        const char *name, const jx_ynode *root, bool complete,
+jx_model *jx_load_model(jx_arena *arena, jx_diag_list *diags, const char *name,
+                        const jx_ynode *root, bool complete,
                         const jx_content *content, const char *template_name,
                         size_t first_diag, size_t errors_before) {
   const char *file = jx_arena_strdup(arena, name ? name : "<input>");
@@ -1127,9 +1126,12 @@ jx_model *jx_load_model(jx_arena *arena, jx_diag_list *diags,
   ld.diags = diags;
   ld.model = model;
   ld.content = content;
-  ld.fields = jx_arena_alloc(arena, (content->field_count + 1) * sizeof(jx_found));
-  ld.groups = jx_arena_alloc(arena, (content->group_count + 1) * sizeof(jx_found));
-  ld.grids = jx_arena_alloc(arena, (content->grid_count + 1) * sizeof(jx_found));
+  ld.fields =
+      jx_arena_alloc(arena, (content->field_count + 1) * sizeof(jx_found));
+  ld.groups =
+      jx_arena_alloc(arena, (content->group_count + 1) * sizeof(jx_found));
+  ld.grids =
+      jx_arena_alloc(arena, (content->grid_count + 1) * sizeof(jx_found));
   ld.suggested = jx_arena_alloc(arena, content->field_count + 1);
   ld.group_reported = jx_arena_alloc(arena, content->group_count + 1);
   ld.partial = !complete;

@@ -64,14 +64,13 @@ char *jx_cents_format(jx_arena *arena, int64_t cents) {
 char *jx_money_format(jx_arena *arena, const jx_money_block *block,
                       int64_t cents) {
   char text[JX_AMOUNT_TEXT_MAX];
-  size_t len = jx_format_cents(cents, !block || block->thousands,
-                               block && block->decimals == JX_DECIMALS_FIXED,
-                               text);
+  size_t len =
+      jx_format_cents(cents, !block || block->thousands,
+                      block && block->decimals == JX_DECIMALS_FIXED, text);
   return jx_arena_strndup(arena, text, len);
 }
 
-const char *jx_model_print(jx_arena *arena, const jx_model *model,
-                           int field) {
+const char *jx_model_print(jx_arena *arena, const jx_model *model, int field) {
   const jx_text *t = jx_model_field(model, field);
   if (!t || !t->present)
     return "";

@@ -67,8 +67,7 @@ const jx_text *jx_model_field(const jx_model *model, int field);
 /* The text a value prints as: a money value formatted by its block (see
  * content.h: thousands, decimals), anything else as written.  "" when
  * absent.  Allocated in `arena` when formatted. */
-const char *jx_model_print(jx_arena *arena, const jx_model *model,
-                           int field);
+const char *jx_model_print(jx_arena *arena, const jx_model *model, int field);
 
 /* Formats `cents` (hundredths) with thousands separators and two decimals
  * when not whole: "34,060,000", "1,234.50". */
@@ -102,8 +101,8 @@ const char *jx_load_template_name(const jx_ynode *root, const char *fallback,
  * before jx_load_tree).  Returns NULL if any error was recorded since
  * `errors_before` (the error count before jx_load_tree).  `complete` is
  * what jx_load_tree set. */
-jx_model *jx_load_model(jx_arena *arena, jx_diag_list *diags,
-                        const char *name, const jx_ynode *root, bool complete,
+jx_model *jx_load_model(jx_arena *arena, jx_diag_list *diags, const char *name,
+                        const jx_ynode *root, bool complete,
                         const jx_content *content, const char *template_name,
                         size_t first_diag, size_t errors_before);
 

@@ -197,9 +197,8 @@ bool jx_check_projects(jx_session *s, jx_project *const *projects,
 bool jx_write_skeleton(jx_session *s, const char *template_name, int year,
                        FILE *out) {
   jx_pos pos = {NULL, 0, 0};
-  const jx_template *t =
-      session_template(s, template_name ? template_name : JX_DEFAULT_TEMPLATE,
-                       pos);
+  const jx_template *t = session_template(
+      s, template_name ? template_name : JX_DEFAULT_TEMPLATE, pos);
   return t && jx_skeleton_write(t, year, out);
 }
 

@@ -5,9 +5,9 @@
  * money blocks, grids, rules) and how it looks: the page, the font roles,
  * the text rules, the lines above the table, the table as a list of
  * bands, and the footer.  A band has its own column widths: either fixed
- * rows of cells, or a declared grid whose rows come from the data.  Cell content is a
- * pattern: literal text with {id} placeholders naming the fields the
- * template declares (content.h); money is formatted as its block says.
+ * rows of cells, or a declared grid whose rows come from the data.  Cell
+ * content is a pattern: literal text with {id} placeholders naming the fields
+ * the template declares (content.h); money is formatted as its block says.
  * "{{" and "}}" stand for literal braces.
  *
  * Lengths in the template are in em of the body font unless the key ends

@@ -616,8 +616,10 @@ size_t jx_text_break(jx_fonts *fonts, jx_arena *arena, const char *text,
     char b = brks[chars[k].off - 1];
     if (b == LINEBREAK_MUSTBREAK)
       chars[k].flags |= JX_TC_MUST;
-    else if (break_allowed(chars[k - 1].cp, chars[k].cp, b, &no_start, &no_end) ||
-             (k >= 2 && range_dash(chars[k - 2].cp, chars[k - 1].cp, chars[k].cp)))
+    else if (break_allowed(chars[k - 1].cp, chars[k].cp, b, &no_start,
+                           &no_end) ||
+             (k >= 2 &&
+              range_dash(chars[k - 2].cp, chars[k - 1].cp, chars[k].cp)))
       chars[k].flags |= JX_TC_BREAK;
   }
   shape_all(fonts, text, len, chars, n, chain->size, true);

@@ -422,7 +422,6 @@ static bool jx_value_amount(const char *value, int64_t *cents) {
   return true;
 }
 
-
 /* ---- fields by type --------------------------------------------------- */
 
 /* Checks a date field; returns its year in *year (0 if invalid). */
@@ -513,8 +512,7 @@ static void jx_check_typed(jx_checker *c, int i) {
       jx_rule_warning(c, t->pos,
                       "'%s' is '%s'; %s is digits only, like %s "
                       "[code-format]",
-                      f->id, s, f->label,
-                      f->example ? f->example : "\"045\"");
+                      f->id, s, f->label, f->example ? f->example : "\"045\"");
     break;
   case JX_FT_PHONE: {
     size_t digits = 0;
@@ -569,9 +567,8 @@ static void jx_check_typed(jx_checker *c, int i) {
                       "'%s' is '%s'; %s is usually one of %s [choice-known]",
                       f->id, s, f->label, list);
     else
-      jx_rule_error(c, t->pos,
-                    "'%s' is '%s'; %s is one of %s [choice-known]", f->id, s,
-                    f->label, list);
+      jx_rule_error(c, t->pos, "'%s' is '%s'; %s is one of %s [choice-known]",
+                    f->id, s, f->label, list);
     break;
   }
   default:
@@ -641,18 +638,16 @@ static void jx_rule_sum(jx_checker *c, const jx_rule *r) {
                     "correct the total or one of %s [funds-sum]",
                     b->id, b->column_ids[col], jx_money(c, b, sum),
                     b->row_ids[b->total_row], jx_money(c, b, total->cents),
-                    b->column_labels[col], b->row_labels[b->total_row],
-                    names);
+                    b->column_labels[col], b->row_labels[b->total_row], names);
     } else if (!total->present && !sources && b->warn_empty &&
                jx_block_printed(c, b)) {
-      jx_rule_warning(c, total->pos,
-                      "'%s.%s' has no amounts: %s%s%s%s prints blank; "
-                      "write at least '%s:' [funds-missing]",
-                      b->id, b->column_ids[col],
-                      b->column_labels[col][0] ? "the " : "",
-                      b->column_labels[col],
-                      b->column_labels[col][0] ? " column of " : "", b->label,
-                      b->row_ids[b->total_row]);
+      jx_rule_warning(
+          c, total->pos,
+          "'%s.%s' has no amounts: %s%s%s%s prints blank; "
+          "write at least '%s:' [funds-missing]",
+          b->id, b->column_ids[col], b->column_labels[col][0] ? "the " : "",
+          b->column_labels[col], b->column_labels[col][0] ? " column of " : "",
+          b->label, b->row_ids[b->total_row]);
     }
   }
 }
@@ -669,9 +664,8 @@ static void jx_rule_not_more(jx_checker *c, const jx_rule *r) {
     jx_rule_error(c, small->pos,
                   "'%s' %s is after '%s' %s: %s comes first; swap or "
                   "correct them [%s]",
-                  jx_fld(c, r->field)->id, small->str,
-                  jx_fld(c, r->than)->id, large->str,
-                  jx_fld(c, r->field)->label, r->id);
+                  jx_fld(c, r->field)->id, small->str, jx_fld(c, r->than)->id,
+                  large->str, jx_fld(c, r->field)->label, r->id);
     return;
   }
   if (!small->present || !large->present || small->cents <= large->cents)
@@ -680,8 +674,9 @@ static void jx_rule_not_more(jx_checker *c, const jx_rule *r) {
   jx_rule_error(c, small->pos,
                 "'%s' %s is more than '%s' %s: the %s is part of the %s; "
                 "swap or correct them [%s]",
-                fs->id, jx_money(c, jx_block_of(c, r->field), small->cents), fl->id,
-                jx_money(c, jx_block_of(c, r->than), large->cents), fs->label, fl->label, r->id);
+                fs->id, jx_money(c, jx_block_of(c, r->field), small->cents),
+                fl->id, jx_money(c, jx_block_of(c, r->than), large->cents),
+                fs->label, fl->label, r->id);
 }
 
 static void jx_rule_term(jx_checker *c, const jx_rule *r) {
@@ -708,13 +703,14 @@ static void jx_rule_term(jx_checker *c, const jx_rule *r) {
   if (r->equal_a < 0 || !one_time)
     return;
   const jx_text *a = jx_val(c, r->equal_a), *b = jx_val(c, r->equal_b);
-  if (a->present && b->present && a->cents != b->cents &&
-      a->cents < b->cents)
+  if (a->present && b->present && a->cents != b->cents && a->cents < b->cents)
     jx_rule_warning(c, a->pos,
                     "'%s' %s differs from '%s' %s, but %s lasts one year, so "
                     "its %s and %s should be equal [one-year-funds]",
-                    jx_fld(c, r->equal_a)->id, jx_money(c, jx_block_of(c, r->equal_a), a->cents),
-                    jx_fld(c, r->equal_b)->id, jx_money(c, jx_block_of(c, r->equal_b), b->cents),
+                    jx_fld(c, r->equal_a)->id,
+                    jx_money(c, jx_block_of(c, r->equal_a), a->cents),
+                    jx_fld(c, r->equal_b)->id,
+                    jx_money(c, jx_block_of(c, r->equal_b), b->cents),
                     r->one_time, jx_fld(c, r->equal_a)->label,
                     jx_fld(c, r->equal_b)->label);
 }
@@ -742,14 +738,13 @@ static void jx_rule_equal(jx_checker *c, const jx_rule *r) {
   const jx_text *a = jx_val(c, r->field), *b = jx_val(c, r->than);
   if (!a->present || !b->present || a->cents == b->cents)
     return;
-  jx_rule_error(c, a->pos,
-                "'%s' %s differs from '%s' %s: %s and %s are the same "
-                "amount; correct one of them [%s]",
-                jx_fld(c, r->field)->id,
-                jx_money(c, jx_block_of(c, r->field), a->cents),
-                jx_fld(c, r->than)->id,
-                jx_money(c, jx_block_of(c, r->than), b->cents),
-                jx_fld(c, r->field)->label, jx_fld(c, r->than)->label, r->id);
+  jx_rule_error(
+      c, a->pos,
+      "'%s' %s differs from '%s' %s: %s and %s are the same "
+      "amount; correct one of them [%s]",
+      jx_fld(c, r->field)->id, jx_money(c, jx_block_of(c, r->field), a->cents),
+      jx_fld(c, r->than)->id, jx_money(c, jx_block_of(c, r->than), b->cents),
+      jx_fld(c, r->field)->label, jx_fld(c, r->than)->label, r->id);
 }
 
 /* Reads a plain number with at most two decimals ("12", "1,234.5") as
@@ -819,8 +814,8 @@ static void jx_rule_column_sum(jx_checker *c, const jx_rule *r) {
   jx_rule_error(c, total->pos,
                 "the %s of %s add up to %s but '%s' (%s) is %s; correct the "
                 "total or the rows [%s]",
-                g->cols[r->column].label, g->label, jx_money(c, b, sum),
-                tf->id, tf->label, jx_money(c, b, want), r->id);
+                g->cols[r->column].label, g->label, jx_money(c, b, sum), tf->id,
+                tf->label, jx_money(c, b, want), r->id);
 }
 
 static void jx_check_rules(jx_checker *c) {
@@ -1075,8 +1070,8 @@ static void jx_row_example(const jx_grid_def *g, char *out, size_t size) {
   strncat(out, "}", size - strlen(out) - 1);
 }
 
-static void jx_check_list(jx_checker *c, const jx_template *tpl,
-                          size_t gi, size_t side) {
+static void jx_check_list(jx_checker *c, const jx_template *tpl, size_t gi,
+                          size_t side) {
   const jx_grid_def *g = &c->ct->grids[gi];
   const jx_rows *rows = &c->m->lists[gi][side];
   const char *where = g->side_count ? g->side_labels[side] : g->label;
@@ -1129,8 +1124,8 @@ static void jx_check_list(jx_checker *c, const jx_template *tpl,
     bool hasv = value && value->present && value->str[0];
     bool any = false;
     for (size_t k = 0; k < g->col_count; k++)
-      if ((int)k != g->level1 && (int)k != g->level2 &&
-          row->cells[k].present && row->cells[k].str[0])
+      if ((int)k != g->level1 && (int)k != g->level2 && row->cells[k].present &&
+          row->cells[k].str[0])
         any = true;
     if (!any) {
       if (framed)
@@ -1164,9 +1159,8 @@ static void jx_check_list(jx_checker *c, const jx_template *tpl,
     if (has3)
       for (size_t j = 0; j < i; j++) {
         const jx_row *o = &rows->items[j];
-        bool same_group =
-            !framed ||
-            !strcmp(o->cells[g->level2].str, row->cells[g->level2].str);
+        bool same_group = !framed || !strcmp(o->cells[g->level2].str,
+                                             row->cells[g->level2].str);
         if (same_group && !strcmp(o->cells[g->name].str, name3->str)) {
           jx_rule_warning(c, name3->pos,
                           "%s %s '%s' is already listed%s%s at line %u; "
@@ -1186,17 +1180,16 @@ static void jx_check_list(jx_checker *c, const jx_template *tpl,
   if (out_of_order) {
     char more[64] = "";
     if (out_of_order > 1)
-      snprintf(more, sizeof more,
-               " (%zu items of this side are out of order)", out_of_order);
-    jx_rule_warning(c, first_out->cells[g->level2].pos,
-                    "%s %s › %s is listed after %s › %s, but the form "
-                    "prints it before that group%s; list the items in the "
-                    "form's order of %s and %s [frame-order]",
-                    where, first_out->cells[g->level1].str,
-                    first_out->cells[g->level2].str,
-                    first_after->cells[g->level1].str,
-                    first_after->cells[g->level2].str, more,
-                    g->cols[g->level1].label, g->cols[g->level2].label);
+      snprintf(more, sizeof more, " (%zu items of this side are out of order)",
+               out_of_order);
+    jx_rule_warning(
+        c, first_out->cells[g->level2].pos,
+        "%s %s › %s is listed after %s › %s, but the form "
+        "prints it before that group%s; list the items in the "
+        "form's order of %s and %s [frame-order]",
+        where, first_out->cells[g->level1].str, first_out->cells[g->level2].str,
+        first_after->cells[g->level1].str, first_after->cells[g->level2].str,
+        more, g->cols[g->level1].label, g->cols[g->level2].label);
   }
 }
 

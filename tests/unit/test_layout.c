@@ -54,8 +54,7 @@ static int teardown(void **state) {
 static jx_layout *lay_out(lfixture *fx, const char *name) {
   char path[512];
   snprintf(path, sizeof path, "%s/samples/%s.yaml", JX_SOURCE_DIR, name);
-  jx_model *m =
-      test_load(&fx->arena, &fx->diags, fx->tpl, path, NULL, 0, NULL);
+  jx_model *m = test_load(&fx->arena, &fx->diags, fx->tpl, path, NULL, 0, NULL);
   assert_non_null(m);
   memset(&fx->layout, 0, sizeof fx->layout);
   fx->layout.arena = &fx->arena;
@@ -278,8 +277,8 @@ static void test_declared_grid_column(void **state) {
   write_file(dir, "weighted.yaml", weighted);
   char link[600];
   snprintf(link, sizeof link, "%s/yangquan-2025.yaml", dir);
-  assert_int_equal(
-      symlink(JX_SOURCE_DIR "/templates/yangquan-2025.yaml", link), 0);
+  assert_int_equal(symlink(JX_SOURCE_DIR "/templates/yangquan-2025.yaml", link),
+                   0);
   jx_template *tpl =
       jx_template_load(&fx->arena, &fx->diags, &fx->fonts, dir, "weighted");
   for (size_t i = 0; !tpl && i < fx->diags.count; i++)
@@ -338,8 +337,8 @@ static void test_declared_grid_column(void **state) {
   char *at = strstr(bad, "weight: 30%");
   assert_non_null(at);
   memcpy(at, "weight: 3x%", strlen("weight: 3x%"));
-  assert_null(test_load(&fx->arena, &fx->diags, tpl, "w.yaml", bad,
-                        strlen(bad), NULL));
+  assert_null(
+      test_load(&fx->arena, &fx->diags, tpl, "w.yaml", bad, strlen(bad), NULL));
   assert_int_equal(fx->diags.errors, 1);
   assert_non_null(strstr(fx->diags.items[0].message,
                          "'indicators.period[0].weight' must be a "

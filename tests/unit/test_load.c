@@ -151,8 +151,8 @@ static void test_sample_loads_every_field(void **state) {
   assert_false(val(m, "funds.period.other")->present); /* blank, not 0 */
   assert_false(val(m, "funds.annual.other")->present);
 
-  assert_true(strncmp(val(m, "overview")->str, "阳泉市公共交通有限责任公司",
-                      39) == 0);
+  assert_true(
+      strncmp(val(m, "overview")->str, "阳泉市公共交通有限责任公司", 39) == 0);
   assert_non_null(strstr(val(m, "basis")->str, "晋政办发【2012】23号"));
   assert_string_equal(
       val(m, "necessity")->str,
@@ -161,7 +161,8 @@ static void test_sample_loads_every_field(void **state) {
   assert_string_equal(
       val(m, "measures")->str,
       "报市政府批准，在市工信局的领导下以及市财政的大力支持下进行。");
-  assert_non_null(strstr(val(m, "plan")->str, "12类免费群体乘车形成的减收等。"));
+  assert_non_null(
+      strstr(val(m, "plan")->str, "12类免费群体乘车形成的减收等。"));
   assert_non_null(strstr(val(m, "goals.period")->str, "2994万公里"));
   assert_non_null(strstr(val(m, "goals.annual")->str, "超过5500万元。"));
 
@@ -194,15 +195,14 @@ static void test_all_samples_load(void **state) {
       SAMPLE("03-gongjiao-butie.yaml"), SAMPLE("04-cunji-zuzhi.yaml"),
       SAMPLE("05-rencai-gongzuo.yaml"), SAMPLE("06-laji-fenshao.yaml")};
   static const size_t period_rows[] = {6, 6, 13, 6, 16, 6};
-  static const char *const sources[] = {"central", "provincial",
-                                        "city_county", "self_raised", "other"};
+  static const char *const sources[] = {"central", "provincial", "city_county",
+                                        "self_raised", "other"};
   for (size_t i = 0; i < sizeof samples / sizeof samples[0]; i++) {
     jx_model *m = load_file(f, samples[i]);
     if (!m)
       print_diags(f);
     assert_non_null(m);
-    assert_int_equal(rows_of(m, "indicators", "period")->count,
-                     period_rows[i]);
+    assert_int_equal(rows_of(m, "indicators", "period")->count, period_rows[i]);
     /* Each side's sources add up to its total. */
     static const char *const sides[] = {"period", "annual"};
     for (int s = 0; s < 2; s++) {
@@ -637,10 +637,11 @@ static void test_unknown_key_lists_labels(void **state) {
                            "  annual:\n"
                            "    - {level1: 产出指标, level2: 数量指标, "
                            "valeu: 3条}\n"));
-  expect_diag(f, 6, 3,
-              "unknown key '项目编号' in 'project' (expected one of: name "
-              "(项目名称), department (主管部门及代码), implementer (实施单位), "
-              "attribute (项目属性), duration (项目期))");
+  expect_diag(
+      f, 6, 3,
+      "unknown key '项目编号' in 'project' (expected one of: name "
+      "(项目名称), department (主管部门及代码), implementer (实施单位), "
+      "attribute (项目属性), duration (项目期))");
   expect_diag(f, 9, 36,
               "unknown key 'valeu' in 'indicators.annual[0]'; did you mean "
               "'value'?");
@@ -790,8 +791,9 @@ static void test_many_errors_all_reported(void **state) {
                       "footer: {phon: 1}\n"));   /* 8 unknown key */
   /* the misspelt key stands for 'year': one mistake, one message, so
    * 'year' is not also reported missing */
-  expect_diag(f, 2, 1, "unknown key 'yaer' at the top level; did you mean "
-                       "'year'?");
+  expect_diag(f, 2, 1,
+              "unknown key 'yaer' at the top level; did you mean "
+              "'year'?");
   assert_false(mentions(f, "missing required key 'year'"));
   expect_diag(f, 4, 9, "'project.name' must be a string, not a sequence");
   expect_diag(f, 5, 15, "missing required key 'project.department.name'");

@@ -69,10 +69,14 @@ static void test_content(void **state) {
   jx_template *t = load(fx, JX_SOURCE_DIR "/templates", "yangquan-2025");
   assert_non_null(t);
   const jx_content *c = &t->content;
-  static const char *const order[] = {
-      "year", "project.name", "project.department.code",
-      "project.department.name", "project.implementer", "project.attribute",
-      "project.duration", "funds.period.total"};
+  static const char *const order[] = {"year",
+                                      "project.name",
+                                      "project.department.code",
+                                      "project.department.name",
+                                      "project.implementer",
+                                      "project.attribute",
+                                      "project.duration",
+                                      "funds.period.total"};
   for (size_t i = 0; i < sizeof order / sizeof order[0]; i++)
     assert_string_equal(c->fields[i].id, order[i]);
   assert_int_equal(c->field_count, 18 + 12);
@@ -341,8 +345,10 @@ static void test_content_errors(void **state) {
 
   /* with fields it loads */
   char text[2048];
-  snprintf(text, sizeof text, "%sfields:\n"
-           "  - {id: project.name, label: 项目名称, required: true}\n", bare);
+  snprintf(text, sizeof text,
+           "%sfields:\n"
+           "  - {id: project.name, label: 项目名称, required: true}\n",
+           bare);
   write_template(dir, "bare", text);
   jx_template *t = load(fx, dir, "bare");
   if (!t)
@@ -362,12 +368,12 @@ static void test_content_errors(void **state) {
                  "    columns: [{id: a, label: 甲}]\n");
   char link[600];
   snprintf(link, sizeof link, "%s/yangquan-2025.yaml", dir);
-  assert_int_equal(
-      symlink(JX_SOURCE_DIR "/templates/yangquan-2025.yaml", link), 0);
+  assert_int_equal(symlink(JX_SOURCE_DIR "/templates/yangquan-2025.yaml", link),
+                   0);
   assert_null(load(fx, dir, "nogrid"));
-  assert_true(
-      has_message(fx, "template: no grid 'indicators' is declared under "
-                      "'grids'"));
+  assert_true(has_message(fx,
+                          "template: no grid 'indicators' is declared under "
+                          "'grids'"));
   remove_dir(dir);
 }
 

@@ -204,8 +204,7 @@ static void test_attribute_and_duration_format(void **state) {
   vfixture *f = *state;
   assert_true(run(f, "经常性项目（长期开展）", "经常性项目(长期开展)", false));
   expect_only(f, JX_SEV_WARNING, 7, 14,
-              "the form writes it as '经常性项目（长期开展）'",
-              "choice-known");
+              "the form writes it as '经常性项目（长期开展）'", "choice-known");
   jx_diag_list_free(&f->diags);
   assert_true(run(f, "99年", "三年", false));
   expect_only(f, JX_SEV_WARNING, 8, 13, "'project.duration' is '三年'",

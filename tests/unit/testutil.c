@@ -56,9 +56,8 @@ const jx_template *test_template(const char *name) {
     if (!strcmp(shared.names[i], name))
       return shared.tpls[i];
   jx_diag_list diags = {0};
-  const jx_template *t =
-      jx_template_load(&shared.arena, &diags, &shared.fonts,
-                       JX_SOURCE_DIR "/templates", name);
+  const jx_template *t = jx_template_load(&shared.arena, &diags, &shared.fonts,
+                                          JX_SOURCE_DIR "/templates", name);
   for (size_t i = 0; !t && i < diags.count; i++)
     jx_diagnostic_print(&diags.items[i], stderr);
   jx_diag_list_free(&diags);
@@ -78,8 +77,8 @@ void test_templates_free(void) {
 }
 
 jx_model *test_load(jx_arena *arena, jx_diag_list *diags,
-                    const jx_template *tpl, const char *name,
-                    const char *data, size_t size, const jx_template **used) {
+                    const jx_template *tpl, const char *name, const char *data,
+                    size_t size, const jx_template **used) {
   if (used)
     *used = NULL;
   size_t first_diag = diags->count, errors_before = diags->errors;
@@ -99,6 +98,6 @@ jx_model *test_load(jx_arena *arena, jx_diag_list *diags,
   }
   if (used)
     *used = tpl;
-  return jx_load_model(arena, diags, name, root, complete, &tpl->content,
-                       tname, first_diag, errors_before);
+  return jx_load_model(arena, diags, name, root, complete, &tpl->content, tname,
+                       first_diag, errors_before);
 }
