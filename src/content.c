@@ -178,6 +178,12 @@ static void load_fields(jx_cload *ld, const jx_ynode *list,
     if (!cmap(ld, v, "a field"))
       continue;
     const jx_ynode *anchor = jx_ymap_get(v, "money");
+    static const char *const field_keys[] = {
+        "id",   "label",   "type", "required", "warn_empty", "example",
+        "hint", "choices", "open", NULL};
+    static const char *const anchor_keys[] = {"money", NULL};
+    jx_template_keys(ld->diags, v, "a field",
+                     anchor ? anchor_keys : field_keys);
     if (anchor) {
       const jx_ynode *block =
           anchor->kind == JX_YSCALAR ? find_money(money, anchor->str) : NULL;
@@ -244,6 +250,8 @@ static void load_groups(jx_cload *ld, const jx_ynode *list) {
     const jx_ynode *v = list->items[i];
     if (!cmap(ld, v, "a group"))
       continue;
+    static const char *const keys[] = {"id", "label", "example", NULL};
+    jx_template_keys(ld->diags, v, "a group", keys);
     const char *id = cid(ld, v, true);
     const char *label = cstr(ld, v, "label", true);
     if (id && label)
@@ -258,6 +266,10 @@ static void load_money_block(jx_cload *ld, const jx_ynode *v) {
   jx_content *c = ld->c;
   if (!cmap(ld, v, "a money block"))
     return;
+  static const char *const keys[] = {"id",       "label",      "unit",
+                                     "thousands", "decimals",   "warn_empty",
+                                     "columns",  "rows",       NULL};
+  jx_template_keys(ld->diags, v, "a money block", keys);
   jx_money_block *b = &c->money[c->money_count];
   memset(b, 0, sizeof *b);
   b->pos = v->pos;
@@ -299,6 +311,8 @@ static void load_money_block(jx_cload *ld, const jx_ynode *v) {
     const jx_ynode *col = cols->items[k];
     if (!cmap(ld, col, "a money column"))
       return;
+    static const char *const col_keys[] = {"id", "label", NULL};
+    jx_template_keys(ld->diags, col, "a money column", col_keys);
     b->column_ids[k] = cid(ld, col, false);
     b->column_labels[k] = cstr(ld, col, "label", true);
     if (!b->column_ids[k] || !b->column_labels[k])
@@ -312,6 +326,8 @@ static void load_money_block(jx_cload *ld, const jx_ynode *v) {
     const jx_ynode *row = rows->items[k];
     if (!cmap(ld, row, "a money row"))
       return;
+    static const char *const row_keys[] = {"id", "label", "total", NULL};
+    jx_template_keys(ld->diags, row, "a money row", row_keys);
     b->row_ids[k] = cid(ld, row, false);
     b->row_labels[k] = cstr(ld, row, "label", true);
     if (!b->row_ids[k] || !b->row_labels[k])
@@ -384,6 +400,8 @@ static void load_frame(jx_cload *ld, const jx_ynode *frame, jx_grid_def *g) {
     const jx_ynode *f = frame->items[i];
     if (!cmap(ld, f, "a frame group"))
       continue;
+    static const char *const keys[] = {"level1", "level2", NULL};
+    jx_template_keys(ld->diags, f, "a frame group", keys);
     jx_tgroup *grp = &g->frame[g->frame_count];
     grp->level1 = cstr(ld, f, "level1", true);
     const jx_ynode *l2 = jx_ymap_get(f, "level2");
@@ -402,6 +420,9 @@ static void load_frame(jx_cload *ld, const jx_ynode *frame, jx_grid_def *g) {
       if (item->kind == JX_YSCALAR && !item->is_null) {
         out->name = item->str;
       } else if (item->kind == JX_YMAP) {
+        static const char *const l2_keys[] = {"name", "unit", "aliases",
+                                              NULL};
+        jx_template_keys(ld->diags, item, "a 'level2' item", l2_keys);
         out->name = cstr(ld, item, "name", true);
         out->unit = cstr(ld, item, "unit", false);
         out->aliases = cstrings(ld, item, "aliases", &out->alias_count);
@@ -426,6 +447,9 @@ static void load_grids(jx_cload *ld, const jx_ynode *list) {
     const jx_ynode *v = list->items[i];
     if (!cmap(ld, v, "a grid"))
       continue;
+    static const char *const grid_keys[] = {
+        "id", "label", "sides", "columns", "frame", "warn_empty", NULL};
+    jx_template_keys(ld->diags, v, "a grid", grid_keys);
     jx_grid_def *g = &c->grids[c->grid_count];
     memset(g, 0, sizeof *g);
     g->pos = v->pos;
@@ -450,6 +474,10 @@ static void load_grids(jx_cload *ld, const jx_ynode *list) {
       const jx_ynode *col = cols->items[k];
       if (!cmap(ld, col, "a grid column"))
         continue;
+      static const char *const col_keys[] = {"id",       "label",   "role",
+                                             "type",     "required", "example",
+                                             NULL};
+      jx_template_keys(ld->diags, col, "a grid column", col_keys);
       jx_gcol *gc = &g->cols[g->col_count];
       gc->pos = col->pos;
       gc->id = cid(ld, col, false);
@@ -490,6 +518,8 @@ static void load_grids(jx_cload *ld, const jx_ynode *list) {
         const jx_ynode *s = sides->items[k];
         if (!cmap(ld, s, "a side"))
           continue;
+        static const char *const side_keys[] = {"id", "label", NULL};
+        jx_template_keys(ld->diags, s, "a side", side_keys);
         const char *id = cid(ld, s, false);
         const char *label = cstr(ld, s, "label", true);
         if (!id || !label)
@@ -539,6 +569,11 @@ static void load_rules(jx_cload *ld, const jx_ynode *list) {
     const jx_ynode *v = list->items[i];
     if (!cmap(ld, v, "a rule"))
       continue;
+    static const char *const rule_keys[] = {
+        "rule",      "id",    "block", "field",  "than", "choice",
+        "duration",  "one_time", "recurring", "equal", "to", "grid",
+        "column",    NULL};
+    jx_template_keys(ld->diags, v, "a rule", rule_keys);
     jx_rule *r = &c->rules[c->rule_count];
     memset(r, 0, sizeof *r);
     r->pos = v->pos;
@@ -676,6 +711,9 @@ static void load_index(jx_cload *ld, const jx_ynode *index) {
   c->index_year = c->year_field;
   if (!index || !cmap(ld, index, "'index'"))
     return;
+  static const char *const keys[] = {"name",  "dept_code", "dept_name",
+                                     "total", "year",      NULL};
+  jx_template_keys(ld->diags, index, "'index'", keys);
   c->index_name = cfield(ld, index, "name", false);
   c->index_dept_code = cfield(ld, index, "dept_code", false);
   c->index_dept_name = cfield(ld, index, "dept_name", false);
@@ -762,7 +800,8 @@ static uint32_t next_cp(const char **p) {
   return cp;
 }
 
-/* Edit distance between two UTF-8 strings counted in code points (at most
+/* Edit distance (insert, delete, substitute, swap two neighbours)
+ * between two UTF-8 strings counted in code points (at most
  * 32 of them; longer strings count as far apart). */
 size_t jx_name_distance(const char *a, const char *b) {
   enum { MAX = 32 };
@@ -791,9 +830,51 @@ size_t jx_name_distance(const char *a, const char *b) {
         best = d[i - 1][j] + 1;
       if (d[i][j - 1] + 1 < best)
         best = d[i][j - 1] + 1;
+      /* two neighbours swapped count as one edit */
+      if (i > 1 && j > 1 && ca[i - 1] == cb[j - 2] && ca[i - 2] == cb[j - 1] &&
+          d[i - 2][j - 2] + 1 < best)
+        best = d[i - 2][j - 2] + 1;
       d[i][j] = best;
     }
   return d[la][lb];
+}
+
+bool jx_template_keys(jx_diag_list *diags, const jx_ynode *map,
+                      const char *what, const char *const *known) {
+  if (!map || map->kind != JX_YMAP)
+    return true;
+  bool ok = true;
+  for (size_t i = 0; i < map->count; i++) {
+    const char *key = map->keys[i]->str;
+    const char *close = NULL;
+    size_t best = 3, n = 0;
+    for (; known[n]; n++) {
+      if (!strcmp(key, known[n]))
+        break;
+      size_t d = jx_name_distance(key, known[n]);
+      if (d < best && d <= (strlen(known[n]) >= 5 ? 2u : 1u))
+        best = d, close = known[n];
+    }
+    if (known[n])
+      continue;
+    ok = false;
+    if (close) {
+      jx_error(diags, map->keys[i]->pos,
+               "template: unknown key '%s' in %s; did you mean '%s'?", key,
+               what, close);
+      continue;
+    }
+    char list[512] = "";
+    for (size_t k = 0; known[k]; k++) {
+      if (k)
+        strncat(list, ", ", sizeof list - strlen(list) - 1);
+      strncat(list, known[k], sizeof list - strlen(list) - 1);
+    }
+    jx_error(diags, map->keys[i]->pos,
+             "template: unknown key '%s' in %s (expected one of: %s)", key,
+             what, list);
+  }
+  return ok;
 }
 
 int jx_content_field(const jx_content *content, const char *id) {

@@ -199,6 +199,14 @@ typedef struct jx_content {
 bool jx_content_load(jx_arena *arena, jx_diag_list *diags, const jx_ynode *root,
                      jx_content *content);
 
+/* Reports, as template errors, every key of mapping `map` (nothing when
+ * `map` is NULL or not a mapping) that is not in the NULL-terminated list
+ * `known`, with the closest known key or the list; `what` names the
+ * mapping ("a field", "the page").  A misspelt key would otherwise be
+ * ignored without a word.  Returns false if any was reported. */
+bool jx_template_keys(jx_diag_list *diags, const jx_ynode *map,
+                      const char *what, const char *const *known);
+
 /* Edit distance between two UTF-8 names counted in code points (at most
  * 32 of them; longer names count as far apart): for "did you mean". */
 size_t jx_name_distance(const char *a, const char *b);

@@ -22,6 +22,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 typedef struct jx_tentry {
   const char *name;
@@ -102,10 +103,20 @@ static const jx_template *session_template(jx_session *s, const char *name,
       jx_template_load(&s->arena, &s->diags, &s->fonts, s->template_dir, name);
   if (!t && s->diags.errors == before)
     jx_error(&s->diags, pos, "template '%s' could not be loaded", name);
-  if (!t)
-    jx_error(&s->diags, pos,
-             "the project asks for template '%s' (looked in %s)", name,
-             s->template_dir);
+  if (!t) {
+    /* Found but broken, or not there at all: two different fixes. */
+    char *file = jx_arena_printf(&s->arena, "%s/%s.yaml", s->template_dir,
+                                 name);
+    if (!strchr(name, '/') && access(file, F_OK) == 0)
+      jx_error(&s->diags, pos,
+               "the project's template '%s' (%s) has the errors above; fix "
+               "the template, or name another one",
+               name, file);
+    else
+      jx_error(&s->diags, pos,
+               "the project asks for template '%s' (looked in %s)", name,
+               s->template_dir);
+  }
   s->templates = jx_arena_grow(&s->arena, s->templates, sizeof *s->templates,
                                &s->template_cap, s->template_count + 1);
   s->templates[s->template_count++] =

@@ -184,6 +184,9 @@ static void load_fonts(jx_tload *ld, const jx_ynode *fonts) {
                "template: font role '%s' must be a mapping", role->name);
       continue;
     }
+    static const char *const keys[] = {"faces", "size_pt", "line_pitch_pt",
+                                       "bold", NULL};
+    jx_template_keys(ld->diags, spec, "a font role", keys);
     const jx_ynode *faces = need(ld, spec, "faces");
     role->chain.size = req_num(ld, spec, "size_pt");
     role->line_pitch = role->chain.size * 1.25;
@@ -221,6 +224,8 @@ static void load_styles(jx_tload *ld, const jx_ynode *styles) {
   ld->styles = jx_arena_alloc(ld->arena, styles->count * sizeof *ld->styles);
   for (size_t i = 0; i < styles->count; i++) {
     const jx_ynode *s = styles->items[i];
+    static const char *const keys[] = {"align", "valign", "font", NULL};
+    jx_template_keys(ld->diags, s, "a style", keys);
     jx_named_style *ns = &ld->styles[ld->style_count++];
     ns->name = styles->keys[i]->str;
     ns->style.halign = halign_of(ld, jx_ymap_get(s, "align"));
@@ -287,6 +292,11 @@ static void load_cell(jx_tload *ld, const jx_ynode *v, jx_tcell *c) {
     c->pattern = "";
     return;
   }
+  static const char *const keys[] = {"text",    "style",  "col",
+                                     "colspan", "rowspan", "vertical",
+                                     "text_row", "align", "valign",
+                                     "font",    NULL};
+  jx_template_keys(ld->diags, v, "a cell", keys);
   const char *text = str_of(ld, jx_ymap_get(v, "text"), "text");
   c->pattern = text ? text : "";
   check_pattern(ld, c->pattern, v->pos);
@@ -322,6 +332,8 @@ static void load_row(jx_tload *ld, const jx_ynode *v, jx_trow *row, int *taken,
                      size_t ncols) {
   if (v->kind == JX_YMAP) {
     /* {min_height_pt: N, cells: [...]} */
+    static const char *const keys[] = {"min_height_pt", "cells", NULL};
+    jx_template_keys(ld->diags, v, "a row", keys);
     opt_num(ld, v, "min_height_pt", &row->min_height);
     if (row->min_height < 0 || row->min_height > 700) {
       jx_error(ld->diags, v->pos,
@@ -447,6 +459,12 @@ static void load_grid(jx_tload *ld, const jx_ynode *v, jx_tband *band) {
   if (g->grid < 0)
     return;
   const jx_grid_def *def = &content->grids[g->grid];
+  static const char *const keys[] = {
+      "list",         "label",       "label_col",  "label_style",
+      "label_align",  "repeat_header", "header",   "level1_col",
+      "level1_repeat", "hide_empty_groups", "min_rows", "sides",
+      "cols",         "styles",      NULL};
+  jx_template_keys(ld->diags, v, "a grid band", keys);
   g->label = str_of(ld, jx_ymap_get(v, "label"), "label");
   g->label_col =
       jx_ymap_get(v, "label_col") ? col_of(ld, v, "label_col", ncols) : -1;
@@ -492,6 +510,8 @@ static void load_grid(jx_tload *ld, const jx_ynode *v, jx_tband *band) {
   g->sides = jx_arena_alloc(ld->arena, (sides->count + 1) * sizeof *g->sides);
   for (size_t i = 0; i < sides->count; i++) {
     const jx_ynode *s = sides->items[i];
+    static const char *const side_keys[] = {"side", "cols", "styles", NULL};
+    jx_template_keys(ld->diags, s, "a grid band's side", side_keys);
     jx_tside *side = &g->sides[g->side_count];
     const char *name = str_of(ld, need(ld, s, "side"), "side");
     if (!name)
@@ -522,6 +542,8 @@ static void load_bands(jx_tload *ld, const jx_ynode *bands) {
   t->bands = jx_arena_alloc(ld->arena, (bands->count + 1) * sizeof *t->bands);
   for (size_t i = 0; i < bands->count; i++) {
     const jx_ynode *b = bands->items[i];
+    static const char *const keys[] = {"columns", "rows", "grid", NULL};
+    jx_template_keys(ld->diags, b, "a band", keys);
     jx_tband *band = &t->bands[t->band_count++];
     const jx_ynode *cols = need(ld, b, "columns");
     if (!cols || cols->kind != JX_YSEQ || cols->count == 0) {
@@ -583,6 +605,12 @@ static jx_tline *load_lines(jx_tload *ld, const jx_ynode *list, size_t *count,
       jx_arena_alloc(ld->arena, (list->count + 1) * sizeof *lines);
   for (size_t i = 0; i < list->count; i++) {
     const jx_ynode *v = list->items[i];
+    static const char *const heading_keys[] = {"text", "font", "baseline_pt",
+                                               "align", NULL};
+    static const char *const footer_keys[] = {"text", "font", "x", "align",
+                                              NULL};
+    jx_template_keys(ld->diags, v, footer ? "a footer item" : "a heading line",
+                     footer ? footer_keys : heading_keys);
     jx_tline *l = &lines[(*count)++];
     const char *text = str_of(ld, need(ld, v, "text"), "text");
     l->pattern = text ? text : "";
@@ -731,6 +759,25 @@ jx_template *jx_template_load(jx_arena *arena, jx_diag_list *diags,
   if (!t->title)
     t->title = t->name;
   t->author = str_of(&ld, jx_ymap_get(root, "author"), "author");
+  static const char *const root_keys[] = {
+      "extends", "name", "title", "author", "fields", "groups", "money",
+      "grids", "rules", "index", "page", "em_pt", "fonts", "text",
+      "cell_padding_x_pt", "cell_padding_y_pt", "rule_width_pt", "styles",
+      "heading", "table_top_first_pt", "table_top_next_pt", "footer",
+      "bands", NULL};
+  jx_template_keys(diags, root, "the template", root_keys);
+  static const char *const page_keys[] = {
+      "width_pt",      "height_pt",        "margin_top_pt",
+      "margin_bottom_pt", "margin_left_pt", "margin_right_pt", NULL};
+  jx_template_keys(diags, jx_ymap_get(root, "page"), "'page'", page_keys);
+  static const char *const text_keys[] = {"units_per_em", "ascii_units",
+                                          "no_start",     "no_end",
+                                          "compress_punctuation", NULL};
+  jx_template_keys(diags, jx_ymap_get(root, "text"), "'text'", text_keys);
+  static const char *const footer_keys[] = {"gap_pt", "align", "item_gap",
+                                            "items", NULL};
+  jx_template_keys(diags, jx_ymap_get(root, "footer"), "'footer'",
+                   footer_keys);
   jx_content_load(arena, diags, root, &t->content);
   const jx_ynode *page = need(&ld, root, "page");
   if (page) {

@@ -374,6 +374,27 @@ static void test_content_errors(void **state) {
   assert_true(has_message(fx,
                           "template: no grid 'indicators' is declared under "
                           "'grids'"));
+  jx_diag_list_free(&fx->diags);
+
+  /* a misspelt key is named, never ignored: at the top, in a field, in a
+   * cell */
+  snprintf(text, sizeof text,
+           "%sfields:\n"
+           "  - {id: project.name, label: 项目名称, requird: true}\n"
+           "cell_pading_x_pt: 3\n",
+           bare);
+  char *cell = strstr(text, "{text: x, style: text}");
+  assert_non_null(cell);
+  memcpy(cell, "{txet: x, style: text}", strlen("{txet: x, style: text}"));
+  write_template(dir, "bare", text);
+  assert_null(load(fx, dir, "bare"));
+  assert_true(has_message(fx, "template: unknown key 'requird' in a field; "
+                              "did you mean 'required'?"));
+  assert_true(has_message(fx, "template: unknown key 'cell_pading_x_pt' in "
+                              "the template; did you mean "
+                              "'cell_padding_x_pt'?"));
+  assert_true(has_message(fx, "template: unknown key 'txet' in a cell; did "
+                              "you mean 'text'?"));
   remove_dir(dir);
 }
 
