@@ -277,7 +277,7 @@ static int write_description(int argc, char **argv, bool schema) {
       template_dir = argv[++i];
     } else if ((!strcmp(a, "-o") || !strcmp(a, "--output")) && has_next) {
       output = argv[++i];
-    } else if (!strcmp(a, "--year") && has_next) {
+    } else if (!strcmp(a, "--year") && has_next && !schema) {
       char *end;
       long y = strtol(argv[++i], &end, 10);
       if (*end || y < 1000 || y > 9999)

@@ -71,10 +71,27 @@ static jx_dnode *build_tree(jx_arena *arena, const jx_content *c) {
 /* ---- the skeleton ------------------------------------------------------ */
 
 /* Writes "INDENTkey: value" padded to a comment column, then "# comment". */
+/* Columns `s` takes on a terminal: Chinese characters (3-byte UTF-8 and
+ * longer) take two, ASCII one. */
+static int display_width(const char *s) {
+  int w = 0;
+  for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+    if (*p < 0x80)
+      w++;
+    else if ((*p & 0xE0) == 0xC0)
+      w++;
+    else if ((*p & 0xC0) != 0x80)
+      w += 2;
+  }
+  return w;
+}
+
 static void skel_line(FILE *out, int indent, const char *key, const char *value,
                       const char *comment) {
-  int n =
-      fprintf(out, "%*s%s:%s%s", indent, "", key, value[0] ? " " : "", value);
+  fprintf(out, "%*s%s:%s%s", indent, "", key, value[0] ? " " : "", value);
+  /* the comments line up, whatever the key and value are written in */
+  int n = indent + display_width(key) + 1 + (value[0] ? 1 : 0) +
+          display_width(value);
   if (comment && comment[0]) {
     for (; n < 30; n++)
       fputc(' ', out);
@@ -103,7 +120,7 @@ static const char *field_comment(jx_arena *arena, const jx_field *f) {
   }
   if (f->hint)
     text = jx_arena_printf(arena, "%s; %s", text, f->hint);
-  else if (f->example && f->type != JX_FT_YEAR)
+  else if (f->example && f->type != JX_FT_YEAR && !f->required)
     text = jx_arena_printf(arena, "%s; e.g. %s", text, f->example);
   return text;
 }
@@ -125,6 +142,8 @@ static void skel_grid(FILE *out, jx_arena *arena, const jx_grid_def *g,
         value = g->frame[f].level1;
       else if (groups && (int)c == g->level2)
         value = g->frame[f].level2[k].name;
+      else if (col->required && col->example)
+        value = col->example; /* checks clean, to be replaced */
       fprintf(out, "%*s%s", indent, "", first ? "- " : "  ");
       const char *comment =
           value[0] ? NULL
@@ -195,11 +214,14 @@ bool jx_skeleton_write(const jx_template *tpl, int year, FILE *out) {
           "#   jxform check FILE.yaml\n"
           "# and fix what it reports, before `jxform render FILE.yaml`.\n",
           tpl->title ? tpl->title : tpl->name);
-  for (size_t b = 0; b < c->money_count; b++)
-    fprintf(out,
-            "# %s: amounts in %s, like 34060000, \"34,060,000\" or "
-            "1234.50.\n",
-            c->money[b].label, c->money[b].unit);
+  for (size_t b = 0; b < c->money_count; b++) {
+    const jx_money_block *mb = &c->money[b];
+    /* a form with thousands separators counts in large whole amounts (元);
+     * one without them in small amounts with decimals (万元) */
+    fprintf(out, "# %s: amounts in %s, like %s.\n", mb->label, mb->unit,
+            mb->thousands ? "34060000, \"34,060,000\" or 1234.50"
+                          : "386, 386.5 or 1200.00");
+  }
   skel_line(out, 0, "schema", "1", "file format version, keep 1");
   skel_line(out, 0, "template", tpl->name, NULL);
   jx_dnode *root = build_tree(&arena, c);
@@ -226,6 +248,14 @@ static void json_string(FILE *out, const char *s) {
 }
 
 static void pad(FILE *out, int indent) { fprintf(out, "%*s", indent, ""); }
+
+/* Keys written as the form's labels (Chinese) load too: the schema lets
+ * any key with a non-ASCII character through, and jxform check says
+ * whether it is a label. */
+static void json_label_keys(FILE *out, int indent) {
+  pad(out, indent);
+  fputs("\"patternProperties\": {\"[^\\u0000-\\u007f]\": {}},\n", out);
+}
 
 /* The schema of a scalar of type `type` (YAML scalars may come as numbers
  * or booleans: the loader reads them as text). */
@@ -272,6 +302,31 @@ static bool subtree_required(const jx_content *c, const jx_dnode *n) {
 static void json_object(FILE *out, const jx_content *c, const jx_dnode *n,
                         int indent, bool top);
 
+/* The required keys of an object: each by its key or by its label (a
+ * key written as the form's label counts), "allOf" of "anyOf"s. */
+static void json_required(FILE *out, int indent, const char *const *keys,
+                          const char *const *labels, size_t n) {
+  if (!n)
+    return;
+  pad(out, indent);
+  fputs("\"allOf\": [", out);
+  for (size_t i = 0; i < n; i++) {
+    fputs(i ? ", " : "", out);
+    if (!labels[i] || !strcmp(labels[i], keys[i])) {
+      fputs("{\"required\": [", out);
+      json_string(out, keys[i]);
+      fputs("]}", out);
+      continue;
+    }
+    fputs("{\"anyOf\": [{\"required\": [", out);
+    json_string(out, keys[i]);
+    fputs("]}, {\"required\": [", out);
+    json_string(out, labels[i]);
+    fputs("]}]}", out);
+  }
+  fputs("],\n", out);
+}
+
 static void json_grid_row(FILE *out, const jx_grid_def *g, int indent) {
   pad(out, indent);
   fputs("\"type\": \"array\",\n", out);
@@ -281,16 +336,15 @@ static void json_grid_row(FILE *out, const jx_grid_def *g, int indent) {
   fputs("\"type\": \"object\",\n", out);
   pad(out, indent + 2);
   fputs("\"additionalProperties\": false,\n", out);
-  pad(out, indent + 2);
-  fputs("\"required\": [", out);
-  bool first = true;
-  for (size_t k = 0; k < g->col_count; k++)
+  json_label_keys(out, indent + 2);
+  const char *keys[64], *labels[64];
+  size_t nreq = 0;
+  for (size_t k = 0; k < g->col_count && nreq < 64; k++)
     if (g->cols[k].required) {
-      fputs(first ? "" : ", ", out);
-      json_string(out, g->cols[k].id);
-      first = false;
+      keys[nreq] = g->cols[k].id;
+      labels[nreq++] = g->cols[k].label;
     }
-  fputs("],\n", out);
+  json_required(out, indent + 2, keys, labels, nreq);
   pad(out, indent + 2);
   fputs("\"properties\": {\n", out);
   for (size_t k = 0; k < g->col_count; k++) {
@@ -372,20 +426,22 @@ static void json_object(FILE *out, const jx_content *c, const jx_dnode *n,
   }
   pad(out, indent);
   fputs("\"additionalProperties\": false,\n", out);
-  pad(out, indent);
-  fputs("\"required\": [", out);
-  bool first = true;
-  if (top) {
-    fputs("\"schema\"", out);
-    first = false;
-  }
+  json_label_keys(out, indent);
+  const char **keys = calloc(n->kid_count + 2, sizeof *keys);
+  const char **labels = calloc(n->kid_count + 2, sizeof *labels);
+  if (!keys || !labels)
+    abort();
+  size_t nreq = 0;
+  if (top)
+    keys[nreq] = "schema", labels[nreq++] = NULL;
   for (size_t i = 0; i < n->kid_count; i++)
     if (subtree_required(c, &n->kids[i])) {
-      fputs(first ? "" : ", ", out);
-      json_string(out, n->kids[i].key);
-      first = false;
+      keys[nreq] = n->kids[i].key;
+      labels[nreq++] = n->kids[i].label;
     }
-  fputs("],\n", out);
+  json_required(out, indent, keys, labels, nreq);
+  free(keys);
+  free(labels);
   pad(out, indent);
   fputs("\"properties\": {\n", out);
   if (top) {

@@ -483,9 +483,10 @@ static long jx_duration_years(const char *text) {
   return years;
 }
 
-static void jx_check_typed(jx_checker *c, int i) {
-  const jx_field *f = jx_fld(c, i);
-  const jx_text *t = jx_val(c, i);
+/* The checks of value `t` by the type of field `f` (a declared field, or
+ * a grid column seen as one). */
+static void jx_check_typed_value(jx_checker *c, const jx_field *f,
+                                 const jx_text *t) {
   if (!t->present || !t->str[0] || f->type == JX_FT_MONEY)
     return;
   const char *s = t->str;
@@ -574,6 +575,10 @@ static void jx_check_typed(jx_checker *c, int i) {
   default:
     break;
   }
+}
+
+static void jx_check_typed(jx_checker *c, int i) {
+  jx_check_typed_value(c, jx_fld(c, i), jx_val(c, i));
 }
 
 static void jx_check_fields(jx_checker *c) {
@@ -1172,9 +1177,19 @@ static void jx_check_list(jx_checker *c, const jx_template *tpl, size_t gi,
           break;
         }
       }
-    for (size_t k = 0; k < g->col_count; k++)
-      if ((int)k != g->level1 && (int)k != g->level2)
-        jx_check_spacing(c, &row->cells[k], g->cols[k].id, g->cols[k].label);
+    for (size_t k = 0; k < g->col_count; k++) {
+      if ((int)k == g->level1 || (int)k == g->level2)
+        continue;
+      jx_check_spacing(c, &row->cells[k], g->cols[k].id, g->cols[k].label);
+      /* a typed column is checked like a field of its type */
+      jx_field as_field = {.id = g->cols[k].id,
+                           .label = g->cols[k].label,
+                           .type = g->cols[k].type,
+                           .example = g->cols[k].example,
+                           .money_block = -1};
+      if (g->cols[k].type != JX_FT_TEXT && g->cols[k].type != JX_FT_PARAGRAPH)
+        jx_check_typed_value(c, &as_field, &row->cells[k]);
+    }
   }
   /* One warning per side: the first item out of order, and how many. */
   if (out_of_order) {
