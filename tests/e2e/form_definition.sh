@@ -64,4 +64,13 @@ status=0
 "$jxform" check "$work/chinese.yaml" 2> "$work/twice.txt" || status=$?
 [ "$status" = 1 ] && grep -q "'overview' (项目概况) is written twice" "$work/twice.txt" ||
   fail "twice: $(cat "$work/twice.txt")"
+# (4) the worked example of docs/templates.md still checks clean and renders
+cp "$src/docs/examples/county-2025.yaml" "$work/tpl/"
+"$jxform" check "$src/docs/examples/county-2025-project.yaml" 2> "$work/county.txt" ||
+  fail "docs example: $(cat "$work/county.txt")"
+grep -qx 'jxform: checked 1 file: 0 errors, 0 warnings' "$work/county.txt" ||
+  fail "docs example: $(cat "$work/county.txt")"
+"$jxform" render "$src/docs/examples/county-2025-project.yaml" -o "$work/county.pdf"
+"$jxform" new --template county-2025 | "$jxform" check - 2> "$work/county-new.txt" ||
+  fail "docs example skeleton: $(cat "$work/county-new.txt")"
 echo "form_definition: ok"
