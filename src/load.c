@@ -96,29 +96,13 @@ static size_t jx_key_distance(const char *a, const char *b) {
   size_t la = strlen(a), lb = strlen(b);
   if (la > MAX_LEN || lb > MAX_LEN)
     return 9;
-  char na[MAX_LEN], nb[MAX_LEN];
-  for (size_t i = 0; i < la; i++)
-    na[i] = (a[i] == '-' || a[i] == ' ') ? '_' : jx_ascii_lower(a[i]);
-  for (size_t j = 0; j < lb; j++)
-    nb[j] = (b[j] == '-' || b[j] == ' ') ? '_' : jx_ascii_lower(b[j]);
-  size_t d[MAX_LEN + 1][MAX_LEN + 1];
+  char na[MAX_LEN + 1], nb[MAX_LEN + 1];
   for (size_t i = 0; i <= la; i++)
-    d[i][0] = i;
+    na[i] = (a[i] == '-' || a[i] == ' ') ? '_' : jx_ascii_lower(a[i]);
   for (size_t j = 0; j <= lb; j++)
-    d[0][j] = j;
-  for (size_t i = 1; i <= la; i++)
-    for (size_t j = 1; j <= lb; j++) {
-      size_t best = d[i - 1][j - 1] + (na[i - 1] != nb[j - 1]);
-      if (d[i - 1][j] + 1 < best)
-        best = d[i - 1][j] + 1;
-      if (d[i][j - 1] + 1 < best)
-        best = d[i][j - 1] + 1;
-      if (i > 1 && j > 1 && na[i - 1] == nb[j - 2] && na[i - 2] == nb[j - 1] &&
-          d[i - 2][j - 2] + 1 < best)
-        best = d[i - 2][j - 2] + 1;
-      d[i][j] = best;
-    }
-  return d[la][lb] < 9 ? d[la][lb] : 9;
+    nb[j] = (b[j] == '-' || b[j] == ' ') ? '_' : jx_ascii_lower(b[j]);
+  size_t d = jx_name_distance(na, nb); /* content.c */
+  return d < 9 ? d : 9;
 }
 
 /* The known key closest to `key` among `known`, or NULL when none is close
