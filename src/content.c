@@ -711,13 +711,15 @@ static void load_index(jx_cload *ld, const jx_ynode *index) {
   c->index_year = c->year_field;
   if (!index || !cmap(ld, index, "'index'"))
     return;
-  static const char *const keys[] = {"name",  "dept_code", "dept_name",
-                                     "total", "year",      NULL};
+  static const char *const keys[] = {"name", "dept_code",   "dept_name",
+                                     "total", "total_label", "year",
+                                     NULL};
   jx_template_keys(ld->diags, index, "'index'", keys);
   c->index_name = cfield(ld, index, "name", false);
   c->index_dept_code = cfield(ld, index, "dept_code", false);
   c->index_dept_name = cfield(ld, index, "dept_name", false);
   c->index_total = cfield(ld, index, "total", false);
+  c->index_total_label = cstr(ld, index, "total_label", false);
   if (c->index_total >= 0 && c->fields[c->index_total].type != JX_FT_MONEY)
     jx_error(ld->diags, jx_ymap_get(index, "total")->pos,
              "template: 'index.total' must name a money field");

@@ -190,6 +190,8 @@ typedef struct jx_content {
   size_t rule_count;
   /* For packets: the fields of the cover and contents (-1: none). */
   int index_name, index_dept_code, index_dept_name, index_year, index_total;
+  const char *index_total_label; /* the cover's words for the total, or
+                                    NULL: the total field's label */
   int year_field; /* the JX_FT_YEAR field, or -1 */
 } jx_content;
 

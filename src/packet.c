@@ -64,6 +64,7 @@ typedef struct jx_result {
   char *dept_code, *dept_name, *name, *year;
   int64_t annual_cents;
   bool annual_present;
+  const char *total_label, *total_unit; /* the template's, or NULL */
   const jx_template *tpl;
   char *split_tmp; /* --split: the file written, to be renamed */
 } jx_result;
@@ -74,6 +75,9 @@ typedef struct jx_entry {
   char *dept_code, *dept_name, *name, *year;
   int64_t annual_cents;
   bool annual_present;
+  /* what the total is, as its template names it (templates live as long
+   * as the session): totals of different forms are added up apart */
+  const char *total_label, *total_unit;
   uint32_t *objs; /* content stream per page */
   size_t page_count;
   double page_width, page_height;
@@ -159,6 +163,12 @@ static void do_input(jx_shared *sh, size_t wid, size_t i, jx_result *r) {
       const jx_text *a = jx_model_field(m, ct->index_total);
       r->annual_present = a && a->present;
       r->annual_cents = r->annual_present ? a->cents : 0;
+      if (ct->index_total >= 0) {
+        const jx_field *tf = &ct->fields[ct->index_total];
+        r->total_label =
+            ct->index_total_label ? ct->index_total_label : tf->label;
+        r->total_unit = ct->money[tf->money_block].unit;
+      }
       if (sh->opt->split_dir) {
         char tmp[64];
         snprintf(tmp, sizeof tmp, "/.jxform-part-%zu.pdf", i + 1);
@@ -381,7 +391,6 @@ static void build_front(jx_fonts *fonts, const jx_template *tpl,
 
   /* cover */
   size_t depts = 0;
-  int64_t total = 0;
   char year_lo[32] = "", year_hi[32] = "";
   for (size_t i = 0; i < n; i++) {
     if (i == 0 || strcmp(es[i]->dept_code, es[i - 1]->dept_code) ||
@@ -392,7 +401,6 @@ static void build_front(jx_fonts *fonts, const jx_template *tpl,
                !strcmp(es[k]->dept_name, es[i]->dept_name);
       depts += !seen;
     }
-    total += es[i]->annual_cents;
     const char *y = es[i]->year;
     if (*y && (!*year_lo || strcmp(y, year_lo) < 0))
       snprintf(year_lo, sizeof year_lo, "%s", y);
@@ -411,7 +419,6 @@ static void build_front(jx_fonts *fonts, const jx_template *tpl,
   snprintf(line, sizeof line, "（%s年度）", years);
   put_text(fonts, L->arena, cover, sub, line, W / 2, H * 0.30 + 32, 'c');
   put_text(fonts, L->arena, cover, title, "汇　编", W / 2, H * 0.30 + 90, 'c');
-  format_money(total, money, sizeof money);
   double x = W / 2 - 110, y = H * 0.55;
   snprintf(line, sizeof line, "年　　度：%s", years);
   put_text(fonts, L->arena, cover, sub, line, x, y, 'l');
@@ -421,13 +428,30 @@ static void build_front(jx_fonts *fonts, const jx_template *tpl,
   put_text(fonts, L->arena, cover, sub, line, x, y += 24, 'l');
   snprintf(line, sizeof line, "页　　数：%zu 页", main_pages);
   put_text(fonts, L->arena, cover, sub, line, x, y += 24, 'l');
-  /* the total's label and unit are the template's */
-  const jx_content *ct = &tpl->content;
-  if (ct->index_total >= 0) {
-    const jx_field *tf = &ct->fields[ct->index_total];
-    snprintf(line, sizeof line, "%s：%s %s", tf->label, money,
-             ct->money[tf->money_block].unit);
+  /* The totals, as their templates name them: one line per kind of total
+   * (forms of different templates may count other money, in other
+   * units), in the order they first come. */
+  size_t kinds = 0;
+  for (size_t i = 0; i < n && kinds < 6; i++) {
+    const jx_entry *e = es[i];
+    if (!e->total_label)
+      continue;
+    bool seen = false;
+    for (size_t k = 0; k < i && !seen; k++)
+      seen = es[k]->total_label && !strcmp(es[k]->total_label, e->total_label) &&
+             !strcmp(es[k]->total_unit, e->total_unit);
+    if (seen)
+      continue;
+    int64_t total = 0;
+    for (size_t k = i; k < n; k++)
+      if (es[k]->total_label && !strcmp(es[k]->total_label, e->total_label) &&
+          !strcmp(es[k]->total_unit, e->total_unit))
+        total += es[k]->annual_cents;
+    format_money(total, money, sizeof money);
+    snprintf(line, sizeof line, "%s：%s %s", e->total_label, money,
+             e->total_unit);
     put_text(fonts, L->arena, cover, sub, line, x, y += 24, 'l');
+    kinds++;
   }
 
   /* contents: a line per department, then its projects with the page
@@ -599,6 +623,8 @@ static bool take(jx_writer *w, size_t i, jx_result *r) {
   e->year = r->year, r->year = NULL;
   e->annual_cents = r->annual_cents;
   e->annual_present = r->annual_present;
+  e->total_label = r->total_label;
+  e->total_unit = r->total_unit;
   e->page_count = r->page_count;
   e->page_width = r->page_width;
   e->page_height = r->page_height;
