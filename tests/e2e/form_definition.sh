@@ -73,4 +73,13 @@ grep -qx 'jxform: checked 1 file: 0 errors, 0 warnings' "$work/county.txt" ||
 "$jxform" render "$src/docs/examples/county-2025-project.yaml" -o "$work/county.pdf"
 "$jxform" new --template county-2025 | "$jxform" check - 2> "$work/county-new.txt" ||
   fail "docs example skeleton: $(cat "$work/county-new.txt")"
+# (5) a packet of forms of two templates adds up their totals apart: 元
+# with 元, 万元 with 万元, each under its own name
+"$jxform" packet -q "$src/samples/02-daolu-wajue.yaml" \
+  "$src/samples/forms/midterm-2020.yaml" -o "$work/mixed.pdf"
+pdftotext -l 1 "$work/mixed.pdf" "$work/cover.txt"
+grep -q '年度资金总额：22,487,000 元' "$work/cover.txt" ||
+  fail "mixed packet: no 元 total: $(cat "$work/cover.txt")"
+grep -q '年度资金总额：1,200 万元' "$work/cover.txt" ||
+  fail "mixed packet: no 万元 total: $(cat "$work/cover.txt")"
 echo "form_definition: ok"
