@@ -48,15 +48,16 @@ typedef struct jx_lrow {
   double min_height; /* the template's minimum for this row, points */
   int page;          /* index into layout pages (absolute) */
   double y;          /* top, points from the page top */
-  /* the header row to repeat above this row when it starts a page (an
-   * indicator grid with repeat_header), or -1 */
+  /* the first header row to repeat above this row when it starts a page
+   * (a grid with repeat_header), or -1; header_count rows from it */
   int header_row;
+  int header_count;
 } jx_lrow;
 
 /* A header row drawn again at the top of a continuation page. */
 typedef struct jx_repeat {
   int page;
-  int header_row;
+  int header_row, header_count;
   double y;
 } jx_repeat;
 
@@ -78,6 +79,35 @@ typedef struct jx_lctx {
 } jx_lctx;
 
 /* ---- patterns ---------------------------------------------------------- */
+
+/* A choice field printed as check boxes, "☑A  ☐B": every choice of `f`,
+ * ticked when it is the value `t` (a value that is no choice is added
+ * ticked at the end, so nothing written is lost).  In the arena. */
+static const char *check_boxes(jx_lctx *cx, const jx_field *f,
+                               const jx_text *t) {
+  static const char on[] = "\u2611", off[] = "\u2610";
+  bool matched = false;
+  size_t len = 1;
+  for (size_t k = 0; k < f->choice_count; k++)
+    len += strlen(f->choices[k]) + sizeof on + 2;
+  if (t && t->present)
+    len += strlen(t->str) + sizeof on + 2;
+  char *out = jx_arena_alloc(cx->arena, len);
+  for (size_t k = 0; k < f->choice_count; k++) {
+    bool ticked = t && t->present && !strcmp(t->str, f->choices[k]);
+    matched |= ticked;
+    if (k)
+      strcat(out, "  ");
+    strcat(out, ticked ? on : off);
+    strcat(out, f->choices[k]);
+  }
+  if (t && t->present && t->str[0] && !matched) {
+    strcat(out, "  ");
+    strcat(out, on);
+    strcat(out, t->str);
+  }
+  return out;
+}
 
 /* Expands a pattern's {path} placeholders with the model's values.  When
  * the pattern starts with a placeholder and all its placeholders are blank
@@ -106,9 +136,18 @@ static const char *expand(jx_lctx *cx, const char *pattern, jx_pos *pos) {
       pathbuf[plen] = '\0';
       p = end + 1;
       any_placeholder = true;
+      char *bar = strchr(pathbuf, '|');
+      if (bar)
+        *bar = '\0'; /* {id|check}: the template checked the format */
       const jx_text *t = jx_model_text(cx->model, pathbuf);
       piece = "";
-      if (t && t->present) {
+      if (bar && !strcmp(bar + 1, "check")) {
+        /* every choice, the one written ticked: ☑新增项目  ☐延续项目 */
+        int field = jx_content_field(cx->model->content, pathbuf);
+        piece = check_boxes(cx, &cx->model->content->fields[field], t);
+        if (t && t->present && !any_value)
+          *pos = t->pos;
+      } else if (t && t->present) {
         int field = jx_content_field(cx->model->content, pathbuf);
         piece =
             field >= 0 ? jx_model_print(cx->arena, cx->model, field) : t->str;
@@ -278,6 +317,44 @@ static void add_row_cells(jx_lctx *cx, const jx_tband *band,
   }
 }
 
+/* True if rows a and b of a plain list agree in merged column `upto` and
+ * every merged column before it, none of them blank. */
+static bool same_run(const jx_tgrid *g, const jx_rows *rows, size_t a,
+                     size_t b, size_t upto) {
+  for (size_t c = 0; c <= upto; c++) {
+    if (!g->merge[c])
+      continue;
+    const jx_text *x = &rows->items[a].cells[c], *y = &rows->items[b].cells[c];
+    if (!x->present || !x->str[0] || !y->present || strcmp(x->str, y->str))
+      return false;
+  }
+  return true;
+}
+
+/* The rows of a plain list whose band merges columns: a run of rows with
+ * the same value in a merged column (and the merged columns before it)
+ * prints that value once, in a cell spanning the run. */
+static void add_merged_rows(jx_lctx *cx, const jx_tband *band,
+                            const jx_tgrid *g, const jx_grid_def *def,
+                            const jx_tside *ts, const jx_rows *rows, int row,
+                            unsigned char *taken, int row0) {
+  for (size_t i = 0; i < rows->count; i++)
+    for (size_t c = 0; c < def->col_count; c++) {
+      int at = ts->col_at[c];
+      if (at < 0)
+        continue;
+      size_t run = 1;
+      if (g->merge[c]) {
+        if (i > 0 && same_run(g, rows, i - 1, i, c))
+          continue; /* inside the run above */
+        while (i + run < rows->count && same_run(g, rows, i + run - 1, i + run, c))
+          run++;
+      }
+      add_style_cell(cx, band, row + (int)i, at, (int)run,
+                     &rows->items[i].cells[c], &ts->styles[c], taken, row0);
+    }
+}
+
 /* The grid band: header row, then either one block of rows per 二级 group
  * of the frame (max(1, items on the fuller side) rows each; groups with no
  * rows left out with hide_empty_groups), or, without a frame, the rows in
@@ -286,7 +363,8 @@ static void build_grid_band(jx_lctx *cx, const jx_tband *band) {
   const jx_tgrid *g = &band->grid;
   const jx_grid_def *def = &cx->model->content->grids[g->grid];
   size_t ncols = band->column_count;
-  size_t total = 1;
+  size_t heads = g->header_count ? g->header_count : 1;
+  size_t total = heads;
   bool framed = def->frame_count > 0;
   if (framed) {
     for (size_t f = 0; f < def->frame_count; f++)
@@ -305,15 +383,21 @@ static void build_grid_band(jx_lctx *cx, const jx_tband *band) {
   }
   int row0 = add_rows(cx, total);
   if (g->repeat_header)
-    for (size_t r = 1; r < total; r++)
+    for (size_t r = heads; r < total; r++) {
       cx->rows[row0 + (int)r].header_row = row0;
+      cx->rows[row0 + (int)r].header_count = (int)heads;
+    }
   unsigned char *taken = jx_arena_alloc(cx->arena, total * ncols + 1);
-  /* header */
-  for (size_t i = 0; i < g->header.count; i++) {
-    const jx_tcell *tc = &g->header.cells[i];
-    add_template_cell(cx, band, tc, row0);
-    cover(taken, ncols, row0, row0, 1, tc->col, tc->colspan);
-  }
+  /* header rows; a header cell's rowspan stays within them */
+  for (size_t h = 0; h < g->header_count; h++)
+    for (size_t i = 0; i < g->header[h].count; i++) {
+      jx_tcell tc = g->header[h].cells[i];
+      if ((size_t)tc.rowspan > heads - h)
+        tc.rowspan = (int)(heads - h);
+      add_template_cell(cx, band, &tc, row0 + (int)h);
+      cover(taken, ncols, row0, row0 + (int)h, tc.rowspan, tc.col,
+            tc.colspan);
+    }
   if (g->label_col >= 0) {
     jx_lcell *c =
         add_cell(cx, band, row0, g->label_col, 1, (int)total,
@@ -322,11 +406,15 @@ static void build_grid_band(jx_lctx *cx, const jx_tband *band) {
     c->vertical = true;
     cover(taken, ncols, row0, row0, (int)total, g->label_col, 1);
   }
-  int row = row0 + 1;
+  int row = row0 + (int)heads;
   if (!framed) {
     for (size_t s = 0; s < g->side_count; s++) {
       const jx_tside *ts = &g->sides[s];
       const jx_rows *rows = &cx->model->lists[g->grid][ts->list];
+      if (g->merge) {
+        add_merged_rows(cx, band, g, def, ts, rows, row, taken, row0);
+        continue;
+      }
       for (size_t i = 0; i < rows->count; i++)
         add_row_cells(cx, band, def, ts, &rows->items[i], row + (int)i, taken,
                       row0);
@@ -522,6 +610,8 @@ static bool split_row(jx_lctx *cx, size_t r, double space) {
   memmove(cx->rows + r + 2, cx->rows + r + 1,
           (cx->row_count - r - 2) * sizeof *cx->rows);
   cx->rows[r + 1].header_row = cx->rows[r].header_row;
+  cx->rows[r + 1].header_count = cx->rows[r].header_count;
+  cx->rows[r + 1].min_height = 0; /* the rest of a split row */
   for (size_t k = 0; k < cx->row_count; k++)
     if (cx->rows[k].header_row > (int)r)
       cx->rows[k].header_row++;
@@ -568,10 +658,12 @@ static void continue_on_new_page(jx_lctx *cx, int form_index, size_t r,
   *y = t->margin_top + t->table_top_next;
   int h = cx->rows[r].header_row;
   if (h >= 0) {
+    int n = cx->rows[r].header_count;
     cx->repeats = jx_arena_grow(cx->arena, cx->repeats, sizeof *cx->repeats,
                                 &cx->repeat_cap, cx->repeat_count + 1);
-    cx->repeats[cx->repeat_count++] = (jx_repeat){*page, h, *y};
-    *y += cx->rows[h].height;
+    cx->repeats[cx->repeat_count++] = (jx_repeat){*page, h, n, *y};
+    for (int k = 0; k < n; k++)
+      *y += cx->rows[h + k].height;
   }
 }
 
@@ -725,11 +817,19 @@ static void draw_cells(jx_lctx *cx) {
   }
   for (size_t k = 0; k < cx->repeat_count; k++) {
     const jx_repeat *rp = &cx->repeats[k];
-    double h = cx->rows[rp->header_row].height;
+    int first = rp->header_row, end = rp->header_row + rp->header_count;
     for (size_t i = 0; i < cx->cell_count; i++) {
       const jx_lcell *c = &cx->cells[i];
-      if (c->row == rp->header_row && c->rowspan == 1)
-        draw_part(cx, c, rp->page, rp->y, rp->y, rp->y + h, true);
+      /* the header's own cells, not the label that spans the grid */
+      if (c->row < first || c->row + c->rowspan > end)
+        continue;
+      double top = rp->y;
+      for (int r = first; r < c->row; r++)
+        top += cx->rows[r].height;
+      double bottom = top;
+      for (int r = c->row; r < c->row + c->rowspan; r++)
+        bottom += cx->rows[r].height;
+      draw_part(cx, c, rp->page, top, top, bottom, c->row == first);
     }
   }
 }

@@ -270,7 +270,17 @@ static void check_pattern(jx_tload *ld, const char *pattern, jx_pos pos) {
       n = sizeof path - 1;
     memcpy(path, p + 1, n);
     path[n] = '\0';
+    char *format = strchr(path, '|');
+    if (format)
+      *format++ = '\0';
     int field = jx_content_field(&ld->tpl->content, path);
+    if (field >= 0 && format &&
+        (strcmp(format, "check") ||
+         ld->tpl->content.fields[field].type != JX_FT_CHOICE))
+      jx_error(ld->diags, pos,
+               "template: '{%s|%s}': the only format is '|check', for a "
+               "choice field (its choices as check boxes)",
+               path, format);
     if (field >= 0)
       ld->tpl->content.fields[field].printed = true;
     else if (strcmp(path, "template"))
@@ -463,7 +473,7 @@ static void load_grid(jx_tload *ld, const jx_ynode *v, jx_tband *band) {
       "list",         "label",       "label_col",  "label_style",
       "label_align",  "repeat_header", "header",   "level1_col",
       "level1_repeat", "hide_empty_groups", "min_rows", "sides",
-      "cols",         "styles",      NULL};
+      "cols",         "styles",      "merge",    NULL};
   jx_template_keys(ld->diags, v, "a grid band", keys);
   g->label = str_of(ld, jx_ymap_get(v, "label"), "label");
   g->label_col =
@@ -480,10 +490,39 @@ static void load_grid(jx_tload *ld, const jx_ynode *v, jx_tband *band) {
   g->min_rows = d < 0 ? 0 : d > 100 ? 100 : (int)d;
   g->level1_col =
       jx_ymap_get(v, "level1_col") ? col_of(ld, v, "level1_col", ncols) : -1;
+  const jx_ynode *merge = jx_ymap_get(v, "merge");
+  if (merge && (merge->kind != JX_YSEQ || def->frame_count)) {
+    jx_error(ld->diags, merge->pos,
+             "template: 'merge' is a list of column ids, for a grid with no "
+             "frame");
+  } else if (merge) {
+    g->merge = jx_arena_alloc(ld->arena, def->col_count + 1);
+    for (size_t k = 0; k < merge->count; k++) {
+      const jx_ynode *id = merge->items[k];
+      int col = id->kind == JX_YSCALAR ? jx_grid_col(def, id->str) : -1;
+      if (col < 0)
+        jx_error(ld->diags, id->pos, "template: grid '%s' has no column '%s'",
+                 def->id, id->kind == JX_YSCALAR ? id->str : "?");
+      else
+        g->merge[col] = true;
+    }
+  }
   int *taken = jx_arena_alloc(ld->arena, ncols * sizeof *taken);
+  /* one row of cells, or a list of rows (a two-level header: a cell with
+   * `rowspan` reaches down, one with `colspan` across) */
   const jx_ynode *header = jx_ymap_get(v, "header");
-  if (header)
-    load_row(ld, header, &g->header, taken, ncols);
+  if (header && header->kind == JX_YSEQ && header->count &&
+      header->items[0]->kind == JX_YSEQ) {
+    g->header =
+        jx_arena_alloc(ld->arena, (header->count + 1) * sizeof *g->header);
+    for (size_t r = 0; r < header->count; r++)
+      load_row(ld, header->items[r], &g->header[g->header_count++], taken,
+               ncols);
+  } else if (header) {
+    g->header = jx_arena_alloc(ld->arena, sizeof *g->header);
+    load_row(ld, header, &g->header[0], taken, ncols);
+    g->header_count = 1;
+  }
   const jx_ynode *styles = jx_ymap_get(v, "styles");
   jx_tstyle *grid_styles = load_col_styles(ld, styles, def, NULL);
   if (def->level1 >= 0)

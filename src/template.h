@@ -76,7 +76,8 @@ typedef struct jx_tside {
  * with its frame, or a plain sub-table. */
 typedef struct jx_tgrid {
   int grid;           /* index of the grid in the template's content */
-  jx_trow header;     /* the column-header row */
+  jx_trow *header;    /* the column-header rows (a cell may span them) */
+  size_t header_count;
   bool repeat_header; /* repeat it on continuation pages */
   int label_col;      /* vertical label spanning header + rows; -1 none */
   const char *label;  /* the grid's vertical label */
@@ -84,6 +85,9 @@ typedef struct jx_tgrid {
   bool level1_repeat; /* print the 一级 on every row, not merged */
   bool hide_empty;    /* leave out 二级 groups with no rows */
   int min_rows;       /* a plain list prints at least this many rows */
+  bool *merge; /* per grid column: in a plain list, a run of rows with the
+                  same value here (and in the merged columns before it)
+                  is one cell spanning them; NULL: none */
   jx_tside *sides;
   size_t side_count;
   jx_tstyle label_style, level1_style;

@@ -350,6 +350,135 @@ static void test_declared_grid_column(void **state) {
   assert_int_equal(system(cmd), 0);
 }
 
+
+/* y of the first run of `text` on page p (baseline, points from the top),
+ * or -1. */
+static double run_y(const jx_layout *l, size_t p, const char *text) {
+  const jx_dpage *pg = &l->pages[p];
+  for (size_t i = 0; i < pg->run_count; i++)
+    if (pg->runs[i].len == strlen(text) &&
+        !memcmp(pg->runs[i].text, text, pg->runs[i].len))
+      return pg->runs[i].y;
+  return -1;
+}
+
+/* A form of plain lists, declared only in its template: a two-row grid
+ * header (a cell spanning two columns above two), a sub-table whose
+ * merged columns print a repeated duty once, a choice printed as check
+ * boxes, a row with a minimum height, a vertical label with its own
+ * lines, and money printed as written. */
+static const char plain_template[] =
+    "name: plain\n"
+    "page: {width_pt: 595.28, height_pt: 841.89, margin_top_pt: 40,\n"
+    "       margin_bottom_pt: 40, margin_left_pt: 50, margin_right_pt: 50}\n"
+    "em_pt: 9\n"
+    "fonts:\n"
+    "  body: {faces: [AR PL UMing CN, HanaMinA, HanaMinB], size_pt: 9,\n"
+    "         line_pitch_pt: 12}\n"
+    "fields:\n"
+    "  - {id: year, label: 年度, type: year, required: true, example: "
+    "\"2025\"}\n"
+    "  - {id: kind, label: 项目类型, type: choice, choices: [新增项目, "
+    "延续项目]}\n"
+    "  - {money: funds}\n"
+    "  - {id: opinion, label: 审核意见, type: paragraph}\n"
+    "money:\n"
+    "  - id: funds\n"
+    "    label: 资金\n"
+    "    unit: 万元\n"
+    "    thousands: false\n"
+    "    decimals: as_written\n"
+    "    columns: [{id: plan, label: 预算}]\n"
+    "    rows: [{id: total, label: 总额, total: true}]\n"
+    "grids:\n"
+    "  - id: duties\n"
+    "    label: 履职\n"
+    "    columns:\n"
+    "      - {id: duty, label: 职能}\n"
+    "      - {id: goal, label: 目标}\n"
+    "      - {id: project, label: 项目}\n"
+    "styles:\n"
+    "  t: {align: left, valign: top, font: body}\n"
+    "bands:\n"
+    "  - columns: [10, 45]\n"
+    "    rows:\n"
+    "      - [{text: 项目类型, style: t}, {text: \"{kind|check}\", style: t}]\n"
+    "      - [{text: 资金总额, style: t}, {text: \"{funds.plan.total}\", style: "
+    "t}]\n"
+    "  - columns: [10, 15, 15, 15]\n"
+    "    grid:\n"
+    "      list: duties\n"
+    "      label: \"年度\\n履职\\n目标\"\n"
+    "      label_col: 0\n"
+    "      header:\n"
+    "        - - {text: 部门职能, col: 1, rowspan: 2, style: t}\n"
+    "          - {text: 目标与项目, colspan: 2, style: t}\n"
+    "        - - {text: 履职目标, col: 2, style: t}\n"
+    "          - {text: 对应项目, style: t}\n"
+    "      cols: {duty: 1, goal: 2, project: 3}\n"
+    "      merge: [duty, goal]\n"
+    "  - columns: [10, 45]\n"
+    "    rows:\n"
+    "      - {min_height_pt: 80, cells: [{text: 审核意见, style: t},\n"
+    "                                    {text: \"{opinion}\", style: t}]}\n"
+    "      - [{text: 最后一行, style: t}, {text: x, style: t}]\n";
+
+static const char plain_project[] =
+    "schema: 1\n"
+    "template: plain\n"
+    "year: 2025\n"
+    "项目类型: 延续项目\n"
+    "funds: {plan: {total: 86.50}}\n"
+    "duties:\n"
+    "  - {duty: 食品安全, goal: 抽检6000批次, project: 抽检监测}\n"
+    "  - {duty: 食品安全, goal: 抽检6000批次, project: 风险监测}\n"
+    "  - {duty: 特种设备, goal: 抽检6000批次, project: 监督检查}\n"
+    "opinion: 同意\n";
+
+static void test_plain_list_features(void **state) {
+  lfixture *fx = *state;
+  char dir[] = "/tmp/jx-layout-XXXXXX";
+  assert_non_null(mkdtemp(dir));
+  write_file(dir, "plain.yaml", plain_template);
+  jx_template *tpl =
+      jx_template_load(&fx->arena, &fx->diags, &fx->fonts, dir, "plain");
+  for (size_t i = 0; !tpl && i < fx->diags.count; i++)
+    jx_diagnostic_print(&fx->diags.items[i], stderr);
+  assert_non_null(tpl);
+  assert_int_equal(tpl->bands[1].grid.header_count, 2);
+  jx_model *m = test_load(&fx->arena, &fx->diags, tpl, "p.yaml", plain_project,
+                          strlen(plain_project), NULL);
+  for (size_t i = 0; !m && i < fx->diags.count; i++)
+    jx_diagnostic_print(&fx->diags.items[i], stderr);
+  assert_non_null(m);
+  memset(&fx->layout, 0, sizeof fx->layout);
+  fx->layout.arena = &fx->arena;
+  assert_true(jx_layout_form(&fx->layout, &fx->fonts, tpl, m, 0, &fx->diags));
+  jx_layout *l = &fx->layout;
+  /* check boxes: every choice, the one written ticked */
+  assert_int_equal(count_runs(l, 0, "\u2611"), 1);
+  assert_int_equal(count_runs(l, 0, "\u2610"), 1);
+  assert_true(run_x(l, 0, "\u2610") < run_x(l, 0, "\u2611"));
+  /* money as written */
+  assert_int_equal(count_runs(l, 0, "86.50"), 1);
+  /* the two-row header: the spanning cell and the two under it */
+  assert_int_equal(count_runs(l, 0, "目标与项目"), 1);
+  assert_true(run_y(l, 0, "目标与项目") < run_y(l, 0, "履职目标"));
+  /* merged: 食品安全 printed once for its two rows; the goal, the same in
+   * all three rows, merged only where the duty is (twice) */
+  assert_int_equal(count_runs(l, 0, "食品安全"), 1);
+  assert_int_equal(count_runs(l, 0, "特种设备"), 1);
+  assert_int_equal(count_runs(l, 0, "抽检6000批次"), 2);
+  assert_int_equal(count_runs(l, 0, "风险监测"), 1);
+  /* the vertical label keeps its three lines */
+  assert_int_equal(count_runs(l, 0, "履职"), 1);
+  /* the opinion row is at least 80 pt tall */
+  assert_true(run_y(l, 0, "最后一行") - run_y(l, 0, "审核意见") >= 80 - 1e-6);
+  remove(strcat(dir, "/plain.yaml"));
+  dir[strlen(dir) - strlen("/plain.yaml")] = '\0';
+  rmdir(dir);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_page_counts),
@@ -358,6 +487,7 @@ int main(void) {
       cmocka_unit_test(test_blank_is_not_zero),
       cmocka_unit_test(test_repeat_header),
       cmocka_unit_test(test_declared_grid_column),
+      cmocka_unit_test(test_plain_list_features),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
