@@ -142,7 +142,7 @@ static const char *expand(jx_lctx *cx, const char *pattern, jx_pos *pos) {
       const jx_text *t = jx_model_text(cx->model, pathbuf);
       piece = "";
       if (bar && !strcmp(bar + 1, "check")) {
-        /* every choice, the one written ticked: ☑新增项目  ☐延续项目 */
+        /* every choice, the one written ticked: ☑A  ☐B */
         int field = jx_content_field(cx->model->content, pathbuf);
         piece = check_boxes(cx, &cx->model->content->fields[field], t);
         if (t && t->present && !any_value)
