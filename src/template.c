@@ -37,7 +37,12 @@
 #include "template.h"
 #include "ynode.h"
 
+#include "jxlimits.h"
+
 #include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -83,6 +88,29 @@ static const char *str_of(jx_tload *ld, const jx_ynode *v, const char *key) {
   return v->str;
 }
 
+/* The range each numeric key of a template may take: a template is
+ * untrusted input, and a page 0 pt tall, a padding of 1e9 pt or a font of
+ * 1e30 pt would make nonsense pages or keep layout from finishing. */
+static const struct {
+  const char *key;
+  double lo, hi;
+} jx_ranges[] = {
+    {"width_pt", 100, 5000},        {"height_pt", 100, 5000},
+    {"margin_top_pt", 0, 1000},     {"margin_bottom_pt", 0, 1000},
+    {"margin_left_pt", 0, 1000},    {"margin_right_pt", 0, 1000},
+    {"em_pt", 1, 100},              {"size_pt", 1, 200},
+    {"line_pitch_pt", 1, 500},      {"units_per_em", 10, 10000},
+    {"ascii_units", 0, 20000},      {"cell_padding_x_pt", 0, 50},
+    {"cell_padding_y_pt", 0, 50},   {"rule_width_pt", 0, 10},
+    {"table_top_first_pt", 0, 2000}, {"table_top_next_pt", 0, 2000},
+    {"gap_pt", 0, 500},             {"item_gap", 0, 100},
+    {"baseline_pt", 0, 2000},       {"x", 0, 1000},
+    {"columns", 0.1, 1000},         {"col", 0, 1000},
+    {"colspan", 1, 1000},           {"rowspan", 1, 1000},
+    {"text_row", 0, 1000},          {"label_col", 0, 1000},
+    {"level1_col", 0, 1000},        {"min_rows", 0, 100},
+    {"min_height_pt", 0, 700}};
+
 static bool num_of(jx_tload *ld, const jx_ynode *v, const char *key,
                    double *out) {
   if (!v)
@@ -92,6 +120,14 @@ static bool num_of(jx_tload *ld, const jx_ynode *v, const char *key,
     errno = 0;
     double d = strtod(v->str, &end);
     if (end != v->str && *end == '\0' && errno == 0 && isfinite(d)) {
+      for (size_t i = 0; i < sizeof jx_ranges / sizeof *jx_ranges; i++)
+        if (!strcmp(key, jx_ranges[i].key) &&
+            (d < jx_ranges[i].lo || d > jx_ranges[i].hi)) {
+          jx_error(ld->diags, v->pos,
+                   "template: '%s' is %g; it must be between %g and %g", key,
+                   d, jx_ranges[i].lo, jx_ranges[i].hi);
+          return false;
+        }
       *out = d;
       return true;
     }
@@ -671,38 +707,51 @@ static jx_tline *load_lines(jx_tload *ld, const jx_ynode *list, size_t *count,
 /* Reads the whole file into the arena; NULL (with a diagnostic) on error. */
 static char *read_file(jx_arena *arena, jx_diag_list *diags, const char *path,
                        size_t *size) {
-  FILE *f = fopen(path, "rb");
-  if (!f) {
-    jx_error(diags, ((jx_pos){path, 0, 0}), "cannot open template: %s",
-             strerror(errno));
+  jx_pos at = {path, 0, 0};
+  /* A template is untrusted input like a project: a regular file (a FIFO
+   * or a device would hang or never end), at most the project limit. */
+  int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) {
+    jx_error(diags, at, "cannot open template: %s", strerror(errno));
     return NULL;
   }
-  size_t cap = 65536, n = 0;
-  char *buf = malloc(cap);
-  size_t got;
-  while (buf && (got = fread(buf + n, 1, cap - n, f)) > 0) {
-    n += got;
-    if (n == cap) {
-      cap *= 2;
-      char *nb = realloc(buf, cap);
-      if (!nb) {
-        free(buf);
-        buf = NULL;
-      }
-      buf = nb;
+  struct stat st;
+  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    close(fd);
+    jx_error(diags, at, "cannot read template: not a regular file");
+    return NULL;
+  }
+  if (st.st_size > (off_t)JX_LIMIT_FILE_BYTES) {
+    close(fd);
+    jx_error(diags, at, "template is larger than the " JX_LIMIT_FILE_TEXT
+                        " limit");
+    return NULL;
+  }
+  size_t cap = (size_t)st.st_size + 1, n = 0;
+  char *buf = jx_arena_alloc(arena, cap + 1);
+  for (;;) {
+    ssize_t got = read(fd, buf + n, cap - n);
+    if (got < 0 && errno == EINTR)
+      continue;
+    if (got < 0) {
+      int err = errno;
+      close(fd);
+      jx_error(diags, at, "cannot read template: %s", strerror(err));
+      return NULL;
+    }
+    if (got == 0)
+      break;
+    n += (size_t)got;
+    if (n == cap) { /* it grew while we read: refuse rather than chase */
+      close(fd);
+      jx_error(diags, at, "template changed while it was read");
+      return NULL;
     }
   }
-  bool err = ferror(f) || !buf;
-  fclose(f);
-  if (err) {
-    free(buf);
-    jx_error(diags, ((jx_pos){path, 0, 0}), "cannot read template");
-    return NULL;
-  }
-  char *copy = jx_arena_strndup(arena, buf, n);
-  free(buf);
+  close(fd);
+  buf[n] = '\0';
   *size = n;
-  return copy;
+  return buf;
 }
 
 /* Returns a mapping holding base's keys with child's values put over them:
@@ -879,6 +928,24 @@ jx_template *jx_template_load(jx_arena *arena, jx_diag_list *diags,
   load_bands(&ld, need(&ld, root, "bands"));
   if (!failed(&ld) && t->band_count == 0)
     jx_error(diags, root->pos, "template: no bands");
+  /* Room for at least a few lines of the tallest font on every page, so
+   * that layout always makes progress. */
+  double pitch = 0;
+  for (size_t i = 0; i < t->font_count; i++)
+    if (t->fonts[i].line_pitch > pitch)
+      pitch = t->fonts[i].line_pitch;
+  double room = t->page_height - t->margin_top - t->margin_bottom -
+                t->table_top_next;
+  if (!failed(&ld) && room < 3 * (pitch + 2 * t->padding_y))
+    jx_error(diags, root->pos,
+             "template: a page leaves %.1f pt for the table, less than three "
+             "lines of %.1f pt with their padding; make the margins or "
+             "table_top_next_pt smaller",
+             room, pitch);
+  if (!failed(&ld) && t->page_width - t->margin_left - t->margin_right < 50)
+    jx_error(diags, root->pos,
+             "template: the margins leave less than 50 pt of the page's "
+             "width");
   if (!failed(&ld) &&
       t->margin_left + t->table_width + t->margin_right > t->page_width + 0.01)
     jx_error(diags, root->pos,
