@@ -36,3 +36,9 @@ for path in sys.argv[2:]:
         open(f"{out}/{name}", "wb").write(data)
 PY
 echo "make-seeds: $(ls "$out" | wc -l) seeds in $out"
+# the template target's seeds: the shipped templates and the test ones
+mkdir -p "$out-template"
+for f in "$src"/templates/*.yaml "$src"/tests/templates/*.yaml \
+         "$src"/docs/examples/county-2025.yaml; do
+  [ -f "$f" ] && cp "$f" "$out-template/$(basename "$f")"
+done

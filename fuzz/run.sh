@@ -11,20 +11,23 @@ src="$(cd "$(dirname "$0")/.." && pwd)"
 export LSAN_OPTIONS="suppressions=$src/tests/lsan.supp:print_suppressions=0"
 export JXFORM_TEMPLATE_DIR="$src/templates"
 cd "$build" || exit 1
+# the template target starts from the shipped templates, the others from
+# projects
+seeds_of() { if [ "$1" = template ]; then echo seeds-template; else echo seeds; fi; }
 pids=()
-for t in load pipeline; do
+for t in load pipeline template; do
   mkdir -p "corpus-$t" "artifacts-$t"
   timeout=10
   [ "$t" = pipeline ] && timeout=20
   "fuzz/fuzz_$t" -dict="$src/fuzz/yaml.dict" -max_len=65536 \
     -rss_limit_mb=2048 -timeout=$timeout -max_total_time="$seconds" \
     -print_final_stats=1 -artifact_prefix="artifacts-$t/" \
-    "corpus-$t" seeds >"fuzz_$t.log" 2>&1 &
+    "corpus-$t" "$(seeds_of $t)" >"fuzz_$t.log" 2>&1 &
   pids+=($!)
 done
 for p in "${pids[@]}"; do wait "$p"; done
 found=0
-for t in load pipeline; do
+for t in load pipeline template; do
   last="$(grep -E '^#[0-9]+' "fuzz_$t.log" | tail -1)"
   runs="$(sed -n 's/^stat::number_of_executed_units: *//p' "fuzz_$t.log")"
   echo "fuzz_$t: ${runs:-?} executions; last status: $last"

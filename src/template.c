@@ -787,6 +787,11 @@ static jx_ynode *overlay(jx_arena *arena, const jx_ynode *base,
 /* Reads and parses templates/NAME.yaml; a template with `extends: BASE`
  * is laid over its base (recursively, at most `depth` more levels).
  * Returns the root mapping, or NULL after recording errors. */
+static jx_ynode *template_tree_data(jx_arena *arena, jx_diag_list *diags,
+                                    const char *dir, const char *path,
+                                    const char *data, size_t size,
+                                    int depth);
+
 static jx_ynode *template_tree(jx_arena *arena, jx_diag_list *diags,
                                const char *dir, const char *name,
                                const char **path_out, int depth) {
@@ -801,6 +806,15 @@ static jx_ynode *template_tree(jx_arena *arena, jx_diag_list *diags,
   char *data = read_file(arena, diags, path, &size);
   if (!data)
     return NULL;
+  return template_tree_data(arena, diags, dir, path, data, size, depth);
+}
+
+/* template_tree for a template already read: `data` (NUL-terminated,
+ * `size` bytes) named `path`; its base is looked for in `dir`. */
+static jx_ynode *template_tree_data(jx_arena *arena, jx_diag_list *diags,
+                                    const char *dir, const char *path,
+                                    const char *data, size_t size,
+                                    int depth) {
   jx_ynode *root = jx_yaml_parse(arena, diags, path, data, size);
   if (!root)
     return NULL;
@@ -831,14 +845,41 @@ static jx_ynode *template_tree(jx_arena *arena, jx_diag_list *diags,
   return overlay(arena, base, root, 0);
 }
 
+static jx_template *template_from_tree(jx_arena *arena, jx_diag_list *diags,
+                                      jx_fonts *fonts, jx_ynode *root,
+                                      const char *path, size_t errors_before);
+
 jx_template *jx_template_load(jx_arena *arena, jx_diag_list *diags,
                               jx_fonts *fonts, const char *dir,
                               const char *name) {
   const char *path = NULL;
-  jx_tload ld = {arena, diags, fonts, NULL, 8, NULL, 0, diags->errors};
+  size_t before = diags->errors;
   jx_ynode *root = template_tree(arena, diags, dir, name, &path, 8);
-  if (!root)
+  return root ? template_from_tree(arena, diags, fonts, root, path, before)
+              : NULL;
+}
+
+jx_template *jx_template_load_buffer(jx_arena *arena, jx_diag_list *diags,
+                                     jx_fonts *fonts, const char *dir,
+                                     const char *name, const char *data,
+                                     size_t size) {
+  size_t before = diags->errors;
+  if (size > JX_LIMIT_FILE_BYTES) {
+    jx_error(diags, ((jx_pos){name, 0, 0}),
+             "template is larger than the " JX_LIMIT_FILE_TEXT " limit");
     return NULL;
+  }
+  char *copy = jx_arena_strndup(arena, data, size);
+  jx_ynode *root = template_tree_data(arena, diags, dir, name, copy, size, 8);
+  return root ? template_from_tree(arena, diags, fonts, root, name, before)
+              : NULL;
+}
+
+/* The template of the merged tree `root` (read from `path`). */
+static jx_template *template_from_tree(jx_arena *arena, jx_diag_list *diags,
+                                      jx_fonts *fonts, jx_ynode *root,
+                                      const char *path, size_t errors_before) {
+  jx_tload ld = {arena, diags, fonts, NULL, 8, NULL, 0, errors_before};
   jx_template *t = jx_arena_alloc(arena, sizeof *t);
   ld.tpl = t;
   t->path = path;

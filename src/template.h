@@ -152,4 +152,12 @@ jx_template *jx_template_load(jx_arena *arena, jx_diag_list *diags,
                               jx_fonts *fonts, const char *dir,
                               const char *name);
 
+/* As jx_template_load, for a template held in memory (data[0..size),
+ * named `name` in messages); a base it `extends` is read from `dir`.  For
+ * the template fuzz target and tests. */
+jx_template *jx_template_load_buffer(jx_arena *arena, jx_diag_list *diags,
+                                     jx_fonts *fonts, const char *dir,
+                                     const char *name, const char *data,
+                                     size_t size);
+
 #endif
