@@ -24,6 +24,13 @@
  * Text values are any scalar, taken as their raw text; null (`~`, empty)
  * is absent.  Money is 123, 123.4, 123.45 or "34,060,000.00"; null or ""
  * is absent (blank on the form), which is not 0.
+ *
+ * The mistakes of a Chinese keyboard are named with what to type
+ * instead: full-width digits and separators in an amount (３８６００００,
+ * an error), a key with full-width spaces before it or a full-width colon
+ * after it, and a text value cut short by ' #' (a warning, text-comment,
+ * which --strict makes an error: validate.c).  A UTF-8 byte-order mark is
+ * allowed.
  */
 #include "jxlimits.h"
 #include "model.h"
@@ -296,6 +303,83 @@ static const char *jx_belongs(jx_loader *ld, const char *key,
   return NULL;
 }
 
+/* U+3000 IDEOGRAPHIC SPACE and U+FF1A FULLWIDTH COLON, as a Chinese input
+ * method types them in place of ' ' and ':'. */
+#define JX_FW_SPACE "\xE3\x80\x80"
+#define JX_FW_COLON "\xEF\xBC\x9A"
+#define JX_FW_LEN 3
+
+/* Marks the field that `name` stands for in `list` as accounted for, so
+ * that it is not also reported missing. */
+static void jx_mark_meant(jx_loader *ld, const char *name, const char *prefix,
+                          const jx_child *list, size_t n) {
+  jx_child scratch;
+  const jx_child *child = jx_resolve(ld, name, list, n, !prefix[0], &scratch);
+  if (child && child->kind == JX_K_FIELD)
+    ld->suggested[child->index] = true;
+}
+
+/* Reports `key` (unknown at `prefix`, `place` saying where) when a
+ * Chinese keyboard made it: indentation typed with full-width spaces
+ * ("　　implementer", the spaces became part of the key) or a key
+ * followed by a full-width colon ("level1：产出" in a { } item, read
+ * as one key).  Returns true when it did. */
+static bool jx_keyboard_key(jx_loader *ld, const jx_ynode *key,
+                            const char *prefix, const char *place,
+                            const jx_child *list, size_t n) {
+  const char *s = key->str;
+  const char *p = s;
+  bool wide = false;
+  while (*p == ' ' || !strncmp(p, JX_FW_SPACE, JX_FW_LEN)) {
+    wide |= *p != ' ';
+    p += *p == ' ' ? 1 : JX_FW_LEN;
+  }
+  if (wide && *p) {
+    jx_child scratch;
+    const jx_child *child = jx_resolve(ld, p, list, n, !prefix[0], &scratch);
+    const char *belongs = child ? NULL : jx_belongs(ld, p, prefix);
+    char hint[200];
+    if (child && prefix[0])
+      snprintf(hint, sizeof hint,
+               " and indent '%s' with ordinary half-width spaces, like the "
+               "other keys of '%s'",
+               p, prefix);
+    else if (child || (belongs && !belongs[0]))
+      snprintf(hint, sizeof hint,
+               ": '%s' belongs at the top level, with no indentation", p);
+    else if (belongs)
+      snprintf(hint, sizeof hint,
+               " and indent '%s' with ordinary half-width spaces under '%s:'",
+               p, jx_last_part(belongs));
+    else
+      snprintf(hint, sizeof hint,
+               " and indent with ordinary half-width spaces");
+    jx_mark_meant(ld, p, prefix, list, n);
+    jx_error(ld->diags, key->pos,
+             "unknown key '%s'%s: it starts with full-width spaces '\u3000' "
+             "(U+3000, 全角空格), which YAML does not count as indentation; "
+             "delete them%s",
+             s, place, hint);
+    return true;
+  }
+  const char *colon = strstr(s, JX_FW_COLON);
+  if (!colon || colon == s)
+    return false;
+  char *name = jx_arena_strndup(ld->arena, s, (size_t)(colon - s));
+  for (size_t len = strlen(name); len > 0 && name[len - 1] == ' ';)
+    name[--len] = '\0';
+  const char *value = colon + JX_FW_LEN;
+  while (*value == ' ' || !strncmp(value, JX_FW_SPACE, JX_FW_LEN))
+    value += *value == ' ' ? 1 : JX_FW_LEN;
+  jx_mark_meant(ld, name, prefix, list, n);
+  jx_error(ld->diags, key->pos,
+           "unknown key '%s'%s: the key '%s' is followed by a full-width "
+           "colon '：' (全角冒号), which YAML does not read as ':'; type a "
+           "half-width ':' and a space instead: '%s:%s%s'",
+           s, place, name, name, *value ? " " : "", value);
+  return true;
+}
+
 /* Reports `key`, unknown in the mapping at `prefix` whose children are
  * `list`: a typo's likely key, where a misplaced key belongs, or the keys
  * it may hold. */
@@ -318,6 +402,8 @@ static void jx_unknown_key(jx_loader *ld, const jx_ynode *key,
     snprintf(place, sizeof place, " in '%s'", prefix);
   else
     snprintf(place, sizeof place, " at the top level");
+  if (jx_keyboard_key(ld, key, prefix, place, list, n))
+    return;
   const char **keys = jx_arena_alloc(ld->arena, (n + 1) * sizeof *keys);
   for (size_t i = 0; i < n; i++)
     keys[i] = list[i].key;
@@ -398,6 +484,8 @@ static void jx_walk(jx_loader *ld, const jx_ynode *map, const char *prefix) {
         (value->kind == JX_YSCALAR && value->is_null))
       continue;
     if (value->kind != JX_YMAP) {
+      if (jx_reported_at(ld, value->pos))
+        continue; /* the parser said why (a full-width colon …) */
       const jx_group *g = &ld->content->groups[child->index];
       char hint[256] = "";
       if (g->example)
@@ -489,6 +577,92 @@ static const char *jx_parse_amount(const char *text, const char *unit,
   return NULL;
 }
 
+/* The full-width (全角) forms a Chinese input method types for the
+ * characters of a number, and what to type instead. */
+static const char *const jx_fullwidth[][2] = {
+    {"０", "0"}, {"１", "1"}, {"２", "2"}, {"３", "3"}, {"４", "4"},
+    {"５", "5"}, {"６", "6"}, {"７", "7"}, {"８", "8"}, {"９", "9"},
+    {"，", ","}, {"．", "."}, {"。", "."}, {"－", "-"}, {"\u3000", " "}};
+
+/* `text` with the full-width characters of a number made half-width,
+ * into out[size]; the distinct full-width characters found, in order, as
+ * "'３', '８' and '６'", into found[found_size]; *digits is true when they
+ * are all digits.  Returns how many distinct ones there are (0: none, or
+ * `text` is too long to convert). */
+static size_t jx_halfwidth(const char *text, char *out, size_t size,
+                           char *found, size_t found_size, bool *digits) {
+  size_t distinct = 0, len = 0, order[JX_COUNT(jx_fullwidth)];
+  bool seen[JX_COUNT(jx_fullwidth)] = {false};
+  *digits = true;
+  for (const char *p = text; *p;) {
+    size_t k = 0;
+    while (k < JX_COUNT(jx_fullwidth) &&
+           strncmp(p, jx_fullwidth[k][0], strlen(jx_fullwidth[k][0])))
+      k++;
+    char put = *p;
+    if (k < JX_COUNT(jx_fullwidth)) {
+      put = jx_fullwidth[k][1][0];
+      p += strlen(jx_fullwidth[k][0]);
+      if (!seen[k]) {
+        seen[k] = true;
+        order[distinct++] = k;
+        *digits &= k < 10;
+      }
+    } else {
+      p++;
+    }
+    if (len + 1 >= size)
+      return 0;
+    out[len++] = put;
+  }
+  out[len] = '\0';
+  found[0] = '\0';
+  for (size_t i = 0; i < distinct; i++) {
+    const char *sep = !i ? "" : i + 1 == distinct ? " and " : ", ";
+    size_t used = strlen(found);
+    snprintf(found + used, found_size - used, "%s'%s'%s", sep,
+             jx_fullwidth[order[i]][0],
+             order[i] + 1 == JX_COUNT(jx_fullwidth) ? " (U+3000)" : "");
+  }
+  return distinct;
+}
+
+/* Reports an amount typed with full-width characters ("３８６００００"),
+ * naming them and the half-width amount to write.  Returns false when
+ * it has none. */
+static bool jx_fullwidth_amount(jx_loader *ld, const jx_ynode *value,
+                                const char *path, const char *unit) {
+  char half[256], found[256];
+  bool digits;
+  size_t n =
+      jx_halfwidth(value->str, half, sizeof half, found, sizeof found, &digits);
+  if (!n)
+    return false;
+  const char *what = digits ? (n == 1 ? "digit" : "digits")
+                            : (n == 1 ? "character" : "characters");
+  int64_t cents;
+  const char *problem = jx_parse_amount(half, unit, &cents);
+  const char *p = half;
+  while (*p == ' ')
+    p++;
+  size_t shown = strlen(p);
+  while (shown > 0 && p[shown - 1] == ' ')
+    shown--;
+  if (!problem)
+    jx_error(ld->diags, value->pos,
+             "'%s' '%s' is typed with the full-width (全角) %s %s; type %s "
+             "half-width (半角; Shift+Space switches the input method): "
+             "write %.*s",
+             path, value->str, what, found, n == 1 ? "it" : "them", (int)shown,
+             p);
+  else
+    jx_error(ld->diags, value->pos,
+             "'%s' '%s' is typed with the full-width (全角) %s %s; in "
+             "half-width (半角) it is '%.*s', which %s",
+             path, value->str, what, found, (int)shown, p, problem);
+  return true;
+}
+
 /* Counts the code points of `value`, reporting more than a cell holds. */
 static void jx_check_length(jx_loader *ld, const jx_ynode *value,
                             const char *path) {
@@ -502,12 +676,50 @@ static void jx_check_length(jx_loader *ld, const jx_ynode *value,
              path, chars, JX_LIMIT_CELL_CHARS);
 }
 
+/* `text` cut to `max` characters, with "…" when it was longer (arena). */
+static const char *jx_clip(jx_arena *arena, const char *text, size_t max) {
+  size_t i = 0, chars = 0;
+  while (text[i] && chars < max) {
+    i++;
+    while (((unsigned char)text[i] & 0xC0) == 0x80)
+      i++;
+    chars++;
+  }
+  if (!text[i])
+    return text;
+  return jx_arena_printf(arena, "%.*s…", (int)i, text);
+}
+
+/* Warns about a text value that a comment likely cut short: "对 #3 教学楼"
+ * is read as "对", since YAML takes " #" as the start of a comment (the
+ * parser noted it, ynode.h).  `label` is the field's, or NULL. */
+static void jx_warn_cut_comment(jx_loader *ld, const jx_ynode *value,
+                                const char *path, const char *label) {
+  if (!value->comment)
+    return;
+  char named[512];
+  if (label)
+    snprintf(named, sizeof named, "'%s' (%s)", path, label);
+  else
+    snprintf(named, sizeof named, "'%s'", path);
+  char *whole = jx_arena_printf(ld->arena, "%s %s", value->str, value->comment);
+  char quote = strchr(whole, '"') ? '\'' : '"';
+  jx_warning(ld->diags, value->comment_pos,
+             "%s is cut short at ' #': YAML reads the text from ' #' on "
+             "('%s') as a comment, so only '%s' is kept; to keep it all, "
+             "put the whole value in quotes: %c%s%c [text-comment]",
+             named, jx_clip(ld->arena, value->comment, 12),
+             jx_clip(ld->arena, value->str, 12), quote,
+             jx_clip(ld->arena, whole, 30), quote);
+}
+
 /* Reads `value` (NULL when the key is absent) into *text, as money when
- * `money`.  `path` names it in messages; `absent_pos` is where an absent
- * value is reported. */
+ * `money`.  `path` names it in messages, with `label` (or NULL);
+ * `absent_pos` is where an absent value is reported. */
 static void jx_read_value(jx_loader *ld, const jx_ynode *value,
-                          jx_pos absent_pos, const char *path, bool money,
-                          const char *unit, jx_text *text) {
+                          jx_pos absent_pos, const char *path,
+                          const char *label, bool money, const char *unit,
+                          jx_text *text) {
   text->str = "";
   text->present = false;
   text->cents = 0;
@@ -525,12 +737,16 @@ static void jx_read_value(jx_loader *ld, const jx_ynode *value,
   }
   jx_check_length(ld, value, path);
   if (money) {
+    if (jx_fullwidth_amount(ld, value, path, unit))
+      return;
     const char *problem = jx_parse_amount(value->str, unit, &text->cents);
     if (problem) {
       jx_error(ld->diags, value->pos, "'%s' %s: '%s'", path, problem,
                value->str);
       return;
     }
+  } else {
+    jx_warn_cut_comment(ld, value, path, label);
   }
   text->str = value->str;
   text->present = true;
@@ -697,8 +913,8 @@ static void jx_load_fields(jx_loader *ld) {
     jx_pos absent = jx_absent_at(ld, found, f->id);
     const char *unit =
         f->money_block >= 0 ? c->money[f->money_block].unit : NULL;
-    jx_read_value(ld, found->value, absent, f->id, f->type == JX_FT_MONEY, unit,
-                  &ld->model->fields[i]);
+    jx_read_value(ld, found->value, absent, f->id, f->label,
+                  f->type == JX_FT_MONEY, unit, &ld->model->fields[i]);
     jx_check_shape(ld, f->id, f->type, &ld->model->fields[i]);
     if (f->required && !ld->model->fields[i].present &&
         !(found->value && found->value->kind != JX_YSCALAR))
@@ -780,7 +996,8 @@ static void jx_load_row(jx_loader *ld, const jx_grid_def *g,
     char col_path[320];
     snprintf(col_path, sizeof col_path, "%s.%s", path, col->id);
     jx_pos absent = keys[k] ? keys[k]->pos : item->pos;
-    jx_read_value(ld, values[k], absent, col_path, false, NULL, &out->cells[k]);
+    jx_read_value(ld, values[k], absent, col_path, col->label, false, NULL,
+                  &out->cells[k]);
     jx_check_shape(ld, col_path, col->type, &out->cells[k]);
     if (col->required && !out->cells[k].present && !ld->partial &&
         !suggested[k] && !(values[k] && values[k]->kind != JX_YSCALAR))
@@ -979,21 +1196,13 @@ static bool jx_looks_gbk(const unsigned char *s, size_t size) {
   return pairs > 0;
 }
 
-/* Checks the encoding before the YAML parser sees the file: a byte-order
- * mark is reported (the parse goes on), a file in GBK, as Chinese Windows
- * saves "ANSI" text, is reported in one line naming the encoding (returns
- * true: nothing more can be read).  Other invalid UTF-8 is left to the
- * YAML parser, which names the byte. */
+/* Checks the encoding before the YAML parser sees the file: a file in
+ * GBK, as Chinese Windows saves "ANSI" text, is reported in one line
+ * naming the encoding (returns true: nothing more can be read).  Other
+ * invalid UTF-8 is left to the YAML parser, which names the byte. */
 static bool jx_check_encoding(jx_diag_list *diags, const char *file,
                               const char *data, size_t size) {
   const unsigned char *s = (const unsigned char *)data;
-  if (size >= 3 && s[0] == 0xEF && s[1] == 0xBB && s[2] == 0xBF) {
-    jx_pos pos = {file, 1, 1};
-    jx_error(diags, pos,
-             "the file starts with a byte-order mark (BOM, bytes EF BB BF); "
-             "save it as UTF-8 without BOM (Notepad: Save As, Encoding "
-             "'UTF-8', not 'UTF-8 with BOM')");
-  }
   size_t bad = 0;
   if (jx_valid_utf8(s, size, &bad) || !jx_looks_gbk(s, size))
     return false;
@@ -1026,6 +1235,13 @@ const jx_ynode *jx_load_tree(jx_arena *arena, jx_diag_list *diags,
     jx_error(diags, file_pos,
              "file is larger than the " JX_LIMIT_FILE_TEXT " limit");
     return NULL;
+  }
+  /* A UTF-8 byte-order mark (Notepad's "UTF-8 with BOM") is allowed by
+   * YAML and skipped: positions count from the first character after it,
+   * as an editor shows them. */
+  if (size >= 3 && !memcmp(data, "\xEF\xBB\xBF", 3)) {
+    data += 3;
+    size -= 3;
   }
   size_t first_diag = diags->count;
   if (jx_check_encoding(diags, file, data, size))
@@ -1071,8 +1287,8 @@ static void jx_load_settings(jx_loader *ld, const jx_ynode *root,
   for (size_t i = 0; i < root->count; i++)
     if (!strcmp(root->keys[i]->str, "schema"))
       key = root->keys[i], value = root->items[i];
-  jx_read_value(ld, value, key ? key->pos : root->pos, "schema", false, NULL,
-                &m->schema);
+  jx_read_value(ld, value, key ? key->pos : root->pos, "schema", NULL, false,
+                NULL, &m->schema);
   if (!m->schema.present && !ld->partial &&
       !(value && value->kind != JX_YSCALAR))
     jx_error(ld->diags, m->schema.pos,
@@ -1086,8 +1302,8 @@ static void jx_load_settings(jx_loader *ld, const jx_ynode *root,
   for (size_t i = 0; i < root->count; i++)
     if (!strcmp(root->keys[i]->str, "template"))
       key = root->keys[i], value = root->items[i];
-  jx_read_value(ld, value, key ? key->pos : root->pos, "template", false, NULL,
-                &m->template_name);
+  jx_read_value(ld, value, key ? key->pos : root->pos, "template", NULL, false,
+                NULL, &m->template_name);
   if (!m->template_name.present)
     m->template_name.str = template_name;
   else if (!m->template_name.str[0])

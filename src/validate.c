@@ -12,7 +12,8 @@
  *   date-format (error), date range too; code-format, phone-format,
  *   duration-format, choice-known, year-range (warnings); text-space,
  *   text-tab (every text); field-empty (a printed field the template
- *   marks warn_empty, left out).
+ *   marks warn_empty, left out); unit-scale (money that looks entered in
+ *   万元 on a form in 元, or the reverse).
  * Declared under `rules:` in the template:
  *   sum            funds-total, funds-sum (errors), funds-missing
  *   not-more       its own id (error), e.g. annual-le-period
@@ -22,10 +23,11 @@
  * By grid (columns by role, the frame):
  *   frame-level1, frame-level2 (errors); frame-order, indicator-empty,
  *   value-empty, level3-empty, value-unit, value-percent, value-form,
- *   indicator-duplicate, indicators-missing (warnings)
+ *   value-fullwidth, indicator-duplicate, indicators-missing (warnings)
  * Across files: value-other-total.
  *
- * With `strict` every warning is recorded as an error.
+ * With `strict` every warning is recorded as an error, the loader's
+ * (text-comment) too.
  */
 #include "validate.h"
 
@@ -581,6 +583,47 @@ static void jx_check_typed(jx_checker *c, int i) {
   jx_check_typed_value(c, jx_fld(c, i), jx_val(c, i));
 }
 
+/* Money that looks entered in the other unit, one warning per block at
+ * its largest amount: in a block of 元, every amount below 10,000 元 (a
+ * project's funds entered in 万元: `total: 386.00` for 3,860,000 元); in
+ * a block of 万元, an amount of 1,000,000 万元 (100亿元) or more (entered
+ * in 元).  Blocks in other units are not checked. */
+static void jx_check_unit_scale(jx_checker *c, const jx_money_block *b) {
+  bool yuan = b->unit && !strcmp(b->unit, "元");
+  bool wan = b->unit && !strcmp(b->unit, "万元");
+  if (!yuan && !wan)
+    return;
+  int largest = -1;
+  int64_t max = 0;
+  for (size_t k = 0; k < b->column_count * b->row_count; k++) {
+    const jx_text *t = jx_val(c, (int)(b->first_field + k));
+    if (t->present && t->cents > max) {
+      max = t->cents;
+      largest = (int)(b->first_field + k);
+    }
+  }
+  if (largest < 0)
+    return;
+  const jx_text *t = jx_val(c, largest);
+  const char *id = jx_fld(c, largest)->id;
+  if (yuan && max < INT64_C(10000) * 100)
+    jx_rule_warning(c, t->pos,
+                    "'%s' is %s, and every amount of %s is below 10,000 元: "
+                    "were they written in 万元? This form's amounts are in "
+                    "元, so %s 万元 is written %" PRId64 " (multiply every "
+                    "amount by 10,000) [unit-scale]",
+                    id, jx_money(c, b, max), b->label, jx_money(c, b, max),
+                    max * 100);
+  else if (wan && max >= INT64_C(1000000) * 100)
+    jx_rule_warning(c, t->pos,
+                    "'%s' is %s 万元, which is 1,000,000 万元 (100亿元) or "
+                    "more: was it written in 元? This form's amounts are in "
+                    "万元, so %s 元 is written %s (divide every amount by "
+                    "10,000) [unit-scale]",
+                    id, jx_money(c, b, max), jx_money(c, b, max),
+                    jx_money(c, b, max / 10000));
+}
+
 static void jx_check_fields(jx_checker *c) {
   for (size_t i = 0; i < c->ct->field_count; i++) {
     const jx_field *f = jx_fld(c, (int)i);
@@ -596,6 +639,8 @@ static void jx_check_fields(jx_checker *c) {
     jx_check_spacing(c, t, f->id, f->label);
     jx_check_typed(c, (int)i);
   }
+  for (size_t b = 0; b < c->ct->money_count; b++)
+    jx_check_unit_scale(c, &c->ct->money[b]);
 }
 
 /* ---- declared rules --------------------------------------------------- */
@@ -863,11 +908,66 @@ static bool jx_sign_is_word(const char *sign) {
   return true;
 }
 
+/* Reports a target value typed with full-width (全角) digits ("≥９０%"),
+ * naming them and the value written half-width.  It prints as typed, but
+ * is not read as a number.  Returns false when it has none. */
+static bool jx_check_value_fullwidth(jx_checker *c, const jx_text *v,
+                                     const char *where, const char *label) {
+  /* ０…９ are EF BC 90…99, ． (the full stop of numbers) EF BC 8E */
+  static const char *const wide[] = {"０", "１", "２", "３", "４", "５",
+                                     "６", "７", "８", "９", "．"};
+  const char *s = v->str;
+  char half[512], found[256] = "";
+  size_t len = 0, distinct = 0;
+  int order[11];
+  bool seen[11] = {false};
+  for (const char *p = s; *p;) {
+    const unsigned char *u = (const unsigned char *)p;
+    int k = -1;
+    if (u[0] == 0xEF && u[1] == 0xBC && u[2] >= 0x90 && u[2] <= 0x99)
+      k = u[2] - 0x90;
+    else if (u[0] == 0xEF && u[1] == 0xBC && u[2] == 0x8E)
+      k = 10;
+    if (len + 1 >= sizeof half)
+      return false;
+    if (k < 0) {
+      half[len++] = *p++;
+      continue;
+    }
+    half[len++] = k == 10 ? '.' : (char)('0' + k);
+    if (!seen[k]) {
+      seen[k] = true;
+      order[distinct++] = k;
+    }
+    p += 3;
+  }
+  half[len] = '\0';
+  if (!distinct)
+    return false;
+  for (size_t i = 0; i < distinct; i++) {
+    const char *sep = !i ? "" : i + 1 == distinct ? " and " : ", ";
+    size_t used = strlen(found);
+    snprintf(found + used, sizeof found - used, "%s'%s'", sep, wide[order[i]]);
+  }
+  bool point = seen[10];
+  jx_rule_warning(c, v->pos,
+                  "%s %s '%s' is typed with the full-width (全角) %s %s; "
+                  "type %s half-width (半角; Shift+Space switches the input "
+                  "method): '%s' [value-fullwidth]",
+                  where, label, s,
+                  point ? (distinct == 1 ? "character" : "characters")
+                        : (distinct == 1 ? "digit" : "digits"),
+                  found, distinct == 1 ? "it" : "them", half);
+  return true;
+}
+
 static void jx_check_value(jx_checker *c, const jx_grid_def *g,
                            const jx_row *row, const jx_level2 *group,
                            const char *where) {
   const jx_text *v = &row->cells[g->value];
   const char *label = g->cols[g->value].label;
+  if (jx_check_value_fullwidth(c, v, where, label))
+    return;
   /* A sign and a unit in columns of their own are read with the value:
    * "≥" "300" "天" is checked as ≥300天. */
   const jx_text *sign = g->comparator >= 0 ? &row->cells[g->comparator] : NULL;
@@ -1210,10 +1310,25 @@ static void jx_check_list(jx_checker *c, const jx_template *tpl, size_t gi,
 
 /* ---- entry points ----------------------------------------------------- */
 
+/* With `strict`, the warnings the loader recorded for this file (a value
+ * cut short by ' #', text-comment: load.c) count as errors too, as the
+ * rules' own warnings do. */
+static void jx_strict_loader_warnings(jx_checker *c) {
+  for (size_t i = 0; c->strict && i < c->diags->count; i++) {
+    jx_diagnostic *d = &c->diags->items[i];
+    if (d->severity == JX_SEV_WARNING && d->file && c->m->path &&
+        !strcmp(d->file, c->m->path)) {
+      d->severity = JX_SEV_ERROR;
+      c->diags->errors++;
+    }
+  }
+}
+
 bool jx_validate(const jx_model *model, const jx_template *tpl, bool strict,
                  jx_diag_list *diags) {
   size_t before = diags->errors;
   jx_checker c = {model, model->content, diags, strict, {0}};
+  jx_strict_loader_warnings(&c);
   jx_arena_init(&c.arena);
   jx_check_fields(&c);
   jx_check_rules(&c);

@@ -14,10 +14,16 @@
  *  - aliases, anchors, duplicate keys, non-scalar keys and NUL characters
  *    in scalars are reported and parsing goes on, so one run shows them
  *    all;
+ *  - a syntax error caused by a Chinese keyboard — a key followed by a
+ *    full-width colon '：', indentation typed with full-width spaces
+ *    (U+3000) — is named on its own line, instead of libyaml's problem
+ *    lines later;
  *  - a second document or nesting deeper than the limit ends parsing;
  *  - so do the limits of jxlimits.h on input size, number of values and
  *    problems listed, which bound the time and memory of any input.
- * Any error makes jx_yaml_parse return NULL.
+ * Any error makes jx_yaml_parse return NULL.  A plain value that a
+ * comment likely cut short ("对 #3 教学楼") is noted in its node for the
+ * loader to warn about.  A UTF-8 byte-order mark is skipped.
  */
 #include "ynode.h"
 
@@ -48,6 +54,8 @@ typedef struct jx_ybuilder {
   size_t first_diag; /* this parse's diagnostics start here */
   size_t nodes;      /* nodes made so far (JX_LIMIT_YAML_NODES) */
   bool stopped;      /* a limit ended the parse */
+  /* jx_index_offset's cursor: character index and its byte offset. */
+  size_t cursor_index, cursor_offset;
 } jx_ybuilder;
 
 static jx_pos jx_ypos(const jx_ybuilder *b, yaml_mark_t mark) {
@@ -109,6 +117,24 @@ static size_t jx_mark_offset(const jx_ybuilder *b, yaml_mark_t mark) {
     while (i < b->size && ((unsigned char)b->data[i] & 0xC0) == 0x80)
       i++;
   }
+  return i;
+}
+
+/* Byte offset of a mark's index (which counts characters, a CR LF as
+ * two).  Marks mostly come in increasing order, so a cursor keeps the
+ * walks linear over a whole parse. */
+static size_t jx_index_offset(jx_ybuilder *b, size_t index) {
+  if (index < b->cursor_index)
+    b->cursor_index = b->cursor_offset = 0;
+  size_t i = b->cursor_offset, n = b->cursor_index;
+  while (n < index && i < b->size) {
+    i++;
+    while (i < b->size && ((unsigned char)b->data[i] & 0xC0) == 0x80)
+      i++;
+    n++;
+  }
+  b->cursor_index = n;
+  b->cursor_offset = i;
   return i;
 }
 
@@ -243,6 +269,139 @@ static bool jx_tab_in_indent(const jx_ybuilder *b, size_t offset) {
   return tab && i >= offset;
 }
 
+/* U+3000 IDEOGRAPHIC SPACE and U+FF1A FULLWIDTH COLON, as a Chinese input
+ * method types them in place of ' ' and ':'. */
+#define JX_FW_SPACE "\xE3\x80\x80"
+#define JX_FW_COLON "\xEF\xBC\x9A"
+#define JX_FW_LEN 3
+
+/* What a line near a syntax error is. */
+typedef enum {
+  JX_LINE_OTHER,   /* blank, a comment, a value's continuation … */
+  JX_LINE_KEY,     /* an ordinary 'key:' line */
+  JX_LINE_REPORTED /* a Chinese keyboard's mistake, now reported */
+} jx_line_kind;
+
+/* Characters in data[from, to). */
+static size_t jx_chars(const jx_ybuilder *b, size_t from, size_t to) {
+  size_t n = 0;
+  for (size_t i = from; i < to; i++)
+    n += ((unsigned char)b->data[i] & 0xC0) != 0x80;
+  return n;
+}
+
+/* Looks at line `line` (1-based), data[start, end): reports indentation
+ * typed with full-width spaces, or a key followed by a full-width colon
+ * ('implementer：阳泉市…'), which libyaml only notices lines later as a
+ * missing ':' or a misplaced key. */
+static jx_line_kind jx_keyboard_line(jx_ybuilder *b, uint32_t line,
+                                     size_t start, size_t end) {
+  const char *s = b->data;
+  size_t i = start, wide = end;
+  while (i < end && (s[i] == ' ' || (end - i >= JX_FW_LEN &&
+                                     !memcmp(s + i, JX_FW_SPACE, JX_FW_LEN)))) {
+    if (s[i] != ' ' && wide == end)
+      wide = i;
+    i += s[i] == ' ' ? 1 : JX_FW_LEN;
+  }
+  if (i == end || s[i] == '#')
+    return JX_LINE_OTHER;
+  if (wide != end) {
+    jx_pos pos = {b->file, line, (uint32_t)jx_chars(b, start, wide) + 1};
+    jx_error(b->diags, pos,
+             "syntax error: this line is indented with full-width spaces "
+             "'\u3000' (U+3000, 全角空格), which YAML does not count as "
+             "indentation; delete them and indent with ordinary half-width "
+             "spaces, like the lines around it");
+    return JX_LINE_REPORTED;
+  }
+  while (i < end && s[i] == '-' && (i + 1 == end || s[i + 1] == ' '))
+    for (i++; i < end && s[i] == ' '; i++)
+      ;
+  size_t key = i;
+  while (i < end && !strchr(":#\"'{}[], \t", s[i]) &&
+         !(end - i >= JX_FW_LEN && !memcmp(s + i, JX_FW_COLON, JX_FW_LEN)))
+    i++;
+  if (i > key && end - i >= JX_FW_LEN &&
+      !memcmp(s + i, JX_FW_COLON, JX_FW_LEN)) {
+    /* what follows, for the line to type: up to a comment, 24 characters */
+    size_t v = i + JX_FW_LEN;
+    while (v < end && (s[v] == ' ' || (end - v >= JX_FW_LEN &&
+                                       !memcmp(s + v, JX_FW_SPACE, JX_FW_LEN))))
+      v += s[v] == ' ' ? 1 : JX_FW_LEN;
+    size_t v_end = v, shown = 0;
+    while (v_end < end &&
+           !(s[v_end] == ' ' && v_end + 1 < end && s[v_end + 1] == '#') &&
+           shown < 24) {
+      v_end++;
+      while (v_end < end && ((unsigned char)s[v_end] & 0xC0) == 0x80)
+        v_end++;
+      shown++;
+    }
+    while (v_end > v && s[v_end - 1] == ' ')
+      v_end--;
+    bool more = v_end < end && s[v_end] != ' ';
+    /* at the key, where the value it leaves in the tree starts */
+    jx_pos pos = {b->file, line, (uint32_t)jx_chars(b, start, key) + 1};
+    jx_error(b->diags, pos,
+             "syntax error: the key '%.*s' is followed by a full-width colon "
+             "'：' (全角冒号), which YAML does not read as ':'; type a "
+             "half-width ':' and a space instead: '%.*s:%s%.*s%s'",
+             (int)(i - key), s + key, (int)(i - key), s + key,
+             v_end > v ? " " : "", (int)(v_end - v), s + v, more ? "…" : "");
+    return JX_LINE_REPORTED;
+  }
+  if (i > key && i < end && s[i] == ':' &&
+      (i + 1 == end || s[i + 1] == ' ' || s[i + 1] == '\t'))
+    return JX_LINE_KEY;
+  return JX_LINE_OTHER;
+}
+
+/* After a syntax error: looks for the mistake of a Chinese keyboard that
+ * likely caused it, on the error's line or the lines before it back to
+ * the key being read (`while scanning a simple key`) and the value lines
+ * above it, up to an ordinary key line.  Returns true when one was
+ * reported (instead of libyaml's problem). */
+static bool jx_explain_keyboard(jx_ybuilder *b, const yaml_parser_t *parser) {
+  enum { LOOK_BACK = 20, MAX_LINES = 64 };
+  size_t err_line = parser->problem_mark.line + 1;
+  size_t key_line = err_line;
+  if (parser->context && strstr(parser->context, "simple key") &&
+      parser->context_mark.line + 1 < err_line)
+    key_line = parser->context_mark.line + 1;
+  size_t first = key_line > LOOK_BACK ? key_line - LOOK_BACK : 1;
+  if (err_line - first + 1 > MAX_LINES)
+    first = err_line - MAX_LINES + 1;
+  if (key_line < first)
+    key_line = first;
+  /* where lines first..err_line start and end */
+  size_t starts[MAX_LINES], ends[MAX_LINES];
+  size_t i = 0, line = 1;
+  while (i < b->size && line < first) {
+    size_t brk = jx_break_len(b, i);
+    line += brk != 0;
+    i += brk ? brk : 1;
+  }
+  size_t count = err_line - first + 1;
+  for (size_t k = 0; k < count; k++) {
+    starts[k] = i;
+    while (i < b->size && !jx_break_len(b, i))
+      i++;
+    ends[k] = i;
+    if (i < b->size)
+      i += jx_break_len(b, i);
+  }
+  for (size_t k = count; k-- > 0;) {
+    size_t at = first + k;
+    jx_line_kind kind = jx_keyboard_line(b, (uint32_t)at, starts[k], ends[k]);
+    if (kind == JX_LINE_REPORTED)
+      return true;
+    if (kind == JX_LINE_KEY && at < key_line)
+      break;
+  }
+  return false;
+}
+
 /* Records libyaml's error (parser->error is set) as a diagnostic. */
 static void jx_report_libyaml(jx_ybuilder *b, const yaml_parser_t *parser) {
   b->failed = true;
@@ -298,6 +457,8 @@ static void jx_report_libyaml(jx_ybuilder *b, const yaml_parser_t *parser) {
     }
     return;
   }
+  if (jx_explain_keyboard(b, parser))
+    return;
   const char *readable = jx_explain_problem(problem, parser->context, at);
   char where[96] = "";
   if (parser->context && (parser->context_mark.line != mark.line ||
@@ -485,8 +646,32 @@ static void jx_refuse_anchor(jx_ybuilder *b, const yaml_char_t *anchor,
   b->failed = true;
 }
 
-/* Builds a scalar node from a SCALAR event. */
-static jx_ynode *jx_scalar(jx_ybuilder *b, const yaml_event_t *event) {
+/* Notes in `node` (a plain value ending at `end`) a comment that starts
+ * one space after it with text right after the '#' ("对 #3 教学楼"):
+ * likely part of the value, cut off by YAML's " #" (see ynode.h). */
+static void jx_find_cut_comment(jx_ybuilder *b, jx_ynode *node,
+                                yaml_mark_t end) {
+  const char *s = b->data;
+  size_t i = jx_index_offset(b, end.index);
+  if (i + 2 >= b->size || s[i] != ' ' || s[i + 1] != '#')
+    return;
+  char after = s[i + 2];
+  if (after == ' ' || after == '\t' || after == '#' || jx_break_len(b, i + 2))
+    return;
+  size_t j = i + 1;
+  while (j < b->size && !jx_break_len(b, j))
+    j++;
+  while (j > i + 1 && (s[j - 1] == ' ' || s[j - 1] == '\t'))
+    j--;
+  node->comment = jx_arena_strndup(b->arena, s + i + 1, j - i - 1);
+  node->comment_pos =
+      (jx_pos){b->file, (uint32_t)end.line + 1, (uint32_t)end.column + 2};
+}
+
+/* Builds a scalar node from a SCALAR event; `key` when it is a mapping's
+ * key. */
+static jx_ynode *jx_scalar(jx_ybuilder *b, const yaml_event_t *event,
+                           bool key) {
   jx_ynode *node = jx_ynode_new(b, JX_YSCALAR, event->start_mark);
   const char *value = (const char *)event->data.scalar.value;
   size_t len = event->data.scalar.length;
@@ -501,6 +686,8 @@ static jx_ynode *jx_scalar(jx_ybuilder *b, const yaml_event_t *event) {
         !node->quoted &&
         (len == 0 || !strcmp(node->str, "~") || !strcmp(node->str, "null") ||
          !strcmp(node->str, "Null") || !strcmp(node->str, "NULL"));
+  if (!key && !node->quoted && len > 0)
+    jx_find_cut_comment(b, node, event->end_mark);
   if (memchr(value, '\0', len)) {
     jx_error(b->diags, node->pos,
              "the text contains a NUL character ('\\0'), which is not "
@@ -555,7 +742,7 @@ static bool jx_run_parser(jx_ybuilder *b) {
       break;
     case YAML_SCALAR_EVENT:
       jx_refuse_anchor(b, event.data.scalar.anchor, event.start_mark);
-      jx_attach(b, jx_scalar(b, &event));
+      jx_attach(b, jx_scalar(b, &event, jx_expecting_key(b)));
       break;
     case YAML_SEQUENCE_START_EVENT:
       jx_refuse_anchor(b, event.data.sequence_start.anchor, event.start_mark);

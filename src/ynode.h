@@ -8,7 +8,9 @@
  * Refused with a diagnostic (all reported, parsing goes on where it can):
  * syntax errors, aliases and anchors (no billion laughs), duplicate keys,
  * non-scalar keys, more than one document, nesting deeper than
- * JX_YAML_MAX_DEPTH, invalid UTF-8 (libyaml's reader reports it).
+ * JX_YAML_MAX_DEPTH, invalid UTF-8 (libyaml's reader reports it).  A
+ * syntax error caused by a full-width colon after a key or full-width
+ * spaces in the indentation is named as such.
  */
 #ifndef JX_YNODE_H
 #define JX_YNODE_H
@@ -32,6 +34,13 @@ struct jx_ynode {
   size_t len;
   bool quoted;  /* written with ' or " or as a block scalar */
   bool is_null; /* plain "", "~", "null", "Null", "NULL" */
+  /* A plain value (not a key) followed on its line by one space and a
+   * '#' with text right after it ("measures: 对 #3 教学楼"): YAML takes
+   * " #" as the start of a comment, so the value was likely cut short.
+   * `comment` is that text, from the '#' to the end of the line, at
+   * `comment_pos`; NULL when there is none. */
+  const char *comment;
+  jx_pos comment_pos;
   /* mappings: keys[i] (always scalars) map to items[i];
    * sequences: items[i] */
   jx_ynode **keys;

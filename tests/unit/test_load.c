@@ -757,6 +757,153 @@ static void test_syntax_error(void **state) {
   expect_diag(f, 8, 1, "closing quote is missing");
 }
 
+/* Asserts that some warning is at p.yaml:line:col with `part` in it. */
+static void expect_warning(const fixture *f, unsigned line, unsigned col,
+                           const char *part) {
+  for (size_t i = 0; i < f->diags.count; i++) {
+    const jx_diagnostic *d = &f->diags.items[i];
+    if (d->line == line && d->column == col && strstr(d->message, part)) {
+      assert_int_equal(d->severity, JX_SEV_WARNING);
+      return;
+    }
+  }
+  print_diags(f);
+  fail_msg("no warning at %u:%u containing '%s'", line, col, part);
+}
+
+/* Notepad's "UTF-8 with BOM" loads like the file without it, with the
+ * same positions. */
+static void test_bom_is_accepted(void **state) {
+  fixture *f = *state;
+  FILE *in = fopen(SAMPLE("02-daolu-wajue.yaml"), "rb");
+  assert_non_null(in);
+  static char text[65536];
+  memcpy(text, "\xEF\xBB\xBF", 3);
+  size_t n = fread(text + 3, 1, sizeof text - 4, in);
+  fclose(in);
+  assert_true(n > 0 && n < sizeof text - 4);
+  jx_model *with =
+      test_load(&f->arena, &f->diags, NULL, "p.yaml", text, n + 3, NULL);
+  if (f->diags.count)
+    print_diags(f);
+  assert_non_null(with);
+  assert_int_equal(f->diags.count, 0);
+  jx_model *without =
+      test_load(&f->arena, &f->diags, NULL, "p.yaml", text + 3, n, NULL);
+  assert_non_null(without);
+  const jx_text *a = val(with, "project.name"),
+                *b = val(without, "project.name");
+  assert_string_equal(a->str, b->str);
+  assert_int_equal(a->pos.line, b->pos.line);
+  assert_int_equal(a->pos.col, b->pos.col);
+  /* a BOM alone is an empty file, not a broken one */
+  jx_diag_list_free(&f->diags);
+  assert_null(load(f, "\xEF\xBB\xBF"));
+  expect_diag(f, 1, 1, "the file is empty");
+  assert_int_equal(f->diags.count, 1);
+}
+
+/* Keys typed on a Chinese keyboard: indentation with full-width spaces
+ * (U+3000) ends up in the key, a full-width colon in a { } item makes
+ * one key of key and value.  Each is named, and what the key stands for
+ * is not also reported missing. */
+static void test_chinese_keyboard_keys(void **state) {
+  fixture *f = *state;
+  assert_null(load_with(f, "  \xE3\x80\x80implementer: 某单位\n" /* 6 */
+                           "indicators:\n"
+                           "  annual:\n"
+                           "    - {level1：产出指标, level2: 数量指标}\n"));
+  expect_diag(f, 6, 3,
+              "unknown key '\xE3\x80\x80implementer' in 'project': it "
+              "starts with full-width spaces '\xE3\x80\x80' (U+3000, "
+              "全角空格), which YAML does not count as indentation; delete "
+              "them and indent 'implementer' with ordinary half-width "
+              "spaces, like the other keys of 'project'");
+  expect_diag(f, 9, 8,
+              "unknown key 'level1：产出指标' in 'indicators.annual[0]': the "
+              "key 'level1' is followed by a full-width colon '：'");
+  expect_diag(f, 9, 8, "instead: 'level1: 产出指标'");
+  assert_int_equal(f->diags.count, 2); /* level1 is not also missing */
+  /* the last line, so no syntax error follows: where the key belongs */
+  jx_diag_list_free(&f->diags);
+  assert_null(load_with(f, "\xE3\x80\x80\xE3\x80\x80implementer: 某单位\n"));
+  expect_diag(f, 6, 1,
+              "delete them and indent 'implementer' with ordinary "
+              "half-width spaces under 'project:'");
+  assert_int_equal(f->diags.count, 1);
+  /* a key of the top level has no indentation at all */
+  jx_diag_list_free(&f->diags);
+  assert_null(load(f, "schema: 1\n"
+                      "\xE3\x80\x80year: 2025\n"));
+  expect_diag(f, 2, 1,
+              "delete them: 'year' belongs at the top level, with no "
+              "indentation");
+  /* a full-width colon after a key in block style: the parser's error,
+   * at the key, and nothing more about it */
+  jx_diag_list_free(&f->diags);
+  assert_null(load_with(f, "funds:\n"
+                           "  period:\n"
+                           "    total：22487000\n" /* 8 */
+                           "    central: 0\n"));
+  expect_diag(f, 8, 5,
+              "the key 'total' is followed by a full-width colon '：' "
+              "(全角冒号)");
+  assert_int_equal(f->diags.count, 1);
+}
+
+/* Amounts typed with full-width digits, separators or signs: named, with
+ * the half-width amount to write, or what is still wrong with it. */
+static void test_fullwidth_amounts(void **state) {
+  fixture *f = *state;
+  assert_null(load_with(f, "funds:\n"
+                           "  annual:\n"
+                           "    total: ３８６００００\n"            /* 8 */
+                           "    central: ３８６万\n"                /* 9 */
+                           "    provincial: \"１，２３４．５０\"\n" /* 10 */
+                           "    city_county: 1234。5\n"             /* 11 */
+                           "    self_raised: －５\n"));             /* 12 */
+  expect_diag(f, 8, 12,
+              "'funds.annual.total' '３８６００００' is typed with the "
+              "full-width (全角) digits '３', '８', '６' and '０'; type them "
+              "half-width (半角");
+  expect_diag(f, 8, 12, "write 3860000");
+  expect_diag(f, 9, 14,
+              "in half-width (半角) it is '386万', which is not a number of "
+              "元");
+  expect_diag(f, 10, 17,
+              "characters '１', '，', '２', '３', '４', '．', '５' and '０'");
+  expect_diag(f, 10, 17, "write 1,234.50");
+  expect_diag(f, 11, 18, "the full-width (全角) character '。'; type it");
+  expect_diag(f, 11, 18, "write 1234.5");
+  expect_diag(f, 12, 18, "it is '-5', which must not be negative");
+  assert_int_equal(f->diags.count, 5);
+}
+
+/* " #" followed by text ends a plain value: a warning says what was cut
+ * and how to keep it; the value is what YAML read. */
+static void test_comment_cuts_a_value(void **state) {
+  fixture *f = *state;
+  jx_model *m = load_with(f, "measures: 对 #3 教学楼进行加固\n" /* 6 */
+                             "basis: 文件  # 一个注释\n"
+                             "indicators:\n"
+                             "  annual:\n"
+                             "    - level1: 产出指标\n"
+                             "      level2: 数量指标\n"
+                             "      level3: 楼栋数 #2号楼\n"); /* 12 */
+  assert_non_null(m);
+  assert_int_equal(f->diags.count, 2);
+  expect_warning(f, 6, 13,
+                 "'measures' (保证项目实施的制度、措施) is cut short at ' #': "
+                 "YAML reads the text from ' #' on ('#3 教学楼进行加固') as a "
+                 "comment, so only '对' is kept; to keep it all, put the "
+                 "whole value in quotes: \"对 #3 教学楼进行加固\" "
+                 "[text-comment]");
+  expect_warning(f, 12, 19,
+                 "'indicators.annual[0].level3' (三级指标) is cut short");
+  assert_string_equal(val(m, "measures")->str, "对");
+  assert_string_equal(val(m, "basis")->str, "文件");
+}
+
 static void test_tab_indentation(void **state) {
   fixture *f = *state;
   assert_null(load_with(f, "footer:\n\tdate: x\n"));
@@ -934,6 +1081,10 @@ int main(void) {
       T(test_missing_required),
       T(test_bad_schema_and_year),
       T(test_syntax_error),
+      T(test_bom_is_accepted),
+      T(test_chinese_keyboard_keys),
+      T(test_fullwidth_amounts),
+      T(test_comment_cuts_a_value),
       T(test_tab_indentation),
       T(test_invalid_utf8),
       T(test_not_a_mapping),

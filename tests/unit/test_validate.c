@@ -66,12 +66,12 @@ static const char base[] = "schema: 1\n"                                 /* 1 */
                            "  duration: 99年\n"                          /* 8 */
                            "funds:\n"                                    /* 9 */
                            "  period:\n"                           /* 10 */
-                           "    total: 1000\n"                     /* 11 */
+                           "    total: 100000\n"                   /* 11 */
                            "    central: 0\n"                      /* 12 */
-                           "    city_county: 1000\n"               /* 13 */
+                           "    city_county: 100000\n"             /* 13 */
                            "  annual:\n"                           /* 14 */
-                           "    total: 1000\n"                     /* 15 */
-                           "    city_county: 1000\n"               /* 16 */
+                           "    total: 100000\n"                   /* 15 */
+                           "    city_county: 100000\n"             /* 16 */
                            "overview: 概况\n"                      /* 17 */
                            "basis: 依据\n"                         /* 18 */
                            "necessity: 必要\n"                     /* 19 */
@@ -143,21 +143,22 @@ static void test_funds_sum(void **state) {
   vfixture *f = *state;
   assert_false(run(f, "    central: 0\n", "    central: 0.01\n", false));
   expect_only(f, JX_SEV_ERROR, 11, 12,
-              "'funds.period' sources add up to 1,000.01 but total is 1,000",
+              "'funds.period' sources add up to 100,000.01 but total is "
+              "100,000",
               "funds-sum");
 }
 
 static void test_funds_total_missing(void **state) {
   vfixture *f = *state;
   assert_false(
-      run(f, "    total: 1000\n    city", "    total:\n    city", false));
-  expect_only(f, JX_SEV_ERROR, 15, 5, "write 'total: 1,000' (年度资金总额)",
+      run(f, "    total: 100000\n    city", "    total:\n    city", false));
+  expect_only(f, JX_SEV_ERROR, 15, 5, "write 'total: 100,000' (年度资金总额)",
               "funds-total");
 }
 
 static void test_funds_missing(void **state) {
   vfixture *f = *state;
-  assert_true(run(f, "    total: 1000\n    city_county: 1000\nover",
+  assert_true(run(f, "    total: 100000\n    city_county: 100000\nover",
                   "    total:\n    city_county:\nover", false));
   expect_only(f, JX_SEV_WARNING, 15, 5, "'funds.annual' has no amounts",
               "funds-missing");
@@ -165,11 +166,11 @@ static void test_funds_missing(void **state) {
 
 static void test_annual_le_period(void **state) {
   vfixture *f = *state;
-  assert_false(run(f, "    total: 1000\n    city_county: 1000\nover",
-                   "    total: 1001\n    city_county: 1001\nover", false));
+  assert_false(run(f, "    total: 100000\n    city_county: 100000\nover",
+                   "    total: 100001\n    city_county: 100001\nover", false));
   expect_only(f, JX_SEV_ERROR, 15, 12,
-              "'funds.annual.total' 1,001 is more than 'funds.period.total' "
-              "1,000",
+              "'funds.annual.total' 100,001 is more than 'funds.period.total' "
+              "100,000",
               "annual-le-period");
 }
 
@@ -185,13 +186,14 @@ static void test_one_year(void **state) {
 static void test_one_year_funds(void **state) {
   vfixture *f = *state;
   char from[] = "经常性项目（长期开展）\n  duration: 99年\nfunds:\n  "
-                "period:\n    total: 1000\n    central: 0\n    city_county: "
-                "1000\n  annual:\n    total: 1000\n    city_county: 1000";
+                "period:\n    total: 100000\n    central: 0\n    city_county: "
+                "100000\n  annual:\n    total: 100000\n    city_county: 100000";
   char to[] = "一次性项目（1年结束）\n  duration: 1年\nfunds:\n  "
-              "period:\n    total: 1000\n    central: 0\n    city_county: "
-              "1000\n  annual:\n    total: 900\n    city_county: 900";
+              "period:\n    total: 100000\n    central: 0\n    city_county: "
+              "100000\n  annual:\n    total: 90000\n    city_county: 90000";
   assert_true(run(f, from, to, false));
-  expect_only(f, JX_SEV_WARNING, 15, 12, "900 differs from", "one-year-funds");
+  expect_only(f, JX_SEV_WARNING, 15, 12, "90,000 differs from",
+              "one-year-funds");
 }
 
 static void test_recurring_one_year(void **state) {
@@ -307,6 +309,10 @@ static void test_indicator_values(void **state) {
       {"-5%", "value-form"},
       {"12.345元", "value-form"},
       {"1.2.3", "value-form"},
+      /* full-width digits (the full-width ％ and ＞ are the form's own) */
+      {"≥９０%", "value-fullwidth"},
+      {"１１７条", "value-fullwidth"},
+      {"≥95．5%", "value-fullwidth"},
   };
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
     const char *got = value_rule(f, cases[i].value);
@@ -420,6 +426,103 @@ static void test_strict(void **state) {
   vfixture *f = *state;
   assert_false(run(f, "99年", "1年", true));
   expect_only(f, JX_SEV_ERROR, 8, 13, "is 1年 but", "duration-recurring");
+  assert_int_equal(f->diags.errors, 1);
+}
+
+/* A 指标值 typed with full-width digits: which ones, and the value to
+ * type instead. */
+static void test_value_fullwidth(void **state) {
+  vfixture *f = *state;
+  assert_true(run(f, "value: ≥95%}", "value: ≥９５．５%}", false));
+  expect_only(f, JX_SEV_WARNING, 26, 62,
+              "实施期 指标值 '≥９５．５%' is typed with the full-width (全角) "
+              "characters '９', '５' and '．'; type them half-width (半角; "
+              "Shift+Space switches the input method): '≥95.5%'",
+              "value-fullwidth");
+}
+
+/* Money that looks entered in the other unit: every amount of a block in
+ * 元 below 10,000 元, or 1,000,000 万元 or more in a block of 万元. */
+static void test_unit_scale(void **state) {
+  vfixture *f = *state;
+  static const char from[] = "    total: 100000\n    central: 0\n"
+                             "    city_county: 100000\n  annual:\n"
+                             "    total: 100000\n    city_county: 100000\n";
+  assert_true(run(f, from,
+                  "    total: 386.00\n    central: 0\n"
+                  "    city_county: 386.00\n  annual:\n"
+                  "    total: 386.00\n    city_county: 386.00\n",
+                  false));
+  expect_only(f, JX_SEV_WARNING, 11, 12,
+              "'funds.period.total' is 386, and every amount of 项目资金 is "
+              "below 10,000 元: were they written in 万元? This form's "
+              "amounts are in 元, so 386 万元 is written 3860000 (multiply "
+              "every amount by 10,000)",
+              "unit-scale");
+  /* --strict: an error */
+  jx_diag_list_free(&f->diags);
+  assert_false(run(f, from,
+                   "    total: 9999.99\n    central: 0\n"
+                   "    city_county: 9999.99\n  annual:\n"
+                   "    total: 9999.99\n    city_county: 9999.99\n",
+                   true));
+  expect_only(f, JX_SEV_ERROR, 11, 12, "9,999.99 万元 is written 99999900",
+              "unit-scale");
+  /* 10,000 元 is no longer suspicious; nor are amounts that are all 0 */
+  jx_diag_list_free(&f->diags);
+  assert_true(run(f, from,
+                  "    total: 10000\n    central: 0\n"
+                  "    city_county: 10000\n  annual:\n"
+                  "    total: 10000\n    city_county: 10000\n",
+                  true));
+  assert_int_equal(f->diags.count, 0);
+  assert_true(run(f, from,
+                  "    total: 0\n    central: 0\n"
+                  "    city_county: 0\n  annual:\n"
+                  "    total: 0\n    city_county: 0\n",
+                  true));
+  assert_int_equal(f->diags.count, 0);
+  /* a form in 万元 (the 申报表's sample) with its amounts in 元 */
+  FILE *in = fopen(JX_SOURCE_DIR "/samples/forms/apply-annual-2022.yaml", "rb");
+  assert_non_null(in);
+  static char text[65536], edited[65536];
+  size_t n = fread(text, 1, sizeof text - 1, in);
+  fclose(in);
+  text[n] = '\0';
+  static const char *const amounts[][2] = {
+      {"total: 86.00", "total: 86000000"},
+      {"fiscal: 80.00", "fiscal: 80000000"},
+      {"other: 6.00", "other: 6000000"}};
+  for (size_t i = 0; i < 3; i++) {
+    char *at = strstr(text, amounts[i][0]);
+    assert_non_null(at);
+    snprintf(edited, sizeof edited, "%.*s%s%s", (int)(at - text), text,
+             amounts[i][1], at + strlen(amounts[i][0]));
+    memcpy(text, edited, strlen(edited) + 1);
+  }
+  const jx_template *used = NULL;
+  jx_model *m = test_load(&f->arena, &f->diags, NULL, "p.yaml", text,
+                          strlen(text), &used);
+  assert_non_null(m);
+  assert_true(jx_validate(m, used, false, &f->diags));
+  expect_only(f, JX_SEV_WARNING, 22, 12,
+              "'budget.annual.total' is 86000000 万元, which is 1,000,000 万元 "
+              "(100亿元) or more: was it written in 元? This form's amounts "
+              "are in 万元, so 86000000 元 is written 8600",
+              "unit-scale");
+}
+
+/* With --strict, the loader's warnings (a value cut short by ' #') are
+ * errors too; without, they are warnings and the project passes. */
+static void test_strict_loader_warnings(void **state) {
+  vfixture *f = *state;
+  assert_true(run(f, "measures: 措施", "measures: 措施 #3号楼", false));
+  expect_only(f, JX_SEV_WARNING, 20, 14, "is cut short at ' #'",
+              "text-comment");
+  assert_int_equal(f->diags.errors, 0);
+  jx_diag_list_free(&f->diags);
+  assert_false(run(f, "measures: 措施", "measures: 措施 #3号楼", true));
+  expect_only(f, JX_SEV_ERROR, 20, 14, "is cut short at ' #'", "text-comment");
   assert_int_equal(f->diags.errors, 1);
 }
 
@@ -553,6 +656,9 @@ int main(void) {
       T(test_dates),
       T(test_texts_and_footer),
       T(test_strict),
+      T(test_value_fullwidth),
+      T(test_unit_scale),
+      T(test_strict_loader_warnings),
       T(test_samples),
       T(test_skeleton),
 #undef T

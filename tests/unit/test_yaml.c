@@ -137,6 +137,98 @@ static void test_bom_is_accepted(void **state) {
   assert_int_equal(a->pos.col, 4); /* the BOM takes no column */
 }
 
+/* A plain value followed by one space and '#' with text right after it
+ * is noted as likely cut short by the comment; ordinary comments are
+ * not. */
+static void test_comment_cutting_a_value(void **state) {
+  fixture *f = *state;
+  jx_ynode *root = parse(f, "a: 对 #3 教学楼  \n" /* 1: cut */
+                            "b: x  #note\n"       /* 2: two spaces */
+                            "c: y # note\n"       /* 3: '# ' */
+                            "d: 'q' #x\n"         /* 4: quoted */
+                            "e: 第一行\n"
+                            "  第二行 #4号\r\n" /* 6: last line */
+                            "g:\n"
+                            "  - 阳泉 #1\n" /* 8: a list item */
+                            "h: z ##\n"     /* 9: '##' */
+                            "i: 1 #\n");    /* 10: nothing after */
+  assert_non_null(root);
+  assert_int_equal(f->diags.count, 0);
+  const jx_ynode *a = jx_ymap_get(root, "a");
+  assert_string_equal(a->str, "对");
+  assert_non_null(a->comment);
+  assert_string_equal(a->comment, "#3 教学楼");
+  assert_int_equal(a->comment_pos.line, 1);
+  assert_int_equal(a->comment_pos.col, 6);
+  assert_null(jx_ymap_get(root, "b")->comment);
+  assert_null(jx_ymap_get(root, "c")->comment);
+  assert_null(jx_ymap_get(root, "d")->comment);
+  const jx_ynode *e = jx_ymap_get(root, "e");
+  assert_string_equal(e->str, "第一行 第二行");
+  assert_string_equal(e->comment, "#4号");
+  assert_int_equal(e->comment_pos.line, 6);
+  assert_int_equal(e->comment_pos.col, 7);
+  const jx_ynode *g = jx_ymap_get(root, "g");
+  assert_int_equal(g->kind, JX_YSEQ);
+  assert_string_equal(g->items[0]->comment, "#1");
+  assert_int_equal(g->items[0]->comment_pos.line, 8);
+  assert_int_equal(g->items[0]->comment_pos.col, 8);
+  assert_null(jx_ymap_get(root, "h")->comment);
+  assert_null(jx_ymap_get(root, "i")->comment);
+  for (size_t i = 0; i < root->count; i++)
+    assert_null(root->keys[i]->comment);
+}
+
+/* The mistakes of a Chinese keyboard that libyaml reports lines later,
+ * as a missing ':' or a misplaced key, are named on their own line. */
+static void test_chinese_keyboard_syntax_errors(void **state) {
+  fixture *f = *state;
+  /* a full-width colon after a key */
+  assert_null(parse(f, "project:\n"
+                       "  name: x\n"
+                       "  implementer：阳泉市城市管理局\n"
+                       "  attribute: y\n"));
+  assert_int_equal(f->diags.count, 1);
+  expect_diag(f, 3, 3,
+              "the key 'implementer' is followed by a full-width colon '：'");
+  expect_diag(f, 3, 3,
+              "type a half-width ':' and a space instead: "
+              "'implementer: 阳泉市城市管理局'");
+  jx_diag_list_free(&f->diags);
+  /* … at the end of a mapping, with nothing after it */
+  assert_null(parse(f, "project：\n"
+                       "  name: x\n"));
+  expect_diag(f, 1, 1, "instead: 'project:'");
+  jx_diag_list_free(&f->diags);
+  /* … the first key of a mapping: its value runs on to the next line */
+  assert_null(parse(f, "funds:\n"
+                       "  total：22487000\n"
+                       "  central: 0\n"));
+  assert_int_equal(f->diags.count, 1);
+  expect_diag(f, 2, 3, "'total: 22487000'");
+  jx_diag_list_free(&f->diags);
+  /* indentation typed with full-width spaces (U+3000) */
+  assert_null(parse(f, "project:\n"
+                       "  name: x\n"
+                       "\xE3\x80\x80\xE3\x80\x80implementer: y\n"
+                       "  attribute: z\n"));
+  assert_int_equal(f->diags.count, 1);
+  expect_diag(f, 3, 1, "this line is indented with full-width spaces");
+  expect_diag(f, 3, 1, "U+3000, 全角空格");
+  jx_diag_list_free(&f->diags);
+  /* a full-width colon inside a value is no key's: libyaml's message */
+  assert_null(parse(f, "a: 其中：中央\n"
+                       "  b: 1\n"));
+  assert_int_equal(f->diags.count, 1);
+  assert_null(strstr(f->diags.items[0].message, "full-width"));
+  jx_diag_list_free(&f->diags);
+  /* a paragraph's full-width indentation in a block scalar is text */
+  jx_ynode *root = parse(f, "overview: |\n"
+                            "  \xE3\x80\x80\xE3\x80\x80第一段：说明\n");
+  assert_non_null(root);
+  assert_int_equal(f->diags.count, 0);
+}
+
 static void test_alias_and_anchor_refused(void **state) {
   fixture *f = *state;
   assert_null(parse(f, "a: &x 1\nb: *x\n"));
@@ -309,6 +401,10 @@ int main(void) {
                                       fixture_setup, fixture_teardown),
       cmocka_unit_test_setup_teardown(test_bom_is_accepted, fixture_setup,
                                       fixture_teardown),
+      cmocka_unit_test_setup_teardown(test_comment_cutting_a_value,
+                                      fixture_setup, fixture_teardown),
+      cmocka_unit_test_setup_teardown(test_chinese_keyboard_syntax_errors,
+                                      fixture_setup, fixture_teardown),
       cmocka_unit_test_setup_teardown(test_alias_and_anchor_refused,
                                       fixture_setup, fixture_teardown),
       cmocka_unit_test_setup_teardown(test_duplicate_key, fixture_setup,
