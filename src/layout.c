@@ -198,6 +198,15 @@ static jx_lcell *add_cell(jx_lctx *cx, const jx_tband *band, int row, int col,
   c->rowspan = rowspan;
   c->text = text ? text : "";
   c->len = strlen(c->text);
+  if (memchr(c->text, '\t', c->len)) {
+    /* a tab pasted from a spreadsheet prints as a space (check warns:
+     * text-tab), as render and check agree */
+    char *copy = jx_arena_strndup(cx->arena, c->text, c->len);
+    for (char *p = copy; *p; p++)
+      if (*p == '\t')
+        *p = ' ';
+    c->text = copy;
+  }
   c->pos = pos;
   c->halign = h;
   c->valign = v;

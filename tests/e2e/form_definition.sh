@@ -82,4 +82,9 @@ grep -q '年度资金总额：22,487,000 元' "$work/cover.txt" ||
   fail "mixed packet: no 元 total: $(cat "$work/cover.txt")"
 grep -q '年度资金总额：1,200 万元' "$work/cover.txt" ||
   fail "mixed packet: no 万元 total: $(cat "$work/cover.txt")"
+# (6) a tab pasted from a spreadsheet: check warns that it prints as a
+# space, and render prints it so (they agree)
+"$jxform" render "$src/tests/bad/97-strict-text-tab.yaml" -o "$work/tab.pdf" \
+  2> "$work/tab.txt" || fail "render refused a tab: $(cat "$work/tab.txt")"
+grep -q 'text-tab' "$work/tab.txt" || fail "render did not warn about the tab"
 echo "form_definition: ok"
