@@ -39,7 +39,33 @@ static const char *rule_of(const char *message, size_t *len) {
   return message + i;
 }
 
-/* Writes `s` (UTF-8) as a JSON string. */
+/* Length of the well-formed UTF-8 sequence of two or more bytes at p
+ * (RFC 3629: no overlong forms, no surrogates, nothing past U+10FFFF),
+ * or 0 if there is none. */
+static size_t utf8_seq(const unsigned char *p) {
+  unsigned char c = p[0];
+  size_t n;
+  unsigned char lo = 0x80, hi = 0xBF; /* range of the second byte */
+  if (c >= 0xC2 && c <= 0xDF)
+    n = 2;
+  else if (c >= 0xE0 && c <= 0xEF)
+    n = 3, lo = c == 0xE0 ? 0xA0 : 0x80, hi = c == 0xED ? 0x9F : 0xBF;
+  else if (c >= 0xF0 && c <= 0xF4)
+    n = 4, lo = c == 0xF0 ? 0x90 : 0x80, hi = c == 0xF4 ? 0x8F : 0xBF;
+  else
+    return 0;
+  if (p[1] < lo || p[1] > hi)
+    return 0;
+  for (size_t i = 2; i < n; i++)
+    if (p[i] < 0x80 || p[i] > 0xBF)
+      return 0; /* also stops at the terminating NUL */
+  return n;
+}
+
+/* Writes `s` as a JSON string.  JSON text must be UTF-8, and file names
+ * need not be (a GBK name from a Windows zip): each byte that is not part
+ * of well-formed UTF-8 is written as \ufffd (U+FFFD, the replacement
+ * character), so the document always parses. */
 static void json_string(const char *s, FILE *out) {
   if (!s) {
     fputs("null", out);
@@ -47,16 +73,25 @@ static void json_string(const char *s, FILE *out) {
   }
   fputc('"', out);
   for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-    if (*p == '"' || *p == '\\')
+    if (*p == '"' || *p == '\\') {
       fprintf(out, "\\%c", *p);
-    else if (*p == '\n')
+    } else if (*p == '\n') {
       fputs("\\n", out);
-    else if (*p == '\t')
+    } else if (*p == '\t') {
       fputs("\\t", out);
-    else if (*p < 0x20 || *p == 0x7F)
+    } else if (*p < 0x20 || *p == 0x7F) {
       fprintf(out, "\\u%04x", *p);
-    else
+    } else if (*p < 0x80) {
       fputc(*p, out);
+    } else {
+      size_t n = utf8_seq(p);
+      if (n) {
+        fwrite(p, 1, n, out);
+        p += n - 1;
+      } else {
+        fputs("\\ufffd", out);
+      }
+    }
   }
   fputc('"', out);
 }
@@ -90,6 +125,7 @@ typedef struct check_input {
   const char *name;
   jx_project *project;
   size_t first, end; /* diagnostics [first, end) of the session */
+  bool unread;       /* standard input could not be read: one error */
 } check_input;
 
 /* Reads all of standard input (malloc'd, *size bytes); NULL on error. */
@@ -123,7 +159,7 @@ static char *read_stdin(size_t *size) {
  * it, and those of the rules across files that name it. */
 static void count_input(jx_session *s, const check_input *in, size_t across,
                         size_t *errors, size_t *warnings) {
-  *errors = *warnings = 0;
+  *errors = in->unread, *warnings = 0;
   size_t n = jx_diagnostic_count(s);
   for (size_t i = 0; i < n; i++) {
     const jx_diagnostic *d = jx_diagnostic_at(s, i);
@@ -139,8 +175,8 @@ static void count_input(jx_session *s, const check_input *in, size_t across,
 }
 
 static void print_json(jx_session *s, const check_input *inputs, size_t count,
-                       size_t across) {
-  size_t n = jx_diagnostic_count(s), errors = 0, warnings = 0;
+                       size_t across, size_t unread) {
+  size_t n = jx_diagnostic_count(s), errors = unread, warnings = 0;
   for (size_t i = 0; i < n; i++) {
     jx_severity sev = jx_diagnostic_at(s, i)->severity;
     errors += sev == JX_SEV_ERROR;
@@ -208,7 +244,7 @@ int cmd_check(int argc, char **argv) {
   jx_session_set_strict(s, strict);
   size_t shown = 0;
   jx_project **loaded = calloc(count + 1, sizeof *loaded);
-  size_t nloaded = 0;
+  size_t nloaded = 0, unread = 0;
   if (!loaded)
     abort();
   for (size_t i = 0; i < count; i++) {
@@ -218,11 +254,14 @@ int cmd_check(int argc, char **argv) {
       size_t size = 0;
       char *data = read_stdin(&size);
       in->name = "<stdin>";
-      if (data)
+      if (data) {
         in->project = jx_project_load_buffer(s, in->name, data, size);
-      else
+      } else {
+        in->unread = true;
+        unread++;
         fprintf(stderr, "jxform: cannot read standard input: %s\n",
                 strerror(errno));
+      }
       free(data);
     } else {
       in->project = jx_project_load(s, in->name);
@@ -238,10 +277,10 @@ int cmd_check(int argc, char **argv) {
     jx_check_projects(s, loaded, nloaded);
   bool failed = jx_error_count(s) > 0 || nloaded < count;
   if (json) {
-    print_json(s, inputs, count, across);
+    print_json(s, inputs, count, across, unread);
   } else {
     cli_print_diagnostics(s, &shown);
-    size_t errors = 0, warnings = 0;
+    size_t errors = unread, warnings = 0;
     for (size_t i = 0; i < jx_diagnostic_count(s); i++) {
       jx_severity sev = jx_diagnostic_at(s, i)->severity;
       errors += sev == JX_SEV_ERROR;
@@ -317,12 +356,16 @@ static int write_description(int argc, char **argv, bool schema) {
   cli_print_diagnostics(s, &shown);
   jx_session_free(s);
   if (output) {
-    ok = fclose(out) == 0 && ok;
+    bool write_failed = ferror(out) != 0;
+    errno = 0;
+    if (fclose(out) != 0 || write_failed) {
+      fprintf(stderr, "jxform: cannot write %s: %s\n", output,
+              errno ? strerror(errno) : "a write failed");
+      ok = false;
+    }
     if (!ok)
       remove(output);
-  } else if (fflush(stdout) != 0) {
-    ok = false;
-  }
+  } /* standard output: checked, with a message, by main() on exit */
   if (ok && output && !schema)
     fprintf(stderr,
             "jxform: wrote %s; fill it in, then run 'jxform check %s'\n",

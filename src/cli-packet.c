@@ -4,17 +4,22 @@
  * INPUTS are YAML files, folders (searched recursively for *.yaml and
  * *.yml, entries in byte order, so the input order is reproducible) or
  * @LIST (a text file naming one input per line; blank lines and lines
- * starting with # are skipped).  Everything else is jx_packet_render's:
+ * starting with # are skipped).  Each file is put in once, however often
+ * it is reached (see seen_set below).  Everything else is
+ * jx_packet_render's:
  * this file collects the inputs, shows progress on a terminal and lists
  * the inputs left out.
  */
 #include "cli.h"
+#include "render.h"
+#include "xalloc.h"
 
 #include <dirent.h>
 #include <errno.h>
 #ifdef __GLIBC__
 #include <malloc.h>
 #endif
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,30 +27,131 @@
 #include <time.h>
 #include <unistd.h>
 
-/* Folder nesting followed before giving up (symlink loops). */
+/* Folder nesting followed before giving up. */
 #define MAX_DEPTH 32
+
+/* Files, folders and lists are told apart by identity (device and inode,
+ * after following links), never by name: a folder reached again through
+ * a link (`ln -s . a`) is not searched again, a list that includes itself
+ * is not read again, and a file given twice (by itself and in its
+ * folder, or through a link) is put in the packet once.  Each is
+ * reported as a warning. */
+typedef struct seen_entry {
+  dev_t dev;
+  ino_t ino;
+  char *name;  /* the path it was first reached by (owned) */
+  bool active; /* lists: being read now */
+} seen_entry;
+
+/* A hash set of identities (open addressing). */
+typedef struct seen_set {
+  seen_entry *slots;
+  bool *used;
+  size_t cap, count;
+} seen_set;
+
+static size_t seen_hash(dev_t dev, ino_t ino) {
+  uint64_t h = (uint64_t)dev * 0x9E3779B97F4A7C15u ^ (uint64_t)ino;
+  h ^= h >> 31;
+  h *= 0xBF58476D1CE4E5B9u;
+  return (size_t)(h ^ (h >> 29));
+}
+
+/* The entry of (dev, ino), or NULL. */
+static seen_entry *seen_find(seen_set *set, const struct stat *st) {
+  if (!set->cap)
+    return NULL;
+  size_t i = seen_hash(st->st_dev, st->st_ino) & (set->cap - 1);
+  for (; set->used[i]; i = (i + 1) & (set->cap - 1))
+    if (set->slots[i].dev == st->st_dev && set->slots[i].ino == st->st_ino)
+      return &set->slots[i];
+  return NULL;
+}
+
+static seen_entry *seen_add(seen_set *set, const struct stat *st,
+                            const char *name) {
+  if (2 * (set->count + 1) > set->cap) {
+    seen_set bigger = {0};
+    bigger.cap = set->cap ? 2 * set->cap : 64;
+    bigger.slots = jx_xcalloc(bigger.cap, sizeof *bigger.slots);
+    bigger.used = jx_xcalloc(bigger.cap, sizeof *bigger.used);
+    for (size_t k = 0; k < set->cap; k++) {
+      if (!set->used[k])
+        continue;
+      size_t i = seen_hash(set->slots[k].dev, set->slots[k].ino) &
+                 (bigger.cap - 1);
+      while (bigger.used[i])
+        i = (i + 1) & (bigger.cap - 1);
+      bigger.used[i] = true;
+      bigger.slots[i] = set->slots[k];
+    }
+    bigger.count = set->count;
+    free(set->slots);
+    free(set->used);
+    *set = bigger;
+  }
+  size_t i = seen_hash(st->st_dev, st->st_ino) & (set->cap - 1);
+  while (set->used[i])
+    i = (i + 1) & (set->cap - 1);
+  set->used[i] = true;
+  set->slots[i] = (seen_entry){st->st_dev, st->st_ino, jx_xstrdup(name), false};
+  set->count++;
+  return &set->slots[i];
+}
+
+static void seen_free(seen_set *set) {
+  for (size_t i = 0; i < set->cap; i++)
+    if (set->used[i])
+      free(set->slots[i].name);
+  free(set->slots);
+  free(set->used);
+  memset(set, 0, sizeof *set);
+}
 
 typedef struct inputs {
   char **items;
   size_t count, cap;
+  seen_set files, folders, lists;
+  const char *reading; /* the list being read, or NULL */
 } inputs;
-
-static char *dupstr(const char *s) {
-  size_t n = strlen(s) + 1;
-  char *p = malloc(n);
-  if (!p)
-    abort();
-  return memcpy(p, s, n);
-}
 
 static void push(inputs *in, char *path) {
   if (in->count == in->cap) {
     in->cap = in->cap ? in->cap * 2 : 64;
-    in->items = realloc(in->items, in->cap * sizeof *in->items);
-    if (!in->items)
-      abort();
+    in->items = jx_xrealloc(in->items, in->cap * sizeof *in->items);
   }
   in->items[in->count++] = path;
+}
+
+static void inputs_free(inputs *in) {
+  for (size_t i = 0; i < in->count; i++)
+    free(in->items[i]);
+  free(in->items);
+  seen_free(&in->files);
+  seen_free(&in->folders);
+  seen_free(&in->lists);
+}
+
+/* Adds file `path` (malloc'd; taken), whose stat is *st (NULL when it
+ * cannot be read: the loader reports it), unless it is already in. */
+static void add_file(inputs *in, char *path, const struct stat *st) {
+  if (st) {
+    seen_entry *e = seen_find(&in->files, st);
+    if (e) {
+      if (!strcmp(path, e->name))
+        fprintf(stderr, "jxform: warning: %s is given twice: put in once\n",
+                path);
+      else
+        fprintf(stderr,
+                "jxform: warning: %s is the same file as %s (given twice): "
+                "put in once\n",
+                path, e->name);
+      free(path);
+      return;
+    }
+    seen_add(&in->files, st, path);
+  }
+  push(in, path);
 }
 
 static bool has_yaml_ext(const char *name) {
@@ -60,59 +166,113 @@ static int cmp_str(const void *a, const void *b) {
 
 static bool add_input(inputs *in, const char *arg, int depth);
 
-/* Adds the YAML files under folder `dir`, in byte order of names. */
-static bool add_folder(inputs *in, const char *dir, int depth) {
+/* Adds the YAML files under folder `dir` (whose stat is *st), in byte
+ * order of names; a folder already searched is skipped. */
+static bool add_folder(inputs *in, const char *dir, const struct stat *st,
+                       int depth) {
+  seen_entry *e = seen_find(&in->folders, st);
+  if (e) {
+    fprintf(stderr,
+            "jxform: warning: %s leads back to folder %s (a link loop, or "
+            "the folder given twice): searched once\n",
+            dir, e->name);
+    return true;
+  }
   if (depth > MAX_DEPTH) {
-    fprintf(stderr, "jxform: %s: folders nested too deep (symlink loop?)\n",
-            dir);
+    fprintf(stderr, "jxform: %s: folders nested more than %d deep\n", dir,
+            MAX_DEPTH);
     return false;
   }
+  seen_add(&in->folders, st, dir);
   DIR *d = opendir(dir);
   if (!d) {
     fprintf(stderr, "jxform: %s: %s\n", dir, strerror(errno));
     return false;
   }
-  inputs names = {0};
-  struct dirent *e;
-  while ((e = readdir(d)))
-    if (e->d_name[0] != '.')
-      push(&names, dupstr(e->d_name));
+  char **names = NULL;
+  size_t count = 0, cap = 0;
+  struct dirent *de;
+  while ((de = readdir(d))) {
+    if (de->d_name[0] == '.')
+      continue;
+    if (count == cap) {
+      cap = cap ? 2 * cap : 64;
+      names = jx_xrealloc(names, cap * sizeof *names);
+    }
+    names[count++] = jx_xstrdup(de->d_name);
+  }
   closedir(d);
-  qsort(names.items, names.count, sizeof *names.items, cmp_str);
+  if (count > 1) /* never qsort(NULL, 0): an empty folder */
+    qsort(names, count, sizeof *names, cmp_str);
   bool ok = true;
-  for (size_t i = 0; i < names.count; i++) {
-    size_t n = strlen(dir) + strlen(names.items[i]) + 2;
-    char *path = malloc(n);
-    if (!path)
-      abort();
-    snprintf(path, n, "%s%s%s", dir, dir[strlen(dir) - 1] == '/' ? "" : "/",
-             names.items[i]);
-    struct stat st;
-    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
-      ok = add_folder(in, path, depth + 1) && ok;
+  size_t dlen = strlen(dir);
+  bool slash = dlen && dir[dlen - 1] == '/';
+  for (size_t i = 0; i < count; i++) {
+    size_t n = dlen + strlen(names[i]) + 2;
+    char *path = jx_xmalloc(n);
+    snprintf(path, n, "%s%s%s", dir, slash ? "" : "/", names[i]);
+    struct stat est;
+    bool found = stat(path, &est) == 0;
+    if (found && S_ISDIR(est.st_mode)) {
+      ok = add_folder(in, path, &est, depth + 1) && ok;
       free(path);
-    } else if (has_yaml_ext(names.items[i])) {
-      push(in, path);
+    } else if (has_yaml_ext(names[i])) {
+      add_file(in, path, found ? &est : NULL);
     } else {
       free(path);
     }
-    free(names.items[i]);
+    free(names[i]);
   }
-  free(names.items);
+  free(names);
   return ok;
 }
 
-/* Adds the inputs named in list file `path`, one a line. */
+/* Adds the inputs named in list file `path`, one a line; a list already
+ * being read (one that includes itself) is not read again. */
 static bool add_list(inputs *in, const char *path, int depth) {
-  FILE *f = strcmp(path, "-") ? fopen(path, "r") : stdin;
+  bool is_stdin = !strcmp(path, "-");
+  FILE *f = is_stdin ? stdin : fopen(path, "r");
   if (!f) {
     fprintf(stderr, "jxform: @%s: %s\n", path, strerror(errno));
     return false;
+  }
+  struct stat st;
+  seen_entry *e = NULL;
+  if (fstat(fileno(f), &st) == 0 && !is_stdin) {
+    if (S_ISDIR(st.st_mode)) {
+      fprintf(stderr, "jxform: @%s: %s\n", path, strerror(EISDIR));
+      fclose(f);
+      return false;
+    }
+    e = seen_find(&in->lists, &st);
+    if (e) {
+      if (e->active)
+        fprintf(stderr,
+                "jxform: warning: @%s includes itself (named again in @%s): "
+                "not read again\n",
+                e->name, in->reading ? in->reading : path);
+      else if (!strcmp(path, e->name))
+        fprintf(stderr,
+                "jxform: warning: @%s was read already: not read again\n",
+                path);
+      else
+        fprintf(stderr,
+                "jxform: warning: @%s was read already (as @%s): not read "
+                "again\n",
+                path, e->name);
+      if (f != stdin)
+        fclose(f);
+      return true;
+    }
+    e = seen_add(&in->lists, &st, path);
+    e->active = true;
   }
   bool ok = true;
   char *line = NULL;
   size_t cap = 0;
   ssize_t n;
+  const char *outer = in->reading;
+  in->reading = path;
   while ((n = getline(&line, &cap, f)) >= 0) {
     while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r' ||
                      line[n - 1] == ' ' || line[n - 1] == '\t'))
@@ -123,20 +283,35 @@ static bool add_list(inputs *in, const char *path, int depth) {
     if (*p && *p != '#')
       ok = add_input(in, p, depth + 1) && ok;
   }
+  in->reading = outer;
+  if (ferror(f)) {
+    fprintf(stderr, "jxform: @%s: %s\n", path, strerror(errno));
+    ok = false;
+  }
   free(line);
   if (f != stdin)
     fclose(f);
+  /* the set may have grown: find the entry again */
+  if (!is_stdin && (e = seen_find(&in->lists, &st)))
+    e->active = false;
   return ok;
 }
 
 static bool add_input(inputs *in, const char *arg, int depth) {
-  if (arg[0] == '@' && arg[1])
-    return depth > MAX_DEPTH ? false : add_list(in, arg + 1, depth);
+  if (arg[0] == '@' && arg[1]) {
+    if (depth > MAX_DEPTH) {
+      fprintf(stderr, "jxform: %s: lists nested more than %d deep\n", arg,
+              MAX_DEPTH);
+      return false;
+    }
+    return add_list(in, arg + 1, depth);
+  }
   struct stat st;
-  if (stat(arg, &st) == 0 && S_ISDIR(st.st_mode))
-    return add_folder(in, arg, depth);
+  bool found = stat(arg, &st) == 0;
+  if (found && S_ISDIR(st.st_mode))
+    return add_folder(in, arg, &st, depth);
   /* a file, or a missing one: the loader reports it as a broken input */
-  push(in, dupstr(arg));
+  add_file(in, jx_xstrdup(arg), found ? &st : NULL);
   return true;
 }
 
@@ -238,16 +413,20 @@ int cmd_packet(int argc, char **argv) {
   if (!inputs_ok)
     status = EXIT_INPUT;
   if ((!output) == (!split)) {
-    for (size_t i = 0; i < in.count; i++)
-      free(in.items[i]);
-    free(in.items);
+    inputs_free(&in);
     return cli_usage_error(
         output ? "give either -o PACKET.pdf or --split DIR, not both"
                : "packet needs -o PACKET.pdf or --split DIR",
         NULL);
   }
+  if ((output && !*output) || (split && !*split)) {
+    inputs_free(&in);
+    return cli_usage_error(output ? "-o needs a file name, not an empty one"
+                                  : "--split needs a folder, not an empty name",
+                           NULL);
+  }
   if (in.count == 0) {
-    free(in.items);
+    inputs_free(&in);
     return cli_usage_error("packet found no YAML input", NULL);
   }
   if (split) {
@@ -255,6 +434,7 @@ int cmd_packet(int argc, char **argv) {
     if (stat(split, &st) != 0 && mkdir(split, 0777) != 0) {
       fprintf(stderr, "jxform: cannot create folder %s: %s\n", split,
               strerror(errno));
+      inputs_free(&in);
       return EXIT_INPUT;
     }
   }
@@ -263,6 +443,7 @@ int cmd_packet(int argc, char **argv) {
       fprintf(stderr,
               "jxform: refusing to write the output over the input '%s'\n",
               in.items[i]);
+      inputs_free(&in);
       return EXIT_USAGE;
     }
 
@@ -273,9 +454,17 @@ int cmd_packet(int argc, char **argv) {
   mallopt(M_MMAP_THRESHOLD, 8 << 20);
   mallopt(M_TRIM_THRESHOLD, 16 << 20);
 #endif
+  char date[32];
+  if (jx_source_date(date, sizeof date) < 0)
+    fprintf(stderr,
+            "jxform: warning: SOURCE_DATE_EPOCH='%s' is not a time in seconds "
+            "from 1970 to 9999: no date written\n",
+            getenv("SOURCE_DATE_EPOCH"));
   jx_session *s = cli_session_new(template_dir);
-  if (!s)
+  if (!s) {
+    inputs_free(&in);
     return EXIT_INPUT;
+  }
   jx_session_set_strict(s, strict);
   progress_state ps = {0};
   bool tty = !quiet && isatty(STDERR_FILENO);
@@ -288,9 +477,7 @@ int cmd_packet(int argc, char **argv) {
                           .threads = threads,
                           .progress = tty ? show_progress : NULL,
                           .progress_user = &ps};
-  bool *failed = calloc(in.count, sizeof *failed);
-  if (!failed)
-    abort();
+  bool *failed = jx_xcalloc(in.count, sizeof *failed);
   bool ok = jx_packet_render(s, (const char *const *)in.items, in.count, &po,
                              output, failed);
   if (ps.shown)
@@ -313,9 +500,7 @@ int cmd_packet(int argc, char **argv) {
     fprintf(stderr, "jxform: wrote %s (%zu projects)\n",
             output ? output : split, in.count - nfailed);
   free(failed);
-  for (size_t i = 0; i < in.count; i++)
-    free(in.items[i]);
-  free(in.items);
+  inputs_free(&in);
   jx_session_free(s);
   return status;
 }

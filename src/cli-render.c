@@ -68,6 +68,10 @@ int cmd_render(int argc, char **argv) {
     free(inputs);
     return cli_usage_error("render needs at least one YAML file", NULL);
   }
+  if (output && !*output) {
+    free(inputs);
+    return cli_usage_error("-o needs a file name, not an empty one", NULL);
+  }
   if (output) {
     for (size_t i = 0; i < ninputs; i++)
       if (cli_same_file(inputs[i], output) || !strcmp(inputs[i], output)) {

@@ -10,10 +10,13 @@
  * Each command is in its own file (cli-*.c); this file dispatches.
  *
  * Exit status: 0 ok, 1 input or render error, 2 usage error.
- * Diagnostics go to stderr as file:line:col: severity: message.
+ * Diagnostics go to stderr as file:line:col: severity: message.  Every
+ * write is checked: standard output is flushed and closed before exit,
+ * and an error there (a full disk, /dev/full) is exit status 1.
  */
 #include "cli.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -95,7 +98,31 @@ bool cli_same_file(const char *a, const char *b) {
   return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
 }
 
-int main(int argc, char **argv) {
+/* Flushes and closes standard output: output lost to a full disk, a
+ * closed descriptor or an I/O error is an error (exit status 1 at least,
+ * with a message), never a silent success.  A standard output closed
+ * from the start is not an error when nothing was written to it. */
+static int close_stdout(int status) {
+  bool failed = ferror(stdout) != 0;
+  int err = 0;
+  if (fflush(stdout) != 0) {
+    failed = true;
+    err = errno;
+  }
+  errno = 0;
+  if (fclose(stdout) != 0 && (failed || errno != EBADF)) {
+    failed = true;
+    if (!err)
+      err = errno;
+  }
+  if (!failed)
+    return status;
+  fprintf(stderr, "jxform: cannot write the output to standard output: %s\n",
+          err ? strerror(err) : "a write failed; the output is incomplete");
+  return status == EXIT_OK ? EXIT_INPUT : status;
+}
+
+static int run(int argc, char **argv) {
   if (argc < 2)
     return cli_usage_error("no command given", NULL);
   const char *cmd = argv[1];
@@ -119,3 +146,5 @@ int main(int argc, char **argv) {
     return cmd_packet(argc - 2, argv + 2);
   return cli_usage_error("unknown command", cmd);
 }
+
+int main(int argc, char **argv) { return close_stdout(run(argc, argv)); }

@@ -33,10 +33,12 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -170,14 +172,12 @@ static void do_input(jx_shared *sh, size_t wid, size_t i, jx_result *r) {
         r->total_unit = ct->money[tf->money_block].unit;
       }
       if (sh->opt->split_dir) {
-        char tmp[64];
-        snprintf(tmp, sizeof tmp, "/.jxform-part-%zu.pdf", i + 1);
-        size_t n = strlen(sh->opt->split_dir) + strlen(tmp) + 1;
-        r->split_tmp = jx_xcalloc(n, 1);
-        snprintf(r->split_tmp, n, "%s%s", sh->opt->split_dir, tmp);
+        /* A file of its own (a unique name, created exclusively), renamed
+         * by the writer: two runs into one folder never share one. */
         jx_render_info info = {tpl->title, r->name,
                                tpl->author ? tpl->author : "jxform"};
-        r->ok = jx_render(&layout, wf, &info, &r->diags, r->split_tmp);
+        r->ok = jx_render_unique(&layout, wf, &info, &r->diags,
+                                 sh->opt->split_dir, path, &r->split_tmp);
       } else {
         r->pages = jx_xcalloc(layout.page_count, sizeof *r->pages);
         for (size_t p = 0; p < layout.page_count && r->ok; p++)
@@ -362,12 +362,59 @@ static void put_text(jx_fonts *fonts, jx_arena *arena, jx_dpage *page,
   jx_text_emit(fonts, arena, page, &r->chain, text, len, x, y);
 }
 
-/* Formats cents as 1,234,567.89 (decimals only when there are any). */
-static void format_money(int64_t cents, char *out, size_t cap) {
-  jx_arena arena;
-  jx_arena_init(&arena);
-  snprintf(out, cap, "%s", jx_cents_format(&arena, cents));
-  jx_arena_free(&arena);
+/* A sum of amounts in cents.  One amount is below 10^17 cents (load.c)
+ * and a packet holds at most JX_LIMIT_PACKET_PROJECTS of them, so a sum
+ * can pass 2^63 (93 projects at the largest amount) but never 2^80: in
+ * 128 bits it cannot overflow.  Without a 128-bit type the sum is 64 bits
+ * and an overflow is reported as an error (sum_add). */
+#ifdef __SIZEOF_INT128__
+__extension__ typedef __int128 jx_sum;
+__extension__ typedef unsigned __int128 jx_usum;
+#else
+typedef int64_t jx_sum;
+typedef uint64_t jx_usum;
+#endif
+
+/* *acc += v.  Returns false on overflow (*acc unchanged). */
+static bool sum_add(jx_sum *acc, int64_t v) {
+#ifdef __SIZEOF_INT128__
+  *acc += v; /* |sum| < 2^80: see jx_sum */
+  return true;
+#else
+  int64_t r;
+  if (__builtin_add_overflow(*acc, v, &r))
+    return false;
+  *acc = r;
+  return true;
+#endif
+}
+
+/* Formats a sum of cents as 1,234,567.89 (decimals only when there are
+ * any), like jx_cents_format does one amount. */
+static void format_money(jx_sum cents, char *out, size_t cap) {
+  bool negative = cents < 0;
+  jx_usum mag = negative ? (jx_usum)0 - (jx_usum)cents : (jx_usum)cents;
+  unsigned fraction = (unsigned)(mag % 100);
+  mag /= 100;
+  char digits[48];
+  size_t nd = 0;
+  do {
+    digits[nd++] = (char)('0' + (unsigned)(mag % 10));
+    mag /= 10;
+  } while (mag && nd < sizeof digits);
+  char text[80];
+  size_t len = 0;
+  if (negative)
+    text[len++] = '-';
+  for (size_t i = nd; i-- > 0;) {
+    text[len++] = digits[i];
+    if (i && i % 3 == 0)
+      text[len++] = ',';
+  }
+  if (fraction)
+    len += (size_t)snprintf(text + len, sizeof text - len, ".%02u", fraction);
+  text[len] = '\0';
+  snprintf(out, cap, "%s", text);
 }
 
 typedef struct jx_front {
@@ -376,11 +423,12 @@ typedef struct jx_front {
 } jx_front;
 
 /* Lays out the cover and the contents (page numbers from entries'
- * first_page, relative to the first form page `main0`). */
+ * first_page, relative to the first form page `main0`).  Sets *overflow
+ * when a total cannot be added up (only without a 128-bit type). */
 static void build_front(jx_fonts *fonts, const jx_template *tpl,
                         const jx_packet_options *opt, jx_entry *const *es,
                         size_t n, size_t main0, size_t main_pages,
-                        jx_front *fr) {
+                        jx_front *fr, bool *overflow) {
   jx_layout *L = &fr->layout;
   L->page_width = tpl->page_width;
   L->page_height = tpl->page_height;
@@ -442,11 +490,12 @@ static void build_front(jx_fonts *fonts, const jx_template *tpl,
              !strcmp(es[k]->total_unit, e->total_unit);
     if (seen)
       continue;
-    int64_t total = 0;
+    jx_sum total = 0;
     for (size_t k = i; k < n; k++)
       if (es[k]->total_label && !strcmp(es[k]->total_label, e->total_label) &&
-          !strcmp(es[k]->total_unit, e->total_unit))
-        total += es[k]->annual_cents;
+          !strcmp(es[k]->total_unit, e->total_unit) &&
+          !sum_add(&total, es[k]->annual_cents))
+        *overflow = true;
     format_money(total, money, sizeof money);
     snprintf(line, sizeof line, "%s：%s %s", e->total_label, money,
              e->total_unit);
@@ -533,6 +582,45 @@ static int entry_cmp(const void *a, const void *b) {
 
 /* ---- the writer ---- */
 
+/* A file's identity (device and inode, after following links), and the
+ * input it belongs to. */
+typedef struct jx_file_id {
+  dev_t dev;
+  ino_t ino;
+  size_t input;
+} jx_file_id;
+
+static int file_id_cmp(const void *a, const void *b) {
+  const jx_file_id *x = a, *y = b;
+  if (x->dev != y->dev)
+    return x->dev < y->dev ? -1 : 1;
+  if (x->ino != y->ino)
+    return x->ino < y->ino ? -1 : 1;
+  return 0;
+}
+
+/* The identities of the inputs that exist, sorted (for --split: a PDF
+ * must never replace an input). */
+static jx_file_id *input_ids(const char *const *inputs, size_t count,
+                             size_t *n) {
+  jx_file_id *ids = jx_xcalloc(count, sizeof *ids);
+  *n = 0;
+  for (size_t i = 0; i < count; i++) {
+    struct stat st;
+    if (stat(inputs[i], &st) == 0)
+      ids[(*n)++] = (jx_file_id){st.st_dev, st.st_ino, i};
+  }
+  if (*n > 1)
+    qsort(ids, *n, sizeof *ids, file_id_cmp);
+  return ids;
+}
+
+/* A finished PDF of --split --fail-fast, named only at the end. */
+typedef struct jx_held {
+  char *tmp, *dest;
+  size_t input;
+} jx_held;
+
 /* Everything the writer accumulates. */
 typedef struct jx_writer {
   jx_session *s;
@@ -542,11 +630,65 @@ typedef struct jx_writer {
   size_t entry_count, entry_cap;
   const jx_template *tpl; /* the first good project's */
   pthread_mutex_t *lock;  /* held while touching the session's
-                             diagnostics (workers swap them, packet.h) */
+                             diagnostics (workers swap them, packet.h);
+                             NULL once the workers are joined */
   char **split_names;     /* --split: names used so far */
   size_t split_count;
+  jx_file_id *input_ids; /* --split: the inputs' identities, sorted */
+  size_t input_id_count;
+  jx_held *held; /* --split --fail-fast: PDFs named at the end */
+  size_t held_count;
   size_t pages;
 } jx_writer;
+
+/* Checks that a PDF may be put at `dest`: nothing there, or a regular
+ * file (or a link) that is not one of the inputs.  Returns true, or false
+ * after recording an error. */
+static bool dest_allowed(jx_writer *w, const char *const *inputs,
+                         const char *dest) {
+  struct stat st;
+  const char *why = NULL, *input = NULL;
+  if (lstat(dest, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISLNK(st.st_mode))
+    why = S_ISDIR(st.st_mode) ? "a folder" : "a device or pipe";
+  if (!why && w->input_id_count && stat(dest, &st) == 0) {
+    jx_file_id key = {st.st_dev, st.st_ino, 0};
+    const jx_file_id *hit = bsearch(&key, w->input_ids, w->input_id_count,
+                                    sizeof key, file_id_cmp);
+    if (hit)
+      input = inputs[hit->input];
+  }
+  if (!why && !input)
+    return true;
+  jx_pos pos = {dest, 0, 0};
+  pthread_mutex_lock(w->lock);
+  if (input)
+    jx_error(jx_session_diags(w->s), pos,
+             "refusing to write the PDF over the input '%s'; choose another "
+             "--name pattern or --split folder",
+             input);
+  else
+    jx_error(jx_session_diags(w->s), pos,
+             "cannot write the PDF: %s is %s, not a regular file", dest, why);
+  pthread_mutex_unlock(w->lock);
+  return false;
+}
+
+/* Renames the finished PDF `tmp` to `dest`; on failure records an error
+ * and removes `tmp`. */
+static bool place_split(jx_writer *w, const char *tmp, const char *dest) {
+  if (rename(tmp, dest) == 0)
+    return true;
+  int err = errno;
+  jx_pos pos = {dest, 0, 0};
+  if (w->lock)
+    pthread_mutex_lock(w->lock);
+  jx_error(jx_session_diags(w->s), pos, "cannot write the PDF: %s",
+           strerror(err));
+  if (w->lock)
+    pthread_mutex_unlock(w->lock);
+  unlink(tmp);
+  return false;
+}
 
 /* Copies a worker's diagnostics into the session, in order.  Called with
  * the lock held. */
@@ -561,7 +703,8 @@ static void copy_diags(jx_session *s, const jx_diag_list *from) {
 
 /* Takes result `i`: diagnostics, then its pages or its split file.
  * Returns false when the input was bad. */
-static bool take(jx_writer *w, size_t i, jx_result *r) {
+static bool take(jx_writer *w, const char *const *inputs, size_t i,
+                 jx_result *r) {
   pthread_mutex_lock(w->lock);
   copy_diags(w->s, &r->diags);
   pthread_mutex_unlock(w->lock);
@@ -596,18 +739,23 @@ static bool take(jx_writer *w, size_t i, jx_result *r) {
     size_t n = strlen(w->opt->split_dir) + strlen(name) + 2;
     char *dest = jx_xcalloc(n, 1);
     snprintf(dest, n, "%s/%s", w->opt->split_dir, name);
-    bool ok = rename(r->split_tmp, dest) == 0;
-    if (!ok) {
-      int err = errno;
-      jx_pos pos = {dest, 0, 0};
-      pthread_mutex_lock(w->lock);
-      jx_error(jx_session_diags(w->s), pos, "cannot name the PDF %s: %s", dest,
-               strerror(err));
-      pthread_mutex_unlock(w->lock);
+    bool ok = dest_allowed(w, inputs, dest);
+    if (ok && w->opt->fail_fast) {
+      /* named at the end, when no input has failed: a stopped run
+       * writes nothing */
+      w->held =
+          jx_xrealloc(w->held, (w->held_count + 1) * sizeof *w->held);
+      w->held[w->held_count++] = (jx_held){r->split_tmp, dest, i};
+      r->split_tmp = NULL;
+      dest = NULL;
+    } else if (ok) {
+      ok = place_split(w, r->split_tmp, dest);
+    } else {
       unlink(r->split_tmp);
     }
     free(dest);
-    w->pages += r->page_count;
+    if (ok)
+      w->pages += r->page_count;
     return ok;
   }
   if (w->entry_count == w->entry_cap) {
@@ -663,7 +811,16 @@ static bool finish_packet(jx_writer *w, jx_glyph_use *use,
   jx_arena_init(&arena);
   jx_front fr = {0};
   fr.layout.arena = &arena;
-  build_front(fonts, tpl, w->opt, es, n, 0, main_pages, &fr);
+  bool overflow = false;
+  build_front(fonts, tpl, w->opt, es, n, 0, main_pages, &fr, &overflow);
+  bool ok = true;
+  if (overflow) {
+    jx_pos pos = {out_path, 0, 0};
+    jx_error(diags, pos,
+             "the total funds of the packet are too large to add up; make "
+             "smaller packets");
+    ok = false;
+  }
   size_t front = fr.layout.page_count;
   size_t pad = w->opt->duplex && front % 2 ? 1 : 0;
   size_t main0 = front + pad;
@@ -672,7 +829,6 @@ static bool finish_packet(jx_writer *w, jx_glyph_use *use,
 
   size_t total = main0 + main_pages;
   jx_pdf_page *pages = jx_xcalloc(total, sizeof *pages);
-  bool ok = true;
   for (size_t p = 0; p < total; p++)
     pages[p].width = tpl->page_width, pages[p].height = tpl->page_height;
   for (size_t p = 0; p < front && ok; p++) {
@@ -767,6 +923,8 @@ bool jx_packet_render(jx_session *s, const char *const *inputs, size_t count,
     return false;
   }
   jx_writer w = {.s = s, .opt = opt};
+  if (opt->split_dir)
+    w.input_ids = input_ids(inputs, count, &w.input_id_count);
   if (!opt->split_dir) {
     w.pdf = jx_pdf_open(out_path, diags);
     if (!w.pdf)
@@ -814,7 +972,7 @@ bool jx_packet_render(jx_session *s, const char *const *inputs, size_t count,
     memset(&sh.slots[i % WINDOW], 0, sizeof r);
     pthread_mutex_unlock(&sh.lock);
 
-    bool good = take(&w, i, &r);
+    bool good = take(&w, inputs, i, &r);
     result_clear(&r);
     if (!good) {
       bad++;
@@ -859,17 +1017,44 @@ bool jx_packet_render(jx_session *s, const char *const *inputs, size_t count,
   free(tids);
   pthread_mutex_destroy(&sh.lock);
   pthread_cond_destroy(&sh.cond);
+  w.lock = NULL; /* the workers are done: nothing to lock against */
 
   bool ok = true;
   if (stopped) {
-    jx_error(diags, where, "stopped at the first broken input (--fail-fast)%s",
-             opt->split_dir ? "" : "; no packet written");
+    jx_error(diags, where, "stopped at the first broken input (--fail-fast); %s",
+             opt->split_dir ? "no PDF written" : "no packet written");
     ok = false;
   } else if (done_projects == 0) {
-    jx_error(diags, where, "no project could be rendered; %s not written",
-             opt->split_dir ? "nothing" : out_path);
+    if (opt->split_dir)
+      jx_error(diags, where, "no project could be rendered; no PDF written");
+    else
+      jx_error(diags, where, "no project could be rendered; %s not written",
+               out_path);
     ok = false;
   }
+  /* --split --fail-fast: the PDFs held back are named now, or removed */
+  for (size_t k = 0; k < w.held_count; k++) {
+    jx_held *h = &w.held[k];
+    if (!ok) {
+      unlink(h->tmp);
+    } else if (!place_split(&w, h->tmp, h->dest)) {
+      bad++;
+      if (failed)
+        failed[h->input] = true;
+    }
+    free(h->tmp);
+    free(h->dest);
+  }
+  free(w.held);
+  if (opt->split_dir) {
+    /* make the renames durable */
+    int dfd = open(opt->split_dir, O_RDONLY | O_DIRECTORY);
+    if (dfd >= 0) {
+      fsync(dfd);
+      close(dfd);
+    }
+  }
+  free(w.input_ids);
   if (w.pdf) {
     if (ok)
       ok = finish_packet(&w, &use, out_path);

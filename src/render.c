@@ -535,6 +535,7 @@ struct jx_pdf {
   size_t obj_count, obj_cap;
   int write_errno; /* first write error, 0 if none */
   int font_level;  /* compression of fonts and maps (1..12) */
+  char **kept;     /* jx_render_unique: receives the file's name at close */
 };
 
 static jx_pos pdf_pos(const jx_pdf *pdf) {
@@ -625,12 +626,9 @@ static void pdf_free(jx_pdf *pdf) {
   free(pdf);
 }
 
-jx_pdf *jx_pdf_open(const char *out_path, jx_diag_list *diags) {
-  jx_pdf *pdf = pdf_new(diags, out_path);
-  if (!jx_out_open(&pdf->out, out_path, diags)) {
-    pdf_free(pdf);
-    return NULL;
-  }
+/* Starts writing `pdf` to its open file pdf->out.  Returns pdf, or NULL
+ * after recording an error (pdf freed, the file removed). */
+static jx_pdf *pdf_start(jx_pdf *pdf, jx_diag_list *diags) {
   pdf->where = pdf->out.path;
   pdf->f = fdopen(pdf->out.fd, "wb");
   if (!pdf->f) {
@@ -643,6 +641,15 @@ jx_pdf *jx_pdf_open(const char *out_path, jx_diag_list *diags) {
   setvbuf(pdf->f, NULL, _IOFBF, 1 << 16);
   pdf_write(pdf, pdf_header, sizeof pdf_header - 1);
   return pdf;
+}
+
+jx_pdf *jx_pdf_open(const char *out_path, jx_diag_list *diags) {
+  jx_pdf *pdf = pdf_new(diags, out_path);
+  if (!jx_out_open(&pdf->out, out_path, diags)) {
+    pdf_free(pdf);
+    return NULL;
+  }
+  return pdf_start(pdf, diags);
 }
 
 /* A writer into memory (jx_render_memory). */
@@ -1088,22 +1095,24 @@ static bool write_font(jx_pdf *pdf, const jx_face *f, int slot,
 
 /* ---- stage 4: document structure ---- */
 
-/* The PDF date of SOURCE_DATE_EPOCH, or "" when it is unset or invalid. */
-static void source_date(char *out, size_t size) {
+int jx_source_date(char *out, size_t size) {
   out[0] = '\0';
   const char *env = getenv("SOURCE_DATE_EPOCH");
   if (!env || !*env)
-    return;
+    return 0;
   char *end;
   errno = 0;
   long long v = strtoll(env, &end, 10);
-  if (errno || *end || v < 0)
-    return;
+  /* 253402300799 is 9999-12-31T23:59:59Z: a PDF date has 4 digits of
+   * year */
+  if (errno || *end || v < 0 || v > 253402300799LL)
+    return -1;
   time_t t = (time_t)v;
   struct tm tm;
-  if (!gmtime_r(&t, &tm))
-    return;
+  if ((long long)t != v || !gmtime_r(&t, &tm))
+    return -1;
   strftime(out, size, "D:%Y%m%d%H%M%SZ", &tm);
+  return 1;
 }
 
 static void write_outlines(jx_pdf *pdf, const jx_pdf_doc *doc,
@@ -1272,7 +1281,7 @@ static bool write_document(jx_pdf *pdf, const jx_pdf_doc *doc,
     buf_text_string(&b, infos[i].value);
   }
   char date[32];
-  source_date(date, sizeof date);
+  jx_source_date(date, sizeof date);
   if (*date)
     buf_printf(&b, "/CreationDate(%s)/ModDate(%s)", date, date);
   buf_puts(&b, ">>");
@@ -1336,6 +1345,10 @@ bool jx_pdf_close(jx_pdf *pdf, const jx_pdf_doc *doc, const jx_fonts *fonts,
     return false;
   }
   bool ok = pdf_commit(pdf);
+  if (ok && pdf->kept) {
+    *pdf->kept = pdf->out.tmp_path;
+    pdf->out.tmp_path = NULL;
+  }
   pdf_free(pdf);
   return ok;
 }
@@ -1405,6 +1418,11 @@ bool jx_out_open(jx_out *out, const char *path, jx_diag_list *diags) {
   jx_pos pos = {out->path, 0, 0};
   const char *slash = strrchr(path, '/');
   const char *base = slash ? slash + 1 : path;
+  if (!*path) {
+    jx_error(diags, pos, "cannot write the PDF: the output path is empty");
+    jx_out_free(out);
+    return false;
+  }
   if (!*base) {
     jx_error(diags, pos,
              "cannot write the PDF: the output path names a folder, not a "
@@ -1447,6 +1465,31 @@ bool jx_out_open(jx_out *out, const char *path, jx_diag_list *diags) {
   return true;
 }
 
+bool jx_out_open_unique(jx_out *out, const char *dir, const char *where,
+                        jx_diag_list *diags) {
+  memset(out, 0, sizeof *out);
+  out->fd = -1;
+  out->keep = true;
+  out->path = jx_xstrdup(where);
+  out->dir = jx_xstrdup(*dir ? dir : ".");
+  jx_buf tmp = {0};
+  size_t n = strlen(out->dir);
+  buf_printf(&tmp, "%s%s.jxform-part.XXXXXX", out->dir,
+             out->dir[n - 1] == '/' ? "" : "/");
+  out->tmp_path = tmp.data;
+  out->fd = open_temp(out);
+  if (out->fd < 0) {
+    int err = errno;
+    jx_pos pos = {out->path, 0, 0};
+    jx_error(diags, pos,
+             "cannot write the PDF: cannot create a file in folder %s: %s",
+             out->dir, strerror(err));
+    jx_out_free(out);
+    return false;
+  }
+  return true;
+}
+
 /* The mode open(…, 0666) would give, read once (reading the umask means
  * setting it, which is not safe while other threads create files). */
 static mode_t file_mode;
@@ -1475,6 +1518,8 @@ bool jx_out_commit(jx_out *out, FILE *f, int write_errno, jx_diag_list *diags) {
   if ((f ? fclose(f) : close(out->fd)) != 0 && !err)
     err = errno, failed = "close";
   out->fd = -1;
+  if (!err && out->keep)
+    return true; /* the caller renames it (jx_out_open_unique) */
   if (!err && rename(out->tmp_path, out->path) != 0) {
     err = errno;
     jx_error(diags, pos,
@@ -1582,6 +1627,27 @@ bool jx_render(const jx_layout *layout, jx_fonts *fonts,
   jx_pdf *pdf = jx_pdf_open(out_path, diags);
   if (!pdf)
     return false;
+  return render_layout(pdf, layout, fonts, info, false, NULL, NULL);
+}
+
+bool jx_render_unique(const jx_layout *layout, jx_fonts *fonts,
+                      const jx_render_info *info, jx_diag_list *diags,
+                      const char *dir, const char *where, char **tmp_path) {
+  *tmp_path = NULL;
+  jx_pos pos = {where, 0, 0};
+  if (layout->page_count == 0) {
+    jx_error(diags, pos, "cannot write the PDF: no pages to write");
+    return false;
+  }
+  jx_pdf *pdf = pdf_new(diags, where);
+  if (!jx_out_open_unique(&pdf->out, dir, where, diags)) {
+    pdf_free(pdf);
+    return false;
+  }
+  pdf = pdf_start(pdf, diags);
+  if (!pdf)
+    return false;
+  pdf->kept = tmp_path;
   return render_layout(pdf, layout, fonts, info, false, NULL, NULL);
 }
 

@@ -58,6 +58,16 @@ bool jx_render(const jx_layout *layout, jx_fonts *fonts,
                const jx_render_info *info, jx_diag_list *diags,
                const char *out_path);
 
+/* Same as jx_render, but into a new file with a unique hidden name in
+ * folder `dir` (".jxform-part.XXXXXX", created exclusively: concurrent
+ * runs into one folder never share a file), synced and complete, which
+ * the caller renames into place or removes.  Sets *tmp_path (malloc'd;
+ * the caller frees it) on success; on failure records an error at
+ * `where` and leaves no file. */
+bool jx_render_unique(const jx_layout *layout, jx_fonts *fonts,
+                      const jx_render_info *info, jx_diag_list *diags,
+                      const char *dir, const char *where, char **tmp_path);
+
 /* Same as jx_render, but the PDF goes to a malloc'd buffer (*data, *size;
  * the caller frees *data) instead of a file: for the fuzz targets and
  * tests.  Returns false (with *data NULL) after recording an error. */
@@ -248,12 +258,19 @@ typedef struct jx_out {
   int fd;         /* the temporary file, -1 when closed */
   bool anonymous; /* the file has no name yet (O_TMPFILE) */
   bool named;     /* tmp_path names the file (remove it on failure) */
+  bool keep;      /* jx_out_open_unique: commit leaves it at tmp_path */
 } jx_out;
 
 /* Refuses a path naming a folder or a non-regular file, then creates the
  * temporary file (out->fd, mode 0600) in path's folder.  Returns true, or
  * false after recording an error (nothing to free then). */
 bool jx_out_open(jx_out *out, const char *path, jx_diag_list *diags);
+/* Like jx_out_open, but for a file whose final name is chosen later:
+ * creates it with a unique hidden name in folder `dir`; jx_out_commit
+ * then syncs, closes and names it (out->tmp_path) without renaming it.
+ * Diagnostics are placed at `where`. */
+bool jx_out_open_unique(jx_out *out, const char *dir, const char *where,
+                        jx_diag_list *diags);
 /* Syncs the file, gives it the mode open(…, 0666) would, closes it (with
  * fclose when `f`, the stream over out->fd, is not NULL) and renames it
  * to out->path.  A nonzero `write_errno` (an earlier write error) fails
@@ -264,6 +281,12 @@ bool jx_out_commit(jx_out *out, FILE *f, int write_errno, jx_diag_list *diags);
 void jx_out_abort(jx_out *out, FILE *f);
 /* Frees out's strings. */
 void jx_out_free(jx_out *out);
+
+/* The PDF date ("D:YYYYMMDDHHmmSSZ") of the SOURCE_DATE_EPOCH variable
+ * in out (size >= 20): returns 1, or 0 with out "" when it is unset, or
+ * -1 with out "" when it is not a whole number of seconds from 1970 to
+ * the end of 9999 (no date is written then). */
+int jx_source_date(char *out, size_t size);
 
 /* Decodes one UTF-8 sequence from s[*i..len).  Returns the code point and
  * advances *i, or returns UINT32_MAX for malformed input (overlong forms,

@@ -4,7 +4,11 @@
 # What an unattended run must survive: a full disk (a small tmpfs when we
 # may mount one, else a file size limit), an unwritable folder, kill -9 in
 # the middle of a big packet, an output path naming an input, unreadable
-# and hostile inputs, and broken fonts and templates.  In every case:
+# and hostile inputs, and broken fonts and templates; and for packets
+# (issue 14): two --split runs at once into one folder, folders that link
+# to themselves, @lists that include themselves, a file given twice,
+# --split over the inputs, cover totals past 2^63 cents, standard output
+# on a full disk, and JSON for file names that are not UTF-8.  In every case:
 # a clear diagnostic, an exit status of 1 or 2, no crash, no hang (each
 # command runs under `timeout`), no partial file, and an existing PDF at
 # the output path left exactly as it was.
@@ -348,6 +352,188 @@ sed 's|^template: .*|template: broken|' "$SAMPLE" >"$T/broken-p.yaml"
 run 1 "broken.yaml:2" -- render "$T/broken-p.yaml" --template-dir "$T" \
   -o "$T/x.pdf"
 [ ! -e "$T/x.pdf" ] || fail "a PDF was written with a broken font or template"
+
+# ---- packets: concurrent --split runs, link loops, @list cycles (issue 14) ---
+P="$WORK/packets"
+mkdir -p "$P"
+# named_copy SAMPLE NAME OUT: SAMPLE with its project name set to NAME.
+named_copy() {
+  sed "0,/^  name: .*/s//  name: $2/" "$1" >"$3"
+}
+# cover_projects PDF: the project count printed on a packet's cover.
+cover_projects() {
+  pdftotext -l 1 "$1" - 2>/dev/null | sed -n 's/^项 目 数：\([0-9]*\) 个$/\1/p'
+}
+# Two --split runs at once into one folder, projects of different sizes
+# finishing out of order on many threads: temporary files of their own,
+# so every PDF holds the project its name says (the shared
+# .jxform-part-N.pdf names swapped 16 of 200 and lost 26).
+mkdir -p "$P/run-a" "$P/run-b" "$P/split"
+for i in $(seq -f %03g 1 80); do
+  s="$(ls "$SRC"/samples/0$(((10#$i % 6) + 1))-*.yaml)"
+  named_copy "$s" "甲项目${i}号" "$P/run-a/p$i.yaml"
+  named_copy "$s" "乙项目${i}号" "$P/run-b/p$i.yaml"
+done
+timeout 120 "$JXFORM" packet "$P/run-a" --split "$P/split" -q --threads 16 \
+  2>"$P/a.err" &
+pid_a=$!
+timeout 120 "$JXFORM" packet "$P/run-b" --split "$P/split" -q --threads 16 \
+  2>"$P/b.err" &
+pid_b=$!
+wait "$pid_a" || fail "concurrent --split run a exited $?: $(grep -m1 error "$P/a.err")"
+wait "$pid_b" || fail "concurrent --split run b exited $?: $(grep -m1 error "$P/b.err")"
+mismatched=0
+for f in "$P"/split/*.pdf; do
+  want="$(basename "$f" .pdf)"
+  want="${want#*-}"
+  case "$(pdftotext "$f" - 2>/dev/null)" in
+  *"$want"*) ;;
+  *) mismatched=$((mismatched + 1)) ;;
+  esac
+done
+[ "$mismatched" -eq 0 ] || fail "concurrent --split: $mismatched PDFs hold another project"
+n="$(ls "$P/split" | wc -l)"
+[ "$n" -eq 160 ] || fail "concurrent --split: $n PDFs, expected 160"
+! ls -A "$P/split" | grep -q '^\.' || fail "concurrent --split left temporary files"
+
+# A folder that links to itself, twice: searched once, each project once,
+# quickly (it used to grow past 400 MB and never end).
+mkdir -p "$P/loop"
+cp "$P/run-a/p001.yaml" "$P/run-a/p002.yaml" "$P/loop/"
+ln -s . "$P/loop/a"
+ln -s . "$P/loop/b"
+start=$SECONDS
+run 0 "loop/a leads back to folder .*loop" -- packet "$P/loop" -o "$P/loop.pdf" -q
+[ $((SECONDS - start)) -le 20 ] || fail "a self-linked folder took $((SECONDS - start)) s"
+[ "$(cover_projects "$P/loop.pdf")" = 2 ] ||
+  fail "a self-linked folder gave $(cover_projects "$P/loop.pdf") projects, expected 2"
+if [ -x /usr/bin/time ]; then
+  /usr/bin/time -f %M -o "$P/rss" timeout 20 "$JXFORM" packet "$P/loop" \
+    -o "$P/loop.pdf" -q 2>/dev/null
+  rss="$(tail -1 "$P/rss")"
+  [ "${rss:-0}" -lt 1000000 ] || fail "a self-linked folder took ${rss} KB"
+fi
+# An empty subfolder (was qsort(NULL, 0): a UBSan abort).
+mkdir -p "$P/loop/empty"
+run 0 "" -- packet "$P/loop" -o "$P/loop.pdf" -q
+
+# An @list that includes itself: named in a warning, read once.
+(
+  cd "$P/loop" || exit 1
+  printf '@self.lst\np001.yaml\n' >self.lst
+  run 0 "@self.lst includes itself" -- packet @self.lst -o "$P/self.pdf" -q
+  exit $failures
+) || failures=$((failures + 1))
+[ "$(cover_projects "$P/self.pdf")" = 1 ] ||
+  fail "a self-including @list gave $(cover_projects "$P/self.pdf") projects, expected 1"
+# A list cycle through two lists.
+printf '@%s\n%s\n' "$P/l2.lst" "$P/loop/p001.yaml" >"$P/l1.lst"
+printf '@%s\n%s\n' "$P/l1.lst" "$P/loop/p002.yaml" >"$P/l2.lst"
+run 0 "l1.lst includes itself" -- packet "@$P/l1.lst" -o "$P/cycle.pdf" -q
+[ "$(cover_projects "$P/cycle.pdf")" = 2 ] ||
+  fail "a cycle of @lists gave $(cover_projects "$P/cycle.pdf") projects, expected 2"
+
+# One file given twice (by itself and in its folder; through a link):
+# put in once, with a warning.
+rm -rf "$P/loop/empty" "$P/loop/a" "$P/loop/b" "$P/loop/self.lst"
+ln -s p001.yaml "$P/loop/link.yaml"
+run 0 "the same file as .*given twice" -- packet "$P/loop/p001.yaml" "$P/loop" \
+  -o "$P/twice.pdf" -q
+[ "$(cover_projects "$P/twice.pdf")" = 2 ] ||
+  fail "a file given twice gave $(cover_projects "$P/twice.pdf") projects, expected 2"
+
+# --split never replaces an input: refused, the inputs unchanged.
+mkdir -p "$P/in"
+cp "$P/run-a/p001.yaml" "$P/in/1.yaml"
+cp "$P/run-a/p002.yaml" "$P/in/2.yaml"
+cp -r "$P/in" "$P/in-copy"
+run 1 "refusing to write the PDF over the input .*1.yaml" -- packet "$P/in" \
+  --split "$P/in" --name '{index}.yaml' -q
+same_file "$P/in/1.yaml" "$P/in-copy/1.yaml"
+same_file "$P/in/2.yaml" "$P/in-copy/2.yaml"
+only_entries "$P/in" 1.yaml 2.yaml
+
+# --split --fail-fast stops at a broken input and writes nothing.
+mkdir -p "$P/ff"
+cp "$P/run-a/p001.yaml" "$P/ff/1.yaml"
+printf 'a: [\n' >"$P/ff/2.yaml"
+cp "$P/run-a/p003.yaml" "$P/ff/3.yaml"
+run 1 "no PDF written" -- packet "$P/ff" --split "$P/ff-out" --fail-fast \
+  --threads 1 -q
+only_entries "$P/ff-out"
+# …and with no broken input writes every PDF.
+rm "$P/ff/2.yaml"
+run 0 "" -- packet "$P/ff" --split "$P/ff-out" --fail-fast -q
+only_entries "$P/ff-out" "045-甲项目001号.pdf" "005-甲项目003号.pdf"
+
+# Cover totals past 2^63 cents: 100 projects at the largest amount add up
+# to 99,999,999,999,999,999 元 (an int64 printed -84,467,440,737,095,517.16).
+mkdir -p "$P/big"
+sed -E 's/^(    (total|city_county)): 34060000 /\1: 999999999999999.99 /' \
+  "$SAMPLE" >"$P/big/p000.yaml"
+for i in $(seq -w 1 99); do cp "$P/big/p000.yaml" "$P/big/p$i.yaml"; done
+run 0 "" -- packet "$P/big" -o "$P/big.pdf" -q
+case "$(pdftotext -l 1 "$P/big.pdf" - 2>/dev/null)" in
+*"：99,999,999,999,999,999 元"*) ;;
+*) fail "cover total of 100 largest amounts: $(pdftotext -l 1 "$P/big.pdf" - |
+  grep 元)" ;;
+esac
+
+# ---- every write checked, standard output too (issue 14) -------------------
+timeout 60 "$JXFORM" check --format=json "$SAMPLE" >/dev/full 2>"$WORK/err.txt"
+[ $? -eq 1 ] && grep -q "standard output" "$WORK/err.txt" ||
+  fail "check --format=json >/dev/full did not fail with a message"
+timeout 60 "$JXFORM" render --dump=model "$SAMPLE" >/dev/full 2>"$WORK/err.txt"
+[ $? -eq 1 ] && grep -q "standard output" "$WORK/err.txt" ||
+  fail "render --dump=model >/dev/full did not fail with a message"
+timeout 60 "$JXFORM" schema >/dev/full 2>"$WORK/err.txt"
+[ $? -eq 1 ] && grep -q "standard output" "$WORK/err.txt" ||
+  fail "schema >/dev/full did not fail with a message"
+# Nothing written, standard output closed: not an error.
+timeout 60 "$JXFORM" check "$SAMPLE" >&- 2>/dev/null ||
+  fail "check with standard output closed (nothing to write) failed"
+# A full disk (the JSON was cut at 4096 bytes, exit 0).
+if mountpoint -q "$WORK/full" 2>/dev/null; then
+  mount -o remount,rw "$WORK/full" 2>/dev/null
+  dd if=/dev/zero of="$WORK/full/filler" bs=4k status=none 2>/dev/null
+  mkdir -p "$WORK/json-in"
+  for i in $(seq 1 40); do cp "$SRC/samples/05-rencai-gongzuo.yaml" "$WORK/json-in/$i.yaml"; done
+  timeout 60 "$JXFORM" check --format=json "$WORK"/json-in/*.yaml \
+    >"$WORK/full/out.json" 2>"$WORK/err.txt"
+  [ $? -eq 1 ] && grep -q "standard output" "$WORK/err.txt" ||
+    fail "check --format=json on a full disk did not fail with a message"
+  rm -f "$WORK/full/filler" "$WORK/full/out.json"
+fi
+
+# ---- honest messages (issue 14) ----------------------------------------------
+run 2 "-o needs a file name" -- render "$SAMPLE" -o ""
+run 2 "-o needs a file name" -- packet "$SAMPLE" -o ""
+# check - with standard input closed: the unread input is an error.
+timeout 60 "$JXFORM" check - <&- 2>"$WORK/err.txt"
+[ $? -eq 1 ] && grep -q "checked 1 file: 1 error" "$WORK/err.txt" ||
+  fail "check - with standard input closed: $(tail -1 "$WORK/err.txt")"
+# SOURCE_DATE_EPOCH past year 9999: a warning, and no date (was a
+# 5-digit year in the PDF date).
+SOURCE_DATE_EPOCH=99999999999999 run 0 "SOURCE_DATE_EPOCH.*no date written" \
+  -- packet "$SAMPLE" -o "$WORK/sde.pdf" -q
+! grep -aq "CreationDate" "$WORK/sde.pdf" ||
+  fail "an out-of-range SOURCE_DATE_EPOCH was written as a date"
+
+# ---- JSON for file names that are not UTF-8 (issue 14) ---------------------
+J="$WORK/json"
+mkdir -p "$J"
+gbk="$J/$(printf '\xcf\xee\xc4\xbf').yaml" # 项目 in GBK
+cp "$SAMPLE" "$gbk"
+printf 'a: [\n' >"$J/$(printf 'bad\xff\xc0\xed\xa0\x80').yaml"
+timeout 60 "$JXFORM" check --format=json "$gbk" "$J"/bad*.yaml \
+  >"$J/out.json" 2>"$J/err.txt"
+python3 -c '
+import json, sys
+d = json.loads(open(sys.argv[1], "rb").read().decode("utf-8"))
+assert len(d["files"]) == 2, d["files"]
+assert all("\ufffd" in f["file"] for f in d["files"]), d["files"]
+' "$J/out.json" 2>"$J/py.txt" ||
+  fail "check --format=json with non-UTF-8 file names is not valid JSON: $(tail -1 "$J/py.txt")"
 
 if [ "$failures" -ne 0 ]; then
   echo "robust: $failures failure(s)" >&2

@@ -474,8 +474,9 @@ static void test_plain_list_features(void **state) {
   assert_int_equal(count_runs(l, 0, "履职"), 1);
   /* the opinion row is at least 80 pt tall */
   assert_true(run_y(l, 0, "最后一行") - run_y(l, 0, "审核意见") >= 80 - 1e-6);
-  remove(strcat(dir, "/plain.yaml"));
-  dir[strlen(dir) - strlen("/plain.yaml")] = '\0';
+  char path[600];
+  snprintf(path, sizeof path, "%s/plain.yaml", dir);
+  remove(path);
   rmdir(dir);
 }
 
