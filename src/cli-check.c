@@ -266,6 +266,12 @@ int cmd_check(int argc, char **argv) {
     } else {
       in->project = jx_project_load(s, in->name);
     }
+    /* What render would refuse, check refuses too: the form is laid out
+     * (a character no font has, a form longer than the page limit). */
+    if (in->project && !jx_project_check_layout(s, in->project)) {
+      jx_project_free(in->project);
+      in->project = NULL;
+    }
     in->end = jx_diagnostic_count(s);
     if (in->project)
       loaded[nloaded++] = in->project;

@@ -243,6 +243,16 @@ static bool layout_all(jx_session *s, jx_project *const *projects, size_t count,
   return ok;
 }
 
+bool jx_project_check_layout(jx_session *s, jx_project *p) {
+  jx_arena arena;
+  jx_arena_init(&arena);
+  jx_layout layout = {0};
+  layout.arena = &arena;
+  bool ok = layout_all(s, &p, 1, &layout);
+  jx_arena_free(&arena);
+  return ok;
+}
+
 bool jx_project_dump_layout(jx_session *s, jx_project *p, FILE *out) {
   jx_arena arena;
   jx_arena_init(&arena);

@@ -98,6 +98,13 @@ JX_EXPORT bool jx_write_skeleton(jx_session *session, const char *template_name,
 JX_EXPORT bool jx_write_schema(jx_session *session, const char *template_name,
                                FILE *out);
 
+/* Lays the project out without rendering it, recording what would stop
+ * it from being rendered (a character no font can draw, too many pages).
+ * Returns false if anything was recorded.  `jxform check` calls it so that
+ * it passes only what `render` renders. */
+JX_EXPORT bool jx_project_check_layout(jx_session *session,
+                                       jx_project *project);
+
 /* Prints the loaded model as stable text. */
 JX_EXPORT bool jx_project_dump_model(const jx_project *project, FILE *out);
 /* Lays the project out and prints the display list as stable text. */
