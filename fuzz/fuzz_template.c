@@ -70,9 +70,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   jx_arena arena;
   jx_arena_init(&arena);
   jx_diag_list diags = {0};
-  jx_template *tpl = jx_template_load_buffer(&arena, &diags, &fonts, dir,
-                                             "fuzz-template.yaml",
-                                             (const char *)data, size);
+  jx_template *tpl =
+      jx_template_load_buffer(&arena, &diags, &fonts, dir, "fuzz-template.yaml",
+                              (const char *)data, size);
   if (!tpl && diags.errors == 0)
     abort(); /* refused without saying why */
   if (tpl) {
@@ -80,9 +80,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     bool complete = false;
     const jx_ynode *root = jx_load_tree(&arena, &diags, "p.yaml", project,
                                         strlen(project), &complete);
-    jx_model *m = root ? jx_load_model(&arena, &diags, "p.yaml", root,
-                                       complete, &tpl->content, "fuzz",
-                                       first, errors)
+    jx_model *m = root ? jx_load_model(&arena, &diags, "p.yaml", root, complete,
+                                       &tpl->content, "fuzz", first, errors)
                        : NULL;
     if (m && jx_validate(m, tpl, false, &diags)) {
       jx_layout layout = {0};

@@ -78,8 +78,8 @@ static seen_entry *seen_add(seen_set *set, const struct stat *st,
     for (size_t k = 0; k < set->cap; k++) {
       if (!set->used[k])
         continue;
-      size_t i = seen_hash(set->slots[k].dev, set->slots[k].ino) &
-                 (bigger.cap - 1);
+      size_t i =
+          seen_hash(set->slots[k].dev, set->slots[k].ino) & (bigger.cap - 1);
       while (bigger.used[i])
         i = (i + 1) & (bigger.cap - 1);
       bigger.used[i] = true;

@@ -179,8 +179,8 @@ static void load_fields(jx_cload *ld, const jx_ynode *list,
       continue;
     const jx_ynode *anchor = jx_ymap_get(v, "money");
     static const char *const field_keys[] = {
-        "id",   "label",   "type", "required", "warn_empty", "example",
-        "hint", "choices", "open", NULL};
+        "id",      "label", "type",    "required", "warn_empty",
+        "example", "hint",  "choices", "open",     NULL};
     static const char *const anchor_keys[] = {"money", NULL};
     jx_template_keys(ld->diags, v, "a field",
                      anchor ? anchor_keys : field_keys);
@@ -266,9 +266,9 @@ static void load_money_block(jx_cload *ld, const jx_ynode *v) {
   jx_content *c = ld->c;
   if (!cmap(ld, v, "a money block"))
     return;
-  static const char *const keys[] = {"id",       "label",      "unit",
-                                     "thousands", "decimals",   "warn_empty",
-                                     "columns",  "rows",       NULL};
+  static const char *const keys[] = {"id",        "label",    "unit",
+                                     "thousands", "decimals", "warn_empty",
+                                     "columns",   "rows",     NULL};
   jx_template_keys(ld->diags, v, "a money block", keys);
   jx_money_block *b = &c->money[c->money_count];
   memset(b, 0, sizeof *b);
@@ -420,8 +420,7 @@ static void load_frame(jx_cload *ld, const jx_ynode *frame, jx_grid_def *g) {
       if (item->kind == JX_YSCALAR && !item->is_null) {
         out->name = item->str;
       } else if (item->kind == JX_YMAP) {
-        static const char *const l2_keys[] = {"name", "unit", "aliases",
-                                              NULL};
+        static const char *const l2_keys[] = {"name", "unit", "aliases", NULL};
         jx_template_keys(ld->diags, item, "a 'level2' item", l2_keys);
         out->name = cstr(ld, item, "name", true);
         out->unit = cstr(ld, item, "unit", false);
@@ -474,9 +473,8 @@ static void load_grids(jx_cload *ld, const jx_ynode *list) {
       const jx_ynode *col = cols->items[k];
       if (!cmap(ld, col, "a grid column"))
         continue;
-      static const char *const col_keys[] = {"id",       "label",   "role",
-                                             "type",     "required", "example",
-                                             NULL};
+      static const char *const col_keys[] = {
+          "id", "label", "role", "type", "required", "example", NULL};
       jx_template_keys(ld->diags, col, "a grid column", col_keys);
       jx_gcol *gc = &g->cols[g->col_count];
       gc->pos = col->pos;
@@ -570,9 +568,8 @@ static void load_rules(jx_cload *ld, const jx_ynode *list) {
     if (!cmap(ld, v, "a rule"))
       continue;
     static const char *const rule_keys[] = {
-        "rule",      "id",    "block", "field",  "than", "choice",
-        "duration",  "one_time", "recurring", "equal", "to", "grid",
-        "column",    NULL};
+        "rule",     "id",        "block", "field", "than", "choice", "duration",
+        "one_time", "recurring", "equal", "to",    "grid", "column", NULL};
     jx_template_keys(ld->diags, v, "a rule", rule_keys);
     jx_rule *r = &c->rules[c->rule_count];
     memset(r, 0, sizeof *r);
@@ -711,9 +708,8 @@ static void load_index(jx_cload *ld, const jx_ynode *index) {
   c->index_year = c->year_field;
   if (!index || !cmap(ld, index, "'index'"))
     return;
-  static const char *const keys[] = {"name", "dept_code",   "dept_name",
-                                     "total", "total_label", "year",
-                                     NULL};
+  static const char *const keys[] = {
+      "name", "dept_code", "dept_name", "total", "total_label", "year", NULL};
   jx_template_keys(ld->diags, index, "'index'", keys);
   c->index_name = cfield(ld, index, "name", false);
   c->index_dept_code = cfield(ld, index, "dept_code", false);

@@ -192,7 +192,7 @@ typedef struct jx_content {
   int index_name, index_dept_code, index_dept_name, index_year, index_total;
   const char *index_total_label; /* the cover's words for the total, or
                                     NULL: the total field's label */
-  int year_field; /* the JX_FT_YEAR field, or -1 */
+  int year_field;                /* the JX_FT_YEAR field, or -1 */
 } jx_content;
 
 /* Reads the content keys of a template's root mapping into `content`.

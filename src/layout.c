@@ -328,8 +328,8 @@ static void add_row_cells(jx_lctx *cx, const jx_tband *band,
 
 /* True if rows a and b of a plain list agree in merged column `upto` and
  * every merged column before it, none of them blank. */
-static bool same_run(const jx_tgrid *g, const jx_rows *rows, size_t a,
-                     size_t b, size_t upto) {
+static bool same_run(const jx_tgrid *g, const jx_rows *rows, size_t a, size_t b,
+                     size_t upto) {
   for (size_t c = 0; c <= upto; c++) {
     if (!g->merge[c])
       continue;
@@ -356,7 +356,8 @@ static void add_merged_rows(jx_lctx *cx, const jx_tband *band,
       if (g->merge[c]) {
         if (i > 0 && same_run(g, rows, i - 1, i, c))
           continue; /* inside the run above */
-        while (i + run < rows->count && same_run(g, rows, i + run - 1, i + run, c))
+        while (i + run < rows->count &&
+               same_run(g, rows, i + run - 1, i + run, c))
           run++;
       }
       add_style_cell(cx, band, row + (int)i, at, (int)run,
@@ -404,8 +405,7 @@ static void build_grid_band(jx_lctx *cx, const jx_tband *band) {
       if ((size_t)tc.rowspan > heads - h)
         tc.rowspan = (int)(heads - h);
       add_template_cell(cx, band, &tc, row0 + (int)h);
-      cover(taken, ncols, row0, row0 + (int)h, tc.rowspan, tc.col,
-            tc.colspan);
+      cover(taken, ncols, row0, row0 + (int)h, tc.rowspan, tc.col, tc.colspan);
     }
   if (g->label_col >= 0) {
     jx_lcell *c =

@@ -427,8 +427,8 @@ typedef struct jx_front {
  * when a total cannot be added up (only without a 128-bit type). */
 static void build_front(jx_fonts *fonts, const jx_template *tpl,
                         const jx_packet_options *opt, jx_entry *const *es,
-                        size_t n, size_t main0, size_t main_pages,
-                        jx_front *fr, bool *overflow) {
+                        size_t n, size_t main0, size_t main_pages, jx_front *fr,
+                        bool *overflow) {
   jx_layout *L = &fr->layout;
   L->page_width = tpl->page_width;
   L->page_height = tpl->page_height;
@@ -486,7 +486,8 @@ static void build_front(jx_fonts *fonts, const jx_template *tpl,
       continue;
     bool seen = false;
     for (size_t k = 0; k < i && !seen; k++)
-      seen = es[k]->total_label && !strcmp(es[k]->total_label, e->total_label) &&
+      seen = es[k]->total_label &&
+             !strcmp(es[k]->total_label, e->total_label) &&
              !strcmp(es[k]->total_unit, e->total_unit);
     if (seen)
       continue;
@@ -652,8 +653,8 @@ static bool dest_allowed(jx_writer *w, const char *const *inputs,
     why = S_ISDIR(st.st_mode) ? "a folder" : "a device or pipe";
   if (!why && w->input_id_count && stat(dest, &st) == 0) {
     jx_file_id key = {st.st_dev, st.st_ino, 0};
-    const jx_file_id *hit = bsearch(&key, w->input_ids, w->input_id_count,
-                                    sizeof key, file_id_cmp);
+    const jx_file_id *hit =
+        bsearch(&key, w->input_ids, w->input_id_count, sizeof key, file_id_cmp);
     if (hit)
       input = inputs[hit->input];
   }
@@ -743,8 +744,7 @@ static bool take(jx_writer *w, const char *const *inputs, size_t i,
     if (ok && w->opt->fail_fast) {
       /* named at the end, when no input has failed: a stopped run
        * writes nothing */
-      w->held =
-          jx_xrealloc(w->held, (w->held_count + 1) * sizeof *w->held);
+      w->held = jx_xrealloc(w->held, (w->held_count + 1) * sizeof *w->held);
       w->held[w->held_count++] = (jx_held){r->split_tmp, dest, i};
       r->split_tmp = NULL;
       dest = NULL;
@@ -1021,7 +1021,8 @@ bool jx_packet_render(jx_session *s, const char *const *inputs, size_t count,
 
   bool ok = true;
   if (stopped) {
-    jx_error(diags, where, "stopped at the first broken input (--fail-fast); %s",
+    jx_error(diags, where,
+             "stopped at the first broken input (--fail-fast); %s",
              opt->split_dir ? "no PDF written" : "no packet written");
     ok = false;
   } else if (done_projects == 0) {

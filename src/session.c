@@ -105,8 +105,8 @@ static const jx_template *session_template(jx_session *s, const char *name,
     jx_error(&s->diags, pos, "template '%s' could not be loaded", name);
   if (!t) {
     /* Found but broken, or not there at all: two different fixes. */
-    char *file = jx_arena_printf(&s->arena, "%s/%s.yaml", s->template_dir,
-                                 name);
+    char *file =
+        jx_arena_printf(&s->arena, "%s/%s.yaml", s->template_dir, name);
     if (!strchr(name, '/') && access(file, F_OK) == 0)
       jx_error(&s->diags, pos,
                "the project's template '%s' (%s) has the errors above; fix "

@@ -41,12 +41,12 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 typedef struct {
   const char *name;
@@ -94,22 +94,35 @@ static const char *str_of(jx_tload *ld, const jx_ynode *v, const char *key) {
 static const struct {
   const char *key;
   double lo, hi;
-} jx_ranges[] = {
-    {"width_pt", 100, 5000},        {"height_pt", 100, 5000},
-    {"margin_top_pt", 0, 1000},     {"margin_bottom_pt", 0, 1000},
-    {"margin_left_pt", 0, 1000},    {"margin_right_pt", 0, 1000},
-    {"em_pt", 1, 100},              {"size_pt", 1, 200},
-    {"line_pitch_pt", 1, 500},      {"units_per_em", 10, 10000},
-    {"ascii_units", 0, 20000},      {"cell_padding_x_pt", 0, 50},
-    {"cell_padding_y_pt", 0, 50},   {"rule_width_pt", 0, 10},
-    {"table_top_first_pt", 0, 2000}, {"table_top_next_pt", 0, 2000},
-    {"gap_pt", 0, 500},             {"item_gap", 0, 100},
-    {"baseline_pt", 0, 2000},       {"x", 0, 1000},
-    {"columns", 0.1, 1000},         {"col", 0, 1000},
-    {"colspan", 1, 1000},           {"rowspan", 1, 1000},
-    {"text_row", 0, 1000},          {"label_col", 0, 1000},
-    {"level1_col", 0, 1000},        {"min_rows", 0, 100},
-    {"min_height_pt", 0, 700}};
+} jx_ranges[] = {{"width_pt", 100, 5000},
+                 {"height_pt", 100, 5000},
+                 {"margin_top_pt", 0, 1000},
+                 {"margin_bottom_pt", 0, 1000},
+                 {"margin_left_pt", 0, 1000},
+                 {"margin_right_pt", 0, 1000},
+                 {"em_pt", 1, 100},
+                 {"size_pt", 1, 200},
+                 {"line_pitch_pt", 1, 500},
+                 {"units_per_em", 10, 10000},
+                 {"ascii_units", 0, 20000},
+                 {"cell_padding_x_pt", 0, 50},
+                 {"cell_padding_y_pt", 0, 50},
+                 {"rule_width_pt", 0, 10},
+                 {"table_top_first_pt", 0, 2000},
+                 {"table_top_next_pt", 0, 2000},
+                 {"gap_pt", 0, 500},
+                 {"item_gap", 0, 100},
+                 {"baseline_pt", 0, 2000},
+                 {"x", 0, 1000},
+                 {"columns", 0.1, 1000},
+                 {"col", 0, 1000},
+                 {"colspan", 1, 1000},
+                 {"rowspan", 1, 1000},
+                 {"text_row", 0, 1000},
+                 {"label_col", 0, 1000},
+                 {"level1_col", 0, 1000},
+                 {"min_rows", 0, 100},
+                 {"min_height_pt", 0, 700}};
 
 static bool num_of(jx_tload *ld, const jx_ynode *v, const char *key,
                    double *out) {
@@ -124,8 +137,8 @@ static bool num_of(jx_tload *ld, const jx_ynode *v, const char *key,
         if (!strcmp(key, jx_ranges[i].key) &&
             (d < jx_ranges[i].lo || d > jx_ranges[i].hi)) {
           jx_error(ld->diags, v->pos,
-                   "template: '%s' is %g; it must be between %g and %g", key,
-                   d, jx_ranges[i].lo, jx_ranges[i].hi);
+                   "template: '%s' is %g; it must be between %g and %g", key, d,
+                   jx_ranges[i].lo, jx_ranges[i].hi);
           return false;
         }
       *out = d;
@@ -338,10 +351,9 @@ static void load_cell(jx_tload *ld, const jx_ynode *v, jx_tcell *c) {
     c->pattern = "";
     return;
   }
-  static const char *const keys[] = {"text",    "style",  "col",
-                                     "colspan", "rowspan", "vertical",
-                                     "text_row", "align", "valign",
-                                     "font",    NULL};
+  static const char *const keys[] = {
+      "text",     "style", "col",    "colspan", "rowspan", "vertical",
+      "text_row", "align", "valign", "font",    NULL};
   jx_template_keys(ld->diags, v, "a cell", keys);
   const char *text = str_of(ld, jx_ymap_get(v, "text"), "text");
   c->pattern = text ? text : "";
@@ -505,11 +517,14 @@ static void load_grid(jx_tload *ld, const jx_ynode *v, jx_tband *band) {
   if (g->grid < 0)
     return;
   const jx_grid_def *def = &content->grids[g->grid];
-  static const char *const keys[] = {
-      "list",         "label",       "label_col",  "label_style",
-      "label_align",  "repeat_header", "header",   "level1_col",
-      "level1_repeat", "hide_empty_groups", "min_rows", "sides",
-      "cols",         "styles",      "merge",    NULL};
+  static const char *const keys[] = {"list",          "label",
+                                     "label_col",     "label_style",
+                                     "label_align",   "repeat_header",
+                                     "header",        "level1_col",
+                                     "level1_repeat", "hide_empty_groups",
+                                     "min_rows",      "sides",
+                                     "cols",          "styles",
+                                     "merge",         NULL};
   jx_template_keys(ld->diags, v, "a grid band", keys);
   g->label = str_of(ld, jx_ymap_get(v, "label"), "label");
   g->label_col =
@@ -723,8 +738,8 @@ static char *read_file(jx_arena *arena, jx_diag_list *diags, const char *path,
   }
   if (st.st_size > (off_t)JX_LIMIT_FILE_BYTES) {
     close(fd);
-    jx_error(diags, at, "template is larger than the " JX_LIMIT_FILE_TEXT
-                        " limit");
+    jx_error(diags, at,
+             "template is larger than the " JX_LIMIT_FILE_TEXT " limit");
     return NULL;
   }
   size_t cap = (size_t)st.st_size + 1, n = 0;
@@ -789,8 +804,7 @@ static jx_ynode *overlay(jx_arena *arena, const jx_ynode *base,
  * Returns the root mapping, or NULL after recording errors. */
 static jx_ynode *template_tree_data(jx_arena *arena, jx_diag_list *diags,
                                     const char *dir, const char *path,
-                                    const char *data, size_t size,
-                                    int depth);
+                                    const char *data, size_t size, int depth);
 
 static jx_ynode *template_tree(jx_arena *arena, jx_diag_list *diags,
                                const char *dir, const char *name,
@@ -813,8 +827,7 @@ static jx_ynode *template_tree(jx_arena *arena, jx_diag_list *diags,
  * `size` bytes) named `path`; its base is looked for in `dir`. */
 static jx_ynode *template_tree_data(jx_arena *arena, jx_diag_list *diags,
                                     const char *dir, const char *path,
-                                    const char *data, size_t size,
-                                    int depth) {
+                                    const char *data, size_t size, int depth) {
   jx_ynode *root = jx_yaml_parse(arena, diags, path, data, size);
   if (!root)
     return NULL;
@@ -846,8 +859,8 @@ static jx_ynode *template_tree_data(jx_arena *arena, jx_diag_list *diags,
 }
 
 static jx_template *template_from_tree(jx_arena *arena, jx_diag_list *diags,
-                                      jx_fonts *fonts, jx_ynode *root,
-                                      const char *path, size_t errors_before);
+                                       jx_fonts *fonts, jx_ynode *root,
+                                       const char *path, size_t errors_before);
 
 jx_template *jx_template_load(jx_arena *arena, jx_diag_list *diags,
                               jx_fonts *fonts, const char *dir,
@@ -877,8 +890,8 @@ jx_template *jx_template_load_buffer(jx_arena *arena, jx_diag_list *diags,
 
 /* The template of the merged tree `root` (read from `path`). */
 static jx_template *template_from_tree(jx_arena *arena, jx_diag_list *diags,
-                                      jx_fonts *fonts, jx_ynode *root,
-                                      const char *path, size_t errors_before) {
+                                       jx_fonts *fonts, jx_ynode *root,
+                                       const char *path, size_t errors_before) {
   jx_tload ld = {arena, diags, fonts, NULL, 8, NULL, 0, errors_before};
   jx_template *t = jx_arena_alloc(arena, sizeof *t);
   ld.tpl = t;
@@ -888,25 +901,46 @@ static jx_template *template_from_tree(jx_arena *arena, jx_diag_list *diags,
   if (!t->title)
     t->title = t->name;
   t->author = str_of(&ld, jx_ymap_get(root, "author"), "author");
-  static const char *const root_keys[] = {
-      "extends", "name", "title", "author", "fields", "groups", "money",
-      "grids", "rules", "index", "page", "em_pt", "fonts", "text",
-      "cell_padding_x_pt", "cell_padding_y_pt", "rule_width_pt", "styles",
-      "heading", "table_top_first_pt", "table_top_next_pt", "footer",
-      "bands", NULL};
+  static const char *const root_keys[] = {"extends",
+                                          "name",
+                                          "title",
+                                          "author",
+                                          "fields",
+                                          "groups",
+                                          "money",
+                                          "grids",
+                                          "rules",
+                                          "index",
+                                          "page",
+                                          "em_pt",
+                                          "fonts",
+                                          "text",
+                                          "cell_padding_x_pt",
+                                          "cell_padding_y_pt",
+                                          "rule_width_pt",
+                                          "styles",
+                                          "heading",
+                                          "table_top_first_pt",
+                                          "table_top_next_pt",
+                                          "footer",
+                                          "bands",
+                                          NULL};
   jx_template_keys(diags, root, "the template", root_keys);
-  static const char *const page_keys[] = {
-      "width_pt",      "height_pt",        "margin_top_pt",
-      "margin_bottom_pt", "margin_left_pt", "margin_right_pt", NULL};
+  static const char *const page_keys[] = {"width_pt",
+                                          "height_pt",
+                                          "margin_top_pt",
+                                          "margin_bottom_pt",
+                                          "margin_left_pt",
+                                          "margin_right_pt",
+                                          NULL};
   jx_template_keys(diags, jx_ymap_get(root, "page"), "'page'", page_keys);
-  static const char *const text_keys[] = {"units_per_em", "ascii_units",
-                                          "no_start",     "no_end",
-                                          "compress_punctuation", NULL};
+  static const char *const text_keys[] = {
+      "units_per_em", "ascii_units",          "no_start",
+      "no_end",       "compress_punctuation", NULL};
   jx_template_keys(diags, jx_ymap_get(root, "text"), "'text'", text_keys);
   static const char *const footer_keys[] = {"gap_pt", "align", "item_gap",
                                             "items", NULL};
-  jx_template_keys(diags, jx_ymap_get(root, "footer"), "'footer'",
-                   footer_keys);
+  jx_template_keys(diags, jx_ymap_get(root, "footer"), "'footer'", footer_keys);
   jx_content_load(arena, diags, root, &t->content);
   const jx_ynode *page = need(&ld, root, "page");
   if (page) {
@@ -975,8 +1009,8 @@ static jx_template *template_from_tree(jx_arena *arena, jx_diag_list *diags,
   for (size_t i = 0; i < t->font_count; i++)
     if (t->fonts[i].line_pitch > pitch)
       pitch = t->fonts[i].line_pitch;
-  double room = t->page_height - t->margin_top - t->margin_bottom -
-                t->table_top_next;
+  double room =
+      t->page_height - t->margin_top - t->margin_bottom - t->table_top_next;
   if (!failed(&ld) && room < 3 * (pitch + 2 * t->padding_y))
     jx_error(diags, root->pos,
              "template: a page leaves %.1f pt for the table, less than three "

@@ -75,8 +75,8 @@ typedef struct jx_tside {
 /* A band that prints a declared grid (content.h): the indicator grid
  * with its frame, or a plain sub-table. */
 typedef struct jx_tgrid {
-  int grid;           /* index of the grid in the template's content */
-  jx_trow *header;    /* the column-header rows (a cell may span them) */
+  int grid;        /* index of the grid in the template's content */
+  jx_trow *header; /* the column-header rows (a cell may span them) */
   size_t header_count;
   bool repeat_header; /* repeat it on continuation pages */
   int label_col;      /* vertical label spanning header + rows; -1 none */

@@ -350,7 +350,6 @@ static void test_declared_grid_column(void **state) {
   assert_int_equal(system(cmd), 0);
 }
 
-
 /* y of the first run of `text` on page p (baseline, points from the top),
  * or -1. */
 static double run_y(const jx_layout *l, size_t p, const char *text) {
@@ -403,7 +402,8 @@ static const char plain_template[] =
     "  - columns: [10, 45]\n"
     "    rows:\n"
     "      - [{text: 项目类型, style: t}, {text: \"{kind|check}\", style: t}]\n"
-    "      - [{text: 资金总额, style: t}, {text: \"{funds.plan.total}\", style: "
+    "      - [{text: 资金总额, style: t}, {text: \"{funds.plan.total}\", "
+    "style: "
     "t}]\n"
     "  - columns: [10, 15, 15, 15]\n"
     "    grid:\n"
