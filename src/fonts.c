@@ -32,6 +32,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define JX_ADVANCE_UNKNOWN (-1)
@@ -189,6 +190,18 @@ static int open_face(jx_fonts *fonts, jx_diag_list *diags, jx_pos pos,
       free(real);
       return (int)i;
     }
+  }
+  /* A font file named by a template is untrusted: only a regular file of
+   * sane size is opened (FreeType would wait on a FIFO for ever). */
+  struct stat st;
+  if (stat(file, &st) == 0 &&
+      (!S_ISREG(st.st_mode) || st.st_size > (off_t)256 * 1024 * 1024)) {
+    jx_error(diags, pos,
+             "font '%s': '%s' is not a font file (not a regular file, or "
+             "larger than 256 MiB)",
+             spec, file);
+    free(real);
+    return -1;
   }
   FT_Face ft = NULL;
   FT_Error err = FT_New_Face(fonts->ft, file, index, &ft);

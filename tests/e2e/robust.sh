@@ -535,6 +535,29 @@ assert all("\ufffd" in f["file"] for f in d["files"]), d["files"]
 ' "$J/out.json" 2>"$J/py.txt" ||
   fail "check --format=json with non-UTF-8 file names is not valid JSON: $(tail -1 "$J/py.txt")"
 
+# --- templates and fonts are untrusted input: a template that is a FIFO
+# or a link to /dev/zero, and a font path that is a FIFO, are refused at
+# once (they used to hang, or read 8 GB before failing) ---
+T="$WORK/untrusted-templates"
+mkdir -p "$T"
+mkfifo "$T/fifo.yaml"
+ln -s /dev/zero "$T/zero.yaml"
+mkfifo "$T/font.ttf"
+sed -e "s|faces: \[AR PL UMing CN, HanaMinA, HanaMinB\]|faces: [$T/font.ttf, AR PL UMing CN]|" \
+  -e 's/^name: yangquan-2025/name: fifofont/' \
+  "$SRC/templates/yangquan-2025.yaml" > "$T/fifofont.yaml"
+for name in fifo zero fifofont; do
+  sed "s/^template: yangquan-2025/template: $name/" \
+    "$SRC/samples/02-daolu-wajue.yaml" > "$T/p-$name.yaml"
+done
+run 1 "fifo.yaml: error: cannot read template: not a regular file" -- \
+  render "$T/p-fifo.yaml" -o "$T/x.pdf" --template-dir "$T"
+run 1 "zero.yaml: error: cannot read template: not a regular file" -- \
+  render "$T/p-zero.yaml" -o "$T/x.pdf" --template-dir "$T"
+run 1 "font.ttf' is not a font file" -- \
+  render "$T/p-fifofont.yaml" -o "$T/x.pdf" --template-dir "$T"
+[ -e "$T/x.pdf" ] && fail "a PDF was written with an untrusted template"
+
 if [ "$failures" -ne 0 ]; then
   echo "robust: $failures failure(s)" >&2
   exit 1
