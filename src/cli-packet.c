@@ -10,6 +10,9 @@
  * this file collects the inputs, shows progress on a terminal and lists
  * the inputs left out.
  */
+#ifndef _XOPEN_SOURCE
+#define _XOPEN_SOURCE 700 /* realpath */
+#endif
 #include "cli.h"
 #include "render.h"
 #include "xalloc.h"
@@ -113,6 +116,8 @@ typedef struct inputs {
   size_t count, cap;
   seen_set files, folders, lists;
   const char *reading; /* the list being read, or NULL */
+  char *root;          /* the folder given (resolved) being searched, or
+                          NULL: links out of it are reported */
 } inputs;
 
 static void push(inputs *in, char *path) {
@@ -211,8 +216,19 @@ static bool add_folder(inputs *in, const char *dir, const struct stat *st,
     size_t n = dlen + strlen(names[i]) + 2;
     char *path = jx_xmalloc(n);
     snprintf(path, n, "%s%s%s", dir, slash ? "" : "/", names[i]);
-    struct stat est;
+    struct stat est, lst;
     bool found = stat(path, &est) == 0;
+    if (found && in->root && lstat(path, &lst) == 0 && S_ISLNK(lst.st_mode)) {
+      /* a link that leads out of the folder given: said, then followed */
+      char *to = realpath(path, NULL);
+      size_t rn = strlen(in->root);
+      if (to && (strncmp(to, in->root, rn) || (to[rn] && to[rn] != '/')))
+        fprintf(stderr,
+                "jxform: warning: %s is a link out of the folder %s (to %s): "
+                "put in all the same\n",
+                path, in->root, to);
+      free(to);
+    }
     if (found && S_ISDIR(est.st_mode)) {
       ok = add_folder(in, path, &est, depth + 1) && ok;
       free(path);
@@ -308,8 +324,14 @@ static bool add_input(inputs *in, const char *arg, int depth) {
   }
   struct stat st;
   bool found = stat(arg, &st) == 0;
-  if (found && S_ISDIR(st.st_mode))
-    return add_folder(in, arg, &st, depth);
+  if (found && S_ISDIR(st.st_mode)) {
+    char *outer = in->root;
+    in->root = realpath(arg, NULL);
+    bool ok = add_folder(in, arg, &st, depth);
+    free(in->root);
+    in->root = outer;
+    return ok;
+  }
   /* a file, or a missing one: the loader reports it as a broken input */
   add_file(in, jx_xstrdup(arg), found ? &st : NULL);
   return true;

@@ -558,6 +558,15 @@ run 1 "font.ttf' is not a font file" -- \
   render "$T/p-fifofont.yaml" -o "$T/x.pdf" --template-dir "$T"
 [ -e "$T/x.pdf" ] && fail "a PDF was written with an untrusted template"
 
+# --- a link out of the folder given is said (and followed) ---
+O="$WORK/out-of-tree"
+mkdir -p "$O/in" "$O/elsewhere"
+cp "$SRC/samples/02-daolu-wajue.yaml" "$O/in/"
+cp "$SRC/samples/03-gongjiao-butie.yaml" "$O/elsewhere/"
+ln -s "$O/elsewhere" "$O/in/ext"
+run 0 "in/ext is a link out of the folder .*in \(to .*elsewhere\)" -- \
+  packet -q "$O/in" -o "$O/p.pdf"
+
 if [ "$failures" -ne 0 ]; then
   echo "robust: $failures failure(s)" >&2
   exit 1
