@@ -128,33 +128,6 @@ typedef struct check_input {
   bool unread;       /* standard input could not be read: one error */
 } check_input;
 
-/* Reads all of standard input (malloc'd, *size bytes); NULL on error. */
-static char *read_stdin(size_t *size) {
-  size_t cap = 65536, n = 0;
-  char *data = malloc(cap);
-  while (data) {
-    size_t got = fread(data + n, 1, cap - n, stdin);
-    n += got;
-    if (got == 0)
-      break;
-    if (n == cap) {
-      char *bigger = cap > (64u << 20) ? NULL : realloc(data, cap * 2);
-      if (!bigger) {
-        free(data);
-        return NULL;
-      }
-      data = bigger;
-      cap *= 2;
-    }
-  }
-  if (data && ferror(stdin)) {
-    free(data);
-    return NULL;
-  }
-  *size = n;
-  return data;
-}
-
 /* Counts errors and warnings of input `in`: those recorded while loading
  * it, and those of the rules across files that name it. */
 static void count_input(jx_session *s, const check_input *in, size_t across,
@@ -252,7 +225,7 @@ int cmd_check(int argc, char **argv) {
     in->first = jx_diagnostic_count(s);
     if (!strcmp(in->name, "-")) {
       size_t size = 0;
-      char *data = read_stdin(&size);
+      char *data = cli_read_stdin(&size);
       in->name = "<stdin>";
       if (data) {
         in->project = jx_project_load_buffer(s, in->name, data, size);

@@ -1,5 +1,8 @@
 /*
  * cli-render.c — `jxform render FILE.yaml... [-o OUT.pdf] [--dump=...]`.
+ * "-" as an input reads a project from standard input; `-o -` writes the
+ * PDF to standard output.  On success a line says what was written
+ * (stderr), unless --quiet.
  */
 #include "cli.h"
 
@@ -27,7 +30,7 @@ typedef enum { DUMP_NONE, DUMP_MODEL, DUMP_LAYOUT } dump_kind;
 int cmd_render(int argc, char **argv) {
   const char *output = NULL, *template_dir = NULL;
   dump_kind dump = DUMP_NONE;
-  bool strict = false;
+  bool strict = false, quiet = false;
   const char **inputs = calloc((size_t)argc + 1, sizeof *inputs);
   size_t ninputs = 0;
   bool options_done = false;
@@ -55,6 +58,9 @@ int cmd_render(int argc, char **argv) {
       template_dir = argv[++i];
     } else if (!strcmp(a, "--strict")) {
       strict = true;
+    } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
+      quiet = true;
+
     } else if (!strcmp(a, "--dump=model")) {
       dump = DUMP_MODEL;
     } else if (!strcmp(a, "--dump=layout")) {
@@ -72,7 +78,21 @@ int cmd_render(int argc, char **argv) {
     free(inputs);
     return cli_usage_error("-o needs a file name, not an empty one", NULL);
   }
-  if (output) {
+  size_t from_stdin = 0;
+  for (size_t i = 0; i < ninputs; i++)
+    from_stdin += !strcmp(inputs[i], "-");
+  if (from_stdin > 1) {
+    free(inputs);
+    return cli_usage_error("standard input ('-') can be read only once", NULL);
+  }
+  if (from_stdin && !output && dump == DUMP_NONE) {
+    free(inputs);
+    return cli_usage_error("reading standard input: say where the PDF goes "
+                           "with -o FILE.pdf (or -o - for standard output)",
+                           NULL);
+  }
+  bool to_stdout = output && !strcmp(output, "-");
+  if (output && !to_stdout) {
     for (size_t i = 0; i < ninputs; i++)
       if (cli_same_file(inputs[i], output) || !strcmp(inputs[i], output)) {
         fprintf(stderr,
@@ -95,7 +115,18 @@ int cmd_render(int argc, char **argv) {
     abort();
   size_t nloaded = 0;
   for (size_t i = 0; i < ninputs; i++) {
-    jx_project *p = jx_project_load(s, inputs[i]);
+    jx_project *p = NULL;
+    if (!strcmp(inputs[i], "-")) {
+      size_t size = 0;
+      char *data = cli_read_stdin(&size);
+      if (data)
+        p = jx_project_load_buffer(s, "<stdin>", data, size);
+      else
+        fprintf(stderr, "jxform: cannot read standard input\n");
+      free(data);
+    } else {
+      p = jx_project_load(s, inputs[i]);
+    }
     cli_print_diagnostics(s, &shown);
     if (!p) {
       status = EXIT_INPUT;
@@ -120,6 +151,8 @@ int cmd_render(int argc, char **argv) {
         status = EXIT_INPUT;
       } else if (!jx_render_pdf(s, &p, 1, pdf)) {
         status = EXIT_INPUT;
+      } else if (!quiet) {
+        fprintf(stderr, "jxform: wrote %s\n", pdf);
       }
       free(pdf);
     }
@@ -130,8 +163,15 @@ int cmd_render(int argc, char **argv) {
       jx_project_free(p);
   }
   if (output && dump == DUMP_NONE) {
-    if (status == EXIT_OK && !jx_render_pdf(s, projects, nloaded, output))
+    bool ok = status == EXIT_OK &&
+              (to_stdout ? jx_render_pdf_stream(s, projects, nloaded, stdout)
+                         : jx_render_pdf(s, projects, nloaded, output));
+    if (status == EXIT_OK && !ok)
       status = EXIT_INPUT;
+    else if (ok && !quiet)
+      fprintf(stderr, "jxform: wrote %s (%zu form%s)\n",
+              to_stdout ? "the PDF to standard output" : output, nloaded,
+              nloaded == 1 ? "" : "s");
     else if (status != EXIT_OK)
       fprintf(stderr, "jxform: %s not written: fix the errors above\n", output);
     cli_print_diagnostics(s, &shown);

@@ -23,6 +23,12 @@ void cli_print_diagnostics(jx_session *s, size_t *shown);
  * printing "jxform: out of memory".  The caller frees it with
  * jx_session_free. */
 jx_session *cli_session_new(const char *template_dir);
+/* Reads all of standard input (at most 128 MiB) into a malloc'd buffer
+ * (*size bytes); NULL on a read error. */
+char *cli_read_stdin(size_t *size);
+/* Prints the help of `command` (NULL: the whole tool) to stdout; returns
+ * EXIT_OK, or EXIT_USAGE for an unknown command. */
+int cli_help(const char *command);
 /* True if paths a and b name the same existing file. */
 bool cli_same_file(const char *a, const char *b);
 

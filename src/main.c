@@ -28,13 +28,15 @@ static const char usage_text[] =
     "       jxform new [--template T] [--year YYYY] [-o FILE.yaml]\n"
     "       jxform schema [--template T] [-o FILE.json]\n"
     "       jxform packet INPUTS... -o PACKET.pdf | --split DIR [options]\n"
-    "       jxform --help | --version\n"
+    "       jxform help [COMMAND] | COMMAND --help | --version\n"
     "\n"
     "Renders 项目支出绩效目标表 forms from YAML project files.\n"
     "\n"
     "  render            render each FILE.yaml to FILE.pdf beside it, or all\n"
-    "                    of them into one PDF with -o\n"
-    "  -o, --output PDF  write all forms, in order, into PDF\n"
+    "                    of them into one PDF with -o; '-' reads standard\n"
+    "                    input\n"
+    "  -o, --output PDF  write all forms, in order, into PDF ('-': standard\n"
+    "                    output)\n"
     "  --dump=model      print the loaded project(s) as text, no PDF\n"
     "  --dump=layout     print the laid-out pages as text, no PDF\n"
     "  check             validate each FILE.yaml (schema and consistency\n"
@@ -61,7 +63,8 @@ static const char usage_text[] =
     "                    broken inputs are reported, left out and listed\n"
     "  --threads N       (packet) layout threads (default: one per CPU)\n"
     "  --title TEXT      (packet) the cover's title\n"
-    "  -q, --quiet       (packet) no progress line on a terminal\n"
+    "  -q, --quiet       (packet) no progress line on a terminal; (render)\n"
+    "                    no 'wrote …' line\n"
     "  --strict          (render, check, packet) count consistency warnings\n"
     "                    as errors\n"
     "  --template-dir D  look for templates in D\n"
@@ -69,6 +72,63 @@ static const char usage_text[] =
     "  --version         show the version\n"
     "\n"
     "Exit status: 0 success, 1 input or render error, 2 usage error.\n";
+
+/* Each command's own help: `jxform help CMD` and `jxform CMD --help`. */
+static const struct {
+  const char *command, *text;
+} command_help[] = {
+    {"render",
+     "usage: jxform render FILE.yaml... [-o OUT.pdf] [--dump=model|layout]\n"
+     "                     [--strict] [-q] [--template-dir D]\n"
+     "\n"
+     "Renders each project file to FILE.pdf beside it, or all of them, in\n"
+     "order, into OUT.pdf with -o.  '-' reads a project from standard input\n"
+     "(then -o is needed); '-o -' writes the PDF to standard output.\n"
+     "  --dump=model    print the loaded project(s) as text, no PDF\n"
+     "  --dump=layout   print the laid-out pages as text, no PDF\n"
+     "  --strict        count consistency warnings as errors\n"
+     "  -q, --quiet     no 'wrote …' line\n"},
+    {"check",
+     "usage: jxform check FILE.yaml... [--strict] [--format=text|json]\n"
+     "\n"
+     "Checks each project file against its template (keys, types, the\n"
+     "consistency rules, and that the form can be laid out) without\n"
+     "writing anything; exit 1 on any error.  '-' reads standard input.\n"
+     "  --strict        count warnings as errors\n"
+     "  --format=json   the diagnostics as JSON on standard output\n"},
+    {"new",
+     "usage: jxform new [--template T] [--year YYYY] [-o FILE.yaml]\n"
+     "\n"
+     "Writes a commented skeleton of a project file of template T (default\n"
+     "yangquan-2025): every field with its label, ready to fill in.  -o\n"
+     "never overwrites a file.\n"},
+    {"schema",
+     "usage: jxform schema [--template T] [-o FILE.json]\n"
+     "\n"
+     "Writes the JSON Schema of template T's project files, for editors\n"
+     "with yaml-language-server (completion and checks while typing).\n"},
+    {"packet",
+     "usage: jxform packet INPUTS... -o PACKET.pdf | --split DIR [options]\n"
+     "\n"
+     "Many projects in one PDF with a cover, contents, bookmarks and page\n"
+     "numbers; INPUTS are YAML files, folders (searched recursively) or\n"
+     "@LIST files (one input a line).  Options: --order=input, --duplex,\n"
+     "--split DIR [--name PATTERN], --fail-fast, --threads N, --title TEXT,\n"
+     "-q.  See 'jxform --help'.\n"},
+};
+
+int cli_help(const char *command) {
+  if (!command) {
+    fputs(usage_text, stdout);
+    return EXIT_OK;
+  }
+  for (size_t i = 0; i < sizeof command_help / sizeof *command_help; i++)
+    if (!strcmp(command, command_help[i].command)) {
+      fputs(command_help[i].text, stdout);
+      return EXIT_OK;
+    }
+  return cli_usage_error("help: no such command", command);
+}
 
 /* Prints "jxform: what 'arg'" and a hint; returns the usage exit status. */
 int cli_usage_error(const char *what, const char *arg) {
@@ -89,6 +149,32 @@ jx_session *cli_session_new(const char *template_dir) {
   if (!s)
     fputs("jxform: out of memory\n", stderr);
   return s;
+}
+
+char *cli_read_stdin(size_t *size) {
+  size_t cap = 65536, n = 0;
+  char *data = malloc(cap);
+  while (data) {
+    size_t got = fread(data + n, 1, cap - n, stdin);
+    n += got;
+    if (got == 0)
+      break;
+    if (n == cap) {
+      char *bigger = cap > (64u << 20) ? NULL : realloc(data, cap * 2);
+      if (!bigger) {
+        free(data);
+        return NULL;
+      }
+      data = bigger;
+      cap *= 2;
+    }
+  }
+  if (data && ferror(stdin)) {
+    free(data);
+    return NULL;
+  }
+  *size = n;
+  return data;
 }
 
 bool cli_same_file(const char *a, const char *b) {
@@ -126,10 +212,14 @@ static int run(int argc, char **argv) {
   if (argc < 2)
     return cli_usage_error("no command given", NULL);
   const char *cmd = argv[1];
-  if (!strcmp(cmd, "-h") || !strcmp(cmd, "--help") || !strcmp(cmd, "help")) {
-    fputs(usage_text, stdout);
-    return EXIT_OK;
-  }
+  if (!strcmp(cmd, "-h") || !strcmp(cmd, "--help"))
+    return cli_help(NULL);
+  if (!strcmp(cmd, "help"))
+    return cli_help(argc > 2 ? argv[2] : NULL);
+  /* CMD --help (before a "--") is the command's own help */
+  for (int i = 2; i < argc && strcmp(argv[i], "--"); i++)
+    if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
+      return cli_help(cmd);
   if (!strcmp(cmd, "--version")) {
     printf("jxform %s\n", JXFORM_VERSION);
     return EXIT_OK;

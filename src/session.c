@@ -310,6 +310,27 @@ bool jx_render_pdf(jx_session *s, jx_project *const *projects, size_t count,
   return layout_and_render(s, projects, count, out_path, NULL, NULL);
 }
 
+bool jx_render_pdf_stream(jx_session *s, jx_project *const *projects,
+                          size_t count, FILE *out) {
+  if (count > JX_LIMIT_PROJECTS) {
+    jx_error(&s->diags, ((jx_pos){"<stdout>", 0, 0}),
+             "cannot put %zu projects in one PDF: the limit is %d; split "
+             "them into several",
+             count, JX_LIMIT_PROJECTS);
+    return false;
+  }
+  char *data = NULL;
+  size_t size = 0;
+  if (!jx_render_pdf_memory(s, projects, count, &data, &size))
+    return false;
+  bool ok = fwrite(data, 1, size, out) == size && fflush(out) == 0;
+  free(data);
+  if (!ok)
+    jx_error(&s->diags, ((jx_pos){"<stdout>", 0, 0}),
+             "cannot write the PDF to standard output");
+  return ok;
+}
+
 /* ---- internal entry points (session.h) ---- */
 
 bool jx_render_pdf_memory(jx_session *s, jx_project *const *projects,

@@ -98,6 +98,13 @@ JX_EXPORT bool jx_write_skeleton(jx_session *session, const char *template_name,
 JX_EXPORT bool jx_write_schema(jx_session *session, const char *template_name,
                                FILE *out);
 
+/* As jx_render_pdf, writing the PDF to `out` (standard output for
+ * `-o -`); nothing is written when it fails.  Returns false after
+ * recording diagnostics. */
+JX_EXPORT bool jx_render_pdf_stream(jx_session *session,
+                                    jx_project *const *projects, size_t count,
+                                    FILE *out);
+
 /* Lays the project out without rendering it, recording what would stop
  * it from being rendered (a character no font can draw, too many pages).
  * Returns false if anything was recorded.  `jxform check` calls it so that
