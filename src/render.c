@@ -1385,6 +1385,21 @@ static int open_temp(jx_out *out) {
   return fd;
 }
 
+/* Creates out->tmp_path's file (open_temp); on failure records why at
+ * `pos`, frees `out` and returns false. */
+static bool open_temp_or_report(jx_out *out, jx_pos pos,
+                                jx_diag_list *diags) {
+  out->fd = open_temp(out);
+  if (out->fd >= 0)
+    return true;
+  int err = errno;
+  jx_error(diags, pos,
+           "cannot write the PDF: cannot create a file in folder %s: %s",
+           out->dir, strerror(err));
+  jx_out_free(out);
+  return false;
+}
+
 /* Gives the anonymous file out->fd a unique hidden name beside out->path
  * (tmp_path, whose last six characters are replaced).  Returns false with
  * errno set. */
@@ -1453,16 +1468,7 @@ bool jx_out_open(jx_out *out, const char *path, jx_diag_list *diags) {
   buf_printf(&tmp, "%s/.%s.XXXXXX", dir.data, base);
   out->dir = dir.data;
   out->tmp_path = tmp.data;
-  out->fd = open_temp(out);
-  if (out->fd < 0) {
-    int err = errno;
-    jx_error(diags, pos,
-             "cannot write the PDF: cannot create a file in folder %s: %s",
-             out->dir, strerror(err));
-    jx_out_free(out);
-    return false;
-  }
-  return true;
+  return open_temp_or_report(out, pos, diags);
 }
 
 bool jx_out_open_unique(jx_out *out, const char *dir, const char *where,
@@ -1477,17 +1483,7 @@ bool jx_out_open_unique(jx_out *out, const char *dir, const char *where,
   buf_printf(&tmp, "%s%s.jxform-part.XXXXXX", out->dir,
              out->dir[n - 1] == '/' ? "" : "/");
   out->tmp_path = tmp.data;
-  out->fd = open_temp(out);
-  if (out->fd < 0) {
-    int err = errno;
-    jx_pos pos = {out->path, 0, 0};
-    jx_error(diags, pos,
-             "cannot write the PDF: cannot create a file in folder %s: %s",
-             out->dir, strerror(err));
-    jx_out_free(out);
-    return false;
-  }
-  return true;
+  return open_temp_or_report(out, (jx_pos){out->path, 0, 0}, diags);
 }
 
 /* The mode open(…, 0666) would give, read once (reading the umask means
