@@ -479,29 +479,33 @@ static void build_front(jx_fonts *fonts, const jx_template *tpl,
   /* The totals, as their templates name them: one line per kind of total
    * (forms of different templates may count other money, in other
    * units), in the order they first come. */
+  enum { MAX_KINDS = 6 };
+  struct total_kind {
+    const char *label, *unit;
+    jx_sum total;
+  } kind[MAX_KINDS];
   size_t kinds = 0;
-  for (size_t i = 0; i < n && kinds < 6; i++) {
+  for (size_t i = 0; i < n; i++) { /* one pass: a few kinds at most */
     const jx_entry *e = es[i];
     if (!e->total_label)
       continue;
-    bool seen = false;
-    for (size_t k = 0; k < i && !seen; k++)
-      seen = es[k]->total_label &&
-             !strcmp(es[k]->total_label, e->total_label) &&
-             !strcmp(es[k]->total_unit, e->total_unit);
-    if (seen)
-      continue;
-    jx_sum total = 0;
-    for (size_t k = i; k < n; k++)
-      if (es[k]->total_label && !strcmp(es[k]->total_label, e->total_label) &&
-          !strcmp(es[k]->total_unit, e->total_unit) &&
-          !sum_add(&total, es[k]->annual_cents))
-        *overflow = true;
-    format_money(total, money, sizeof money);
-    snprintf(line, sizeof line, "%s：%s %s", e->total_label, money,
-             e->total_unit);
+    size_t k = 0;
+    while (k < kinds && (strcmp(kind[k].label, e->total_label) ||
+                         strcmp(kind[k].unit, e->total_unit)))
+      k++;
+    if (k == kinds) {
+      if (kinds == MAX_KINDS)
+        continue;
+      kind[kinds++] = (struct total_kind){e->total_label, e->total_unit, 0};
+    }
+    if (!sum_add(&kind[k].total, e->annual_cents))
+      *overflow = true;
+  }
+  for (size_t k = 0; k < kinds; k++) {
+    format_money(kind[k].total, money, sizeof money);
+    snprintf(line, sizeof line, "%s：%s %s", kind[k].label, money,
+             kind[k].unit);
     put_text(fonts, L->arena, cover, sub, line, x, y += 24, 'l');
-    kinds++;
   }
 
   /* contents: a line per department, then its projects with the page
