@@ -243,28 +243,28 @@ static bool layout_all(jx_session *s, jx_project *const *projects, size_t count,
   return ok;
 }
 
-bool jx_project_check_layout(jx_session *s, jx_project *p) {
+/* Lays project `p` out; with `out`, prints the layout there.  Returns
+ * false after recording diagnostics (or on a write error). */
+static bool lay_out_one(jx_session *s, jx_project *p, FILE *out) {
   jx_arena arena;
   jx_arena_init(&arena);
   jx_layout layout = {0};
   layout.arena = &arena;
   bool ok = layout_all(s, &p, 1, &layout);
-  jx_arena_free(&arena);
-  return ok;
-}
-
-bool jx_project_dump_layout(jx_session *s, jx_project *p, FILE *out) {
-  jx_arena arena;
-  jx_arena_init(&arena);
-  jx_layout layout = {0};
-  layout.arena = &arena;
-  bool ok = layout_all(s, &p, 1, &layout);
-  if (ok) {
+  if (ok && out) {
     jx_layout_dump(&layout, out);
     ok = !ferror(out);
   }
   jx_arena_free(&arena);
   return ok;
+}
+
+bool jx_project_check_layout(jx_session *s, jx_project *p) {
+  return lay_out_one(s, p, NULL);
+}
+
+bool jx_project_dump_layout(jx_session *s, jx_project *p, FILE *out) {
+  return lay_out_one(s, p, out);
 }
 
 /* Lays out `projects` (count >= 1) and writes them with libharu: to
@@ -294,31 +294,33 @@ static bool layout_and_render(jx_session *s, jx_project *const *projects,
   return ok;
 }
 
-bool jx_render_pdf(jx_session *s, jx_project *const *projects, size_t count,
-                   const char *out_path) {
+/* True if `count` projects may go into one PDF (named `where` in the
+ * diagnostic otherwise). */
+static bool count_fits(jx_session *s, size_t count, const char *where) {
   if (count == 0) {
-    jx_error(&s->diags, ((jx_pos){out_path, 0, 0}), "no project to render");
+    jx_error(&s->diags, ((jx_pos){where, 0, 0}), "no project to render");
     return false;
   }
   if (count > JX_LIMIT_PROJECTS) {
-    jx_error(&s->diags, ((jx_pos){out_path, 0, 0}),
+    jx_error(&s->diags, ((jx_pos){where, 0, 0}),
              "cannot put %zu projects in one PDF: the limit is %d; split "
              "them into several",
              count, JX_LIMIT_PROJECTS);
     return false;
   }
-  return layout_and_render(s, projects, count, out_path, NULL, NULL);
+  return true;
+}
+
+bool jx_render_pdf(jx_session *s, jx_project *const *projects, size_t count,
+                   const char *out_path) {
+  return count_fits(s, count, out_path) &&
+         layout_and_render(s, projects, count, out_path, NULL, NULL);
 }
 
 bool jx_render_pdf_stream(jx_session *s, jx_project *const *projects,
                           size_t count, FILE *out) {
-  if (count > JX_LIMIT_PROJECTS) {
-    jx_error(&s->diags, ((jx_pos){"<stdout>", 0, 0}),
-             "cannot put %zu projects in one PDF: the limit is %d; split "
-             "them into several",
-             count, JX_LIMIT_PROJECTS);
+  if (!count_fits(s, count, "<stdout>"))
     return false;
-  }
   char *data = NULL;
   size_t size = 0;
   if (!jx_render_pdf_memory(s, projects, count, &data, &size))
