@@ -43,8 +43,8 @@ static const char *cstr(jx_cload *ld, const jx_ynode *map, const char *key,
   return v->str;
 }
 
-static bool cbool(jx_cload *ld, const jx_ynode *map, const char *key,
-                  bool fallback) {
+bool jx_template_bool(jx_diag_list *diags, const jx_ynode *map, const char *key,
+                      bool fallback) {
   const jx_ynode *v = jx_ymap_get(map, key);
   if (!v)
     return fallback;
@@ -52,8 +52,13 @@ static bool cbool(jx_cload *ld, const jx_ynode *map, const char *key,
     return true;
   if (v->kind == JX_YSCALAR && !strcmp(v->str, "false"))
     return false;
-  jx_error(ld->diags, v->pos, "template: '%s' must be true or false", key);
+  jx_error(diags, v->pos, "template: '%s' must be true or false", key);
   return fallback;
+}
+
+static bool cbool(jx_cload *ld, const jx_ynode *map, const char *key,
+                  bool fallback) {
+  return jx_template_bool(ld->diags, map, key, fallback);
 }
 
 static const jx_ynode *clist(jx_cload *ld, const jx_ynode *map,

@@ -209,6 +209,12 @@ bool jx_content_load(jx_arena *arena, jx_diag_list *diags, const jx_ynode *root,
 bool jx_template_keys(jx_diag_list *diags, const jx_ynode *map,
                       const char *what, const char *const *known);
 
+/* The value of `key` in template mapping `map`: true or false as
+ * written, `fallback` when absent; anything else is a template error
+ * (and gives `fallback`).  Shared by content.c and template.c. */
+bool jx_template_bool(jx_diag_list *diags, const jx_ynode *map, const char *key,
+                      bool fallback);
+
 /* Edit distance between two UTF-8 names counted in code points (at most
  * 32 of them; longer names count as far apart): for "did you mean". */
 size_t jx_name_distance(const char *a, const char *b);

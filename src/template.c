@@ -164,15 +164,7 @@ static double req_num(jx_tload *ld, const jx_ynode *map, const char *key) {
 }
 
 static bool opt_bool(jx_tload *ld, const jx_ynode *map, const char *key) {
-  const jx_ynode *v = jx_ymap_get(map, key);
-  if (!v)
-    return false;
-  if (v->kind == JX_YSCALAR && !strcmp(v->str, "true"))
-    return true;
-  if (v->kind == JX_YSCALAR && !strcmp(v->str, "false"))
-    return false;
-  jx_error(ld->diags, v->pos, "template: '%s' must be true or false", key);
-  return false;
+  return jx_template_bool(ld->diags, map, key, false);
 }
 
 static int font_index(jx_tload *ld, const jx_ynode *v) {
