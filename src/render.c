@@ -1387,8 +1387,7 @@ static int open_temp(jx_out *out) {
 
 /* Creates out->tmp_path's file (open_temp); on failure records why at
  * `pos`, frees `out` and returns false. */
-static bool open_temp_or_report(jx_out *out, jx_pos pos,
-                                jx_diag_list *diags) {
+static bool open_temp_or_report(jx_out *out, jx_pos pos, jx_diag_list *diags) {
   out->fd = open_temp(out);
   if (out->fd >= 0)
     return true;

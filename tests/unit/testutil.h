@@ -37,7 +37,7 @@ void test_templates_free(void);
  * error when that does not load.  *used (may be NULL) gets the template.
  * Returns the model, or NULL when the file has errors. */
 jx_model *test_load(jx_arena *arena, jx_diag_list *diags,
-                    const jx_template *tpl, const char *name,
-                    const char *data, size_t size, const jx_template **used);
+                    const jx_template *tpl, const char *name, const char *data,
+                    size_t size, const jx_template **used);
 
 #endif
