@@ -14,30 +14,13 @@
  * exits 1 if any error was found.  "-" reads a file from standard input.
  */
 #include "cli.h"
+#include "i18n.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-
-/* Rule id at the end of a message ("... [funds-sum]"): start and length
- * in *len, or NULL when the message has none. */
-static const char *rule_of(const char *message, size_t *len) {
-  size_t n = strlen(message);
-  if (n < 3 || message[n - 1] != ']')
-    return NULL;
-  size_t i = n - 1;
-  while (i > 0 && ((message[i - 1] >= 'a' && message[i - 1] <= 'z') ||
-                   (message[i - 1] >= '0' && message[i - 1] <= '9') ||
-                   message[i - 1] == '-'))
-    i--;
-  if (i == 0 || i == n - 1 || message[i - 1] != '[' ||
-      (i >= 2 && message[i - 2] != ' '))
-    return NULL;
-  *len = n - 1 - i;
-  return message + i;
-}
 
 /* Length of the well-formed UTF-8 sequence of two or more bytes at p
  * (RFC 3629: no overlong forms, no surrogates, nothing past U+10FFFF),
@@ -102,19 +85,28 @@ static const char *severity_name(jx_severity sev) {
                                  : "note";
 }
 
+/* One diagnostic as a JSON object: everything it holds as data; only
+ * "message" depends on the language. */
 static void json_diagnostic(const jx_diagnostic *d, FILE *out) {
   fputs("{\"file\": ", out);
   json_string(d->file, out);
   fprintf(out, ", \"line\": %u, \"column\": %u, \"severity\": \"%s\", ",
           d->line, d->line ? (d->column ? d->column : 1) : 0,
           severity_name(d->severity));
-  size_t len = 0;
-  const char *rule = rule_of(d->message, &len);
   fputs("\"rule\": ", out);
-  if (rule)
-    fprintf(out, "\"%.*s\"", (int)len, rule);
-  else
-    fputs("null", out);
+  json_string(d->rule, out);
+  fputs(", \"field\": ", out);
+  json_string(d->field, out);
+  fputs(", \"label\": ", out);
+  json_string(d->label, out);
+  fputs(", \"args\": [", out);
+  for (size_t k = 0; k < d->arg_count; k++) {
+    if (k)
+      fputs(", ", out);
+    json_string(d->args[k], out);
+  }
+  fputs("], \"detail\": ", out);
+  json_string(d->detail, out);
   fputs(", \"message\": ", out);
   json_string(d->message, out);
   fputc('}', out);
@@ -199,15 +191,16 @@ int cmd_check(int argc, char **argv) {
       template_dir = a + 15;
     } else {
       free(inputs);
-      return cli_usage_error(!strncmp(a, "--format", 8)
-                                 ? "check: --format takes 'text' or 'json', not"
-                                 : "check: unknown option",
-                             a);
+      return cli_usage_error(
+          !strncmp(a, "--format", 8)
+              ? _("check: --format takes 'text' or 'json', not")
+              : _("check: unknown option"),
+          a);
     }
   }
   if (count == 0) {
     free(inputs);
-    return cli_usage_error("check needs at least one YAML file", NULL);
+    return cli_usage_error(_("check needs at least one YAML file"), NULL);
   }
   jx_session *s = cli_session_new(template_dir);
   if (!s) {
@@ -232,7 +225,7 @@ int cmd_check(int argc, char **argv) {
       } else {
         in->unread = true;
         unread++;
-        fprintf(stderr, "jxform: cannot read standard input: %s\n",
+        fprintf(stderr, _("jxform: cannot read standard input: %s\n"),
                 strerror(errno));
       }
       free(data);
@@ -265,7 +258,8 @@ int cmd_check(int argc, char **argv) {
       errors += sev == JX_SEV_ERROR;
       warnings += sev == JX_SEV_WARNING;
     }
-    fprintf(stderr, "jxform: checked %zu file%s: %zu error%s, %zu warning%s\n",
+    fprintf(stderr,
+            _("jxform: checked %zu file%s: %zu error%s, %zu warning%s\n"),
             count, count == 1 ? "" : "s", errors, errors == 1 ? "" : "s",
             warnings, warnings == 1 ? "" : "s");
   }
@@ -300,13 +294,14 @@ static int write_description(int argc, char **argv, bool schema) {
       long y = strtol(argv[++i], &end, 10);
       if (*end || y < 1000 || y > 9999)
         return cli_usage_error(
-            schema ? "schema: --year is not an option of schema:"
-                   : "new: --year takes a 4-digit year, not",
+            schema ? _("schema: --year is not an option of schema:")
+                   : _("new: --year takes a 4-digit year, not"),
             argv[i]);
       year = (int)y;
     } else {
-      return cli_usage_error(schema ? "schema: unknown option or missing value"
-                                    : "new: unknown option or missing value",
+      return cli_usage_error(schema
+                                 ? _("schema: unknown option or missing value")
+                                 : _("new: unknown option or missing value"),
                              a);
     }
   }
@@ -315,11 +310,12 @@ static int write_description(int argc, char **argv, bool schema) {
     /* "wx": never overwrite a file someone has started filling in. */
     out = fopen(output, "wx");
     if (!out) {
-      fprintf(stderr, "jxform: cannot create %s: %s%s\n", output,
-              strerror(errno),
-              errno == EEXIST ? " (choose another name; new never "
-                                "overwrites a file)"
-                              : "");
+      int err = errno;
+      fprintf(stderr, _("jxform: cannot create %s: %s%s\n"), output,
+              strerror(err),
+              err == EEXIST ? _(" (choose another name; new never "
+                                "overwrites a file)")
+                            : "");
       return EXIT_INPUT;
     }
   }
@@ -338,8 +334,8 @@ static int write_description(int argc, char **argv, bool schema) {
     bool write_failed = ferror(out) != 0;
     errno = 0;
     if (fclose(out) != 0 || write_failed) {
-      fprintf(stderr, "jxform: cannot write %s: %s\n", output,
-              errno ? strerror(errno) : "a write failed");
+      fprintf(stderr, _("jxform: cannot write %s: %s\n"), output,
+              errno ? strerror(errno) : _("a write failed"));
       ok = false;
     }
     if (!ok)
@@ -347,7 +343,7 @@ static int write_description(int argc, char **argv, bool schema) {
   } /* standard output: checked, with a message, by main() on exit */
   if (ok && output && !schema)
     fprintf(stderr,
-            "jxform: wrote %s; fill it in, then run 'jxform check %s'\n",
+            _("jxform: wrote %s; fill it in, then run 'jxform check %s'\n"),
             output, output);
   return ok ? EXIT_OK : EXIT_INPUT;
 }

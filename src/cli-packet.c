@@ -14,6 +14,7 @@
 #define _XOPEN_SOURCE 700 /* realpath */
 #endif
 #include "cli.h"
+#include "i18n.h"
 #include "render.h"
 #include "xalloc.h"
 
@@ -144,12 +145,12 @@ static void add_file(inputs *in, char *path, const struct stat *st) {
     seen_entry *e = seen_find(&in->files, st);
     if (e) {
       if (!strcmp(path, e->name))
-        fprintf(stderr, "jxform: warning: %s is given twice: put in once\n",
+        fprintf(stderr, _("jxform: warning: %s is given twice: put in once\n"),
                 path);
       else
         fprintf(stderr,
-                "jxform: warning: %s is the same file as %s (given twice): "
-                "put in once\n",
+                _("jxform: warning: %s is the same file as %s (given twice): "
+                  "put in once\n"),
                 path, e->name);
       free(path);
       return;
@@ -178,13 +179,13 @@ static bool add_folder(inputs *in, const char *dir, const struct stat *st,
   seen_entry *e = seen_find(&in->folders, st);
   if (e) {
     fprintf(stderr,
-            "jxform: warning: %s leads back to folder %s (a link loop, or "
-            "the folder given twice): searched once\n",
+            _("jxform: warning: %s leads back to folder %s (a link loop, or "
+              "the folder given twice): searched once\n"),
             dir, e->name);
     return true;
   }
   if (depth > MAX_DEPTH) {
-    fprintf(stderr, "jxform: %s: folders nested more than %d deep\n", dir,
+    fprintf(stderr, _("jxform: %s: folders nested more than %d deep\n"), dir,
             MAX_DEPTH);
     return false;
   }
@@ -224,8 +225,8 @@ static bool add_folder(inputs *in, const char *dir, const struct stat *st,
       size_t rn = strlen(in->root);
       if (to && (strncmp(to, in->root, rn) || (to[rn] && to[rn] != '/')))
         fprintf(stderr,
-                "jxform: warning: %s is a link out of the folder %s (to %s): "
-                "put in all the same\n",
+                _("jxform: warning: %s is a link out of the folder %s (to %s): "
+                  "put in all the same\n"),
                 path, in->root, to);
       free(to);
     }
@@ -264,17 +265,17 @@ static bool add_list(inputs *in, const char *path, int depth) {
     if (e) {
       if (e->active)
         fprintf(stderr,
-                "jxform: warning: @%s includes itself (named again in @%s): "
-                "not read again\n",
+                _("jxform: warning: @%s includes itself (named again in @%s): "
+                  "not read again\n"),
                 e->name, in->reading ? in->reading : path);
       else if (!strcmp(path, e->name))
         fprintf(stderr,
-                "jxform: warning: @%s was read already: not read again\n",
+                _("jxform: warning: @%s was read already: not read again\n"),
                 path);
       else
         fprintf(stderr,
-                "jxform: warning: @%s was read already (as @%s): not read "
-                "again\n",
+                _("jxform: warning: @%s was read already (as @%s): not read "
+                  "again\n"),
                 path, e->name);
       if (f != stdin)
         fclose(f);
@@ -316,7 +317,7 @@ static bool add_list(inputs *in, const char *path, int depth) {
 static bool add_input(inputs *in, const char *arg, int depth) {
   if (arg[0] == '@' && arg[1]) {
     if (depth > MAX_DEPTH) {
-      fprintf(stderr, "jxform: %s: lists nested more than %d deep\n", arg,
+      fprintf(stderr, _("jxform: %s: lists nested more than %d deep\n"), arg,
               MAX_DEPTH);
       return false;
     }
@@ -363,27 +364,85 @@ static void show_progress(const jx_packet_progress *p, void *user) {
                     ? p->seconds * (double)(p->inputs_total - p->inputs_done) /
                           (double)p->inputs_done
                     : 0;
-  fprintf(stderr,
-          "\r\033[K%zu/%zu projects, %zu pages, %.0f pages/s, %d:%02d left%s",
+  fputs("\r\033[K", stderr);
+  fprintf(stderr, _("%zu/%zu projects, %zu pages, %.0f pages/s, %d:%02d left"),
           p->inputs_done, p->inputs_total, p->pages_done, rate, (int)left / 60,
-          (int)left % 60, p->failed ? "" : "");
+          (int)left % 60);
   if (p->failed)
-    fprintf(stderr, ", %zu left out", p->failed);
+    fprintf(stderr, _(", %zu left out"), p->failed);
   st->shown = true;
 }
 
-static const char packet_usage[] =
-    "usage: jxform packet INPUTS... -o PACKET.pdf [options]\n"
-    "       jxform packet INPUTS... --split DIR [--name PATTERN] [options]\n";
+/* The orders --order names (jxform.h), and the older name of dept. */
+static const struct {
+  const char *name;
+  jx_packet_order order;
+} orders[] = {{"dept", JX_ORDER_DEPT},
+              {"name", JX_ORDER_NAME},
+              {"input", JX_ORDER_INPUT},
+              {"sorted", JX_ORDER_DEPT}};
+
+/* n with thousands separators: 1,234. */
+static const char *grouped(size_t n, char buf[32]) {
+  char digits[24];
+  int nd = snprintf(digits, sizeof digits, "%zu", n);
+  size_t len = 0;
+  for (int i = 0; i < nd; i++) {
+    if (i && (nd - i) % 3 == 0)
+      buf[len++] = ',';
+    buf[len++] = digits[i];
+  }
+  buf[len] = '\0';
+  return buf;
+}
+
+/* "1 project" or "12 projects" into char array `out`: `one` when n is
+ * 1, else `many` (a format with one %s) with n grouped.  A macro, so that
+ * the format is checked. */
+#define COUNTED(out, n, one, many)                                             \
+  do {                                                                         \
+    char num_[32];                                                             \
+    if ((n) == 1)                                                              \
+      snprintf(out, sizeof out, "%s", one);                                    \
+    else                                                                       \
+      snprintf(out, sizeof out, many, grouped(n, num_));                       \
+  } while (0)
+
+/* The line every run ends with: what was written, what was left out. */
+static void final_line(const char *output, const char *split,
+                       const jx_packet_summary *sum, size_t left_out) {
+  char files[96], projects[96], pages[96], out[96];
+  if (!left_out)
+    snprintf(out, sizeof out, "%s", _("nothing left out"));
+  else
+    COUNTED(out, left_out, _("1 input left out (listed above)"),
+            _("%s inputs left out (listed above)"));
+  if (!sum->files) {
+    fprintf(stderr, _("jxform: nothing written; %s\n"), out);
+    return;
+  }
+  COUNTED(projects, sum->projects, _("1 project"), _("%s projects"));
+  COUNTED(pages, sum->pages, _("1 page"), _("%s pages"));
+  if (output) {
+    fprintf(stderr, _("jxform: wrote %s: %s, %s; %s\n"), output, projects,
+            pages, out);
+  } else {
+    COUNTED(files, sum->files, _("1 PDF"), _("%s PDFs"));
+    fprintf(stderr, _("jxform: wrote %s in %s: %s, %s; %s\n"), files, split,
+            projects, pages, out);
+  }
+}
 
 int cmd_packet(int argc, char **argv) {
   const char *output = NULL, *template_dir = NULL, *split = NULL,
              *pattern = NULL, *title = NULL;
-  bool order_input = false, duplex = false, fail_fast = false, quiet = false,
-       options_done = false;
+  jx_packet_order order = JX_ORDER_DEPT;
+  bool duplex = false, fail_fast = false, quiet = false, options_done = false;
   unsigned threads = 0;
   inputs in = {0};
-  bool inputs_ok = true;
+  /* arguments that could not be read (reported as they were met) */
+  const char **unread = NULL;
+  size_t unread_count = 0;
   bool strict = false;
   for (int i = 0; i < argc; i++) {
     const char *a = argv[i];
@@ -393,7 +452,10 @@ int cmd_packet(int argc, char **argv) {
    : !strncmp(a, opt "=", strlen(opt) + 1) ? (val = a + strlen(opt) + 1)       \
                                            : NULL)
     if (options_done || a[0] != '-' || !strcmp(a, "-")) {
-      inputs_ok = add_input(&in, a, 0) && inputs_ok;
+      if (!add_input(&in, a, 0)) {
+        unread = jx_xrealloc(unread, (unread_count + 1) * sizeof *unread);
+        unread[unread_count++] = a;
+      }
     } else if (!strcmp(a, "--")) {
       options_done = true;
     } else if (TAKE("-o") || TAKE("--output")) {
@@ -409,12 +471,18 @@ int cmd_packet(int argc, char **argv) {
     } else if (TAKE("--threads")) {
       threads = (unsigned)strtoul(val, NULL, 10);
     } else if (TAKE("--order")) {
-      if (!strcmp(val, "input"))
-        order_input = true;
-      else if (!strcmp(val, "sorted"))
-        order_input = false;
-      else
-        return cli_usage_error("--order takes 'input' or 'sorted', not", val);
+      size_t k = 0, n = sizeof orders / sizeof *orders;
+      while (k < n && strcmp(val, orders[k].name))
+        k++;
+      if (k == n) {
+        inputs_free(&in);
+        free(unread);
+        return cli_usage_error(
+            _("--order takes dept (department code, then project name), "
+              "name (project name) or input (the order given), not"),
+            val);
+      }
+      order = orders[k].order;
     } else if (!strcmp(a, "--duplex")) {
       duplex = true;
     } else if (!strcmp(a, "--fail-fast")) {
@@ -424,48 +492,52 @@ int cmd_packet(int argc, char **argv) {
     } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
       quiet = true;
     } else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-      fputs(packet_usage, stdout);
-      return EXIT_OK;
+      inputs_free(&in);
+      free(unread);
+      return cli_help("packet");
     } else {
-      return cli_usage_error("unknown option (or missing value)", a);
+      inputs_free(&in);
+      free(unread);
+      return cli_usage_error(_("unknown option (or missing value)"), a);
     }
 #undef TAKE
   }
   int status = EXIT_OK;
-  if (!inputs_ok)
+  if (unread_count)
     status = EXIT_INPUT;
-  if ((!output) == (!split)) {
+  const char *usage = NULL;
+  if ((!output) == (!split))
+    usage = output ? _("give either -o PACKET.pdf or --split DIR, not both")
+                   : _("packet needs -o PACKET.pdf or --split DIR");
+  else if ((output && !*output) || (split && !*split))
+    usage = output ? _("-o needs a file name, not an empty one")
+                   : _("--split needs a folder, not an empty name");
+  else if (in.count == 0)
+    usage = _("packet found no YAML input");
+  if (usage) {
     inputs_free(&in);
-    return cli_usage_error(
-        output ? "give either -o PACKET.pdf or --split DIR, not both"
-               : "packet needs -o PACKET.pdf or --split DIR",
-        NULL);
+    free(unread);
+    return cli_usage_error(usage, NULL);
   }
-  if ((output && !*output) || (split && !*split)) {
-    inputs_free(&in);
-    return cli_usage_error(output ? "-o needs a file name, not an empty one"
-                                  : "--split needs a folder, not an empty name",
-                           NULL);
-  }
-  if (in.count == 0) {
-    inputs_free(&in);
-    return cli_usage_error("packet found no YAML input", NULL);
-  }
+  jx_packet_summary sum = {0};
   if (split) {
     struct stat st;
     if (stat(split, &st) != 0 && mkdir(split, 0777) != 0) {
-      fprintf(stderr, "jxform: cannot create folder %s: %s\n", split,
+      fprintf(stderr, _("jxform: cannot create folder %s: %s\n"), split,
               strerror(errno));
+      final_line(output, split, &sum, unread_count);
       inputs_free(&in);
+      free(unread);
       return EXIT_INPUT;
     }
   }
   for (size_t i = 0; output && i < in.count; i++)
     if (cli_same_file(in.items[i], output) || !strcmp(in.items[i], output)) {
       fprintf(stderr,
-              "jxform: refusing to write the output over the input '%s'\n",
+              _("jxform: refusing to write the output over the input '%s'\n"),
               in.items[i]);
       inputs_free(&in);
+      free(unread);
       return EXIT_USAGE;
     }
 
@@ -479,18 +551,20 @@ int cmd_packet(int argc, char **argv) {
   char date[32];
   if (jx_source_date(date, sizeof date) < 0)
     fprintf(stderr,
-            "jxform: warning: SOURCE_DATE_EPOCH='%s' is not a time in seconds "
-            "from 1970 to 9999: no date written\n",
+            _("jxform: warning: SOURCE_DATE_EPOCH='%s' is not a time in "
+              "seconds from 1970 to 9999: no date written\n"),
             getenv("SOURCE_DATE_EPOCH"));
   jx_session *s = cli_session_new(template_dir);
   if (!s) {
+    final_line(output, split, &sum, unread_count);
     inputs_free(&in);
+    free(unread);
     return EXIT_INPUT;
   }
   jx_session_set_strict(s, strict);
   progress_state ps = {0};
   bool tty = !quiet && isatty(STDERR_FILENO);
-  jx_packet_options po = {.order_input = order_input,
+  jx_packet_options po = {.order = order,
                           .duplex = duplex,
                           .fail_fast = fail_fast,
                           .split_dir = split,
@@ -498,7 +572,8 @@ int cmd_packet(int argc, char **argv) {
                           .title = title,
                           .threads = threads,
                           .progress = tty ? show_progress : NULL,
-                          .progress_user = &ps};
+                          .progress_user = &ps,
+                          .summary = &sum};
   bool *failed = jx_xcalloc(in.count, sizeof *failed);
   bool ok = jx_packet_render(s, (const char *const *)in.items, in.count, &po,
                              output, failed);
@@ -506,22 +581,27 @@ int cmd_packet(int argc, char **argv) {
     fputs("\r\033[K", stderr);
   size_t shown = 0;
   cli_print_diagnostics(s, &shown);
-  size_t nfailed = 0;
+  size_t nfailed = unread_count;
   for (size_t i = 0; i < in.count; i++)
     nfailed += failed[i];
   if (nfailed) {
-    fprintf(stderr, "jxform: %zu input%s left out:\n", nfailed,
-            nfailed == 1 ? "" : "s");
+    char num[32];
+    if (nfailed == 1)
+      fputs(_("jxform: 1 input left out:\n"), stderr);
+    else
+      fprintf(stderr, _("jxform: %s inputs left out:\n"),
+              grouped(nfailed, num));
+    for (size_t i = 0; i < unread_count; i++)
+      fprintf(stderr, "  %s\n", unread[i]);
     for (size_t i = 0; i < in.count; i++)
       if (failed[i])
         fprintf(stderr, "  %s\n", in.items[i]);
   }
   if (!ok)
     status = EXIT_INPUT;
-  if (tty && ok)
-    fprintf(stderr, "jxform: wrote %s (%zu projects)\n",
-            output ? output : split, in.count - nfailed);
+  final_line(output, split, &sum, nfailed);
   free(failed);
+  free(unread);
   inputs_free(&in);
   jx_session_free(s);
   return status;

@@ -5,6 +5,7 @@
  * (stderr), unless --quiet.
  */
 #include "cli.h"
+#include "i18n.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,7 +46,7 @@ int cmd_render(int argc, char **argv) {
     } else if (!strcmp(a, "-o") || !strcmp(a, "--output")) {
       if (i + 1 >= argc) {
         free(inputs);
-        return cli_usage_error("missing file name after", a);
+        return cli_usage_error(_("missing file name after"), a);
       }
       output = argv[++i];
     } else if (!strncmp(a, "--output=", 9)) {
@@ -53,7 +54,7 @@ int cmd_render(int argc, char **argv) {
     } else if (!strcmp(a, "--template-dir")) {
       if (i + 1 >= argc) {
         free(inputs);
-        return cli_usage_error("missing folder after", a);
+        return cli_usage_error(_("missing folder after"), a);
       }
       template_dir = argv[++i];
     } else if (!strcmp(a, "--strict")) {
@@ -67,28 +68,30 @@ int cmd_render(int argc, char **argv) {
       dump = DUMP_LAYOUT;
     } else {
       free(inputs);
-      return cli_usage_error("unknown option", a);
+      return cli_usage_error(_("unknown option"), a);
     }
   }
   if (ninputs == 0) {
     free(inputs);
-    return cli_usage_error("render needs at least one YAML file", NULL);
+    return cli_usage_error(_("render needs at least one YAML file"), NULL);
   }
   if (output && !*output) {
     free(inputs);
-    return cli_usage_error("-o needs a file name, not an empty one", NULL);
+    return cli_usage_error(_("-o needs a file name, not an empty one"), NULL);
   }
   size_t from_stdin = 0;
   for (size_t i = 0; i < ninputs; i++)
     from_stdin += !strcmp(inputs[i], "-");
   if (from_stdin > 1) {
     free(inputs);
-    return cli_usage_error("standard input ('-') can be read only once", NULL);
+    return cli_usage_error(_("standard input ('-') can be read only once"),
+                           NULL);
   }
   if (from_stdin && !output && dump == DUMP_NONE) {
     free(inputs);
-    return cli_usage_error("reading standard input: say where the PDF goes "
-                           "with -o FILE.pdf (or -o - for standard output)",
+    return cli_usage_error(_("reading standard input: say where the PDF "
+                             "goes with -o FILE.pdf (or -o - for standard "
+                             "output)"),
                            NULL);
   }
   bool to_stdout = output && !strcmp(output, "-");
@@ -96,7 +99,7 @@ int cmd_render(int argc, char **argv) {
     for (size_t i = 0; i < ninputs; i++)
       if (cli_same_file(inputs[i], output) || !strcmp(inputs[i], output)) {
         fprintf(stderr,
-                "jxform: refusing to write the output over the input '%s'\n",
+                _("jxform: refusing to write the output over the input '%s'\n"),
                 inputs[i]);
         free(inputs);
         return EXIT_USAGE;
@@ -122,7 +125,7 @@ int cmd_render(int argc, char **argv) {
       if (data)
         p = jx_project_load_buffer(s, "<stdin>", data, size);
       else
-        fprintf(stderr, "jxform: cannot read standard input\n");
+        fputs(_("jxform: cannot read standard input\n"), stderr);
       free(data);
     } else {
       p = jx_project_load(s, inputs[i]);
@@ -145,14 +148,14 @@ int cmd_render(int argc, char **argv) {
           clash = inputs[k];
       if (clash) {
         fprintf(stderr,
-                "jxform: refusing to write %s over the input '%s' (rename "
-                "the input or choose the output with -o)\n",
+                _("jxform: refusing to write %s over the input '%s' (rename "
+                  "the input or choose the output with -o)\n"),
                 pdf, clash);
         status = EXIT_INPUT;
       } else if (!jx_render_pdf(s, &p, 1, pdf)) {
         status = EXIT_INPUT;
       } else if (!quiet) {
-        fprintf(stderr, "jxform: wrote %s\n", pdf);
+        fprintf(stderr, _("jxform: wrote %s\n"), pdf);
       }
       free(pdf);
     }
@@ -169,11 +172,12 @@ int cmd_render(int argc, char **argv) {
     if (status == EXIT_OK && !ok)
       status = EXIT_INPUT;
     else if (ok && !quiet)
-      fprintf(stderr, "jxform: wrote %s (%zu form%s)\n",
-              to_stdout ? "the PDF to standard output" : output, nloaded,
+      fprintf(stderr, _("jxform: wrote %s (%zu form%s)\n"),
+              to_stdout ? _("the PDF to standard output") : output, nloaded,
               nloaded == 1 ? "" : "s");
     else if (status != EXIT_OK)
-      fprintf(stderr, "jxform: %s not written: fix the errors above\n", output);
+      fprintf(stderr, _("jxform: %s not written: fix the errors above\n"),
+              output);
     cli_print_diagnostics(s, &shown);
   }
   for (size_t i = 0; i < nloaded; i++)

@@ -8,6 +8,7 @@
  * that do not collide (a field cannot also be a group of fields).
  */
 #include "content.h"
+#include "i18n.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -25,6 +26,21 @@ typedef struct {
   size_t field_cap, group_cap;
 } jx_cload;
 
+/* The messages about one kind of item of a template, named as callers of
+ * jx_template_keys name it ("a field"): a key it does not know (with the
+ * closest known key; with the list of them), and, for items read by
+ * cmap(), the item not being a mapping.  One message per item and case,
+ * rather than the item's name as an argument, so that a diagnostic's
+ * arguments are the same in every language: only the message is
+ * translated. */
+typedef struct {
+  const char *what;
+  const char *unknown_close; /* key, closest known key */
+  const char *unknown_list;  /* key, the known keys */
+  const char *not_seq;       /* NULL: not read by cmap() */
+  const char *not_scalar;
+} jx_item_msgs;
+
 /* ---- small readers ----------------------------------------------------- */
 
 static const char *cstr(jx_cload *ld, const jx_ynode *map, const char *key,
@@ -36,8 +52,12 @@ static const char *cstr(jx_cload *ld, const jx_ynode *map, const char *key,
     return NULL;
   }
   if (v->kind != JX_YSCALAR) {
-    jx_error(ld->diags, v->pos, "template: '%s' must be a string, not %s", key,
-             jx_ynode_kind_name(v));
+    if (v->kind == JX_YMAP)
+      jx_error(ld->diags, v->pos,
+               "template: '%s' must be a string, not a mapping", key);
+    else
+      jx_error(ld->diags, v->pos,
+               "template: '%s' must be a string, not a sequence", key);
     return NULL;
   }
   return v->str;
@@ -71,11 +91,25 @@ static const jx_ynode *clist(jx_cload *ld, const jx_ynode *map,
   return v;
 }
 
+static const jx_item_msgs *item_msgs(const char *what);
+static void item_error(jx_diag_list *diags, jx_pos pos, const char *msgid,
+                       const char *a, const char *b);
+
+/* False (reported) unless `v` is a mapping; `what` names the item as
+ * jx_template_keys's `what` does. */
 static bool cmap(jx_cload *ld, const jx_ynode *v, const char *what) {
   if (v->kind == JX_YMAP)
     return true;
-  jx_error(ld->diags, v->pos, "template: %s must be a mapping, not %s", what,
-           jx_ynode_kind_name(v));
+  const jx_item_msgs *m = item_msgs(what);
+  bool seq = v->kind == JX_YSEQ;
+  if (m && m->not_seq)
+    item_error(ld->diags, v->pos, seq ? m->not_seq : m->not_scalar, NULL, NULL);
+  else if (seq)
+    jx_error(ld->diags, v->pos,
+             "template: %s must be a mapping, not a sequence", what);
+  else
+    jx_error(ld->diags, v->pos, "template: %s must be a mapping, not a scalar",
+             what);
   return false;
 }
 
@@ -103,10 +137,17 @@ static bool id_ok(const char *id, bool dotted) {
 static const char *cid(jx_cload *ld, const jx_ynode *map, bool dotted) {
   const char *id = cstr(ld, map, "id", true);
   if (id && !id_ok(id, dotted)) {
-    jx_error(ld->diags, jx_ymap_get(map, "id")->pos,
-             "template: id '%s' must be ASCII letters, digits and '_'%s, "
-             "starting with a letter",
-             id, dotted ? " (parts joined by '.')" : "");
+    jx_pos at = jx_ymap_get(map, "id")->pos;
+    if (dotted)
+      jx_error(ld->diags, at,
+               "template: id '%s' must be ASCII letters, digits and '_' "
+               "(parts joined by '.'), starting with a letter",
+               id);
+    else
+      jx_error(ld->diags, at,
+               "template: id '%s' must be ASCII letters, digits and '_', "
+               "starting with a letter",
+               id);
     return NULL;
   }
   return id;
@@ -842,10 +883,121 @@ size_t jx_name_distance(const char *a, const char *b) {
   return d[la][lb];
 }
 
+static const jx_item_msgs jx_items[] = {
+    {"a field", N_("template: unknown key '%s' in a field; did you mean '%s'?"),
+     N_("template: unknown key '%s' in a field (expected one of: %s)"),
+     N_("template: a field must be a mapping, not a sequence"),
+     N_("template: a field must be a mapping, not a scalar")},
+    {"a group", N_("template: unknown key '%s' in a group; did you mean '%s'?"),
+     N_("template: unknown key '%s' in a group (expected one of: %s)"),
+     N_("template: a group must be a mapping, not a sequence"),
+     N_("template: a group must be a mapping, not a scalar")},
+    {"a money block",
+     N_("template: unknown key '%s' in a money block; did you mean '%s'?"),
+     N_("template: unknown key '%s' in a money block (expected one of: %s)"),
+     N_("template: a money block must be a mapping, not a sequence"),
+     N_("template: a money block must be a mapping, not a scalar")},
+    {"a money column",
+     N_("template: unknown key '%s' in a money column; did you mean '%s'?"),
+     N_("template: unknown key '%s' in a money column (expected one of: %s)"),
+     N_("template: a money column must be a mapping, not a sequence"),
+     N_("template: a money column must be a mapping, not a scalar")},
+    {"a money row",
+     N_("template: unknown key '%s' in a money row; did you mean '%s'?"),
+     N_("template: unknown key '%s' in a money row (expected one of: %s)"),
+     N_("template: a money row must be a mapping, not a sequence"),
+     N_("template: a money row must be a mapping, not a scalar")},
+    {"a frame group",
+     N_("template: unknown key '%s' in a frame group; did you mean '%s'?"),
+     N_("template: unknown key '%s' in a frame group (expected one of: %s)"),
+     N_("template: a frame group must be a mapping, not a sequence"),
+     N_("template: a frame group must be a mapping, not a scalar")},
+    {"a 'level2' item",
+     N_("template: unknown key '%s' in a 'level2' item; did you mean '%s'?"),
+     N_("template: unknown key '%s' in a 'level2' item (expected one of: %s)"),
+     NULL, NULL},
+    {"a grid", N_("template: unknown key '%s' in a grid; did you mean '%s'?"),
+     N_("template: unknown key '%s' in a grid (expected one of: %s)"),
+     N_("template: a grid must be a mapping, not a sequence"),
+     N_("template: a grid must be a mapping, not a scalar")},
+    {"a grid column",
+     N_("template: unknown key '%s' in a grid column; did you mean '%s'?"),
+     N_("template: unknown key '%s' in a grid column (expected one of: %s)"),
+     N_("template: a grid column must be a mapping, not a sequence"),
+     N_("template: a grid column must be a mapping, not a scalar")},
+    {"a side", N_("template: unknown key '%s' in a side; did you mean '%s'?"),
+     N_("template: unknown key '%s' in a side (expected one of: %s)"),
+     N_("template: a side must be a mapping, not a sequence"),
+     N_("template: a side must be a mapping, not a scalar")},
+    {"a rule", N_("template: unknown key '%s' in a rule; did you mean '%s'?"),
+     N_("template: unknown key '%s' in a rule (expected one of: %s)"),
+     N_("template: a rule must be a mapping, not a sequence"),
+     N_("template: a rule must be a mapping, not a scalar")},
+    /* template.c's */
+    {"a font role",
+     N_("template: unknown key '%s' in a font role; did you mean '%s'?"),
+     N_("template: unknown key '%s' in a font role (expected one of: %s)"),
+     NULL, NULL},
+    {"a style", N_("template: unknown key '%s' in a style; did you mean '%s'?"),
+     N_("template: unknown key '%s' in a style (expected one of: %s)"), NULL,
+     NULL},
+    {"a cell", N_("template: unknown key '%s' in a cell; did you mean '%s'?"),
+     N_("template: unknown key '%s' in a cell (expected one of: %s)"), NULL,
+     NULL},
+    {"a row", N_("template: unknown key '%s' in a row; did you mean '%s'?"),
+     N_("template: unknown key '%s' in a row (expected one of: %s)"), NULL,
+     NULL},
+    {"a grid band",
+     N_("template: unknown key '%s' in a grid band; did you mean '%s'?"),
+     N_("template: unknown key '%s' in a grid band (expected one of: %s)"),
+     NULL, NULL},
+    {"a grid band's side",
+     N_("template: unknown key '%s' in a grid band's side; did you mean '%s'?"),
+     N_("template: unknown key '%s' in a grid band's side (expected one of: "
+        "%s)"),
+     NULL, NULL},
+    {"a band", N_("template: unknown key '%s' in a band; did you mean '%s'?"),
+     N_("template: unknown key '%s' in a band (expected one of: %s)"), NULL,
+     NULL},
+    {"a footer item",
+     N_("template: unknown key '%s' in a footer item; did you mean '%s'?"),
+     N_("template: unknown key '%s' in a footer item (expected one of: %s)"),
+     NULL, NULL},
+    {"a heading line",
+     N_("template: unknown key '%s' in a heading line; did you mean '%s'?"),
+     N_("template: unknown key '%s' in a heading line (expected one of: %s)"),
+     NULL, NULL},
+    {"the template",
+     N_("template: unknown key '%s' in the template; did you mean '%s'?"),
+     N_("template: unknown key '%s' in the template (expected one of: %s)"),
+     NULL, NULL},
+};
+
+/* The messages of the item `what`, or NULL: then its name is an argument
+ * of a generic message, which suits a quoted key such as "'page'" (the
+ * same in every language); give any other name its entry in jx_items. */
+static const jx_item_msgs *item_msgs(const char *what) {
+  for (size_t i = 0; i < sizeof jx_items / sizeof *jx_items; i++)
+    if (!strcmp(jx_items[i].what, what))
+      return &jx_items[i];
+  return NULL;
+}
+
+/* Reports `msgid`, one of jx_items' (its arguments: up to two strings;
+ * those it has no conversion for are ignored). */
+static void item_error(jx_diag_list *diags, jx_pos pos, const char *msgid,
+                       const char *a, const char *b) {
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+  jx_error(diags, pos, msgid, a, b);
+#pragma GCC diagnostic pop
+}
+
 bool jx_template_keys(jx_diag_list *diags, const jx_ynode *map,
                       const char *what, const char *const *known) {
   if (!map || map->kind != JX_YMAP)
     return true;
+  const jx_item_msgs *m = item_msgs(what);
   bool ok = true;
   for (size_t i = 0; i < map->count; i++) {
     const char *key = map->keys[i]->str;
@@ -862,9 +1014,12 @@ bool jx_template_keys(jx_diag_list *diags, const jx_ynode *map,
       continue;
     ok = false;
     if (close) {
-      jx_error(diags, map->keys[i]->pos,
-               "template: unknown key '%s' in %s; did you mean '%s'?", key,
-               what, close);
+      if (m)
+        item_error(diags, map->keys[i]->pos, m->unknown_close, key, close);
+      else
+        jx_error(diags, map->keys[i]->pos,
+                 "template: unknown key '%s' in %s; did you mean '%s'?", key,
+                 what, close);
       continue;
     }
     char list[512] = "";
@@ -873,9 +1028,12 @@ bool jx_template_keys(jx_diag_list *diags, const jx_ynode *map,
         strncat(list, ", ", sizeof list - strlen(list) - 1);
       strncat(list, known[k], sizeof list - strlen(list) - 1);
     }
-    jx_error(diags, map->keys[i]->pos,
-             "template: unknown key '%s' in %s (expected one of: %s)", key,
-             what, list);
+    if (m)
+      item_error(diags, map->keys[i]->pos, m->unknown_list, key, list);
+    else
+      jx_error(diags, map->keys[i]->pos,
+               "template: unknown key '%s' in %s (expected one of: %s)", key,
+               what, list);
   }
   return ok;
 }

@@ -7,6 +7,7 @@
  * Both walk the declared fields in the template's order and nest them by
  * their dotted ids, so they follow the template with no code per form.
  */
+#include "i18n.h"
 #include "validate.h"
 
 #include <stdlib.h>
@@ -116,12 +117,15 @@ static const char *field_comment(jx_arena *arena, const jx_field *f) {
         strcat(list, " / ");
       strcat(list, f->choices[k]);
     }
-    text = jx_arena_printf(arena, "%s: %s", text, list);
+    /* TRANSLATORS: a field's label, then its choices ("a / b / c") */
+    text = jx_arena_printf(arena, _("%s: %s"), text, list);
   }
   if (f->hint)
-    text = jx_arena_printf(arena, "%s; %s", text, f->hint);
+    /* TRANSLATORS: a field's label, then the template's hint for it */
+    text = jx_arena_printf(arena, _("%s; %s"), text, f->hint);
   else if (f->example && f->type != JX_FT_YEAR && !f->required)
-    text = jx_arena_printf(arena, "%s; e.g. %s", text, f->example);
+    /* TRANSLATORS: a field's label, then an example value */
+    text = jx_arena_printf(arena, _("%s; e.g. %s"), text, f->example);
   return text;
 }
 
@@ -178,8 +182,8 @@ static void skel_node(FILE *out, jx_arena *arena, const jx_template *tpl,
       fputc('\n', out);
       if (g->frame_count)
         fprintf(out,
-                "# %s: one item per row, in the order below; delete the "
-                "items you do\n# not need, copy an item for more rows.\n",
+                _("# %s: one item per row, in the order below; delete the "
+                  "items you do\n# not need, copy an item for more rows.\n"),
                 g->label);
       skel_line(out, indent, k->key, "", g->label);
       if (!g->side_count) {
@@ -204,25 +208,25 @@ bool jx_skeleton_write(const jx_template *tpl, int year, FILE *out) {
   jx_arena_init(&arena);
   const jx_content *c = &tpl->content;
   fprintf(out,
-          "# %s — a new project.\n"
-          "# Write each value after its ':'; the comment says what it is on "
-          "the form.\n"
-          "# A value left empty prints blank (for money: blank, not 0).  "
-          "Quote values\n"
-          "# that start with [ ] { } , & * ! | > ' \" %% @ or contain ': '.  "
-          "Then run\n"
-          "#   jxform check FILE.yaml\n"
-          "# and fix what it reports, before `jxform render FILE.yaml`.\n",
+          _("# %s — a new project.\n"
+            "# Write each value after its ':'; the comment says what it is on "
+            "the form.\n"
+            "# A value left empty prints blank (for money: blank, not 0).  "
+            "Quote values\n"
+            "# that start with [ ] { } , & * ! | > ' \" %% @ or contain ': '.  "
+            "Then run\n"
+            "#   jxform check FILE.yaml\n"
+            "# and fix what it reports, before `jxform render FILE.yaml`.\n"),
           tpl->title ? tpl->title : tpl->name);
   for (size_t b = 0; b < c->money_count; b++) {
     const jx_money_block *mb = &c->money[b];
     /* a form with thousands separators counts in large whole amounts (元);
      * one without them in small amounts with decimals (万元) */
-    fprintf(out, "# %s: amounts in %s, like %s.\n", mb->label, mb->unit,
-            mb->thousands ? "34060000, \"34,060,000\" or 1234.50"
-                          : "386, 386.5 or 1200.00");
+    fprintf(out, _("# %s: amounts in %s, like %s.\n"), mb->label, mb->unit,
+            mb->thousands ? _("34060000, \"34,060,000\" or 1234.50")
+                          : _("386, 386.5 or 1200.00"));
   }
-  skel_line(out, 0, "schema", "1", "file format version, keep 1");
+  skel_line(out, 0, "schema", "1", _("file format version, keep 1"));
   skel_line(out, 0, "template", tpl->name, NULL);
   jx_dnode *root = build_tree(&arena, c);
   skel_node(out, &arena, tpl, root, 0, year);
@@ -269,7 +273,9 @@ static void json_scalar(FILE *out, int indent, const char *label, bool required,
   pad(out, indent);
   fputs("\"description\": ", out);
   char text[512];
-  snprintf(text, sizeof text, "%s%s (%s)", label, required ? "（必填）" : "",
+  /* TRANSLATORS: a field's label, "（必填）" if it is required, then its
+   * type as the template names it ("money", "date") */
+  snprintf(text, sizeof text, _("%s%s (%s)"), label, required ? "（必填）" : "",
            jx_ftype_names[type]);
   json_string(out, text);
   if (enum_count || example) {
@@ -446,13 +452,13 @@ static void json_object(FILE *out, const jx_content *c, const jx_dnode *n,
   fputs("\"properties\": {\n", out);
   if (top) {
     pad(out, indent + 2);
-    fputs("\"schema\": {\"description\": \"file format version\", "
-          "\"enum\": [1, \"1\"]},\n",
-          out);
+    fputs("\"schema\": {\"description\": ", out);
+    json_string(out, _("file format version"));
+    fputs(", \"enum\": [1, \"1\"]},\n", out);
     pad(out, indent + 2);
-    fputs("\"template\": {\"description\": \"the form (template name)\", "
-          "\"type\": \"string\"}",
-          out);
+    fputs("\"template\": {\"description\": ", out);
+    json_string(out, _("the form (template name)"));
+    fputs(", \"type\": \"string\"}", out);
     fputs(n->kid_count ? ",\n" : "\n", out);
   }
   for (size_t i = 0; i < n->kid_count; i++) {
@@ -474,12 +480,17 @@ bool jx_schema_write(const jx_template *tpl, FILE *out) {
         "  \"title\": ",
         out);
   char title[512];
-  snprintf(title, sizeof title, "%s (jxform template %s)",
+  snprintf(title, sizeof title, _("%s (jxform template %s)"),
            tpl->title ? tpl->title : tpl->name, tpl->name);
   json_string(out, title);
-  fputs(",\n  \"description\": \"Written by `jxform schema --template ", out);
-  fputs(tpl->name, out);
-  fputs("` from the template; do not edit by hand.\",\n", out);
+  fputs(",\n  \"description\": ", out);
+  char *description = jx_arena_printf(
+      &arena,
+      _("Written by `jxform schema --template %s` from the template; do not "
+        "edit by hand."),
+      tpl->name);
+  json_string(out, description);
+  fputs(",\n", out);
   jx_dnode *root = build_tree(&arena, &tpl->content);
   json_object(out, &tpl->content, root, 2, true);
   fputs("}\n", out);

@@ -9,6 +9,7 @@
 
 #include "arena.h"
 #include "jxform/jxform.h"
+#include <stdarg.h>
 #include <stdint.h>
 
 /* Where a value came from: file, 1-based line and column. */
@@ -22,12 +23,28 @@ typedef struct jx_diag_list {
   jx_diagnostic *items;
   size_t count, cap;
   size_t errors;
+  /* The field the diagnostics added now are about (jx_diag_subject). */
+  const char *subject_field, *subject_label;
 } jx_diag_list;
 
 void jx_diag_list_free(jx_diag_list *list);
-/* Records a diagnostic; `file` and the message are copied. */
+/* Records a diagnostic.  `fmt` is an English msgid: the message is its
+ * translation (i18n.h) formatted with the arguments, which are also kept
+ * as text in `args`; a trailing " [rule-id]" becomes the diagnostic's
+ * `rule`.  `file` and every string are copied into the list. */
 void jx_diag_add(jx_diag_list *list, jx_severity sev, jx_pos pos,
                  const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+void jx_diag_vadd(jx_diag_list *list, jx_severity sev, jx_pos pos,
+                  const char *fmt, va_list ap)
+    __attribute__((format(printf, 4, 0)));
+/* Adds a copy of `d` (from another list). */
+void jx_diag_add_copy(jx_diag_list *list, const jx_diagnostic *d);
+/* The field (id and label, either may be NULL) the diagnostics added from
+ * now on are about, until the next call; NULL, NULL: none.  The strings
+ * must outlive those calls (they are copied into each diagnostic). */
+void jx_diag_subject(jx_diag_list *list, const char *field, const char *label);
+/* Sets the technical detail of the last diagnostic added (copied). */
+void jx_diag_set_detail(jx_diag_list *list, const char *detail);
 /* Puts the diagnostics added from index `first` on in source order (line,
  * then column; arrival order among equals).  Its scratch memory comes
  * from `arena`. */

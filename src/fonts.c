@@ -17,6 +17,7 @@
 #define _XOPEN_SOURCE 700 /* realpath */
 #endif
 #include "fonts.h"
+#include "i18n.h"
 #include "xalloc.h"
 
 #include <fontconfig/fontconfig.h>
@@ -219,7 +220,7 @@ static int open_face(jx_fonts *fonts, jx_diag_list *diags, jx_pos pos,
                "font '%s': cannot open the file '%s': %s (correct the path "
                "in the template, or install the font there)",
                spec, file,
-               access(file, R_OK) != 0 ? strerror(errno) : "read error");
+               access(file, R_OK) != 0 ? strerror(errno) : _("read error"));
     else
       jx_error(diags, pos,
                "font '%s': '%s' is not a font file FreeType can read "

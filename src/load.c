@@ -319,16 +319,18 @@ static void jx_mark_meant(jx_loader *ld, const char *name, const char *prefix,
     ld->suggested[child->index] = true;
 }
 
-/* Reports `key` (unknown at `prefix`, `place` saying where) when a
+/* Reports `key` (unknown at `prefix`, "" for the top level) when a
  * Chinese keyboard made it: indentation typed with full-width spaces
  * ("　　implementer", the spaces became part of the key) or a key
  * followed by a full-width colon ("level1：产出" in a { } item, read
- * as one key).  Returns true when it did. */
+ * as one key).  Returns true when it did.  Each case is a whole message
+ * (at the top level and in a mapping), for the catalogue. */
 static bool jx_keyboard_key(jx_loader *ld, const jx_ynode *key,
-                            const char *prefix, const char *place,
-                            const jx_child *list, size_t n) {
+                            const char *prefix, const jx_child *list,
+                            size_t n) {
   const char *s = key->str;
   const char *p = s;
+  bool top = !prefix[0];
   bool wide = false;
   while (*p == ' ' || !strncmp(p, JX_FW_SPACE, JX_FW_LEN)) {
     wide |= *p != ' ';
@@ -336,30 +338,58 @@ static bool jx_keyboard_key(jx_loader *ld, const jx_ynode *key,
   }
   if (wide && *p) {
     jx_child scratch;
-    const jx_child *child = jx_resolve(ld, p, list, n, !prefix[0], &scratch);
+    const jx_child *child = jx_resolve(ld, p, list, n, top, &scratch);
     const char *belongs = child ? NULL : jx_belongs(ld, p, prefix);
-    char hint[200];
-    if (child && prefix[0])
-      snprintf(hint, sizeof hint,
-               " and indent '%s' with ordinary half-width spaces, like the "
-               "other keys of '%s'",
-               p, prefix);
-    else if (child || (belongs && !belongs[0]))
-      snprintf(hint, sizeof hint,
-               ": '%s' belongs at the top level, with no indentation", p);
-    else if (belongs)
-      snprintf(hint, sizeof hint,
-               " and indent '%s' with ordinary half-width spaces under '%s:'",
-               p, jx_last_part(belongs));
-    else
-      snprintf(hint, sizeof hint,
-               " and indent with ordinary half-width spaces");
     jx_mark_meant(ld, p, prefix, list, n);
-    jx_error(ld->diags, key->pos,
-             "unknown key '%s'%s: it starts with full-width spaces '\u3000' "
-             "(U+3000, 全角空格), which YAML does not count as indentation; "
-             "delete them%s",
-             s, place, hint);
+    if (child && !top)
+      jx_error(ld->diags, key->pos,
+               "unknown key '%s' in '%s': it starts with full-width spaces "
+               "'\u3000' (U+3000, 全角空格), which YAML does not count as "
+               "indentation; delete them and indent '%s' with ordinary "
+               "half-width spaces, like the other keys of '%s'",
+               s, prefix, p, prefix);
+    else if ((child || (belongs && !belongs[0])) && top)
+      jx_error(ld->diags, key->pos,
+               "unknown key '%s' at the top level: it starts with full-width "
+               "spaces '\u3000' (U+3000, 全角空格), which YAML does not count "
+               "as indentation; delete them: '%s' belongs at the top level, "
+               "with no indentation",
+               s, p);
+    else if (child || (belongs && !belongs[0]))
+      jx_error(ld->diags, key->pos,
+               "unknown key '%s' in '%s': it starts with full-width spaces "
+               "'\u3000' (U+3000, 全角空格), which YAML does not count as "
+               "indentation; delete them: '%s' belongs at the top level, "
+               "with no indentation",
+               s, prefix, p);
+    else if (belongs && top)
+      jx_error(ld->diags, key->pos,
+               "unknown key '%s' at the top level: it starts with full-width "
+               "spaces '\u3000' (U+3000, 全角空格), which YAML does not count "
+               "as indentation; delete them and indent '%s' with ordinary "
+               "half-width spaces under '%s:'",
+               s, p, jx_last_part(belongs));
+    else if (belongs)
+      jx_error(ld->diags, key->pos,
+               "unknown key '%s' in '%s': it starts with full-width spaces "
+               "'\u3000' (U+3000, 全角空格), which YAML does not count as "
+               "indentation; delete them and indent '%s' with ordinary "
+               "half-width spaces under '%s:'",
+               s, prefix, p, jx_last_part(belongs));
+    else if (top)
+      jx_error(ld->diags, key->pos,
+               "unknown key '%s' at the top level: it starts with full-width "
+               "spaces '\u3000' (U+3000, 全角空格), which YAML does not count "
+               "as indentation; delete them and indent with ordinary "
+               "half-width spaces",
+               s);
+    else
+      jx_error(ld->diags, key->pos,
+               "unknown key '%s' in '%s': it starts with full-width spaces "
+               "'\u3000' (U+3000, 全角空格), which YAML does not count as "
+               "indentation; delete them and indent with ordinary half-width "
+               "spaces",
+               s, prefix);
     return true;
   }
   const char *colon = strstr(s, JX_FW_COLON);
@@ -372,17 +402,25 @@ static bool jx_keyboard_key(jx_loader *ld, const jx_ynode *key,
   while (*value == ' ' || !strncmp(value, JX_FW_SPACE, JX_FW_LEN))
     value += *value == ' ' ? 1 : JX_FW_LEN;
   jx_mark_meant(ld, name, prefix, list, n);
-  jx_error(ld->diags, key->pos,
-           "unknown key '%s'%s: the key '%s' is followed by a full-width "
-           "colon '：' (全角冒号), which YAML does not read as ':'; type a "
-           "half-width ':' and a space instead: '%s:%s%s'",
-           s, place, name, name, *value ? " " : "", value);
+  if (top)
+    jx_error(ld->diags, key->pos,
+             "unknown key '%s' at the top level: the key '%s' is followed by "
+             "a full-width colon '：' (全角冒号), which YAML does not read as "
+             "':'; type a half-width ':' and a space instead: '%s:%s%s'",
+             s, name, name, *value ? " " : "", value);
+  else
+    jx_error(ld->diags, key->pos,
+             "unknown key '%s' in '%s': the key '%s' is followed by a "
+             "full-width colon '：' (全角冒号), which YAML does not read as "
+             "':'; type a half-width ':' and a space instead: '%s:%s%s'",
+             s, prefix, name, name, *value ? " " : "", value);
   return true;
 }
 
 /* Reports `key`, unknown in the mapping at `prefix` whose children are
  * `list`: a typo's likely key, where a misplaced key belongs, or the keys
- * it may hold. */
+ * it may hold.  Each at the top level and in a mapping is a message of
+ * its own, for the catalogue. */
 static void jx_unknown_key(jx_loader *ld, const jx_ynode *key,
                            const char *prefix, const jx_child *list, size_t n) {
   if (ld->capped)
@@ -397,12 +435,8 @@ static void jx_unknown_key(jx_loader *ld, const jx_ynode *key,
   }
   if (jx_reported_at(ld, key->pos))
     return;
-  char place[160];
-  if (prefix[0])
-    snprintf(place, sizeof place, " in '%s'", prefix);
-  else
-    snprintf(place, sizeof place, " at the top level");
-  if (jx_keyboard_key(ld, key, prefix, place, list, n))
+  bool top = !prefix[0];
+  if (jx_keyboard_key(ld, key, prefix, list, n))
     return;
   const char **keys = jx_arena_alloc(ld->arena, (n + 1) * sizeof *keys);
   for (size_t i = 0; i < n; i++)
@@ -429,24 +463,44 @@ static void jx_unknown_key(jx_loader *ld, const jx_ynode *key,
     for (size_t i = 0; i < n; i++)
       if (list[i].key == suggestion && list[i].kind == JX_K_FIELD)
         ld->suggested[list[i].index] = true;
-    if (label_hint)
+    if (label_hint && top)
       jx_error(ld->diags, key->pos,
-               "unknown key '%s'%s; did you mean '%s' (%s)?", key->str, place,
-               label_hint, suggestion);
+               "unknown key '%s' at the top level; did you mean '%s' (%s)?",
+               key->str, label_hint, suggestion);
+    else if (label_hint)
+      jx_error(ld->diags, key->pos,
+               "unknown key '%s' in '%s'; did you mean '%s' (%s)?", key->str,
+               prefix, label_hint, suggestion);
+    else if (top)
+      jx_error(ld->diags, key->pos,
+               "unknown key '%s' at the top level; did you mean '%s'?",
+               key->str, suggestion);
     else
-      jx_error(ld->diags, key->pos, "unknown key '%s'%s; did you mean '%s'?",
-               key->str, place, suggestion);
+      jx_error(ld->diags, key->pos,
+               "unknown key '%s' in '%s'; did you mean '%s'?", key->str, prefix,
+               suggestion);
   } else if (belongs && !belongs[0]) {
+    /* never at the top level: jx_belongs names another mapping */
     jx_error(ld->diags, key->pos,
-             "unknown key '%s'%s; it belongs at the top level (no "
+             "unknown key '%s' in '%s'; it belongs at the top level (no "
              "indentation)",
-             key->str, place);
+             key->str, prefix);
+  } else if (belongs && top) {
+    jx_error(ld->diags, key->pos,
+             "unknown key '%s' at the top level; it belongs under '%s:'",
+             key->str, jx_last_part(belongs));
   } else if (belongs) {
-    jx_error(ld->diags, key->pos, "unknown key '%s'%s; it belongs under '%s:'",
-             key->str, place, jx_last_part(belongs));
+    jx_error(ld->diags, key->pos,
+             "unknown key '%s' in '%s'; it belongs under '%s:'", key->str,
+             prefix, jx_last_part(belongs));
+  } else if (top) {
+    jx_error(ld->diags, key->pos,
+             "unknown key '%s' at the top level (expected one of: schema, "
+             "template, %s)",
+             key->str, jx_join_keys(ld->arena, list, n));
   } else {
-    jx_error(ld->diags, key->pos, "unknown key '%s'%s (expected one of: %s%s)",
-             key->str, place, prefix[0] ? "" : "schema, template, ",
+    jx_error(ld->diags, key->pos,
+             "unknown key '%s' in '%s' (expected one of: %s)", key->str, prefix,
              jx_join_keys(ld->arena, list, n));
   }
 }
@@ -487,14 +541,27 @@ static void jx_walk(jx_loader *ld, const jx_ynode *map, const char *prefix) {
       if (jx_reported_at(ld, value->pos))
         continue; /* the parser said why (a full-width colon …) */
       const jx_group *g = &ld->content->groups[child->index];
-      char hint[256] = "";
-      if (g->example)
-        snprintf(hint, sizeof hint, "; write it like %s: %s",
-                 jx_last_part(g->id), g->example);
-      jx_error(ld->diags, value->pos,
-               "'%s' must be a mapping (indented 'key: value' lines), not "
-               "%s%s",
-               g->id, jx_ynode_kind_name(value), hint);
+      bool seq = value->kind == JX_YSEQ;
+      if (g->example && seq)
+        jx_error(ld->diags, value->pos,
+                 "'%s' must be a mapping (indented 'key: value' lines), not a "
+                 "sequence; write it like %s: %s",
+                 g->id, jx_last_part(g->id), g->example);
+      else if (g->example)
+        jx_error(ld->diags, value->pos,
+                 "'%s' must be a mapping (indented 'key: value' lines), not a "
+                 "scalar; write it like %s: %s",
+                 g->id, jx_last_part(g->id), g->example);
+      else if (seq)
+        jx_error(ld->diags, value->pos,
+                 "'%s' must be a mapping (indented 'key: value' lines), not a "
+                 "sequence",
+                 g->id);
+      else
+        jx_error(ld->diags, value->pos,
+                 "'%s' must be a mapping (indented 'key: value' lines), not a "
+                 "scalar",
+                 g->id);
       continue;
     }
     jx_walk(ld, value, child->id);
@@ -503,22 +570,32 @@ static void jx_walk(jx_loader *ld, const jx_ynode *map, const char *prefix) {
 
 /* ---- values ----------------------------------------------------------- */
 
-#define JX_NOT_A_NUMBER                                                        \
-  "is not a number (write it like 34060000, 34,060,000 or 1234.50)"
+/* What is wrong with an amount (jx_parse_amount). */
+typedef enum {
+  JX_AMOUNT_OK,
+  JX_AMOUNT_NEGATIVE,
+  JX_AMOUNT_NOT_NUMBER,
+  JX_AMOUNT_SEPARATOR,  /* a misplaced thousands separator ',' */
+  JX_AMOUNT_DECIMALS,   /* more than two decimal places */
+  JX_AMOUNT_UNIT,       /* the block's unit written after the number */
+  JX_AMOUNT_OTHER_UNIT, /* another unit after it ("万" in a block of 元) */
+  JX_AMOUNT_TOO_LARGE
+} jx_amount_problem;
 
 /* Parses an amount written as digits with optional thousands separators
  * ("34,060,000") and at most two decimals, in `unit` (the block's: 元,
- * 万元 …; may be NULL).  Returns NULL and sets *cents, or returns what is
- * wrong with it (a message fragment). */
-static const char *jx_parse_amount(const char *text, const char *unit,
-                                   int64_t *cents) {
+ * 万元 …; may be NULL).  Returns JX_AMOUNT_OK and sets *cents, or returns
+ * what is wrong with it (for JX_AMOUNT_OTHER_UNIT, *suffix is the unit
+ * written, a part of `text`). */
+static jx_amount_problem jx_parse_amount(const char *text, const char *unit,
+                                         int64_t *cents, const char **suffix) {
   const char *p = text;
   while (*p == ' ')
     p++;
   if (*p == '-')
-    return "must not be negative";
+    return JX_AMOUNT_NEGATIVE;
   if (*p < '0' || *p > '9')
-    return JX_NOT_A_NUMBER;
+    return JX_AMOUNT_NOT_NUMBER;
   uint64_t yuan = 0;
   size_t group = 0;
   bool commas = false, too_large = false;
@@ -526,7 +603,7 @@ static const char *jx_parse_amount(const char *text, const char *unit,
     if (*p == ',') {
       /* The first group has 1-3 digits, every later group exactly 3. */
       if (group == 0 || (commas ? group != 3 : group > 3))
-        return "has a misplaced thousands separator ','";
+        return JX_AMOUNT_SEPARATOR;
       commas = true;
       group = 0;
       continue;
@@ -538,7 +615,7 @@ static const char *jx_parse_amount(const char *text, const char *unit,
       yuan = yuan * 10 + (uint64_t)(*p - '0');
   }
   if (commas && group != 3)
-    return "has a misplaced thousands separator ','";
+    return JX_AMOUNT_SEPARATOR;
   unsigned fraction = 0;
   if (*p == '.') {
     p++;
@@ -547,34 +624,74 @@ static const char *jx_parse_amount(const char *text, const char *unit,
       if (places < 2)
         fraction = fraction * 10 + (unsigned)(*p - '0');
     if (places == 0 || (*p && *p != ' ' && (unsigned char)*p < 0x80))
-      return JX_NOT_A_NUMBER;
+      return JX_AMOUNT_NOT_NUMBER;
     if (places > 2)
-      return "has more than two decimal places";
+      return JX_AMOUNT_DECIMALS;
     if (places == 1)
       fraction *= 10;
   }
   while (*p == ' ')
     p++;
-  static _Thread_local char message[256];
-  if (*p && unit && unit[0] && !strcmp(p, unit)) {
-    snprintf(message, sizeof message,
-             "is not a number of %s as written: leave out the unit '%s'", unit,
-             unit);
-    return message;
-  }
+  if (*p && unit && unit[0] && !strcmp(p, unit))
+    return JX_AMOUNT_UNIT;
   if (*p && unit && unit[0] && (unsigned char)*p >= 0x80) {
-    snprintf(message, sizeof message,
-             "is not a number of %s: the form's amounts are in %s, so write "
-             "the number in %s, without the unit '%s'",
-             unit, unit, unit, p);
-    return message;
+    *suffix = p;
+    return JX_AMOUNT_OTHER_UNIT;
   }
   if (*p)
-    return JX_NOT_A_NUMBER;
+    return JX_AMOUNT_NOT_NUMBER;
   if (too_large || yuan > (uint64_t)(JX_AMOUNT_MAX_CENTS / 100))
-    return "is too large (the limit is 999,999,999,999,999.99)";
+    return JX_AMOUNT_TOO_LARGE;
   *cents = (int64_t)(yuan * 100 + fraction);
-  return NULL;
+  return JX_AMOUNT_OK;
+}
+
+/* Reports amount `value` of `path`, which has `problem` (not
+ * JX_AMOUNT_OK; `unit` and `suffix` as jx_parse_amount's): one whole
+ * message per problem, for the catalogue. */
+static void jx_amount_error(jx_loader *ld, const jx_ynode *value,
+                            const char *path, jx_amount_problem problem,
+                            const char *unit, const char *suffix) {
+  jx_diag_list *d = ld->diags;
+  jx_pos pos = value->pos;
+  const char *v = value->str;
+  switch (problem) {
+  case JX_AMOUNT_NEGATIVE:
+    jx_error(d, pos, "'%s' must not be negative: '%s'", path, v);
+    break;
+  case JX_AMOUNT_SEPARATOR:
+    jx_error(d, pos, "'%s' has a misplaced thousands separator ',': '%s'", path,
+             v);
+    break;
+  case JX_AMOUNT_DECIMALS:
+    jx_error(d, pos, "'%s' has more than two decimal places: '%s'", path, v);
+    break;
+  case JX_AMOUNT_UNIT:
+    jx_error(d, pos,
+             "'%s' is not a number of %s as written: leave out the unit "
+             "'%s': '%s'",
+             path, unit, unit, v);
+    break;
+  case JX_AMOUNT_OTHER_UNIT:
+    jx_error(d, pos,
+             "'%s' is not a number of %s: the form's amounts are in %s, so "
+             "write the number in %s, without the unit '%s': '%s'",
+             path, unit, unit, unit, suffix, v);
+    break;
+  case JX_AMOUNT_TOO_LARGE:
+    jx_error(d, pos,
+             "'%s' is too large (the limit is 999,999,999,999,999.99): '%s'",
+             path, v);
+    break;
+  case JX_AMOUNT_NOT_NUMBER:
+  case JX_AMOUNT_OK:
+  default:
+    jx_error(d, pos,
+             "'%s' is not a number (write it like 34060000, 34,060,000 or "
+             "1234.50): '%s'",
+             path, v);
+    break;
+  }
 }
 
 /* The full-width (全角) forms a Chinese input method types for the
@@ -638,28 +755,86 @@ static bool jx_fullwidth_amount(jx_loader *ld, const jx_ynode *value,
       jx_halfwidth(value->str, half, sizeof half, found, sizeof found, &digits);
   if (!n)
     return false;
+  /* English words, the same in every language (a Chinese message leaves
+   * them out: its text says 全角字符) */
   const char *what = digits ? (n == 1 ? "digit" : "digits")
                             : (n == 1 ? "character" : "characters");
+  const char *them = n == 1 ? "it" : "them";
   int64_t cents;
-  const char *problem = jx_parse_amount(half, unit, &cents);
+  const char *suffix = NULL;
+  jx_amount_problem problem = jx_parse_amount(half, unit, &cents, &suffix);
   const char *p = half;
   while (*p == ' ')
     p++;
-  size_t shown = strlen(p);
+  int shown = (int)strlen(p);
   while (shown > 0 && p[shown - 1] == ' ')
     shown--;
-  if (!problem)
-    jx_error(ld->diags, value->pos,
+  jx_diag_list *d = ld->diags;
+  jx_pos pos = value->pos;
+  const char *v = value->str;
+  switch (problem) {
+  case JX_AMOUNT_OK:
+    /* TRANSLATORS: the 3rd %s is "digit", "digits", "character" or
+       "characters", the 4th the full-width characters found ("'３' and
+       '８'"), the 5th "it" or "them": English words that a translation
+       may leave out with %.0s, here and in the messages below. */
+    jx_error(d, pos,
              "'%s' '%s' is typed with the full-width (全角) %s %s; type %s "
              "half-width (半角; Shift+Space switches the input method): "
              "write %.*s",
-             path, value->str, what, found, n == 1 ? "it" : "them", (int)shown,
-             p);
-  else
-    jx_error(ld->diags, value->pos,
+             path, v, what, found, them, shown, p);
+    break;
+  case JX_AMOUNT_NEGATIVE:
+    jx_error(d, pos,
              "'%s' '%s' is typed with the full-width (全角) %s %s; in "
-             "half-width (半角) it is '%.*s', which %s",
-             path, value->str, what, found, (int)shown, p, problem);
+             "half-width (半角) it is '%.*s', which must not be negative",
+             path, v, what, found, shown, p);
+    break;
+  case JX_AMOUNT_SEPARATOR:
+    jx_error(d, pos,
+             "'%s' '%s' is typed with the full-width (全角) %s %s; in "
+             "half-width (半角) it is '%.*s', which has a misplaced thousands "
+             "separator ','",
+             path, v, what, found, shown, p);
+    break;
+  case JX_AMOUNT_DECIMALS:
+    jx_error(d, pos,
+             "'%s' '%s' is typed with the full-width (全角) %s %s; in "
+             "half-width (半角) it is '%.*s', which has more than two decimal "
+             "places",
+             path, v, what, found, shown, p);
+    break;
+  case JX_AMOUNT_UNIT:
+    jx_error(d, pos,
+             "'%s' '%s' is typed with the full-width (全角) %s %s; in "
+             "half-width (半角) it is '%.*s', which is not a number of %s as "
+             "written: leave out the unit '%s'",
+             path, v, what, found, shown, p, unit, unit);
+    break;
+  case JX_AMOUNT_OTHER_UNIT:
+    jx_error(d, pos,
+             "'%s' '%s' is typed with the full-width (全角) %s %s; in "
+             "half-width (半角) it is '%.*s', which is not a number of %s: the "
+             "form's amounts are in %s, so write the number in %s, without "
+             "the unit '%s'",
+             path, v, what, found, shown, p, unit, unit, unit, suffix);
+    break;
+  case JX_AMOUNT_TOO_LARGE:
+    jx_error(d, pos,
+             "'%s' '%s' is typed with the full-width (全角) %s %s; in "
+             "half-width (半角) it is '%.*s', which is too large (the limit "
+             "is 999,999,999,999,999.99)",
+             path, v, what, found, shown, p);
+    break;
+  case JX_AMOUNT_NOT_NUMBER:
+  default:
+    jx_error(d, pos,
+             "'%s' '%s' is typed with the full-width (全角) %s %s; in "
+             "half-width (半角) it is '%.*s', which is not a number (write it "
+             "like 34060000, 34,060,000 or 1234.50)",
+             path, v, what, found, shown, p);
+    break;
+  }
   return true;
 }
 
@@ -697,20 +872,23 @@ static void jx_warn_cut_comment(jx_loader *ld, const jx_ynode *value,
                                 const char *path, const char *label) {
   if (!value->comment)
     return;
-  char named[512];
-  if (label)
-    snprintf(named, sizeof named, "'%s' (%s)", path, label);
-  else
-    snprintf(named, sizeof named, "'%s'", path);
   char *whole = jx_arena_printf(ld->arena, "%s %s", value->str, value->comment);
   char quote = strchr(whole, '"') ? '\'' : '"';
-  jx_warning(ld->diags, value->comment_pos,
-             "%s is cut short at ' #': YAML reads the text from ' #' on "
-             "('%s') as a comment, so only '%s' is kept; to keep it all, "
-             "put the whole value in quotes: %c%s%c [text-comment]",
-             named, jx_clip(ld->arena, value->comment, 12),
-             jx_clip(ld->arena, value->str, 12), quote,
-             jx_clip(ld->arena, whole, 30), quote);
+  const char *comment = jx_clip(ld->arena, value->comment, 12);
+  const char *kept = jx_clip(ld->arena, value->str, 12);
+  const char *shown = jx_clip(ld->arena, whole, 30);
+  if (label)
+    jx_warning(ld->diags, value->comment_pos,
+               "'%s' (%s) is cut short at ' #': YAML reads the text from "
+               "' #' on ('%s') as a comment, so only '%s' is kept; to keep it "
+               "all, put the whole value in quotes: %c%s%c [text-comment]",
+               path, label, comment, kept, quote, shown, quote);
+  else
+    jx_warning(ld->diags, value->comment_pos,
+               "'%s' is cut short at ' #': YAML reads the text from ' #' on "
+               "('%s') as a comment, so only '%s' is kept; to keep it all, "
+               "put the whole value in quotes: %c%s%c [text-comment]",
+               path, comment, kept, quote, shown, quote);
 }
 
 /* Reads `value` (NULL when the key is absent) into *text, as money when
@@ -730,19 +908,32 @@ static void jx_read_value(jx_loader *ld, const jx_ynode *value,
   }
   text->pos = value->pos;
   if (value->kind != JX_YSCALAR) {
-    if (!jx_reported_at(ld, value->pos))
-      jx_error(ld->diags, value->pos, "'%s' must be %s, not %s", path,
-               money ? "an amount" : "a string", jx_ynode_kind_name(value));
+    if (jx_reported_at(ld, value->pos))
+      return;
+    bool map = value->kind == JX_YMAP;
+    if (money && map)
+      jx_error(ld->diags, value->pos, "'%s' must be an amount, not a mapping",
+               path);
+    else if (money)
+      jx_error(ld->diags, value->pos, "'%s' must be an amount, not a sequence",
+               path);
+    else if (map)
+      jx_error(ld->diags, value->pos, "'%s' must be a string, not a mapping",
+               path);
+    else
+      jx_error(ld->diags, value->pos, "'%s' must be a string, not a sequence",
+               path);
     return;
   }
   jx_check_length(ld, value, path);
   if (money) {
     if (jx_fullwidth_amount(ld, value, path, unit))
       return;
-    const char *problem = jx_parse_amount(value->str, unit, &text->cents);
-    if (problem) {
-      jx_error(ld->diags, value->pos, "'%s' %s: '%s'", path, problem,
-               value->str);
+    const char *suffix = NULL;
+    jx_amount_problem problem =
+        jx_parse_amount(value->str, unit, &text->cents, &suffix);
+    if (problem != JX_AMOUNT_OK) {
+      jx_amount_error(ld, value, path, problem, unit, suffix);
       return;
     }
   } else {
@@ -832,25 +1023,31 @@ static void jx_report_missing(jx_loader *ld, size_t i, jx_pos at) {
         strcat(need, word);
       }
     }
-    jx_error(ld->diags, jx_absent_at(ld, &ld->groups[g], gid),
-             "missing required key '%s' (%s)%s%s", gid, c->groups[g].label,
-             need[0] ? " with " : "", need);
+    jx_pos where = jx_absent_at(ld, &ld->groups[g], gid);
+    if (need[0])
+      jx_error(ld->diags, where, "missing required key '%s' (%s) with %s", gid,
+               c->groups[g].label, need);
+    else
+      jx_error(ld->diags, where, "missing required key '%s' (%s)", gid,
+               c->groups[g].label);
     return;
   }
   const char *dot = strrchr(f->id, '.');
-  char where[128];
+  const char *example = f->example ? f->example : "…";
   if (!dot) {
-    snprintf(where, sizeof where, "at the top level");
+    jx_error(ld->diags, at,
+             "missing required key '%s' (%s): write '%s: %s' at the top level",
+             f->id, f->label, jx_last_part(f->id), example);
   } else {
     const char *parent = f->id;
     for (const char *p = f->id; p < dot; p++)
       if (*p == '.')
         parent = p + 1;
-    snprintf(where, sizeof where, "under '%.*s:'", (int)(dot - parent), parent);
+    jx_error(ld->diags, at,
+             "missing required key '%s' (%s): write '%s: %s' under '%.*s:'",
+             f->id, f->label, jx_last_part(f->id), example, (int)(dot - parent),
+             parent);
   }
-  jx_error(ld->diags, at, "missing required key '%s' (%s): write '%s: %s' %s",
-           f->id, f->label, jx_last_part(f->id), f->example ? f->example : "…",
-           where);
 }
 
 /* True if `s` is digits with at most one '.', optionally signed. */
@@ -957,8 +1154,13 @@ static void jx_load_row(jx_loader *ld, const jx_grid_def *g,
         strcat(example, one);
       shown++;
     }
-    jx_error(ld->diags, item->pos, "'%s' must be a mapping like {%s}, not %s",
-             path, example, jx_ynode_kind_name(item));
+    if (item->kind == JX_YSEQ)
+      jx_error(ld->diags, item->pos,
+               "'%s' must be a mapping like {%s}, not a sequence", path,
+               example);
+    else
+      jx_error(ld->diags, item->pos,
+               "'%s' must be a mapping like {%s}, not a scalar", path, example);
     return;
   }
   jx_child *list = jx_arena_alloc(ld->arena, (g->col_count + 1) * sizeof *list);
@@ -1027,9 +1229,14 @@ static void jx_load_list(jx_loader *ld, const jx_grid_def *g, int side,
       snprintf(one, sizeof one, "%s%s: ...", k ? ", " : "", g->cols[k].id);
       strcat(example, one);
     }
-    jx_error(ld->diags, list->pos,
-             "'%s' must be a list of '- {%s}' items, not %s", name, example,
-             jx_ynode_kind_name(list));
+    if (list->kind == JX_YMAP)
+      jx_error(ld->diags, list->pos,
+               "'%s' must be a list of '- {%s}' items, not a mapping", name,
+               example);
+    else
+      jx_error(ld->diags, list->pos,
+               "'%s' must be a list of '- {%s}' items, not a scalar", name,
+               example);
     return;
   }
   *total += list->count;
@@ -1043,7 +1250,8 @@ static void jx_load_list(jx_loader *ld, const jx_grid_def *g, int side,
   rows->items = jx_arena_alloc(ld->arena, (list->count + 1) * sizeof(jx_row));
   for (size_t i = 0; i < list->count; i++) {
     char path[192];
-    snprintf(path, sizeof path, "%s[%zu]", name, i);
+    /* items are counted from 1, as a clerk counts rows: [1] is the first */
+    snprintf(path, sizeof path, "%s[%zu]", name, i + 1);
     jx_load_row(ld, g, list->items[i], path, &rows->items[i]);
   }
   rows->count = list->count;
@@ -1071,10 +1279,17 @@ static void jx_load_grids(jx_loader *ld) {
       continue;
     }
     if (v->kind != JX_YMAP) {
-      jx_error(ld->diags, v->pos,
-               "'%s' must be a mapping of its sides (%s%s%s), not %s", g->id,
-               g->side_ids[0], g->side_count > 1 ? ", " : "",
-               g->side_count > 1 ? g->side_ids[1] : "", jx_ynode_kind_name(v));
+      const char *sep = g->side_count > 1 ? ", " : "";
+      const char *second = g->side_count > 1 ? g->side_ids[1] : "";
+      if (v->kind == JX_YSEQ)
+        jx_error(ld->diags, v->pos,
+                 "'%s' must be a mapping of its sides (%s%s%s), not a "
+                 "sequence",
+                 g->id, g->side_ids[0], sep, second);
+      else
+        jx_error(ld->diags, v->pos,
+                 "'%s' must be a mapping of its sides (%s%s%s), not a scalar",
+                 g->id, g->side_ids[0], sep, second);
       continue;
     }
     jx_child *list = jx_arena_alloc(ld->arena, (n + 1) * sizeof *list);
@@ -1120,13 +1335,20 @@ static void jx_note_open_quote(jx_diag_list *diags, const char *file,
     if (ch == '\n') {
       if (quote && line < error_line) {
         jx_pos pos = {file, line, open_col};
-        jx_diag_add(diags, JX_SEV_NOTE, pos,
-                    "the %s quote opened here is not closed on its line; "
-                    "add the closing %c at the end of the value (a quoted "
-                    "value runs on to the next %c, which causes the error at "
-                    "line %u)",
-                    quote == '"' ? "double" : "single", quote, quote,
-                    error_line);
+        if (quote == '"')
+          jx_diag_add(diags, JX_SEV_NOTE, pos,
+                      "the double quote opened here is not closed on its "
+                      "line; add the closing %c at the end of the value (a "
+                      "quoted value runs on to the next %c, which causes the "
+                      "error at line %u)",
+                      quote, quote, error_line);
+        else
+          jx_diag_add(diags, JX_SEV_NOTE, pos,
+                      "the single quote opened here is not closed on its "
+                      "line; add the closing %c at the end of the value (a "
+                      "quoted value runs on to the next %c, which causes the "
+                      "error at line %u)",
+                      quote, quote, error_line);
         return;
       }
       line++, col = 1, quote = 0, comment = false, line_start = true;
@@ -1232,8 +1454,8 @@ const jx_ynode *jx_load_tree(jx_arena *arena, jx_diag_list *diags,
   jx_pos file_pos = {file, 0, 0};
   *complete = false;
   if (size > JX_LIMIT_FILE_BYTES) {
-    jx_error(diags, file_pos,
-             "file is larger than the " JX_LIMIT_FILE_TEXT " limit");
+    jx_error(diags, file_pos, "file is larger than the %s limit",
+             JX_LIMIT_FILE_TEXT);
     return NULL;
   }
   /* A UTF-8 byte-order mark (Notepad's "UTF-8 with BOM") is allowed by
@@ -1256,11 +1478,14 @@ const jx_ynode *jx_load_tree(jx_arena *arena, jx_diag_list *diags,
       jx_error(diags, pos,
                "the file is empty; a project needs at least 'schema' and "
                "the form's required fields");
+    else if (root->kind == JX_YSEQ)
+      jx_error(diags, pos,
+               "a project file must be a mapping of 'key: value' lines, not "
+               "a sequence");
     else
       jx_error(diags, pos,
                "a project file must be a mapping of 'key: value' lines, not "
-               "%s",
-               jx_ynode_kind_name(root));
+               "a scalar");
     return NULL;
   }
   if (!*complete)
@@ -1346,6 +1571,24 @@ jx_model *jx_load_model(jx_arena *arena, jx_diag_list *diags, const char *name,
   return diags->errors > errors_before ? NULL : model;
 }
 
+/* Reports that the file cannot be opened (or, `reading`, read) for
+ * errno `err`.  The common causes are messages of their own, in the
+ * catalogue's language and the same arguments in every language;
+ * strerror's text, for the others, follows the C library's. */
+static void jx_file_error(jx_diag_list *diags, jx_pos pos, bool reading,
+                          int err) {
+  if (!reading && err == ENOENT)
+    jx_error(diags, pos, "cannot open the file: No such file or directory");
+  else if (!reading && err == EACCES)
+    jx_error(diags, pos, "cannot open the file: Permission denied");
+  else if (reading && err == EISDIR)
+    jx_error(diags, pos, "cannot read the file: Is a directory");
+  else if (reading)
+    jx_error(diags, pos, "cannot read the file: %s", strerror(err));
+  else
+    jx_error(diags, pos, "cannot open the file: %s", strerror(err));
+}
+
 const jx_ynode *jx_load_tree_file(jx_arena *arena, jx_diag_list *diags,
                                   const char *path, bool *complete) {
   *complete = false;
@@ -1362,15 +1605,15 @@ const jx_ynode *jx_load_tree_file(jx_arena *arena, jx_diag_list *diags,
     errno = err;
   }
   if (!in) {
-    jx_error(diags, file_pos, "cannot open the file: %s", strerror(errno));
+    jx_file_error(diags, file_pos, false, errno);
     return NULL;
   }
   struct stat st;
   bool regular = fstat(fileno(in), &st) == 0 && S_ISREG(st.st_mode);
   if (regular && st.st_size > (off_t)JX_LIMIT_FILE_BYTES) {
     fclose(in);
-    jx_error(diags, file_pos,
-             "file is larger than the " JX_LIMIT_FILE_TEXT " limit");
+    jx_error(diags, file_pos, "file is larger than the %s limit",
+             JX_LIMIT_FILE_TEXT);
     return NULL;
   }
   /* Read at most one byte over the limit, to tell "too large" apart. */
@@ -1390,13 +1633,12 @@ const jx_ynode *jx_load_tree_file(jx_arena *arena, jx_diag_list *diags,
   int saved_errno = errno;
   fclose(in);
   if (read_error) {
-    jx_error(diags, file_pos, "cannot read the file: %s",
-             strerror(saved_errno));
+    jx_file_error(diags, file_pos, true, saved_errno);
     return NULL;
   }
   if (size > JX_LIMIT_FILE_BYTES) {
-    jx_error(diags, file_pos,
-             "file is larger than the " JX_LIMIT_FILE_TEXT " limit");
+    jx_error(diags, file_pos, "file is larger than the %s limit",
+             JX_LIMIT_FILE_TEXT);
     return NULL;
   }
   return jx_load_tree(arena, diags, path, data, size, complete);

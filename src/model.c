@@ -186,7 +186,7 @@ static void jx_dump_field(const jx_model *model, size_t i, FILE *out) {
  * present. */
 static void jx_dump_row(const jx_grid_def *g, const char *list, size_t index,
                         const jx_row *row, FILE *out) {
-  fprintf(out, "%s[%zu] ", list, index);
+  fprintf(out, "%s[%zu] ", list, index + 1); /* from 1, as in messages */
   jx_dump_pos(row->pos, out);
   for (size_t c = 0; c < g->col_count; c++) {
     const jx_text *t = &row->cells[c];

@@ -12,12 +12,15 @@
  *     their diagnostics into the session and appends their page streams
  *     to the PDF, keeping only object numbers and a few strings per
  *     project;
- *   - at the end it sorts the projects (department code, then name),
+ *   - at the end it sorts the projects (department code, then name in
+ *     拼音 order by ICU's Chinese collation; or by name; or as given),
  *     numbers the pages (blank pages for --duplex), lays out the cover and
- *     contents and the page footers (第 N 页 共 M 页) with the template's
- *     fonts, and closes the PDF with the page tree in that order, a
- *     bookmark per department and project and page labels (封面, 目录1…,
- *     then 1… matching the footers).
+ *     the contents (each project's amount and first page, a 小计 per
+ *     department and a 合计, per kind of total: 元 and 万元 are never
+ *     added together) and the page footers (第 N 页 共 M 页) with the
+ *     template's fonts, and closes the PDF with the page tree in that
+ *     order, a bookmark per department and project and page labels (封面,
+ *     目录1…, then 1… matching the footers).
  * Page content streams do not depend on where a page ends up, so pages
  * are written once, as they come; the front matter is written last.  The
  * output depends only on the inputs: objects are numbered in input order
@@ -40,6 +43,8 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unicode/ucol.h>
+#include <unicode/utypes.h>
 #include <unistd.h>
 
 /* Inputs in flight at once (finished but not yet written, or being laid
@@ -67,6 +72,7 @@ typedef struct jx_result {
   int64_t annual_cents;
   bool annual_present;
   const char *total_label, *total_unit; /* the template's, or NULL */
+  bool total_fixed; /* its form prints two decimals always */
   const jx_template *tpl;
   char *split_tmp; /* --split: the file written, to be renamed */
 } jx_result;
@@ -80,7 +86,10 @@ typedef struct jx_entry {
   /* what the total is, as its template names it (templates live as long
    * as the session): totals of different forms are added up apart */
   const char *total_label, *total_unit;
-  uint32_t *objs; /* content stream per page */
+  bool total_fixed; /* its form prints two decimals always */
+  size_t kind;      /* its kind of total (number_kinds), SIZE_MAX: none */
+  size_t dept;      /* its department's number (number_depts) */
+  uint32_t *objs;   /* content stream per page */
   size_t page_count;
   double page_width, page_height;
   size_t first_page; /* physical index, set when numbering */
@@ -170,6 +179,8 @@ static void do_input(jx_shared *sh, size_t wid, size_t i, jx_result *r) {
         r->total_label =
             ct->index_total_label ? ct->index_total_label : tf->label;
         r->total_unit = ct->money[tf->money_block].unit;
+        r->total_fixed =
+            ct->money[tf->money_block].decimals == JX_DECIMALS_FIXED;
       }
       if (sh->opt->split_dir) {
         /* A file of its own (a unique name, created exclusively), renamed
@@ -389,9 +400,10 @@ static bool sum_add(jx_sum *acc, int64_t v) {
 #endif
 }
 
-/* Formats a sum of cents as 1,234,567.89 (decimals only when there are
- * any), like jx_cents_format does one amount. */
-static void format_money(jx_sum cents, char *out, size_t cap) {
+/* Formats a sum of cents as 1,234,567.89, always with thousands
+ * separators, with two decimals when there are any or when `fixed` (a
+ * form that prints 560.00), as jx_money_format does one amount. */
+static void format_money(jx_sum cents, bool fixed, char *out, size_t cap) {
   bool negative = cents < 0;
   jx_usum mag = negative ? (jx_usum)0 - (jx_usum)cents : (jx_usum)cents;
   unsigned fraction = (unsigned)(mag % 100);
@@ -411,45 +423,173 @@ static void format_money(jx_sum cents, char *out, size_t cap) {
     if (i && i % 3 == 0)
       text[len++] = ',';
   }
-  if (fraction)
+  if (fraction || fixed)
     len += (size_t)snprintf(text + len, sizeof text - len, ".%02u", fraction);
   text[len] = '\0';
   snprintf(out, cap, "%s", text);
 }
+
+/* ---- order: departments, then names in 拼音 order ---- */
+
+/* The collator of the packet being sorted (ICU's Chinese: 拼音 order),
+ * or NULL (byte order).  qsort takes no context: it is set around the
+ * sort, per thread, so packets made at once on several threads never
+ * share one. */
+static _Thread_local const UCollator *sort_coll;
+
+/* Compares two UTF-8 names in 拼音 order, then byte by byte: 0 only for
+ * the same bytes. */
+static int name_cmp(const char *a, const char *b) {
+  if (sort_coll) {
+    UErrorCode st = U_ZERO_ERROR;
+    UCollationResult r = ucol_strcollUTF8(sort_coll, a, -1, b, -1, &st);
+    if (U_SUCCESS(st) && r != UCOL_EQUAL)
+      return r == UCOL_LESS ? -1 : 1;
+  }
+  return strcmp(a, b);
+}
+
+/* Departments: by code (byte order: codes are digits of one length),
+ * then name. */
+static int dept_cmp(const jx_entry *x, const jx_entry *y) {
+  int c = strcmp(x->dept_code, y->dept_code);
+  return c ? c : name_cmp(x->dept_name, y->dept_name);
+}
+
+static int input_cmp(const jx_entry *x, const jx_entry *y) {
+  return x->input < y->input ? -1 : x->input > y->input;
+}
+
+/* JX_ORDER_DEPT: department, project name, input position. */
+static int entry_cmp_dept(const void *a, const void *b) {
+  const jx_entry *x = *(const jx_entry *const *)a;
+  const jx_entry *y = *(const jx_entry *const *)b;
+  int c = dept_cmp(x, y);
+  if (!c)
+    c = name_cmp(x->name, y->name);
+  return c ? c : input_cmp(x, y);
+}
+
+/* JX_ORDER_NAME: project name, department, input position. */
+static int entry_cmp_name(const void *a, const void *b) {
+  const jx_entry *x = *(const jx_entry *const *)a;
+  const jx_entry *y = *(const jx_entry *const *)b;
+  int c = name_cmp(x->name, y->name);
+  if (!c)
+    c = dept_cmp(x, y);
+  return c ? c : input_cmp(x, y);
+}
+
+static int entry_cmp_dept_only(const void *a, const void *b) {
+  const jx_entry *x = *(const jx_entry *const *)a;
+  const jx_entry *y = *(const jx_entry *const *)b;
+  return dept_cmp(x, y);
+}
+
+/* True when entries x and y are of the same department. */
+static bool same_dept(const jx_entry *x, const jx_entry *y) {
+  return !strcmp(x->dept_code, y->dept_code) &&
+         !strcmp(x->dept_name, y->dept_name);
+}
+
+/* Numbers the departments of es[0..n) in department order (sets each
+ * entry's dept); returns how many there are.  Uses sort_coll. */
+static size_t number_depts(jx_entry *const *es, size_t n) {
+  jx_entry **by = jx_xcalloc(n ? n : 1, sizeof *by);
+  memcpy(by, es, n * sizeof *by);
+  if (n > 1)
+    qsort(by, n, sizeof *by, entry_cmp_dept_only);
+  size_t depts = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (i && !same_dept(by[i], by[i - 1]))
+      depts++;
+    by[i]->dept = depts;
+  }
+  free(by);
+  return n ? depts + 1 : 0;
+}
+
+/* A department as the contents and bookmarks name it: "code　name". */
+static const char *dept_title(jx_arena *arena, const jx_entry *e) {
+  if (!*e->dept_code && !*e->dept_name)
+    return "（未注明部门）";
+  if (!*e->dept_code)
+    return e->dept_name;
+  if (!*e->dept_name)
+    return e->dept_code;
+  return jx_arena_printf(arena, "%s　%s", e->dept_code, e->dept_name);
+}
+
+/* ---- kinds of total ---- */
+
+/* A kind of total: what its templates call it and its unit.  Totals of
+ * different kinds (元 and 万元, or two different amounts) are never
+ * added together. */
+typedef struct jx_kind {
+  const char *label, *unit;
+  bool fixed; /* some form of this kind prints two decimals always */
+  jx_sum total;
+} jx_kind;
+
+/* Sets each entry's kind (SIZE_MAX when its template names no total), in
+ * the order the kinds first come in es[0..n), and adds up each kind's
+ * total.  Returns the kinds (malloc'd; *count of them).  Sets *overflow
+ * when a total cannot be added up (only without a 128-bit type). */
+static jx_kind *number_kinds(jx_entry *const *es, size_t n, size_t *count,
+                             bool *overflow) {
+  jx_kind *kind = NULL;
+  size_t kinds = 0;
+  for (size_t i = 0; i < n; i++) { /* a few kinds at most */
+    jx_entry *e = es[i];
+    e->kind = SIZE_MAX;
+    if (!e->total_label)
+      continue;
+    size_t k = 0;
+    while (k < kinds && (strcmp(kind[k].label, e->total_label) ||
+                         strcmp(kind[k].unit, e->total_unit)))
+      k++;
+    if (k == kinds) {
+      kind = jx_xrealloc(kind, (kinds + 1) * sizeof *kind);
+      kind[kinds++] = (jx_kind){e->total_label, e->total_unit, false, 0};
+    }
+    e->kind = k;
+    kind[k].fixed |= e->total_fixed;
+    if (!sum_add(&kind[k].total, e->annual_cents))
+      *overflow = true;
+  }
+  *count = kinds;
+  return kind;
+}
+
+/* ---- cover and contents ---- */
 
 typedef struct jx_front {
   jx_layout layout; /* cover, then contents pages */
   size_t contents_pages;
 } jx_front;
 
-/* Lays out the cover and the contents (page numbers from entries'
- * first_page, relative to the first form page `main0`).  Sets *overflow
- * when a total cannot be added up (only without a 128-bit type). */
-static void build_front(jx_fonts *fonts, const jx_template *tpl,
-                        const jx_packet_options *opt, jx_entry *const *es,
-                        size_t n, size_t main0, size_t main_pages, jx_front *fr,
-                        bool *overflow) {
+/* What the cover and contents are made from. */
+typedef struct jx_front_in {
+  const jx_template *tpl;
+  const jx_packet_options *opt;
+  jx_entry *const *es; /* in packet order, numbered (dept, kind) */
+  size_t n;
+  const jx_kind *kinds;
+  size_t kind_count;
+  size_t depts;
+  size_t main_pages;
+} jx_front_in;
+
+/* Lays out the cover. */
+static void build_cover(jx_fonts *fonts, const jx_front_in *in, jx_front *fr) {
   jx_layout *L = &fr->layout;
-  L->page_width = tpl->page_width;
-  L->page_height = tpl->page_height;
+  const jx_template *tpl = in->tpl;
   double W = tpl->page_width, H = tpl->page_height;
   const jx_font_role *title = role(tpl, "title");
   const jx_font_role *sub = role(tpl, "subtitle");
-  const jx_font_role *body = &tpl->fonts[tpl->body_font];
-
-  /* cover */
-  size_t depts = 0;
   char year_lo[32] = "", year_hi[32] = "";
-  for (size_t i = 0; i < n; i++) {
-    if (i == 0 || strcmp(es[i]->dept_code, es[i - 1]->dept_code) ||
-        strcmp(es[i]->dept_name, es[i - 1]->dept_name)) {
-      bool seen = false; /* --order=input may interleave departments */
-      for (size_t k = 0; k < i && !seen; k++)
-        seen = !strcmp(es[k]->dept_code, es[i]->dept_code) &&
-               !strcmp(es[k]->dept_name, es[i]->dept_name);
-      depts += !seen;
-    }
-    const char *y = es[i]->year;
+  for (size_t i = 0; i < in->n; i++) {
+    const char *y = in->es[i]->year;
     if (*y && (!*year_lo || strcmp(y, year_lo) < 0))
       snprintf(year_lo, sizeof year_lo, "%s", y);
     if (*y && strcmp(y, year_hi) > 0)
@@ -461,69 +601,265 @@ static void build_front(jx_fonts *fonts, const jx_template *tpl,
   else
     snprintf(years, sizeof years, "%s", year_lo);
   jx_dpage *cover = jx_layout_add_page(L);
-  put_text(fonts, L->arena, cover, title,
-           opt->title && *opt->title ? opt->title : tpl->title, W / 2, H * 0.30,
-           'c');
+  const char *t =
+      in->opt->title && *in->opt->title ? in->opt->title : tpl->title;
+  put_text(fonts, L->arena, cover, title, t, W / 2, H * 0.30, 'c');
   snprintf(line, sizeof line, "（%s年度）", years);
   put_text(fonts, L->arena, cover, sub, line, W / 2, H * 0.30 + 32, 'c');
   put_text(fonts, L->arena, cover, title, "汇　编", W / 2, H * 0.30 + 90, 'c');
   double x = W / 2 - 110, y = H * 0.55;
   snprintf(line, sizeof line, "年　　度：%s", years);
   put_text(fonts, L->arena, cover, sub, line, x, y, 'l');
-  snprintf(line, sizeof line, "部 门 数：%zu 个", depts);
+  snprintf(line, sizeof line, "部 门 数：%zu 个", in->depts);
   put_text(fonts, L->arena, cover, sub, line, x, y += 24, 'l');
-  snprintf(line, sizeof line, "项 目 数：%zu 个", n);
+  snprintf(line, sizeof line, "项 目 数：%zu 个", in->n);
   put_text(fonts, L->arena, cover, sub, line, x, y += 24, 'l');
-  snprintf(line, sizeof line, "页　　数：%zu 页", main_pages);
+  snprintf(line, sizeof line, "页　　数：%zu 页", in->main_pages);
   put_text(fonts, L->arena, cover, sub, line, x, y += 24, 'l');
-  /* The totals, as their templates name them: one line per kind of total
-   * (forms of different templates may count other money, in other
-   * units), in the order they first come. */
-  enum { MAX_KINDS = 6 };
-  struct total_kind {
-    const char *label, *unit;
-    jx_sum total;
-  } kind[MAX_KINDS];
-  size_t kinds = 0;
-  for (size_t i = 0; i < n; i++) { /* one pass: a few kinds at most */
-    const jx_entry *e = es[i];
-    if (!e->total_label)
-      continue;
-    size_t k = 0;
-    while (k < kinds && (strcmp(kind[k].label, e->total_label) ||
-                         strcmp(kind[k].unit, e->total_unit)))
-      k++;
-    if (k == kinds) {
-      if (kinds == MAX_KINDS)
-        continue;
-      kind[kinds++] = (struct total_kind){e->total_label, e->total_unit, 0};
+  /* The totals, as their templates name them: one line per kind, in the
+   * order they first come; those that do not fit are in the contents. */
+  double bottom = H - tpl->margin_bottom;
+  for (size_t k = 0; k < in->kind_count; k++) {
+    /* y + 24 <= bottom here: each line leaves room for one more */
+    if (k + 1 < in->kind_count && y + 48 > bottom) {
+      snprintf(line, sizeof line, "其余 %zu 项合计见目录末",
+               in->kind_count - k);
+      put_text(fonts, L->arena, cover, sub, line, x, y += 24, 'l');
+      break;
     }
-    if (!sum_add(&kind[k].total, e->annual_cents))
-      *overflow = true;
-  }
-  for (size_t k = 0; k < kinds; k++) {
-    format_money(kind[k].total, money, sizeof money);
-    snprintf(line, sizeof line, "%s：%s %s", kind[k].label, money,
-             kind[k].unit);
+    const jx_kind *kd = &in->kinds[k];
+    format_money(kd->total, kd->fixed, money, sizeof money);
+    snprintf(line, sizeof line, "%s：%s %s", kd->label, money, kd->unit);
     put_text(fonts, L->arena, cover, sub, line, x, y += 24, 'l');
   }
+}
 
-  /* contents: a line per department, then its projects with the page
-   * number of their first page, names wrapped to the column */
+/* One line of the contents (it may wrap). */
+typedef enum jx_toc_row_type {
+  ROW_DEPT,     /* a department's heading */
+  ROW_PROJECT,  /* a project: name, amount, page number */
+  ROW_SUBTOTAL, /* 小计: a department's total of one kind */
+  ROW_SECTION,  /* the heading of the departments' subtotals */
+  ROW_DEPT_SUM, /* a department's subtotal, when departments interleave */
+  ROW_TOTAL     /* 合计: the packet's total of one kind */
+} jx_toc_row_type;
+
+typedef struct jx_toc_row {
+  jx_toc_row_type type;
+  const char *text;   /* the words on the left, wrapped to their column */
+  const char *amount; /* NULL: none */
+  const char *unit;   /* NULL: none */
+  const char *page;   /* NULL: none */
+  const char *dept;   /* the department's title, repeated (续) when its
+                         projects go on to a new page; NULL: none */
+  bool keep;          /* on one page with the next row */
+} jx_toc_row;
+
+typedef struct jx_toc_rows {
+  jx_toc_row *items;
+  size_t count, cap;
+} jx_toc_rows;
+
+static jx_toc_row *add_row(jx_toc_rows *rs, jx_toc_row_type type,
+                           const char *text) {
+  if (rs->count == rs->cap) {
+    rs->cap = rs->cap ? 2 * rs->cap : 64;
+    rs->items = jx_xrealloc(rs->items, rs->cap * sizeof *rs->items);
+  }
+  jx_toc_row *r = &rs->items[rs->count++];
+  memset(r, 0, sizeof *r);
+  r->type = type;
+  r->text = text;
+  return r;
+}
+
+/* The rows of the contents: each department's heading, its projects and
+ * its subtotal per kind of total, then the grand total per kind.  When
+ * departments interleave (--order=input or name), the headings follow the
+ * runs of projects and the departments' subtotals come together after
+ * them, in department order. */
+static void contents_rows(jx_arena *arena, const jx_front_in *in, size_t main0,
+                          jx_toc_rows *rs) {
+  size_t n = in->n, kinds = in->kind_count;
+  bool multi = kinds > 1;
+  char money[64];
+  size_t runs = 0;
+  for (size_t i = 0; i < n; i++)
+    runs += i == 0 || !same_dept(in->es[i], in->es[i - 1]);
+  bool grouped = runs == in->depts;
+  jx_sum *sum = jx_xcalloc(kinds ? kinds : 1, sizeof *sum);
+  bool *used = jx_xcalloc(kinds ? kinds : 1, sizeof *used);
+  const char *dept = NULL;
+  for (size_t i = 0; i < n; i++) {
+    const jx_entry *e = in->es[i];
+    if (i == 0 || !same_dept(e, in->es[i - 1])) {
+      dept = dept_title(arena, e);
+      add_row(rs, ROW_DEPT, dept)->keep = true;
+    }
+    jx_toc_row *r = add_row(rs, ROW_PROJECT, e->name);
+    r->dept = dept;
+    r->page = jx_arena_printf(arena, "%zu", e->first_page - main0 + 1);
+    if (e->kind != SIZE_MAX) {
+      const jx_kind *kd = &in->kinds[e->kind];
+      if (e->annual_present) {
+        format_money(e->annual_cents, e->total_fixed, money, sizeof money);
+        r->amount = jx_arena_strdup(arena, money);
+        r->unit = kd->unit;
+      } else {
+        r->amount = "—";
+      }
+      sum_add(&sum[e->kind], e->annual_cents); /* below the kind's total */
+      used[e->kind] = true;
+    }
+    if (!grouped || !(i + 1 == n || !same_dept(in->es[i + 1], e)))
+      continue;
+    /* the department's last project: its subtotals */
+    for (size_t k = 0; k < kinds; k++) {
+      if (!used[k])
+        continue;
+      rs->items[rs->count - 1].keep = true;
+      const jx_kind *kd = &in->kinds[k];
+      jx_toc_row *t = add_row(
+          rs, ROW_SUBTOTAL,
+          multi ? jx_arena_printf(arena, "小计（%s）", kd->label) : "小计");
+      format_money(sum[k], kd->fixed, money, sizeof money);
+      t->amount = jx_arena_strdup(arena, money);
+      t->unit = kd->unit;
+      t->dept = dept;
+      sum[k] = 0;
+      used[k] = false;
+    }
+  }
+  free(sum);
+  free(used);
+  if (!kinds)
+    return;
+  if (!grouped) {
+    /* each department's subtotals, in department order */
+    size_t depts = in->depts;
+    jx_sum *ds = jx_xcalloc(depts * kinds, sizeof *ds);
+    bool *du = jx_xcalloc(depts * kinds, sizeof *du);
+    const jx_entry **first = jx_xcalloc(depts, sizeof *first);
+    for (size_t i = 0; i < n; i++) {
+      const jx_entry *e = in->es[i];
+      if (!first[e->dept])
+        first[e->dept] = e;
+      if (e->kind == SIZE_MAX)
+        continue;
+      sum_add(&ds[e->dept * kinds + e->kind], e->annual_cents);
+      du[e->dept * kinds + e->kind] = true;
+    }
+    add_row(rs, ROW_SECTION, "各部门小计")->keep = true;
+    for (size_t d = 0; d < depts; d++)
+      for (size_t k = 0; k < kinds; k++) {
+        if (!du[d * kinds + k])
+          continue;
+        const jx_kind *kd = &in->kinds[k];
+        const char *title = dept_title(arena, first[d]);
+        jx_toc_row *t =
+            add_row(rs, ROW_DEPT_SUM,
+                    multi ? jx_arena_printf(arena, "%s（%s）", title, kd->label)
+                          : title);
+        format_money(ds[d * kinds + k], kd->fixed, money, sizeof money);
+        t->amount = jx_arena_strdup(arena, money);
+        t->unit = kd->unit;
+      }
+    free(ds);
+    free(du);
+    free(first);
+  }
+  for (size_t k = 0; k < kinds; k++) {
+    const jx_kind *kd = &in->kinds[k];
+    jx_toc_row *t = add_row(
+        rs, ROW_TOTAL,
+        multi ? jx_arena_printf(arena, "合计（%s）", kd->label) : "合计");
+    format_money(kd->total, kd->fixed, money, sizeof money);
+    t->amount = jx_arena_strdup(arena, money);
+    t->unit = kd->unit;
+    t->keep = k + 1 < kinds;
+  }
+}
+
+/* Widest of `text` in role r, or `w`. */
+static double wider(jx_fonts *fonts, const jx_font_role *r, const char *text,
+                    double w) {
+  if (!text)
+    return w;
+  double t = jx_text_width(fonts, &r->chain, text, strlen(text));
+  return t > w ? t : w;
+}
+
+/* Lays out the contents (page numbers from the entries' first_page,
+ * relative to the first form page `main0`): a line per department, its
+ * projects with their amount and the number of their first page, its
+ * subtotals; the grand totals at the end.  Names wrap in their column,
+ * clear of the amount, unit and page columns. */
+static void build_contents(jx_fonts *fonts, const jx_front_in *in, size_t main0,
+                           jx_front *fr) {
+  jx_layout *L = &fr->layout;
+  const jx_template *tpl = in->tpl;
+  double W = tpl->page_width, H = tpl->page_height;
+  const jx_font_role *title = role(tpl, "title");
+  const jx_font_role *sub = role(tpl, "subtitle");
+  const jx_font_role *body = &tpl->fonts[tpl->body_font];
+  jx_toc_rows rs = {0};
+  contents_rows(L->arena, in, main0, &rs);
+
+  /* columns, from the right: page number, unit, amount, then the names */
+  double em = body->chain.size;
   double left = tpl->margin_left, right = W - tpl->margin_right;
   double top = tpl->margin_top, bottom = H - tpl->margin_bottom;
-  double pitch = body->line_pitch + 4;
-  double name_x = left + 2 * body->chain.size;
-  double name_w = right - 6 * body->chain.size - name_x;
+  double pw = 2 * em, uw = 0, aw = 0;
+  for (size_t i = 0; i < rs.count; i++) {
+    pw = wider(fonts, body, rs.items[i].page, pw);
+    uw = wider(fonts, body, rs.items[i].unit, uw);
+    aw = wider(fonts, body, rs.items[i].amount, aw);
+  }
+  double page_r = right;
+  double unit_x = page_r - pw - em - uw;
+  double amount_r = uw > 0 ? unit_x - em / 4 : unit_x;
+  double amount_l = amount_r - aw;
+  double name_x = left + 2 * em;
+  double text_r = (aw > 0 ? amount_l : unit_x) - 1.5 * em;
+  if (text_r < name_x + 6 * em) /* never: amounts are 28 digits at most */
+    text_r = name_x + 6 * em;
+  double pitch = body->line_pitch + 4, gap = pitch / 2;
+
+  /* rows: wrapped, then placed page by page */
+  jx_line **lines = jx_xcalloc(rs.count ? rs.count : 1, sizeof *lines);
+  size_t *nl = jx_xcalloc(rs.count ? rs.count : 1, sizeof *nl);
+  for (size_t i = 0; i < rs.count; i++) {
+    const jx_toc_row *r = &rs.items[i];
+    bool head =
+        r->type == ROW_DEPT || r->type == ROW_SECTION || r->type == ROW_TOTAL;
+    double x = head ? left : name_x;
+    double w =
+        (r->type == ROW_DEPT || r->type == ROW_SECTION ? right : text_r) - x;
+    nl[i] = jx_text_break(fonts, L->arena, r->text, strlen(r->text),
+                          &(head && r->type != ROW_TOTAL ? sub : body)->chain,
+                          w, &tpl->rules, &lines[i]);
+    if (!nl[i]) { /* an empty name: a line all the same */
+      nl[i] = 1;
+      lines[i] = NULL;
+    }
+  }
   jx_dpage *pg = NULL;
   size_t first_contents = L->page_count;
-  for (size_t i = 0; i < n; i++) {
-    bool new_dept = i == 0 || strcmp(es[i]->dept_code, es[i - 1]->dept_code) ||
-                    strcmp(es[i]->dept_name, es[i - 1]->dept_name);
-    jx_line *lines = NULL;
-    size_t nl = jx_text_break(fonts, L->arena, es[i]->name, strlen(es[i]->name),
-                              &body->chain, name_w, &tpl->rules, &lines);
-    double need = (double)((nl ? nl : 1) + (new_dept ? 1 : 0)) * pitch;
+  double y = 0;
+  for (size_t i = 0; i < rs.count; i++) {
+    const jx_toc_row *r = &rs.items[i];
+    bool head = r->type == ROW_DEPT || r->type == ROW_SECTION;
+    double before = (head || (r->type == ROW_TOTAL && i &&
+                              rs.items[i - 1].type != ROW_TOTAL))
+                        ? gap
+                        : 0;
+    /* this row and those kept with it, if they fit on a page at all */
+    double need = before + (double)nl[i] * pitch;
+    for (size_t k = i; rs.items[k].keep && k + 1 < rs.count; k++)
+      need += (double)nl[k + 1] * pitch;
+    if (need > bottom - top - 60)
+      need = before + pitch;
+    bool fresh = false;
     if (!pg || y + need > bottom) {
       pg = jx_layout_add_page(L);
       y = top + 20;
@@ -531,24 +867,58 @@ static void build_front(jx_fonts *fonts, const jx_template *tpl,
         put_text(fonts, L->arena, pg, title, "目　录", W / 2, y, 'c');
         y += 30;
       }
-    }
-    if (new_dept) {
-      y += pitch;
-      snprintf(line, sizeof line, "%s　%s", es[i]->dept_code, es[i]->dept_name);
-      put_text(fonts, L->arena, pg, sub, line, left, y, 'l');
-    }
-    for (size_t k = 0; k < (nl ? nl : 1); k++) {
-      y += pitch;
-      if (nl) {
-        char *t = jx_arena_strndup(L->arena, es[i]->name + lines[k].start,
-                                   lines[k].end - lines[k].start);
-        put_text(fonts, L->arena, pg, body, t, name_x, y, 'l');
+      fresh = true;
+      if (r->dept && r->type != ROW_DEPT) {
+        /* a department going on from the page before */
+        y += pitch;
+        put_text(fonts, L->arena, pg, sub,
+                 jx_arena_printf(L->arena, "%s（续）", r->dept), left, y, 'l');
       }
     }
-    snprintf(line, sizeof line, "%zu", es[i]->first_page - main0 + 1);
-    put_text(fonts, L->arena, pg, body, line, right, y, 'r');
+    if (!fresh)
+      y += before;
+    const jx_font_role *font =
+        head ? sub : body; /* 合计 in the body font, like its amount */
+    double x = head || r->type == ROW_TOTAL ? left : name_x;
+    for (size_t k = 0; k < nl[i]; k++) {
+      if (y + pitch > bottom) { /* a name longer than a page */
+        pg = jx_layout_add_page(L);
+        y = top + 20;
+      }
+      y += pitch;
+      if (lines[i] && lines[i][k].end > lines[i][k].start) {
+        char *t = jx_arena_strndup(L->arena, r->text + lines[i][k].start,
+                                   lines[i][k].end - lines[i][k].start);
+        put_text(fonts, L->arena, pg, font, t, x, y, 'l');
+      }
+    }
+    /* amount, unit and page number on the row's last line */
+    if (r->amount) {
+      put_text(fonts, L->arena, pg, body, r->amount, amount_r, y, 'r');
+      bool rule = (r->type == ROW_SUBTOTAL || r->type == ROW_TOTAL) && i &&
+                  rs.items[i - 1].type != r->type;
+      if (rule) /* the sum's line over the amounts it adds up */
+        jx_dpage_add_rule(L->arena, pg, amount_l, y - em - 1.5, amount_r,
+                          y - em - 1.5, 0.4);
+    }
+    if (r->unit)
+      put_text(fonts, L->arena, pg, body, r->unit, unit_x, y, 'l');
+    if (r->page)
+      put_text(fonts, L->arena, pg, body, r->page, page_r, y, 'r');
   }
   fr->contents_pages = L->page_count - first_contents;
+  free(lines);
+  free(nl);
+  free(rs.items);
+}
+
+/* Lays out the cover and the contents. */
+static void build_front(jx_fonts *fonts, const jx_front_in *in, size_t main0,
+                        jx_front *fr) {
+  fr->layout.page_width = in->tpl->page_width;
+  fr->layout.page_height = in->tpl->page_height;
+  build_cover(fonts, in, fr);
+  build_contents(fonts, in, main0, fr);
 }
 
 /* Encodes a footer "第 N 页 共 M 页" for a page of the given size. */
@@ -568,21 +938,6 @@ static bool footer_stream(jx_fonts *fonts, const jx_template *tpl,
   bool ok = jx_page_encode(pg, tpl->page_height, fonts, use, NULL, diags, out);
   jx_arena_free(&arena);
   return ok;
-}
-
-/* Sort order: department code, department name, project name (bytewise
- * UTF-8, i.e. code point order), then input position. */
-static int entry_cmp(const void *a, const void *b) {
-  const jx_entry *x = *(const jx_entry *const *)a;
-  const jx_entry *y = *(const jx_entry *const *)b;
-  int c = strcmp(x->dept_code, y->dept_code);
-  if (!c)
-    c = strcmp(x->dept_name, y->dept_name);
-  if (!c)
-    c = strcmp(x->name, y->name);
-  if (!c)
-    c = x->input < y->input ? -1 : x->input > y->input;
-  return c;
 }
 
 /* ---- the writer ---- */
@@ -624,6 +979,7 @@ static jx_file_id *input_ids(const char *const *inputs, size_t count,
 typedef struct jx_held {
   char *tmp, *dest;
   size_t input;
+  size_t pages;
 } jx_held;
 
 /* Everything the writer accumulates. */
@@ -700,9 +1056,7 @@ static bool place_split(jx_writer *w, const char *tmp, const char *dest) {
 static void copy_diags(jx_session *s, const jx_diag_list *from) {
   jx_diag_list *to = jx_session_diags(s);
   for (size_t i = 0; i < from->count; i++) {
-    const jx_diagnostic *d = &from->items[i];
-    jx_pos pos = {d->file, d->line, d->column};
-    jx_diag_add(to, d->severity, pos, "%s", d->message);
+    jx_diag_add_copy(to, &from->items[i]);
   }
 }
 
@@ -749,7 +1103,8 @@ static bool take(jx_writer *w, const char *const *inputs, size_t i,
       /* named at the end, when no input has failed: a stopped run
        * writes nothing */
       w->held = jx_xrealloc(w->held, (w->held_count + 1) * sizeof *w->held);
-      w->held[w->held_count++] = (jx_held){r->split_tmp, dest, i};
+      w->held[w->held_count++] =
+          (jx_held){r->split_tmp, dest, i, r->page_count};
       r->split_tmp = NULL;
       dest = NULL;
     } else if (ok) {
@@ -777,6 +1132,7 @@ static bool take(jx_writer *w, const char *const *inputs, size_t i,
   e->annual_present = r->annual_present;
   e->total_label = r->total_label;
   e->total_unit = r->total_unit;
+  e->total_fixed = r->total_fixed;
   e->page_count = r->page_count;
   e->page_width = r->page_width;
   e->page_height = r->page_height;
@@ -787,10 +1143,43 @@ static bool take(jx_writer *w, const char *const *inputs, size_t i,
   return true;
 }
 
+/* Puts the entries in the packet's order and numbers their departments
+ * and kinds of total (*depts, *kinds, *kind_count).  Names are compared
+ * with ICU's Chinese collation (拼音 order), opened once for the packet. */
+static void order_entries(jx_writer *w, jx_entry **es, size_t n,
+                          const char *out_path, size_t *depts, jx_kind **kinds,
+                          size_t *kind_count, bool *overflow) {
+  jx_packet_order order = w->opt->order_input ? JX_ORDER_INPUT : w->opt->order;
+  UErrorCode st = U_ZERO_ERROR;
+  UCollator *coll = ucol_open("zh", &st);
+  if (U_FAILURE(st) || st == U_USING_DEFAULT_WARNING) {
+    /* no Chinese collation data: byte (code point) order */
+    jx_pos pos = {out_path, 0, 0};
+    jx_warning(jx_session_diags(w->s), pos,
+               "ICU has no Chinese collation (%s): names are sorted by code "
+               "point, not in pinyin order",
+               u_errorName(st));
+    if (coll)
+      ucol_close(coll);
+    coll = NULL;
+  }
+  sort_coll = coll;
+  if (n > 1 && order == JX_ORDER_DEPT)
+    qsort(es, n, sizeof *es, entry_cmp_dept);
+  else if (n > 1 && order == JX_ORDER_NAME)
+    qsort(es, n, sizeof *es, entry_cmp_name);
+  *depts = number_depts(es, n);
+  sort_coll = NULL;
+  if (coll)
+    ucol_close(coll);
+  *kinds = number_kinds(es, n, kind_count, overflow);
+}
+
 /* Numbers the pages, builds front matter, footers, outlines and labels,
- * and closes the PDF.  Returns false after recording an error. */
-static bool finish_packet(jx_writer *w, jx_glyph_use *use,
-                          const char *out_path) {
+ * and closes the PDF (*pdf_pages pages).  Returns false after recording
+ * an error. */
+static bool finish_packet(jx_writer *w, jx_glyph_use *use, const char *out_path,
+                          size_t *pdf_pages) {
   jx_session *s = w->s;
   jx_fonts *fonts = jx_session_fonts(s);
   jx_diag_list *diags = jx_session_diags(s);
@@ -799,8 +1188,10 @@ static bool finish_packet(jx_writer *w, jx_glyph_use *use,
   jx_entry **es = jx_xcalloc(n, sizeof *es);
   for (size_t i = 0; i < n; i++)
     es[i] = &w->entries[i];
-  if (!w->opt->order_input)
-    qsort(es, n, sizeof *es, entry_cmp);
+  size_t depts = 0, kind_count = 0;
+  jx_kind *kinds = NULL;
+  bool overflow = false;
+  order_entries(w, es, n, out_path, &depts, &kinds, &kind_count, &overflow);
 
   /* main section: numbered 1..M, blank pages to start on odd ones */
   size_t main_pages = 0;
@@ -815,8 +1206,8 @@ static bool finish_packet(jx_writer *w, jx_glyph_use *use,
   jx_arena_init(&arena);
   jx_front fr = {0};
   fr.layout.arena = &arena;
-  bool overflow = false;
-  build_front(fonts, tpl, w->opt, es, n, 0, main_pages, &fr, &overflow);
+  jx_front_in fin = {tpl, w->opt, es, n, kinds, kind_count, depts, main_pages};
+  build_front(fonts, &fin, 0, &fr);
   bool ok = true;
   if (overflow) {
     jx_pos pos = {out_path, 0, 0};
@@ -862,10 +1253,8 @@ static bool finish_packet(jx_writer *w, jx_glyph_use *use,
   size_t no = 0;
   int dept = -1;
   for (size_t i = 0; i < n; i++) {
-    if (i == 0 || strcmp(es[i]->dept_code, es[i - 1]->dept_code) ||
-        strcmp(es[i]->dept_name, es[i - 1]->dept_name)) {
-      ol[no].title =
-          jx_arena_printf(&arena, "%s %s", es[i]->dept_code, es[i]->dept_name);
+    if (i == 0 || !same_dept(es[i], es[i - 1])) {
+      ol[no].title = dept_title(&arena, es[i]);
       ol[no].page = es[i]->first_page;
       ol[no].parent = -1;
       ol[no].open = n <= 100;
@@ -901,9 +1290,11 @@ static bool finish_packet(jx_writer *w, jx_glyph_use *use,
     jx_pdf_abort(w->pdf);
   }
   w->pdf = NULL;
+  *pdf_pages = ok ? total : 0;
   free(ol);
   free(pages);
   free(es);
+  free(kinds);
   jx_arena_free(&arena);
   return ok;
 }
@@ -913,6 +1304,8 @@ bool jx_packet_render(jx_session *s, const char *const *inputs, size_t count,
                       bool *failed) {
   jx_packet_options none = {0};
   const jx_packet_options *opt = options ? options : &none;
+  if (opt->summary)
+    memset(opt->summary, 0, sizeof *opt->summary);
   jx_diag_list *diags = jx_session_diags(s);
   jx_pos where = {opt->split_dir ? opt->split_dir : out_path, 0, 0};
   if (count == 0) {
@@ -1044,6 +1437,8 @@ bool jx_packet_render(jx_session *s, const char *const *inputs, size_t count,
       unlink(h->tmp);
     } else if (!place_split(&w, h->tmp, h->dest)) {
       bad++;
+      done_projects--;
+      w.pages -= h->pages;
       if (failed)
         failed[h->input] = true;
     }
@@ -1060,12 +1455,21 @@ bool jx_packet_render(jx_session *s, const char *const *inputs, size_t count,
     }
   }
   free(w.input_ids);
+  jx_packet_summary sum = {0};
   if (w.pdf) {
+    size_t pdf_pages = 0;
     if (ok)
-      ok = finish_packet(&w, &use, out_path);
+      ok = finish_packet(&w, &use, out_path, &pdf_pages);
     else
       jx_pdf_abort(w.pdf);
+    if (ok)
+      sum = (jx_packet_summary){1, done_projects, pdf_pages, 0};
+  } else if (ok) {
+    sum = (jx_packet_summary){done_projects, done_projects, w.pages, 0};
   }
+  sum.left_out = bad;
+  if (opt->summary)
+    *opt->summary = sum;
   jx_glyph_use_free(&use);
   for (size_t i = 0; i < w.entry_count; i++) {
     jx_entry *e = &w.entries[i];

@@ -33,6 +33,7 @@
  * HPDF_Font_TextWidth here: they mark glyphs as used (layout measures with
  * HarfBuzz).  Output is byte-for-byte reproducible (no dates, no /ID).
  */
+#include "i18n.h"
 #include "render.h"
 #include "xalloc.h"
 
@@ -104,42 +105,44 @@ static const struct {
   HPDF_STATUS code;
   const char *text;
 } hpdf_messages[] = {
-    {HPDF_FAILD_TO_ALLOC_MEM, "out of memory"},
-    {HPDF_FILE_IO_ERROR, "file read or write error"},
-    {HPDF_FILE_OPEN_ERROR, "cannot open file"},
-    {HPDF_FONT_EXISTS, "a font with the same name is already loaded"},
-    {HPDF_INVALID_DOCUMENT, "the document is unusable after an earlier error"},
-    {HPDF_INVALID_ENCODER, "the UTF-8 encoder is not available"},
-    {HPDF_INVALID_ENCODING_NAME, "unknown encoding name"},
-    {HPDF_INVALID_FONTDEF_DATA, "invalid font data"},
-    {HPDF_INVALID_FONTDEF_TYPE, "unsupported font type"},
-    {HPDF_INVALID_FONT_NAME, "unknown font name"},
-    {HPDF_INVALID_PARAMETER, "invalid parameter"},
-    {HPDF_INVALID_TTC_FILE, "not a TrueType collection"},
-    {HPDF_INVALID_TTC_INDEX, "face index past the end of the collection"},
-    {HPDF_PAGE_INVALID_FONT, "invalid font on page"},
-    {HPDF_PAGE_INVALID_FONT_SIZE, "font size out of range (0 < size <= 600)"},
-    {HPDF_PAGE_INVALID_GMODE, "drawing operator used in the wrong state"},
-    {HPDF_PAGE_INVALID_SIZE, "page size out of range (3 to 14400 points)"},
-    {HPDF_PAGE_OUT_OF_RANGE, "value out of range"},
-    {HPDF_REAL_OUT_OF_RANGE, "number out of range"},
-    {HPDF_STRING_OUT_OF_RANGE, "text too long (more than 65535 bytes)"},
+    {HPDF_FAILD_TO_ALLOC_MEM, N_("out of memory")},
+    {HPDF_FILE_IO_ERROR, N_("file read or write error")},
+    {HPDF_FILE_OPEN_ERROR, N_("cannot open file")},
+    {HPDF_FONT_EXISTS, N_("a font with the same name is already loaded")},
+    {HPDF_INVALID_DOCUMENT,
+     N_("the document is unusable after an earlier error")},
+    {HPDF_INVALID_ENCODER, N_("the UTF-8 encoder is not available")},
+    {HPDF_INVALID_ENCODING_NAME, N_("unknown encoding name")},
+    {HPDF_INVALID_FONTDEF_DATA, N_("invalid font data")},
+    {HPDF_INVALID_FONTDEF_TYPE, N_("unsupported font type")},
+    {HPDF_INVALID_FONT_NAME, N_("unknown font name")},
+    {HPDF_INVALID_PARAMETER, N_("invalid parameter")},
+    {HPDF_INVALID_TTC_FILE, N_("not a TrueType collection")},
+    {HPDF_INVALID_TTC_INDEX, N_("face index past the end of the collection")},
+    {HPDF_PAGE_INVALID_FONT, N_("invalid font on page")},
+    {HPDF_PAGE_INVALID_FONT_SIZE,
+     N_("font size out of range (0 < size <= 600)")},
+    {HPDF_PAGE_INVALID_GMODE, N_("drawing operator used in the wrong state")},
+    {HPDF_PAGE_INVALID_SIZE, N_("page size out of range (3 to 14400 points)")},
+    {HPDF_PAGE_OUT_OF_RANGE, N_("value out of range")},
+    {HPDF_REAL_OUT_OF_RANGE, N_("number out of range")},
+    {HPDF_STRING_OUT_OF_RANGE, N_("text too long (more than 65535 bytes)")},
     {HPDF_TTF_CANNOT_EMBEDDING_FONT,
-     "the font's licence (OS/2 fsType) forbids embedding"},
-    {HPDF_TTF_INVALID_CMAP, "the font has no usable Unicode cmap"},
-    {HPDF_TTF_INVALID_FOMAT, "invalid TrueType font (name table)"},
+     N_("the font's licence (OS/2 fsType) forbids embedding")},
+    {HPDF_TTF_INVALID_CMAP, N_("the font has no usable Unicode cmap")},
+    {HPDF_TTF_INVALID_FOMAT, N_("invalid TrueType font (name table)")},
     {HPDF_TTF_MISSING_TABLE,
-     "a required TrueType table is missing (CFF/OpenType-CFF fonts are not "
-     "supported, only TrueType outlines)"},
-    {HPDF_UNSUPPORTED_FONT_TYPE, "unsupported font type"},
-    {HPDF_ZLIB_ERROR, "compression (zlib) error"},
+     N_("a required TrueType table is missing (CFF/OpenType-CFF fonts are not "
+        "supported, only TrueType outlines)")},
+    {HPDF_UNSUPPORTED_FONT_TYPE, N_("unsupported font type")},
+    {HPDF_ZLIB_ERROR, N_("compression (zlib) error")},
 };
 
 static const char *hpdf_message(HPDF_STATUS code) {
   for (size_t i = 0; i < sizeof hpdf_messages / sizeof hpdf_messages[0]; i++)
     if (hpdf_messages[i].code == code)
-      return hpdf_messages[i].text;
-  return "internal libharu error";
+      return _(hpdf_messages[i].text);
+  return _("internal libharu error");
 }
 
 /* Records libharu's first error; later ones are consequences of it. */
@@ -397,7 +400,7 @@ static bool fix_to_unicode(jx_render_ctx *ctx, jx_rfont *rf) {
   if (!cmap || !cmap->stream ||
       HPDF_Dict_GetItem(rf->font, "ToUnicode", HPDF_OCLASS_DICT) != cmap ||
       cmap->stream->type != HPDF_STREAM_MEMORY)
-    return hpdf_unexpected(ctx, rf, "no /ToUnicode stream to fix");
+    return hpdf_unexpected(ctx, rf, _("no /ToUnicode stream to fix"));
   static const char *const drop[] = {"Type", "CMapName", "CIDSystemInfo",
                                      "WMode"};
   for (size_t i = 0; i < sizeof drop / sizeof drop[0]; i++)
@@ -408,7 +411,7 @@ static bool fix_to_unicode(jx_render_ctx *ctx, jx_rfont *rf) {
   HPDF_MemStream_FreeData(cmap->stream);
   HPDF_Stream_Write(cmap->stream, text.data, (HPDF_UINT)text.len);
   free(text.data);
-  return hpdf_ok(ctx, "writing a font's ToUnicode map");
+  return hpdf_ok(ctx, _("writing a font's ToUnicode map"));
 }
 
 /* libharu lists in /W the width of every CID whose width differs from the
@@ -423,7 +426,7 @@ static bool compact_widths(jx_render_ctx *ctx, jx_rfont *rf) {
   HPDF_FontDef def = attr->fontdef;
   if (!cid || !def || def->type != HPDF_FONTDEF_TYPE_TRUETYPE ||
       !HPDF_Dict_GetItem(cid, "W", HPDF_OCLASS_ARRAY))
-    return hpdf_unexpected(ctx, rf, "no /W array");
+    return hpdf_unexpected(ctx, rf, _("no /W array"));
 
   size_t n = 0;
   for (size_t w = 0; w < JX_BMP_WORDS; w++)
@@ -470,7 +473,7 @@ static bool compact_widths(jx_render_ctx *ctx, jx_rfont *rf) {
   free(cids);
   if (st != HPDF_OK && ctx->hpdf_code == 0)
     ctx->hpdf_code = HPDF_FAILD_TO_ALLOC_MEM;
-  return hpdf_ok(ctx, "writing a font's widths");
+  return hpdf_ok(ctx, _("writing a font's widths"));
 }
 
 /* Points the loaded font's cmap table at the table-less cmap written after
@@ -484,7 +487,7 @@ static bool drop_font_cmap(jx_render_ctx *ctx, jx_rfont *rf) {
   HPDF_FontDef def = attr->fontdef;
   HPDF_TTFontDefAttr tt = def ? (HPDF_TTFontDefAttr)def->attr : NULL;
   if (!tt || def->type != HPDF_FONTDEF_TYPE_TRUETYPE || !attr->map_stream)
-    return hpdf_unexpected(ctx, rf, "no TrueType font data");
+    return hpdf_unexpected(ctx, rf, _("no TrueType font data"));
   for (HPDF_UINT i = 0; i < tt->offset_tbl.num_tables; i++) {
     HPDF_TTFTable *t = &tt->offset_tbl.table[i];
     if (memcmp(t->tag, "cmap", 4) == 0) {
@@ -493,7 +496,7 @@ static bool drop_font_cmap(jx_render_ctx *ctx, jx_rfont *rf) {
       return true;
     }
   }
-  return hpdf_unexpected(ctx, rf, "no cmap table");
+  return hpdf_unexpected(ctx, rf, _("no cmap table"));
 }
 
 /* Subsets, loads and prepares every font in ctx->rfonts. */
@@ -520,7 +523,7 @@ static bool load_fonts(jx_render_ctx *ctx) {
     }
     if (!rf->name || ctx->hpdf_code) {
       char doing[512];
-      snprintf(doing, sizeof doing, "loading font %s", rf->spec);
+      snprintf(doing, sizeof doing, _("loading font %s"), rf->spec);
       ctx->hpdf_code =
           ctx->hpdf_code ? ctx->hpdf_code : HPDF_INVALID_FONTDEF_DATA;
       return hpdf_ok(ctx, doing);
@@ -538,12 +541,12 @@ static bool load_fonts(jx_render_ctx *ctx) {
     rf->font = HPDF_GetFont(ctx->pdf, rf->name, "UTF-8");
     if (!rf->font) {
       char doing[512];
-      snprintf(doing, sizeof doing, "preparing font %s", rf->spec);
+      snprintf(doing, sizeof doing, _("preparing font %s"), rf->spec);
       ctx->hpdf_code = ctx->hpdf_code ? ctx->hpdf_code : HPDF_INVALID_FONT;
       return hpdf_ok(ctx, doing);
     }
     if (!rf->font->attr)
-      return hpdf_unexpected(ctx, rf, "no font attributes");
+      return hpdf_unexpected(ctx, rf, _("no font attributes"));
     if (!fix_to_unicode(ctx, rf) || !compact_widths(ctx, rf) ||
         !drop_font_cmap(ctx, rf))
       return false;
@@ -661,7 +664,7 @@ static bool draw_pages(jx_render_ctx *ctx) {
     HPDF_Page page = HPDF_AddPage(ctx->pdf);
     if (!page) {
       ctx->hpdf_code = ctx->hpdf_code ? ctx->hpdf_code : HPDF_INVALID_PAGE;
-      return hpdf_ok(ctx, "adding a page");
+      return hpdf_ok(ctx, _("adding a page"));
     }
     ctx->pages[p] = page;
     HPDF_Page_SetWidth(page, (HPDF_REAL)layout->page_width);
@@ -671,7 +674,7 @@ static bool draw_pages(jx_render_ctx *ctx) {
     draw_rules(page, dp, height, &gs);
     draw_runs(ctx, page, dp, height, &gs);
     char doing[64];
-    snprintf(doing, sizeof doing, "drawing page %zu", p + 1);
+    snprintf(doing, sizeof doing, _("drawing page %zu"), p + 1);
     if (!hpdf_ok(ctx, doing))
       return false;
   }
@@ -768,26 +771,26 @@ static bool hoist_page_attributes(jx_render_ctx *ctx) {
                   (HPDF_REAL)layout->page_height};
   HPDF_Array media = HPDF_Box_Array_New(root->mmgr, box);
   if (!media || HPDF_Dict_Add(root, "MediaBox", media) != HPDF_OK)
-    return hpdf_ok(ctx, "finishing the pages");
+    return hpdf_ok(ctx, _("finishing the pages"));
   for (size_t p = 0; p < layout->page_count; p++)
     HPDF_Dict_RemoveElement(ctx->pages[p], "MediaBox");
 
   char key[HPDF_LIMIT_MAX_NAME_LEN + 1];
   if (!same_resources(ctx, key) || !key[0])
-    return hpdf_ok(ctx, "finishing the pages");
+    return hpdf_ok(ctx, _("finishing the pages"));
   /* Each new dictionary is added to the document before the next one is
    * made: one created but not added would be ours to free (HPDF_Dict_Add
    * frees what it fails to add). */
   HPDF_Dict res = HPDF_Dict_New(root->mmgr);
   if (!res || HPDF_Dict_Add(root, "Resources", res) != HPDF_OK)
-    return hpdf_ok(ctx, "finishing the pages");
+    return hpdf_ok(ctx, _("finishing the pages"));
   HPDF_Dict fonts = HPDF_Dict_New(root->mmgr);
   if (!fonts || HPDF_Dict_Add(res, "Font", fonts) != HPDF_OK ||
       HPDF_Dict_Add(fonts, key, ctx->rfonts[0].font) != HPDF_OK)
-    return hpdf_ok(ctx, "finishing the pages");
+    return hpdf_ok(ctx, _("finishing the pages"));
   for (size_t p = 0; p < layout->page_count; p++)
     HPDF_Dict_RemoveElement(ctx->pages[p], "Resources");
-  return hpdf_ok(ctx, "finishing the pages");
+  return hpdf_ok(ctx, _("finishing the pages"));
 }
 
 /* The tables libharu 2.3.0 writes into an embedded TrueType font, in its
@@ -882,21 +885,21 @@ static bool embed_font_file(jx_render_ctx *ctx, jx_rfont *rf) {
                               ? (HPDF_TTFontDefAttr)def->attr
                               : NULL;
   if (!tt || !tt->embedding || !tt->stream || !attr->xref || def->descriptor)
-    return hpdf_unexpected(ctx, rf, "no TrueType font to embed");
+    return hpdf_unexpected(ctx, rf, _("no TrueType font to embed"));
   HPDF_UINT length1 = pad_saved_font(tt);
 
   HPDF_Dict file = HPDF_DictStream_New(font->mmgr, attr->xref);
   if (!file) {
     ctx->hpdf_code = ctx->hpdf_code ? ctx->hpdf_code : HPDF_FAILD_TO_ALLOC_MEM;
-    return hpdf_ok(ctx, "embedding a font");
+    return hpdf_ok(ctx, _("embedding a font"));
   }
   HPDF_STATUS st = HPDF_TTFontDef_SaveFontData(def, file->stream);
   if (st != HPDF_OK && ctx->hpdf_code == 0)
     ctx->hpdf_code = st;
-  if (!hpdf_ok(ctx, "embedding a font"))
+  if (!hpdf_ok(ctx, _("embedding a font")))
     return false;
   if (tt->length1 != length1)
-    return hpdf_unexpected(ctx, rf, "font file of an unexpected size");
+    return hpdf_unexpected(ctx, rf, _("font file of an unexpected size"));
   file->filter = font->filter;
 
   HPDF_Dict desc = HPDF_Dict_New(font->mmgr);
@@ -919,7 +922,7 @@ static bool embed_font_file(jx_render_ctx *ctx, jx_rfont *rf) {
   }
   if (st != HPDF_OK && ctx->hpdf_code == 0)
     ctx->hpdf_code = HPDF_FAILD_TO_ALLOC_MEM;
-  if (!hpdf_ok(ctx, "embedding a font"))
+  if (!hpdf_ok(ctx, _("embedding a font")))
     return false;
   def->descriptor = desc;
   return true;
@@ -934,7 +937,7 @@ static bool finish_document(jx_render_ctx *ctx) {
   for (size_t i = 0; i < ctx->rfont_count; i++) {
     jx_rfont *rf = &ctx->rfonts[i];
     if (!rf->font->before_write_fn)
-      return hpdf_unexpected(ctx, rf, "no font writer");
+      return hpdf_unexpected(ctx, rf, _("no font writer"));
     if (!embed_font_file(ctx, rf))
       return false;
     /* CIDFontType2_BeforeWrite_Func, with the descriptor built: sets the
@@ -944,7 +947,7 @@ static bool finish_document(jx_render_ctx *ctx) {
     HPDF_STATUS st = rf->font->before_write_fn(rf->font);
     if (st != HPDF_OK && ctx->hpdf_code == 0)
       ctx->hpdf_code = st;
-    if (!hpdf_ok(ctx, "embedding a font"))
+    if (!hpdf_ok(ctx, _("embedding a font")))
       return false;
     /* The streams are recompressed below: keep the second call, while
      * saving, from asking libharu to compress them again. */
@@ -956,7 +959,7 @@ static bool finish_document(jx_render_ctx *ctx) {
     if (res) /* "since PDF 1.4 … obsolete" (ISO 32000-1 §14.2) */
       HPDF_Dict_RemoveElement(res, "ProcSet");
   }
-  if (!hpdf_ok(ctx, "finishing the pages") || !hoist_page_attributes(ctx))
+  if (!hpdf_ok(ctx, _("finishing the pages")) || !hoist_page_attributes(ctx))
     return false;
   HPDF_List entries = ctx->pdf->xref ? ctx->pdf->xref->entries : NULL;
   for (HPDF_UINT i = 0; entries && i < entries->count; i++) {
@@ -965,7 +968,7 @@ static bool finish_document(jx_render_ctx *ctx) {
     if (h && (h->obj_class & HPDF_OCLASS_ANY) == HPDF_OCLASS_DICT)
       recompress_stream((HPDF_Dict)e->obj);
   }
-  return hpdf_ok(ctx, "compressing the document");
+  return hpdf_ok(ctx, _("compressing the document"));
 }
 
 /* ---- stage 5: output ---- */
@@ -989,7 +992,7 @@ static bool write_output(jx_render_ctx *ctx) {
     HPDF_UINT32 n = total - done < CHUNK ? total - done : CHUNK;
     HPDF_STATUS rs = HPDF_ReadFromStream(ctx->pdf, chunk, &n);
     if ((rs != HPDF_OK && rs != HPDF_STREAM_EOF) || n == 0) {
-      ok = hpdf_ok(ctx, "reading back the saved document");
+      ok = hpdf_ok(ctx, _("reading back the saved document"));
       if (ok) {
         jx_error(ctx->diags, out_pos(ctx),
                  "cannot write the PDF: libharu returned a short document "
@@ -1024,7 +1027,7 @@ static bool read_output(jx_render_ctx *ctx, char **data, size_t *size) {
     HPDF_STATUS rs = HPDF_ReadFromStream(ctx->pdf, (HPDF_BYTE *)out + done, &n);
     if ((rs != HPDF_OK && rs != HPDF_STREAM_EOF) || n == 0) {
       free(out);
-      if (hpdf_ok(ctx, "reading back the saved document"))
+      if (hpdf_ok(ctx, _("reading back the saved document")))
         jx_error(ctx->diags, out_pos(ctx),
                  "cannot write the PDF: libharu returned a short document "
                  "(%u of %u bytes)",
@@ -1102,12 +1105,12 @@ static bool render(const jx_layout *layout, jx_fonts *fonts,
     HPDF_SetCompressionMode(ctx.pdf, HPDF_COMP_ALL);
     HPDF_UseUTFEncodings(ctx.pdf);
     set_info(&ctx, info);
-    ok = hpdf_ok(&ctx, "setting up the document") && load_fonts(&ctx) &&
+    ok = hpdf_ok(&ctx, _("setting up the document")) && load_fonts(&ctx) &&
          draw_pages(&ctx) && finish_document(&ctx);
   }
   if (ok) {
     HPDF_SaveToStream(ctx.pdf);
-    ok = hpdf_ok(&ctx, "assembling the document");
+    ok = hpdf_ok(&ctx, _("assembling the document"));
   }
   if (ok)
     ok = data ? read_output(&ctx, data, size) : write_output(&ctx);

@@ -29,6 +29,7 @@
  * SOURCE_DATE_EPOCH), no random /ID, subset tags derived from the subset.
  */
 #include "render.h"
+#include "i18n.h"
 #include "xalloc.h"
 
 #include <ft2build.h>
@@ -220,7 +221,7 @@ static struct libdeflate_compressor *compressor(int level) {
   if (!cs->by_level[level])
     cs->by_level[level] = libdeflate_alloc_compressor(level);
   if (!cs->by_level[level]) {
-    fputs("jxform: out of memory (libdeflate)\n", stderr);
+    fputs(_("jxform: out of memory (libdeflate)\n"), stderr);
     abort();
   }
   return cs->by_level[level];
@@ -241,13 +242,13 @@ static void deflate_bytes(const void *data, size_t len, int level,
   out->data = jx_xmalloc(cap);
   out->len = libdeflate_zlib_compress(c, data, len, out->data, cap);
   if (out->len == 0) {
-    fputs("jxform: libdeflate failed\n", stderr);
+    fputs(_("jxform: libdeflate failed\n"), stderr);
     abort();
   }
 #else
   z_stream z = {0};
   if (deflateInit(&z, level > 9 ? 9 : level) != Z_OK) {
-    fputs("jxform: out of memory (zlib)\n", stderr);
+    fputs(_("jxform: out of memory (zlib)\n"), stderr);
     abort();
   }
   size_t cap = deflateBound(&z, (uLong)len);
@@ -257,7 +258,7 @@ static void deflate_bytes(const void *data, size_t len, int level,
   z.next_out = out->data;
   z.avail_out = (uInt)cap;
   if (deflate(&z, Z_FINISH) != Z_STREAM_END) {
-    fputs("jxform: zlib failed\n", stderr);
+    fputs(_("jxform: zlib failed\n"), stderr);
     abort();
   }
   out->len = z.total_out;
@@ -1449,10 +1450,16 @@ bool jx_out_open(jx_out *out, const char *path, jx_diag_list *diags) {
    * file, may be at path. */
   struct stat st;
   if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
-    jx_error(diags, pos,
-             "cannot write the PDF: %s is %s, not a regular file; choose a "
-             "file name",
-             path, S_ISDIR(st.st_mode) ? "a folder" : "a device or pipe");
+    if (S_ISDIR(st.st_mode))
+      jx_error(diags, pos,
+               "cannot write the PDF: %s is a folder, not a regular file; "
+               "choose a file name",
+               path);
+    else
+      jx_error(diags, pos,
+               "cannot write the PDF: %s is a device or pipe, not a regular "
+               "file; choose a file name",
+               path);
     jx_out_free(out);
     return false;
   }
@@ -1495,23 +1502,67 @@ static void read_umask(void) {
   file_mode = 0666 & ~mask;
 }
 
+/* What jx_out_commit was doing to the temporary file when it failed. */
+typedef enum {
+  TEMP_WRITE,
+  TEMP_FLUSH,
+  TEMP_CHMOD,
+  TEMP_NAME,
+  TEMP_CLOSE
+} temp_step;
+
+/* Records that `step` failed on temporary file `tmp` with errno `err`
+ * (one whole sentence per step, for the translations). */
+static void report_temp_failure(jx_diag_list *diags, jx_pos pos, temp_step step,
+                                const char *tmp, int err) {
+  const char *why = strerror(err);
+  switch (step) {
+  case TEMP_WRITE:
+    jx_error(diags, pos,
+             "cannot write the PDF: cannot write temporary file %s: %s", tmp,
+             why);
+    break;
+  case TEMP_FLUSH:
+    jx_error(diags, pos,
+             "cannot write the PDF: cannot flush temporary file %s: %s", tmp,
+             why);
+    break;
+  case TEMP_CHMOD:
+    jx_error(diags, pos,
+             "cannot write the PDF: cannot set permissions of temporary file "
+             "%s: %s",
+             tmp, why);
+    break;
+  case TEMP_NAME:
+    jx_error(diags, pos,
+             "cannot write the PDF: cannot name temporary file %s: %s", tmp,
+             why);
+    break;
+  case TEMP_CLOSE:
+    jx_error(diags, pos,
+             "cannot write the PDF: cannot close temporary file %s: %s", tmp,
+             why);
+    break;
+  }
+}
+
 bool jx_out_commit(jx_out *out, FILE *f, int write_errno, jx_diag_list *diags) {
   jx_pos pos = {out->path, 0, 0};
   int err = write_errno;
-  const char *failed = err ? "write" : NULL;
+  temp_step failed = TEMP_WRITE;
   if (!err && fsync(out->fd) != 0)
-    err = errno, failed = "flush";
+    err = errno, failed = TEMP_FLUSH;
   if (!err) {
     /* mkstemp and O_TMPFILE made it 0600; give it the mode open(…, 0666)
      * would have. */
     pthread_once(&file_mode_once, read_umask);
     if (fchmod(out->fd, file_mode) != 0)
-      err = errno, failed = "set permissions of";
+      err = errno, failed = TEMP_CHMOD;
   }
   if (!err && out->anonymous && !link_temp(out))
-    err = errno, failed = "name";
+    err = errno, failed = TEMP_NAME;
   if ((f ? fclose(f) : close(out->fd)) != 0 && !err)
-    err = errno, failed = "close";
+    err = errno, failed = TEMP_CLOSE;
   out->fd = -1;
   if (!err && out->keep)
     return true; /* the caller renames it (jx_out_open_unique) */
@@ -1525,9 +1576,7 @@ bool jx_out_commit(jx_out *out, FILE *f, int write_errno, jx_diag_list *diags) {
     return false;
   }
   if (err) {
-    jx_error(diags, pos,
-             "cannot write the PDF: cannot %s temporary file %s: %s", failed,
-             out->tmp_path, strerror(err));
+    report_temp_failure(diags, pos, failed, out->tmp_path, err);
     if (out->named)
       unlink(out->tmp_path);
     return false;

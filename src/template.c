@@ -81,8 +81,12 @@ static const char *str_of(jx_tload *ld, const jx_ynode *v, const char *key) {
   if (!v)
     return NULL;
   if (v->kind != JX_YSCALAR) {
-    jx_error(ld->diags, v->pos, "template: '%s' must be a string, not %s", key,
-             jx_ynode_kind_name(v));
+    if (v->kind == JX_YMAP)
+      jx_error(ld->diags, v->pos,
+               "template: '%s' must be a string, not a mapping", key);
+    else
+      jx_error(ld->diags, v->pos,
+               "template: '%s' must be a string, not a sequence", key);
     return NULL;
   }
   return v->str;
@@ -207,7 +211,7 @@ static jx_valign valign_of(jx_tload *ld, const jx_ynode *v) {
 static void load_fonts(jx_tload *ld, const jx_ynode *fonts) {
   jx_template *t = ld->tpl;
   if (!fonts || fonts->kind != JX_YMAP || fonts->count == 0) {
-    jx_error(ld->diags, fonts ? fonts->pos : (jx_pos){t->path, 1, 1},
+    jx_error(ld->diags, fonts ? fonts->pos : ((jx_pos){t->path, 1, 1}),
              "template: 'fonts' must map role names to fonts");
     return;
   }
@@ -730,8 +734,8 @@ static char *read_file(jx_arena *arena, jx_diag_list *diags, const char *path,
   }
   if (st.st_size > (off_t)JX_LIMIT_FILE_BYTES) {
     close(fd);
-    jx_error(diags, at,
-             "template is larger than the " JX_LIMIT_FILE_TEXT " limit");
+    jx_error(diags, at, "template is larger than the %s limit",
+             JX_LIMIT_FILE_TEXT);
     return NULL;
   }
   size_t cap = (size_t)st.st_size + 1, n = 0;
@@ -871,7 +875,7 @@ jx_template *jx_template_load_buffer(jx_arena *arena, jx_diag_list *diags,
   size_t before = diags->errors;
   if (size > JX_LIMIT_FILE_BYTES) {
     jx_error(diags, ((jx_pos){name, 0, 0}),
-             "template is larger than the " JX_LIMIT_FILE_TEXT " limit");
+             "template is larger than the %s limit", JX_LIMIT_FILE_TEXT);
     return NULL;
   }
   char *copy = jx_arena_strndup(arena, data, size);

@@ -18,6 +18,7 @@
  * Drawn widths are HarfBuzz advances, shaped once per same-face segment.
  */
 #include "text.h"
+#include "i18n.h"
 #include "xalloc.h"
 
 #include <hb.h>
@@ -397,7 +398,7 @@ static hb_buffer_t *shaping_buffer(jx_fonts *fonts) {
   if (!fonts->hb_buffer) {
     fonts->hb_buffer = hb_buffer_create();
     if (!hb_buffer_allocation_successful(fonts->hb_buffer)) {
-      fputs("jxform: out of memory\n", stderr);
+      fputs(_("jxform: out of memory\n"), stderr);
       abort();
     }
   }
@@ -504,9 +505,13 @@ bool jx_text_check(jx_fonts *fonts, const jx_font_chain *chain,
     int clen = (int)(i - at);
     if (cp == JX_BAD_UTF8) {
       jx_error(diags, pos, "invalid UTF-8 byte 0x%02X in text", s[at]);
+    } else if (cp == '\t') {
+      jx_error(diags, pos,
+               "control character U+%04X cannot be drawn (a tab: use spaces)",
+               (unsigned)cp);
     } else if (cp < 0x20 || (cp >= 0x7F && cp < 0xA0)) {
-      jx_error(diags, pos, "control character U+%04X cannot be drawn%s",
-               (unsigned)cp, cp == '\t' ? " (a tab: use spaces)" : "");
+      jx_error(diags, pos, "control character U+%04X cannot be drawn",
+               (unsigned)cp);
     } else if (!bmp_char) {
       jx_error(diags, pos,
                "character '%.*s' (U+%04X) is outside the Basic Multilingual "

@@ -30,6 +30,7 @@
  * (text-comment) too.
  */
 #include "validate.h"
+#include "i18n.h"
 
 #include <inttypes.h>
 #include <stdarg.h>
@@ -64,12 +65,13 @@ static void jx_rule_warning(jx_checker *c, jx_pos pos, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
 static void jx_rule_vadd(jx_checker *c, jx_severity sev, jx_pos pos,
+                         const char *fmt, va_list ap)
+    __attribute__((format(printf, 4, 0)));
+static void jx_rule_vadd(jx_checker *c, jx_severity sev, jx_pos pos,
                          const char *fmt, va_list ap) {
-  char text[1024];
-  vsnprintf(text, sizeof text, fmt, ap);
   if (c->strict && sev == JX_SEV_WARNING)
     sev = JX_SEV_ERROR;
-  jx_diag_add(c->diags, sev, jx_where(c, pos), "%s", text);
+  jx_diag_vadd(c->diags, sev, jx_where(c, pos), fmt, ap);
 }
 
 static void jx_rule_error(jx_checker *c, jx_pos pos, const char *fmt, ...) {
@@ -232,7 +234,7 @@ static bool jx_digits12(const char **p, long *value) {
 /* Parses a date: yyyyMMddHHmmss, yyyyMMdd, yyyy-M-d, yyyy/M/d,
  * yyyy.M.d or yyyy年M月d日, the separated forms optionally followed by
  * " H:mm" or " H:mm:ss".  Stores the year; returns NULL if valid, else
- * what is wrong. */
+ * what is wrong (an English msgid: look it up with _()). */
 static const char *jx_parse_date_key(const char *text, long *year_out,
                                      long *key_out);
 
@@ -251,8 +253,12 @@ static const char *jx_parse_date_key(const char *text, long *year_out,
   size_t len = strlen(text);
   if (jx_all_digits(text)) {
     if (len != 14 && len != 8)
-      return "has the wrong number of digits (a date stamp has 14, "
-             "yyyyMMddHHmmss, or 8, yyyyMMdd)";
+      /* TRANSLATORS: this and the other "is not a date"-style fragments
+         of jx_parse_date_key complete the [date-format] message: '%s'
+         '%s' <fragment>; write ... (field id, the value typed, then this
+         fragment, saying what is wrong with the value). */
+      return N_("has the wrong number of digits (a date stamp has 14, "
+                "yyyyMMddHHmmss, or 8, yyyyMMdd)");
     jx_digits(&p, 4, &y);
     jx_digits(&p, 2, &mo);
     jx_digits(&p, 2, &d);
@@ -263,7 +269,7 @@ static const char *jx_parse_date_key(const char *text, long *year_out,
     }
   } else {
     if (!jx_digits(&p, 4, &y))
-      return "is not a date";
+      return N_("is not a date");
     bool chinese = !strncmp(p, "年", strlen("年"));
     char sep = *p;
     if (chinese)
@@ -271,40 +277,40 @@ static const char *jx_parse_date_key(const char *text, long *year_out,
     else if (sep == '-' || sep == '/' || sep == '.')
       p++;
     else
-      return "is not a date";
+      return N_("is not a date");
     if (!jx_digits12(&p, &mo))
-      return "is not a date";
+      return N_("is not a date");
     if (chinese && !strncmp(p, "月", strlen("月")))
       p += strlen("月");
     else if (!chinese && *p == sep)
       p++;
     else
-      return "is not a date";
+      return N_("is not a date");
     if (!jx_digits12(&p, &d))
-      return "is not a date";
+      return N_("is not a date");
     if (chinese) {
       if (!strncmp(p, "日", strlen("日")))
         p += strlen("日");
       else
-        return "is not a date";
+        return N_("is not a date");
     }
     if (*p == ' ' || *p == 'T') {
       p++;
       if (!jx_digits12(&p, &h) || *p++ != ':' || !jx_digits(&p, 2, &mi))
-        return "has a time that is not H:mm or H:mm:ss";
+        return N_("has a time that is not H:mm or H:mm:ss");
       if (*p == ':' && (p++, !jx_digits(&p, 2, &s)))
-        return "has a time that is not H:mm or H:mm:ss";
+        return N_("has a time that is not H:mm or H:mm:ss");
     }
     if (*p)
-      return "has extra text after the date";
+      return N_("has extra text after the date");
   }
   static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
   if (mo < 1 || mo > 12)
-    return "has no such month";
+    return N_("has no such month");
   if (d < 1 || d > days[mo - 1] + (mo == 2 && jx_leap(y)))
-    return "has no such day in that month";
+    return N_("has no such day in that month");
   if (h > 23 || mi > 59 || s > 59)
-    return "has no such time of day";
+    return N_("has no such time of day");
   *year_out = y;
   *key_out = y * 10000 + mo * 100 + d;
   return NULL;
@@ -436,7 +442,7 @@ static void jx_check_date(jx_checker *c, const jx_field *f, const jx_text *t,
                   "'%s' '%s' %s; write %s as 20250210111110 "
                   "(yyyyMMddHHmmss), 2025-02-10 or 2025年2月10日 "
                   "[date-format]",
-                  f->id, text, problem, f->label);
+                  f->id, text, _(problem), f->label);
 }
 
 /* A date range: two dates (or year.month) joined by -, –, —, ~ or 至. */
@@ -606,6 +612,7 @@ static void jx_check_unit_scale(jx_checker *c, const jx_money_block *b) {
     return;
   const jx_text *t = jx_val(c, largest);
   const char *id = jx_fld(c, largest)->id;
+  jx_diag_subject(c->diags, id, jx_fld(c, largest)->label);
   if (yuan && max < INT64_C(10000) * 100)
     jx_rule_warning(c, t->pos,
                     "'%s' is %s, and every amount of %s is below 10,000 元: "
@@ -622,6 +629,7 @@ static void jx_check_unit_scale(jx_checker *c, const jx_money_block *b) {
                     "10,000) [unit-scale]",
                     id, jx_money(c, b, max), jx_money(c, b, max),
                     jx_money(c, b, max / 10000));
+  jx_diag_subject(c->diags, NULL, NULL);
 }
 
 static void jx_check_fields(jx_checker *c) {
@@ -630,6 +638,7 @@ static void jx_check_fields(jx_checker *c) {
     const jx_text *t = jx_val(c, (int)i);
     if (f->type == JX_FT_MONEY)
       continue;
+    jx_diag_subject(c->diags, f->id, f->label);
     if (!t->present && f->printed && f->warn_empty && !f->required)
       jx_rule_warning(c, t->pos,
                       "'%s' (%s) is missing: it prints blank on the form; "
@@ -638,6 +647,7 @@ static void jx_check_fields(jx_checker *c) {
                       f->id, f->label);
     jx_check_spacing(c, t, f->id, f->label);
     jx_check_typed(c, (int)i);
+    jx_diag_subject(c->diags, NULL, NULL);
   }
   for (size_t b = 0; b < c->ct->money_count; b++)
     jx_check_unit_scale(c, &c->ct->money[b]);
@@ -659,22 +669,27 @@ static void jx_rule_sum(jx_checker *c, const jx_rule *r) {
   for (size_t col = 0; col < b->column_count; col++) {
     size_t base = b->first_field + col * b->row_count;
     const jx_text *total = jx_val(c, (int)(base + (size_t)b->total_row));
-    const char *total_id = jx_fld(c, (int)(base + (size_t)b->total_row))->id;
+    const jx_field *total_f = jx_fld(c, (int)(base + (size_t)b->total_row));
+    const char *total_id = total_f->id;
     int64_t sum = 0;
     size_t sources = 0;
     char names[512] = "";
     for (size_t row = 0; row < b->row_count; row++) {
       if ((int)row == b->total_row)
         continue;
-      if (names[0])
-        strncat(names, ", ", sizeof names - strlen(names) - 1);
-      strncat(names, b->row_ids[row], sizeof names - strlen(names) - 1);
+      /* the sources by their labels on the form, then their keys,
+       * "LABEL (key)、LABEL (key)", in every language (the labels are the form's, and the list is one of the
+       * diagnostic's arguments, which do not change with the language) */
+      size_t used = strlen(names);
+      snprintf(names + used, sizeof names - used, "%s%s (%s)",
+               names[0] ? "、" : "", b->row_labels[row], b->row_ids[row]);
       const jx_text *t = jx_val(c, (int)(base + row));
       if (t->present) {
         sum += t->cents;
         sources++;
       }
     }
+    jx_diag_subject(c->diags, total_id, total_f->label);
     if (!total->present && sources) {
       jx_rule_error(c, total->pos,
                     "'%s' is empty but the sources add up to %s; write "
@@ -691,14 +706,20 @@ static void jx_rule_sum(jx_checker *c, const jx_rule *r) {
                     b->column_labels[col], b->row_labels[b->total_row], names);
     } else if (!total->present && !sources && b->warn_empty &&
                jx_block_printed(c, b)) {
-      jx_rule_warning(
-          c, total->pos,
-          "'%s.%s' has no amounts: %s%s%s%s prints blank; "
-          "write at least '%s:' [funds-missing]",
-          b->id, b->column_ids[col], b->column_labels[col][0] ? "the " : "",
-          b->column_labels[col], b->column_labels[col][0] ? " column of " : "",
-          b->label, b->row_ids[b->total_row]);
+      if (b->column_labels[col][0])
+        jx_rule_warning(c, total->pos,
+                        "'%s.%s' has no amounts: the %s column of %s prints "
+                        "blank; write at least '%s:' [funds-missing]",
+                        b->id, b->column_ids[col], b->column_labels[col],
+                        b->label, b->row_ids[b->total_row]);
+      else
+        jx_rule_warning(c, total->pos,
+                        "'%s.%s' has no amounts: %s prints blank; write at "
+                        "least '%s:' [funds-missing]",
+                        b->id, b->column_ids[col], b->label,
+                        b->row_ids[b->total_row]);
     }
+    jx_diag_subject(c->diags, NULL, NULL);
   }
 }
 
@@ -711,22 +732,27 @@ static void jx_rule_not_more(jx_checker *c, const jx_rule *r) {
         jx_parse_date_key(small->str, &y, &first) ||
         jx_parse_date_key(large->str, &y, &second) || first <= second)
       return;
+    jx_diag_subject(c->diags, jx_fld(c, r->field)->id,
+                    jx_fld(c, r->field)->label);
     jx_rule_error(c, small->pos,
                   "'%s' %s is after '%s' %s: %s comes first; swap or "
                   "correct them [%s]",
                   jx_fld(c, r->field)->id, small->str, jx_fld(c, r->than)->id,
                   large->str, jx_fld(c, r->field)->label, r->id);
+    jx_diag_subject(c->diags, NULL, NULL);
     return;
   }
   if (!small->present || !large->present || small->cents <= large->cents)
     return;
   const jx_field *fs = jx_fld(c, r->field), *fl = jx_fld(c, r->than);
+  jx_diag_subject(c->diags, fs->id, fs->label);
   jx_rule_error(c, small->pos,
                 "'%s' %s is more than '%s' %s: the %s is part of the %s; "
                 "swap or correct them [%s]",
                 fs->id, jx_money(c, jx_block_of(c, r->field), small->cents),
                 fl->id, jx_money(c, jx_block_of(c, r->than), large->cents),
                 fs->label, fl->label, r->id);
+  jx_diag_subject(c->diags, NULL, NULL);
 }
 
 static void jx_rule_term(jx_checker *c, const jx_rule *r) {
@@ -736,6 +762,7 @@ static void jx_rule_term(jx_checker *c, const jx_rule *r) {
   bool recurring = choice->present && !strcmp(choice->str, r->recurring);
   if (dur->present && dur->str[0]) {
     long years = jx_duration_years(dur->str);
+    jx_diag_subject(c->diags, fd->id, fd->label);
     if (one_time && years >= 0 && years != 1)
       jx_rule_error(c, dur->pos,
                     "'%s' is %s but '%s' is %s, which lasts one year; write "
@@ -749,20 +776,25 @@ static void jx_rule_term(jx_checker *c, const jx_rule *r) {
                       "usually lasts longer, a one-year one is %s "
                       "[duration-recurring]",
                       fd->id, fc->id, r->recurring, r->one_time);
+    jx_diag_subject(c->diags, NULL, NULL);
   }
   if (r->equal_a < 0 || !one_time)
     return;
   const jx_text *a = jx_val(c, r->equal_a), *b = jx_val(c, r->equal_b);
-  if (a->present && b->present && a->cents != b->cents && a->cents < b->cents)
-    jx_rule_warning(c, a->pos,
-                    "'%s' %s differs from '%s' %s, but %s lasts one year, so "
-                    "its %s and %s should be equal [one-year-funds]",
-                    jx_fld(c, r->equal_a)->id,
-                    jx_money(c, jx_block_of(c, r->equal_a), a->cents),
-                    jx_fld(c, r->equal_b)->id,
-                    jx_money(c, jx_block_of(c, r->equal_b), b->cents),
-                    r->one_time, jx_fld(c, r->equal_a)->label,
-                    jx_fld(c, r->equal_b)->label);
+  if (!a->present || !b->present || a->cents >= b->cents)
+    return;
+  jx_diag_subject(c->diags, jx_fld(c, r->equal_a)->id,
+                  jx_fld(c, r->equal_a)->label);
+  jx_rule_warning(c, a->pos,
+                  "'%s' %s differs from '%s' %s, but %s lasts one year, so "
+                  "its %s and %s should be equal [one-year-funds]",
+                  jx_fld(c, r->equal_a)->id,
+                  jx_money(c, jx_block_of(c, r->equal_a), a->cents),
+                  jx_fld(c, r->equal_b)->id,
+                  jx_money(c, jx_block_of(c, r->equal_b), b->cents),
+                  r->one_time, jx_fld(c, r->equal_a)->label,
+                  jx_fld(c, r->equal_b)->label);
+  jx_diag_subject(c->diags, NULL, NULL);
 }
 
 static void jx_rule_date_near(jx_checker *c, const jx_rule *r) {
@@ -776,18 +808,24 @@ static void jx_rule_date_near(jx_checker *c, const jx_rule *r) {
       !jx_all_digits(y->str))
     return;
   long year = strtol(y->str, NULL, 10);
-  if (date_year < year - 1 || date_year > year + 1)
-    jx_rule_warning(c, date->pos,
-                    "'%s' is in %ld but the form is for %ld; check %s and "
-                    "'%s' [%s]",
-                    jx_fld(c, r->field)->id, date_year, year,
-                    jx_fld(c, r->field)->label, jx_fld(c, yf)->id, r->id);
+  if (date_year >= year - 1 && date_year <= year + 1)
+    return;
+  jx_diag_subject(c->diags, jx_fld(c, r->field)->id,
+                  jx_fld(c, r->field)->label);
+  jx_rule_warning(c, date->pos,
+                  "'%s' is in %ld but the form is for %ld; check %s and "
+                  "'%s' [%s]",
+                  jx_fld(c, r->field)->id, date_year, year,
+                  jx_fld(c, r->field)->label, jx_fld(c, yf)->id, r->id);
+  jx_diag_subject(c->diags, NULL, NULL);
 }
 
 static void jx_rule_equal(jx_checker *c, const jx_rule *r) {
   const jx_text *a = jx_val(c, r->field), *b = jx_val(c, r->than);
   if (!a->present || !b->present || a->cents == b->cents)
     return;
+  jx_diag_subject(c->diags, jx_fld(c, r->field)->id,
+                  jx_fld(c, r->field)->label);
   jx_rule_error(
       c, a->pos,
       "'%s' %s differs from '%s' %s: %s and %s are the same "
@@ -795,6 +833,7 @@ static void jx_rule_equal(jx_checker *c, const jx_rule *r) {
       jx_fld(c, r->field)->id, jx_money(c, jx_block_of(c, r->field), a->cents),
       jx_fld(c, r->than)->id, jx_money(c, jx_block_of(c, r->than), b->cents),
       jx_fld(c, r->field)->label, jx_fld(c, r->than)->label, r->id);
+  jx_diag_subject(c->diags, NULL, NULL);
 }
 
 /* Reads a plain number with at most two decimals ("12", "1,234.5") as
@@ -861,11 +900,13 @@ static void jx_rule_column_sum(jx_checker *c, const jx_rule *r) {
   if (!count || sum == want)
     return;
   const jx_money_block *b = jx_block_of(c, r->field);
+  jx_diag_subject(c->diags, tf->id, tf->label);
   jx_rule_error(c, total->pos,
                 "the %s of %s add up to %s but '%s' (%s) is %s; correct the "
                 "total or the rows [%s]",
                 g->cols[r->column].label, g->label, jx_money(c, b, sum), tf->id,
                 tf->label, jx_money(c, b, want), r->id);
+  jx_diag_subject(c->diags, NULL, NULL);
 }
 
 static void jx_check_rules(jx_checker *c) {
@@ -945,19 +986,24 @@ static bool jx_check_value_fullwidth(jx_checker *c, const jx_text *v,
   if (!distinct)
     return false;
   for (size_t i = 0; i < distinct; i++) {
-    const char *sep = !i ? "" : i + 1 == distinct ? " and " : ", ";
+    /* '９', '０', '．': the same in every language (an argument) */
+    const char *sep = i ? ", " : "";
     size_t used = strlen(found);
     snprintf(found + used, sizeof found - used, "%s'%s'", sep, wide[order[i]]);
   }
   bool point = seen[10];
+  /* TRANSLATORS: the 4th argument of [value-fullwidth] ("digits" or,
+     with a full-width point, "characters") */
+  const char *kind = point ? (distinct == 1 ? _("character") : _("characters"))
+                           : (distinct == 1 ? _("digit") : _("digits"));
+  /* TRANSLATORS: the 6th argument of [value-fullwidth]: type it / them
+     half-width (the characters just listed) */
+  const char *them = distinct == 1 ? _("it") : _("them");
   jx_rule_warning(c, v->pos,
                   "%s %s '%s' is typed with the full-width (全角) %s %s; "
                   "type %s half-width (半角; Shift+Space switches the input "
                   "method): '%s' [value-fullwidth]",
-                  where, label, s,
-                  point ? (distinct == 1 ? "character" : "characters")
-                        : (distinct == 1 ? "digit" : "digits"),
-                  found, distinct == 1 ? "it" : "them", half);
+                  where, label, s, kind, found, them, half);
   return true;
 }
 
@@ -1090,6 +1136,7 @@ static int jx_check_frame(jx_checker *c, const jx_grid_def *g,
     for (size_t f = 0; f < g->frame_count && !close; f++)
       if (jx_close_name(l1, g->frame[f].level1))
         close = g->frame[f].level1;
+    jx_diag_subject(c->diags, n1, lab1);
     if (owner >= 0)
       jx_rule_error(c, t1->pos,
                     "%s '%s' is '%s', which this form does not have; "
@@ -1106,6 +1153,7 @@ static int jx_check_frame(jx_checker *c, const jx_grid_def *g,
                     "%s '%s' is '%s', which this form does not have; use "
                     "one of %s [frame-level1]",
                     where, n1, l1, list);
+    jx_diag_subject(c->diags, NULL, NULL);
     return -1;
   }
   const jx_tgroup *grp = &g->frame[group];
@@ -1118,12 +1166,14 @@ static int jx_check_frame(jx_checker *c, const jx_grid_def *g,
     names[n++] = grp->level2[i].name;
   char list[512];
   jx_list(list, sizeof list, names, n);
+  jx_diag_subject(c->diags, n2, lab2);
   if (owner >= 0) {
     jx_rule_error(c, t2->pos,
                   "%s '%s' %s is under %s, not %s; change '%s' to %s, or "
                   "'%s' to one of %s [frame-level2]",
                   where, n2, l2, g->frame[owner].level1, l1, n1,
                   g->frame[owner].level1, n2, list);
+    jx_diag_subject(c->diags, NULL, NULL);
     return -1;
   }
   /* Names older frames use for a 二级 of today's (the template's
@@ -1146,6 +1196,7 @@ static int jx_check_frame(jx_checker *c, const jx_grid_def *g,
                   "%s '%s' is '%s', which is not under %s on this form; "
                   "use one of %s [frame-level2]",
                   where, n2, l2, l1, list);
+  jx_diag_subject(c->diags, NULL, NULL);
   return -1;
 }
 
@@ -1188,6 +1239,7 @@ static void jx_check_list(jx_checker *c, const jx_template *tpl, size_t gi,
   if (rows->count == 0) {
     if (g->warn_empty && jx_grid_printed(tpl, gi)) {
       char example[400];
+      jx_diag_subject(c->diags, name, where);
       jx_row_example(g, example, sizeof example);
       if (g->side_count)
         jx_rule_warning(c, rows->pos,
@@ -1200,6 +1252,7 @@ static void jx_check_list(jx_checker *c, const jx_template *tpl, size_t gi,
                         "'%s' has no items: %s prints empty; add items like "
                         "'%s' [indicators-missing]",
                         name, g->label, example);
+      jx_diag_subject(c->diags, NULL, NULL);
     }
     return;
   }
@@ -1233,6 +1286,7 @@ static void jx_check_list(jx_checker *c, const jx_template *tpl, size_t gi,
           row->cells[k].str[0])
         any = true;
     if (!any) {
+      jx_diag_subject(c->diags, name, where);
       if (framed)
         jx_rule_warning(c, row->pos,
                         "%s %s › %s item has nothing but its groups: it "
@@ -1247,39 +1301,52 @@ static void jx_check_list(jx_checker *c, const jx_template *tpl, size_t gi,
                         "it in or delete it [indicator-empty]",
                         where, i + 1);
     } else if (name3 && value && !hasv && has3) {
+      jx_diag_subject(c->diags, g->cols[g->value].id, g->cols[g->value].label);
       jx_rule_warning(c, name3->pos,
                       "%s %s '%s' has no '%s' (%s); write one, like '≥95%%' "
                       "or '及时' [value-empty]",
                       where, g->cols[g->name].label, name3->str,
                       g->cols[g->value].id, g->cols[g->value].label);
     } else if (name3 && value && hasv && !has3) {
+      jx_diag_subject(c->diags, g->cols[g->name].id, g->cols[g->name].label);
       jx_rule_warning(c, value->pos,
                       "%s %s '%s' has no '%s' (%s): write what it measures "
                       "[level3-empty]",
                       where, g->cols[g->value].label, value->str,
                       g->cols[g->name].id, g->cols[g->name].label);
     }
-    if (hasv)
+    if (hasv) {
+      jx_diag_subject(c->diags, g->cols[g->value].id, g->cols[g->value].label);
       jx_check_value(c, g, row, group, where);
-    if (has3)
+    }
+    if (has3) {
+      jx_diag_subject(c->diags, g->cols[g->name].id, g->cols[g->name].label);
       for (size_t j = 0; j < i; j++) {
         const jx_row *o = &rows->items[j];
         bool same_group = !framed || !strcmp(o->cells[g->level2].str,
                                              row->cells[g->level2].str);
         if (same_group && !strcmp(o->cells[g->name].str, name3->str)) {
-          jx_rule_warning(c, name3->pos,
-                          "%s %s '%s' is already listed%s%s at line %u; "
-                          "delete one of them [indicator-duplicate]",
-                          where, g->cols[g->name].label, name3->str,
-                          framed ? " under " : "",
-                          framed ? row->cells[g->level2].str : "",
-                          o->cells[g->name].pos.line);
+          if (framed)
+            jx_rule_warning(c, name3->pos,
+                            "%s %s '%s' is already listed under %s at line "
+                            "%u; delete one of them [indicator-duplicate]",
+                            where, g->cols[g->name].label, name3->str,
+                            row->cells[g->level2].str,
+                            o->cells[g->name].pos.line);
+          else
+            jx_rule_warning(c, name3->pos,
+                            "%s %s '%s' is already listed at line %u; "
+                            "delete one of them [indicator-duplicate]",
+                            where, g->cols[g->name].label, name3->str,
+                            o->cells[g->name].pos.line);
           break;
         }
       }
+    }
     for (size_t k = 0; k < g->col_count; k++) {
       if ((int)k == g->level1 || (int)k == g->level2)
         continue;
+      jx_diag_subject(c->diags, g->cols[k].id, g->cols[k].label);
       jx_check_spacing(c, &row->cells[k], g->cols[k].id, g->cols[k].label);
       /* a typed column is checked like a field of its type */
       jx_field as_field = {.id = g->cols[k].id,
@@ -1290,13 +1357,17 @@ static void jx_check_list(jx_checker *c, const jx_template *tpl, size_t gi,
       if (g->cols[k].type != JX_FT_TEXT && g->cols[k].type != JX_FT_PARAGRAPH)
         jx_check_typed_value(c, &as_field, &row->cells[k]);
     }
+    jx_diag_subject(c->diags, NULL, NULL);
   }
   /* One warning per side: the first item out of order, and how many. */
   if (out_of_order) {
-    char more[64] = "";
+    char more[160] = "";
     if (out_of_order > 1)
-      snprintf(more, sizeof more, " (%zu items of this side are out of order)",
-               out_of_order);
+      snprintf(more, sizeof more,
+               /* TRANSLATORS: the 6th argument of [frame-order], right
+                  after "...prints it before that group" */
+               _(" (%zu items of this side are out of order)"), out_of_order);
+    jx_diag_subject(c->diags, g->cols[g->level2].id, g->cols[g->level2].label);
     jx_rule_warning(
         c, first_out->cells[g->level2].pos,
         "%s %s › %s is listed after %s › %s, but the form "
@@ -1305,6 +1376,7 @@ static void jx_check_list(jx_checker *c, const jx_template *tpl, size_t gi,
         where, first_out->cells[g->level1].str, first_out->cells[g->level2].str,
         first_after->cells[g->level1].str, first_after->cells[g->level2].str,
         more, g->cols[g->level1].label, g->cols[g->level2].label);
+    jx_diag_subject(c->diags, NULL, NULL);
   }
 }
 
@@ -1382,6 +1454,8 @@ bool jx_validate_across(const jx_model *const *models, size_t count,
             if (j == i || !jx_is_total(o, cents, &label))
               continue;
             const jx_text *oname = jx_model_field(o, o->content->index_name);
+            jx_diag_subject(c.diags, g->cols[g->value].id,
+                            g->cols[g->value].label);
             jx_rule_warning(
                 &c, v->pos,
                 "%s %s '%s' equals the %s of another project, '%s' (%s), "
@@ -1390,6 +1464,7 @@ bool jx_validate_across(const jx_model *const *models, size_t count,
                 g->side_count ? g->side_labels[s] : g->label,
                 g->cols[g->value].label, v->str, label,
                 oname && oname->present ? oname->str : "", o->path);
+            jx_diag_subject(c.diags, NULL, NULL);
             break;
           }
         }

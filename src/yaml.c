@@ -10,7 +10,8 @@
  *  - invalid UTF-8 is found by our own check before libyaml runs, so the
  *    message can name the byte and its position;
  *  - a libyaml reader/scanner/parser error ends parsing (libyaml cannot
- *    recover); its problem text is turned into a readable message;
+ *    recover); its problem text is turned into a readable message, and
+ *    libyaml's own words become the diagnostic's detail;
  *  - aliases, anchors, duplicate keys, non-scalar keys and NUL characters
  *    in scalars are reported and parsing goes on, so one run shows them
  *    all;
@@ -25,6 +26,7 @@
  * comment likely cut short ("对 #3 教学楼") is noted in its node for the
  * loader to warn about.  A UTF-8 byte-order mark is skipped.
  */
+#include "i18n.h"
 #include "ynode.h"
 
 #include <stdint.h>
@@ -160,12 +162,16 @@ static bool jx_check_utf8(jx_ybuilder *b) {
     } else if (c >= 0xF0 && c <= 0xF4) {
       len = 4, cp = c & 0x07, min = 0x10000;
     } else {
-      const char *why = (c >= 0x80 && c <= 0xBF)
-                            ? "a continuation byte without a leading byte"
-                            : "a byte that never appears in UTF-8";
-      jx_error(b->diags, jx_offset_pos(b, i),
-               "invalid UTF-8: byte 0x%02X is %s (save the file as UTF-8)", c,
-               why);
+      if (c >= 0x80 && c <= 0xBF)
+        jx_error(b->diags, jx_offset_pos(b, i),
+                 "invalid UTF-8: byte 0x%02X is a continuation byte without "
+                 "a leading byte (save the file as UTF-8)",
+                 c);
+      else
+        jx_error(b->diags, jx_offset_pos(b, i),
+                 "invalid UTF-8: byte 0x%02X is a byte that never appears in "
+                 "UTF-8 (save the file as UTF-8)",
+                 c);
       return false;
     }
     for (size_t k = 1; k < len; k++) {
@@ -186,11 +192,16 @@ static bool jx_check_utf8(jx_ybuilder *b) {
       }
       cp = (cp << 6) | (t & 0x3F);
     }
-    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
+    if (cp < min) {
       jx_error(b->diags, jx_offset_pos(b, i),
-               "invalid UTF-8: the bytes at this position encode %s",
-               cp < min ? "a character in an overlong form"
-                        : "no valid character (surrogate or beyond U+10FFFF)");
+               "invalid UTF-8: the bytes at this position encode a character "
+               "in an overlong form");
+      return false;
+    }
+    if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
+      jx_error(b->diags, jx_offset_pos(b, i),
+               "invalid UTF-8: the bytes at this position encode no valid "
+               "character (surrogate or beyond U+10FFFF)");
       return false;
     }
     i += len;
@@ -198,60 +209,104 @@ static bool jx_check_utf8(jx_ybuilder *b) {
   return true;
 }
 
-/* A readable sentence for libyaml's problem text, or NULL to use the raw
- * text.  `at` is the input byte at the problem mark (0 at end of input);
- * tab problems are handled before this is called. */
-static const char *jx_explain_problem(const char *problem, const char *context,
-                                      unsigned char at) {
+/* Records libyaml's syntax error `problem` (read in `context`, may be
+ * NULL) at `pos` as a sentence that says what is wrong and what to type,
+ * each a whole message of its own.  `at` is the input byte at the
+ * problem mark (0 at end of input); tab problems are handled before this
+ * is called.  A problem it does not know gets a general sentence; the
+ * caller keeps libyaml's own words as the diagnostic's detail. */
+static void jx_explain_problem(jx_ybuilder *b, jx_pos pos, const char *problem,
+                               const char *context, unsigned char at) {
+  jx_diag_list *d = b->diags;
   if (!problem)
-    return NULL;
+    problem = "";
+  if (!context)
+    context = "";
   if (!strcmp(problem, "found character that cannot start any token")) {
     if (at == '@' || at == '`')
-      return "'@' and '`' are reserved in YAML and cannot start a value; "
-             "put the value in quotes";
-    if (at == '%')
-      return "'%' cannot start a value here; put the value in quotes";
-    return "this character cannot start a value; put the value in quotes";
+      jx_error(d, pos,
+               "syntax error: '@' and '`' are reserved in YAML and cannot "
+               "start a value; put the value in quotes");
+    else if (at == '%')
+      jx_error(d, pos,
+               "syntax error: '%%' cannot start a value here; put the value "
+               "in quotes");
+    else
+      jx_error(d, pos,
+               "syntax error: this character cannot start a value; put the "
+               "value in quotes");
+  } else if (!strcmp(problem,
+                     "mapping values are not allowed in this context")) {
+    jx_error(d, pos,
+             "syntax error: unexpected ':' — is this line indented like the "
+             "keys above it?  A value that contains ': ' must be put in "
+             "quotes, and a key must start its own line");
+  } else if (!strcmp(problem, "did not find expected key")) {
+    jx_error(d, pos,
+             "syntax error: expected a 'key: value' line here; check the "
+             "indentation (keys of one mapping must line up)");
+  } else if (!strcmp(problem, "could not find expected ':'")) {
+    jx_error(d, pos,
+             "syntax error: missing ':' after a key (or a multi-line value "
+             "that should be put in quotes)");
+  } else if (!strcmp(problem, "did not find expected node content")) {
+    jx_error(d, pos, "syntax error: expected a value here");
+  } else if (!strcmp(problem, "did not find expected '-' indicator")) {
+    jx_error(d, pos,
+             "syntax error: expected a list item ('- ...') here; check the "
+             "indentation of the list");
+  } else if (!strcmp(problem, "block sequence entries are not allowed in "
+                              "this context")) {
+    jx_error(d, pos,
+             "syntax error: a list item ('-') is not allowed here; check the "
+             "indentation");
+  } else if (!strcmp(problem, "did not find expected ',' or ']'")) {
+    jx_error(d, pos, "syntax error: expected ',' or ']' in a [ ... ] list");
+  } else if (!strcmp(problem, "did not find expected ',' or '}'")) {
+    jx_error(d, pos, "syntax error: expected ',' or '}' in a { ... } mapping");
+  } else if (!strcmp(problem, "found unexpected end of stream")) {
+    if (strstr(context, "quoted scalar"))
+      jx_error(d, pos,
+               "syntax error: the file ends inside a quoted string: a "
+               "closing quote is missing");
+    else
+      jx_error(d, pos, "syntax error: the file ends too early");
+  } else if (!strcmp(problem, "found unexpected document indicator")) {
+    jx_error(d, pos,
+             "syntax error: a line starting with '---' or '...' ends the "
+             "document inside a quoted string; indent it or close the quote "
+             "first");
+  } else if (!strcmp(problem, "found unknown escape character") ||
+             !strcmp(problem, "did not find expected hexdecimal number") ||
+             !strcmp(problem, "found invalid Unicode character escape code")) {
+    jx_error(d, pos,
+             "syntax error: unknown escape sequence after '\\' in a "
+             "double-quoted string (use single quotes for text with "
+             "backslashes)");
+  } else if (!strcmp(problem, "found undefined tag handle")) {
+    jx_error(d, pos, "syntax error: unknown tag handle ('!'); remove the tag");
+  } else if (!strcmp(problem, "control characters are not allowed")) {
+    jx_error(d, pos,
+             "syntax error: control characters are not allowed in YAML");
+  } else if (strstr(context, "block scalar") &&
+             (!strcmp(problem, "did not find expected comment or line break") ||
+              !strcmp(problem, "found an indentation indicator equal to 0"))) {
+    jx_error(d, pos,
+             "syntax error: a value that starts with '>' or '|' must be put "
+             "in quotes, like '>95%%' (without quotes YAML reads '>' and '|' "
+             "as the start of a text written on the lines below)");
+  } else if ((strstr(context, "an alias") || strstr(context, "an anchor")) &&
+             !strcmp(problem,
+                     "did not find expected alphabetic or numeric character")) {
+    jx_error(d, pos,
+             "syntax error: a value that starts with '*' or '&' must be put "
+             "in quotes (without quotes YAML reads '*' and '&' as a reference "
+             "to another value)");
+  } else {
+    jx_error(d, pos,
+             "syntax error: YAML cannot read this line; check its quotes, its "
+             "colons (': ') and its indentation against the lines above it");
   }
-  if (!strcmp(problem, "mapping values are not allowed in this context"))
-    return "unexpected ':' — is this line indented like the keys above "
-           "it?  A value that contains ': ' must be put in quotes, and a key "
-           "must start its own line";
-  if (!strcmp(problem, "did not find expected key"))
-    return "expected a 'key: value' line here; check the indentation (keys "
-           "of one mapping must line up)";
-  if (!strcmp(problem, "could not find expected ':'"))
-    return "missing ':' after a key (or a multi-line value that should be "
-           "put in quotes)";
-  if (!strcmp(problem, "did not find expected node content"))
-    return "expected a value here";
-  if (!strcmp(problem, "did not find expected '-' indicator"))
-    return "expected a list item ('- ...') here; check the indentation of "
-           "the list";
-  if (!strcmp(problem, "block sequence entries are not allowed in this "
-                       "context"))
-    return "a list item ('-') is not allowed here; check the indentation";
-  if (!strcmp(problem, "did not find expected ',' or ']'"))
-    return "expected ',' or ']' in a [ ... ] list";
-  if (!strcmp(problem, "did not find expected ',' or '}'"))
-    return "expected ',' or '}' in a { ... } mapping";
-  if (!strcmp(problem, "found unexpected end of stream")) {
-    if (context && strstr(context, "quoted scalar"))
-      return "the file ends inside a quoted string: a closing quote is "
-             "missing";
-    return "the file ends too early";
-  }
-  if (!strcmp(problem, "found unexpected document indicator"))
-    return "a line starting with '---' or '...' ends the document inside a "
-           "quoted string; indent it or close the quote first";
-  if (!strcmp(problem, "found unknown escape character"))
-    return "unknown escape sequence after '\\' in a double-quoted string "
-           "(use single quotes for text with backslashes)";
-  if (!strcmp(problem, "found undefined tag handle"))
-    return "unknown tag handle ('!'); remove the tag";
-  if (!strcmp(problem, "control characters are not allowed"))
-    return "control characters are not allowed in YAML";
-  return NULL;
 }
 
 /* True if the line holding byte `offset` has only spaces and tabs before
@@ -402,6 +457,26 @@ static bool jx_explain_keyboard(jx_ybuilder *b, const yaml_parser_t *parser) {
   return false;
 }
 
+/* Sets libyaml's own words on a syntax error, as the detail of the last
+ * diagnostic (for programs and whoever maintains the file; the message
+ * says what to type in plain words): "libyaml: PROBLEM CONTEXT; it
+ * started at line L, column C". */
+static void jx_libyaml_detail(jx_ybuilder *b, const yaml_parser_t *parser,
+                              const char *problem) {
+  const yaml_mark_t *mark = &parser->problem_mark;
+  const yaml_mark_t *start = &parser->context_mark;
+  char where[96] = "";
+  if (parser->context &&
+      (start->line != mark->line || start->column != mark->column))
+    snprintf(where, sizeof where, "; it started at line %zu, column %zu",
+             start->line + 1, start->column + 1);
+  char detail[512];
+  snprintf(detail, sizeof detail, "libyaml: %s%s%s%s", problem,
+           parser->context ? " " : "", parser->context ? parser->context : "",
+           where);
+  jx_diag_set_detail(b->diags, detail);
+}
+
 /* Records libyaml's error (parser->error is set) as a diagnostic. */
 static void jx_report_libyaml(jx_ybuilder *b, const yaml_parser_t *parser) {
   b->failed = true;
@@ -422,6 +497,7 @@ static void jx_report_libyaml(jx_ybuilder *b, const yaml_parser_t *parser) {
       jx_error(b->diags, pos, "invalid UTF-8: %s", problem);
     else
       jx_error(b->diags, pos, "cannot read the file: %s", problem);
+    jx_libyaml_detail(b, parser, problem);
     return;
   }
   const char *problem = parser->problem ? parser->problem : "syntax error";
@@ -455,24 +531,12 @@ static void jx_report_libyaml(jx_ybuilder *b, const yaml_parser_t *parser) {
                "a tab character is not allowed here (YAML separates keys, "
                "values and list items with spaces); use spaces");
     }
+    jx_libyaml_detail(b, parser, problem);
     return;
   }
-  if (jx_explain_keyboard(b, parser))
-    return;
-  const char *readable = jx_explain_problem(problem, parser->context, at);
-  char where[96] = "";
-  if (parser->context && (parser->context_mark.line != mark.line ||
-                          parser->context_mark.column != mark.column))
-    snprintf(where, sizeof where, "; it started at line %zu, column %zu",
-             parser->context_mark.line + 1, parser->context_mark.column + 1);
-  if (readable)
-    jx_error(b->diags, pos, "syntax error: %s (libyaml: %s%s%s%s)", readable,
-             problem, parser->context ? " " : "",
-             parser->context ? parser->context : "", where);
-  else
-    jx_error(b->diags, pos, "syntax error: %s%s%s%s", problem,
-             parser->context ? " " : "", parser->context ? parser->context : "",
-             where);
+  if (!jx_explain_keyboard(b, parser))
+    jx_explain_problem(b, pos, problem, parser->context, at);
+  jx_libyaml_detail(b, parser, problem);
 }
 
 /* True when the parse must stop: it has recorded JX_LIMIT_DIAGNOSTICS
@@ -626,8 +690,12 @@ static void jx_close(jx_ybuilder *b) {
   }
   bool was_key = jx_expecting_key(b);
   if (was_key) {
-    jx_error(b->diags, node->pos, "a key must be a scalar (plain text), not %s",
-             jx_ynode_kind_name(node));
+    if (node->kind == JX_YMAP)
+      jx_error(b->diags, node->pos,
+               "a key must be a scalar (plain text), not a mapping");
+    else
+      jx_error(b->diags, node->pos,
+               "a key must be a scalar (plain text), not a sequence");
     b->failed = true;
     yaml_mark_t mark = {0, node->pos.line - 1, node->pos.col - 1};
     node = jx_placeholder(b, mark);
@@ -852,15 +920,19 @@ const jx_ynode *jx_ymap_get(const jx_ynode *map, const char *key) {
 }
 
 const char *jx_ynode_kind_name(const jx_ynode *node) {
+  /* English words, marked for the catalogue.  yaml.c's and load.c's
+   * messages name the kind in their own text instead (one message per
+   * kind), so that a diagnostic's arguments (jx_diagnostic.args) stay the
+   * same in every language. */
   if (!node)
-    return "nothing";
+    return N_("nothing");
   switch (node->kind) {
   case JX_YMAP:
-    return "a mapping";
+    return N_("a mapping");
   case JX_YSEQ:
-    return "a sequence";
+    return N_("a sequence");
   case JX_YSCALAR:
   default:
-    return "a scalar";
+    return N_("a scalar");
   }
 }

@@ -34,10 +34,19 @@ typedef enum { JX_SEV_NOTE, JX_SEV_WARNING, JX_SEV_ERROR } jx_severity;
 /* One diagnostic.  Strings live as long as the session that made them. */
 typedef struct jx_diagnostic {
   jx_severity severity;
-  const char *file; /* may be NULL for problems with no file */
-  unsigned line;    /* 1-based; 0 when unknown */
-  unsigned column;  /* 1-based; 0 when unknown */
-  const char *message;
+  const char *file;    /* may be NULL for problems with no file */
+  unsigned line;       /* 1-based; 0 when unknown */
+  unsigned column;     /* 1-based; 0 when unknown */
+  const char *message; /* in the chosen language, without the rule id */
+  /* The same problem as data, for programs (`check --format=json`): */
+  const char *rule;   /* rule id, e.g. "funds-sum"; NULL when none */
+  const char *field;  /* id of the field concerned, e.g. "funds.annual.total";
+                         NULL when the problem is not about one field */
+  const char *label;  /* that field's label on the form; NULL when none */
+  const char *detail; /* technical detail, e.g. the YAML parser's own words;
+                         NULL when none */
+  size_t arg_count;   /* the values the message quotes, in order, as text */
+  const char *const *args;
 } jx_diagnostic;
 
 typedef struct jx_session jx_session;
@@ -66,7 +75,8 @@ JX_EXPORT const jx_diagnostic *jx_diagnostic_at(const jx_session *session,
                                                 size_t index);
 /* Number of diagnostics of severity error recorded so far. */
 JX_EXPORT size_t jx_error_count(const jx_session *session);
-/* Formats one diagnostic as "file:line:col: severity: message". */
+/* Formats one diagnostic as "file:line:col: severity: message [rule]",
+ * in the chosen language. */
 JX_EXPORT void jx_diagnostic_print(const jx_diagnostic *diag, FILE *out);
 
 /* Loads and validates one YAML project.  Returns NULL when the file has
@@ -134,12 +144,31 @@ typedef struct jx_packet_progress {
   double seconds;                   /* since the start */
 } jx_packet_progress;
 
+/* The order of the projects in a packet (and of its contents and
+ * bookmarks).  Names are compared in 拼音 order (ICU's Chinese
+ * collation), then byte by byte, then by input position. */
+typedef enum jx_packet_order {
+  JX_ORDER_DEPT = 0, /* department code, then project name (the default) */
+  JX_ORDER_INPUT,    /* the order given */
+  JX_ORDER_NAME      /* project name only (then department code) */
+} jx_packet_order;
+
+/* What jx_packet_render wrote (options->summary), filled at its end. */
+typedef struct jx_packet_summary {
+  size_t files;    /* PDFs written: 1 for a packet, one a project with
+                      split_dir; 0 when nothing was written */
+  size_t projects; /* projects in them */
+  size_t pages;    /* their pages: a packet's cover, contents and blank
+                      pages included */
+  size_t left_out; /* inputs left out */
+} jx_packet_summary;
+
 typedef struct jx_packet_options {
-  bool order_input;      /* keep the given order (default: by department code,
-                            then project name) */
-  bool duplex;           /* start every project on an odd page */
-  bool fail_fast;        /* stop at the first broken input, write nothing */
-  const char *split_dir; /* one PDF per project in this folder instead */
+  jx_packet_order order;     /* default: by department code, then name */
+  bool order_input;          /* same as order = JX_ORDER_INPUT (older name) */
+  bool duplex;               /* start every project on an odd page */
+  bool fail_fast;            /* stop at the first broken input, write nothing */
+  const char *split_dir;     /* one PDF per project in this folder instead */
   const char *split_pattern; /* file names in split_dir; default
                                 "{dept_code}-{name}.pdf"; also {dept_name},
                                 {year}, {index} (1-based input position) */
@@ -147,6 +176,7 @@ typedef struct jx_packet_options {
   unsigned threads;          /* layout threads; 0 = one per CPU */
   void (*progress)(const jx_packet_progress *progress, void *user);
   void *progress_user;
+  jx_packet_summary *summary; /* when not NULL: what was written */
 } jx_packet_options;
 
 /* Renders the project files `inputs` (in this order: the result's

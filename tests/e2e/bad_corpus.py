@@ -3,10 +3,14 @@
 
 For every tests/bad/NAME.yaml, with the options in NAME.args if present:
 
-  * `jxform check [ARGS] NAME.yaml` exits 1 and prints exactly the lines
-    of NAME.expected (file:line:col: severity: message), in order;
-  * `jxform check [ARGS] --format=json NAME.yaml` says the same: ok false,
-    and its diagnostics, printed as text, are the same lines;
+  * `jxform check --lang=en [ARGS] NAME.yaml` exits 1 and prints exactly
+    the lines of NAME.expected (file:line:col: severity: message [rule]),
+    in order, and `--lang=zh` those of NAME.zh.expected;
+  * `jxform check [ARGS] --format=json NAME.yaml` says the same in each
+    language: ok false, and its diagnostics, printed as text, are the same
+    lines; the rule id is a field, not part of the message; the two
+    languages' JSON differ only in "message", and no Chinese message is
+    left in English;
   * without ARGS, `jxform render NAME.yaml` and `jxform render NAME.yaml
     -o out.pdf` exit 1, print the same lines and leave no file behind;
   * with --strict in ARGS (the input only has warnings), `jxform check`
@@ -18,6 +22,7 @@ diff before committing).
 """
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -27,16 +32,35 @@ MIN_CASES = 60
 
 def diag_lines(stderr, template_dir):
     """The diagnostic lines of a run, with the template folder made
-    portable; the closing 'jxform: checked ...' summary is dropped."""
+    portable; the closing summary ('jxform: checked ...', 'jxform: 检查了
+    ...') is dropped."""
     lines = []
     for line in stderr.splitlines():
-        if line.startswith('jxform: checked '):
+        if line.startswith(('jxform: checked ', 'jxform: 检查了 ')):
             continue
         lines.append(line.replace(template_dir, 'TEMPLATES'))
     return lines
 
 
-def json_lines(doc, template_dir):
+# The severity words of the text output, per language.
+SEVERITY = {
+    'en': {'error': 'error', 'warning': 'warning', 'note': 'note'},
+    'zh': {'error': '错误', 'warning': '警告', 'note': '提示'},
+}
+
+# Three English words in a row outside quotes: a message the Chinese
+# catalogue does not have, printed in English.
+ENGLISH_RUN = re.compile(r'[A-Za-z]{2,}(?:[ ,;]+[A-Za-z]{2,}){2,}')
+QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"|‘[^’]*’|“[^”]*”|（[^）]*）|\([^)]*\)")
+
+
+def english_fallback(message):
+    """The English words left in a Chinese message, or None."""
+    m = ENGLISH_RUN.search(QUOTED.sub('', message))
+    return m.group(0) if m else None
+
+
+def json_lines(doc, template_dir, lang):
     """JSON diagnostics printed the way the CLI prints them."""
     out = []
     for d in doc['diagnostics']:
@@ -45,13 +69,25 @@ def json_lines(doc, template_dir):
             where = '%s:%d:%d: ' % (d['file'], d['line'], d['column'])
         elif d['file']:
             where = '%s: ' % d['file']
-        out.append((where + '%s: %s' % (d['severity'], d['message']))
-                   .replace(template_dir, 'TEMPLATES'))
         msg = d['message']
-        if d['rule'] is not None and not msg.endswith('[%s]' % d['rule']):
-            raise AssertionError('rule %r not at the end of %r' %
-                                 (d['rule'], msg))
+        if d['rule'] is not None:
+            if '[%s]' % d['rule'] in msg:
+                raise AssertionError('rule %r left in the message %r' %
+                                     (d['rule'], msg))
+            msg += ' [%s]' % d['rule']
+        out.append((where + '%s: %s' % (SEVERITY[lang][d['severity']], msg))
+                   .replace(template_dir, 'TEMPLATES'))
     return out
+
+
+def without_message(doc):
+    """A JSON document's diagnostics with their messages left out: the
+    same in every language.  The arguments of a diagnostic without a rule
+    may hold the system's own words for an error (strerror), which follow
+    the language too; those of a rule's diagnostic may not differ."""
+    return [{k: v for k, v in d.items()
+             if k != 'message' and (k != 'args' or d['rule'])}
+            for d in doc['diagnostics']]
 
 
 def run(cmd, cwd, env):
@@ -75,46 +111,65 @@ def main():
         shutil.copy(os.path.join(bad, name + '.yaml'), case_dir)
         args_path = os.path.join(bad, name + '.args')
         args = open(args_path).read().split() if os.path.exists(args_path) else []
-        expected_path = os.path.join(bad, name + '.expected')
         yaml = name + '.yaml'
 
         def fail(what):
             failures.append('%s: %s' % (name, what))
 
-        check = run([jxform, 'check'] + args + [yaml], case_dir, env)
-        got = diag_lines(check.stderr, template_dir)
-        if update:
-            with open(expected_path, 'w', encoding='utf-8') as f:
-                f.write(''.join(line + '\n' for line in got))
-        if not os.path.exists(expected_path):
-            fail('no %s.expected' % name)
-            continue
-        want = open(expected_path, encoding='utf-8').read().splitlines()
-        if not want:
-            fail('%s.expected is empty' % name)
-        if check.returncode != 1:
-            fail('check exited %d, not 1' % check.returncode)
-        if got != want:
-            fail('check printed:\n    %s\n  expected:\n    %s' %
-                 ('\n    '.join(got), '\n    '.join(want)))
-
-        js = run([jxform, 'check', '--format=json'] + args + [yaml],
-                 case_dir, env)
-        try:
-            doc = json.loads(js.stdout)
-            if js.returncode != 1 or doc['ok'] is not False or not doc['errors']:
-                fail('check --format=json: exit %d, ok %r, errors %r' %
-                     (js.returncode, doc['ok'], doc['errors']))
-            if json_lines(doc, template_dir) != want:
-                fail('check --format=json disagrees with the text:\n    %s' %
-                     '\n    '.join(json_lines(doc, template_dir)))
-            if [f['file'] for f in doc['files']] != [yaml]:
-                fail('check --format=json files: %r' % doc['files'])
-        except (ValueError, KeyError, AssertionError) as e:
-            fail('check --format=json: %s: %r' % (e, js.stdout[:300]))
+        docs = {}
+        for lang, suffix in (('en', '.expected'), ('zh', '.zh.expected')):
+            lang_args = ['--lang=' + lang] + args
+            expected_path = os.path.join(bad, name + suffix)
+            check = run([jxform, 'check'] + lang_args + [yaml], case_dir, env)
+            got = diag_lines(check.stderr, template_dir)
+            if update:
+                with open(expected_path, 'w', encoding='utf-8') as f:
+                    f.write(''.join(line + '\n' for line in got))
+            if not os.path.exists(expected_path):
+                fail('no %s%s' % (name, suffix))
+                continue
+            want = open(expected_path, encoding='utf-8').read().splitlines()
+            if not want:
+                fail('%s%s is empty' % (name, suffix))
+            if check.returncode != 1:
+                fail('check --lang=%s exited %d, not 1' %
+                     (lang, check.returncode))
+            if got != want:
+                fail('check --lang=%s printed:\n    %s\n  expected:\n    %s' %
+                     (lang, '\n    '.join(got), '\n    '.join(want)))
+            js = run([jxform, 'check', '--format=json'] + lang_args + [yaml],
+                     case_dir, env)
+            try:
+                doc = json.loads(js.stdout)
+                docs[lang] = doc
+                if (js.returncode != 1 or doc['ok'] is not False or
+                        not doc['errors']):
+                    fail('check --format=json: exit %d, ok %r, errors %r' %
+                         (js.returncode, doc['ok'], doc['errors']))
+                if json_lines(doc, template_dir, lang) != want:
+                    fail('check --format=json --lang=%s disagrees with the '
+                         'text:\n    %s' %
+                         (lang, '\n    '.join(json_lines(doc, template_dir,
+                                                           lang))))
+                if [f['file'] for f in doc['files']] != [yaml]:
+                    fail('check --format=json files: %r' % doc['files'])
+                if lang == 'zh':
+                    for d in doc['diagnostics']:
+                        english = english_fallback(d['message'])
+                        if english:
+                            fail('Chinese message falls back to English '
+                                 '(%r): %s' % (english, d['message']))
+            except (ValueError, KeyError, AssertionError) as e:
+                fail('check --format=json: %s: %r' % (e, js.stdout[:300]))
+        if len(docs) == 2 and (without_message(docs['en']) !=
+                               without_message(docs['zh'])):
+            fail('the JSON of --lang=en and --lang=zh differ beyond '
+                 '"message"')
+        want = open(os.path.join(bad, name + '.expected'),
+                    encoding='utf-8').read().splitlines()
 
         if '--strict' in args:
-            lax = run([jxform, 'check', yaml], case_dir, env)
+            lax = run([jxform, 'check', '--lang=en', yaml], case_dir, env)
             lax_want = [line.replace(': error: ', ': warning: ', 1)
                         for line in want]
             if lax.returncode != 0:
@@ -125,7 +180,8 @@ def main():
                      '\n    '.join(diag_lines(lax.stderr, template_dir)))
         else:
             for extra in ([], ['-o', 'out.pdf']):
-                r = run([jxform, 'render', yaml] + extra, case_dir, env)
+                r = run([jxform, 'render', '--lang=en', yaml] + extra,
+                        case_dir, env)
                 lines = [line for line in diag_lines(r.stderr, template_dir)
                          if not line.startswith('jxform: ')]
                 if r.returncode != 1:

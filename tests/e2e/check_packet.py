@@ -2,7 +2,8 @@
 """Checks a packet PDF written by `jxform packet` (uncompressed objects only:
 page tree, outlines, page labels; page text through pdftotext).
 
-usage: check_packet.py PACKET.pdf PROJECTS [--duplex]
+usage: check_packet.py PACKET.pdf PROJECTS [--duplex] [--order=dept|name|input]
+                       [--names=NAME,NAME,...]
 Asserts:
   - pdfinfo/pdftotext print no warning;
   - the outline is department -> project, PROJECTS projects in all, each
@@ -10,8 +11,17 @@ Asserts:
   - the contents page lists every project with the number printed in the
     footer (第 N 页 共 M 页) of the page its bookmark lands on;
   - page labels: 封面, 目录1.., then 1..M matching the footers;
-  - with --duplex every project starts on an odd page number.
+  - with --duplex every project starts on an odd page number;
+  - the contents: every project line shows its amount and unit before its
+    page number; each department's 小计 lines add up its projects' amounts
+    (per unit: 元 and 万元 are never added together), or, when departments
+    interleave (--order=input, name), the 各部门小计 section does; the 合计
+    lines add up all the projects' amounts, and the cover's totals agree;
+  - with --order=dept (the default) departments come in code order, each
+    once;
+  - with --names, those projects come in the contents in that order.
 """
+from decimal import Decimal
 import re
 import subprocess
 import sys
@@ -39,9 +49,145 @@ def text_string(s):
     return s[1:-1]
 
 
+ROW = re.compile(r"^(\s*)(\S.*?)\s{2,}(—|-?[\d,]+(?:\.\d+)?)\s*(万元|元)?"
+                 r"(?:\s+(\d+))?\s*$")
+
+
+def squash(s):
+    return re.sub(r"\s+", "", s)
+
+
+def by_unit(rows):
+    """{unit: sum} of (amount, unit) pairs."""
+    out = {}
+    for amount, unit in rows:
+        if amount != "—":
+            out[unit] = out.get(unit, 0) + Decimal(amount.replace(",", ""))
+    return out
+
+
+def parse_contents(lines):
+    """The contents as departments (title, projects, subtotals), the
+    departments' subtotals section and the grand totals."""
+    depts, section, totals = [], [], []
+    cur, pending, in_section = None, "", False
+    for line in lines:
+        if not line.strip() or re.fullmatch(r"\s*目\s*录\s*", line):
+            continue
+        m = ROW.match(line)
+        if not m:
+            text = line.strip()
+            if line.startswith(" "):  # a project name going on
+                pending += text
+            elif text == "各部门小计":
+                in_section = True
+            elif text.endswith("（续）"):
+                if not cur or squash(cur["title"]) != squash(text[:-3]):
+                    fail(f"contents: '{text}' goes on from no such department")
+            else:
+                cur = {"title": text, "projects": [], "subtotals": []}
+                depts.append(cur)
+            continue
+        indent, text, amount, unit, page = m.groups()
+        unit = unit or ""
+        if text.startswith("合计"):
+            totals.append((amount, unit))
+        elif text.startswith("小计"):
+            if not cur:
+                fail(f"contents: a 小计 outside any department: {line}")
+            else:
+                cur["subtotals"].append((amount, unit))
+        elif in_section:
+            section.append((squash(text), amount, unit))
+        elif page:
+            if not cur:
+                fail(f"contents: a project outside any department: {line}")
+                continue
+            cur["projects"].append((squash(pending + text), amount, unit,
+                                    int(page)))
+            pending = ""
+        else:
+            fail(f"contents: a line neither project nor sum: {line.strip()}")
+    return depts, section, totals
+
+
+def check_contents(contents, cover, starts, footer, order, names):
+    depts, section, totals = parse_contents(contents.splitlines())
+    projects = [p for d in depts for p in d["projects"]]
+    if len(projects) != len(starts):
+        fail(f"contents: {len(projects)} project lines with an amount and a "
+             f"page number, want {len(starts)}")
+    for name, pg in starts:
+        if not any(p[0] == squash(name) and p[3] == footer.get(pg)
+                   for p in projects):
+            fail(f"contents: no line '{name}' <amount> <unit> {footer.get(pg)}")
+    for name, amount, unit, page in projects:
+        if amount == "—" or not unit:
+            fail(f"contents: {name} shows no amount and unit: '{amount}{unit}'")
+    # sums: never across units
+    if section:  # departments interleave: their subtotals come together
+        for d in depts:
+            if d["subtotals"]:
+                fail(f"contents: {d['title']} has 小计 lines though "
+                     "departments interleave")
+        titles = []
+        for d in depts:
+            if squash(d["title"]) not in titles:
+                titles.append(squash(d["title"]))
+        for t in titles:
+            want = by_unit((p[1], p[2]) for d in depts
+                           if squash(d["title"]) == t for p in d["projects"])
+            got = by_unit((a, u) for (st, a, u) in section if st.startswith(t))
+            if got != want:
+                fail(f"contents: 各部门小计 of {t}: {got}, its projects add up "
+                     f"to {want}")
+    else:
+        for d in depts:
+            want = by_unit((p[1], p[2]) for p in d["projects"])
+            got = by_unit(d["subtotals"])
+            if not d["subtotals"]:
+                fail(f"contents: department {d['title']} has no 小计")
+            elif got != want:
+                fail(f"contents: 小计 of {d['title']}: {got}, its projects add "
+                     f"up to {want}")
+    want = by_unit((p[1], p[2]) for p in projects)
+    if not totals:
+        fail("contents: no 合计")
+    elif by_unit(totals) != want:
+        fail(f"contents: 合计 {by_unit(totals)}, the projects add up to {want}")
+    on_cover = by_unit(re.findall(r"^\s*\S+：([\d,]+(?:\.\d+)?) (万元|元)\s*$",
+                                  cover, re.M))
+    if on_cover != want:
+        fail(f"cover: totals {on_cover}, the projects add up to {want}")
+    # order
+    if order == "dept":
+        titles = [d["title"] for d in depts]
+        if len(set(titles)) != len(titles):
+            fail(f"contents: a department comes twice: {titles}")
+        codes = [t.split()[0] if re.match(r"\d", t) else "" for t in titles]
+        if codes != sorted(codes, key=lambda c: c.encode()):
+            fail(f"contents: departments not in code order: {codes}")
+    if names:
+        at = []
+        for n in names:
+            hits = [i for i, p in enumerate(projects) if p[0] == squash(n)]
+            if len(hits) != 1:
+                fail(f"contents: {n} is listed {len(hits)} times, want once")
+            at.append(hits[0] if hits else -1)
+        if at != sorted(at):
+            got = [n for _, n in sorted(zip(at, names))]
+            fail(f"contents: order {got}, want {names}")
+
+
 def main():
     pdf, projects = sys.argv[1], int(sys.argv[2])
     duplex = "--duplex" in sys.argv
+    order, names = "dept", []
+    for a in sys.argv[3:]:
+        if a.startswith("--order="):
+            order = a[len("--order="):]
+        elif a.startswith("--names="):
+            names = a[len("--names="):].split(",")
     data = open(pdf, "rb").read()
     objs = {}
     for m in re.finditer(rb"(\d+) 0 obj\n(<<.*?>>)\n?(stream|endobj)", data, re.S):
@@ -104,6 +250,7 @@ def main():
                  for line in contents.splitlines())
         if not ok:
             fail(f"contents: no line ending '{name[-6:]}' ... {want}")
+    check_contents(contents, text[0], starts, footer, order, names)
     # labels
     labels = re.search(r"/PageLabels<</Nums\[(.*?)\]>>", cat)
     if not labels:

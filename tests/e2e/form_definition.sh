@@ -41,7 +41,7 @@ status=0
 "$jxform" check "$work/plain.yaml" 2> "$work/plain.txt" || status=$?
 [ "$status" = 1 ] || fail "weights on yangquan-2025: exit $status"
 grep -q "unknown key 'leader' in 'project'" "$work/plain.txt" || fail "leader: $(head -3 "$work/plain.txt")"
-grep -q "unknown key 'weight' in 'indicators.period\[0\]'" "$work/plain.txt" ||
+grep -q "unknown key 'weight' in 'indicators.period\[1\]'" "$work/plain.txt" ||
   fail "weight: $(head -3 "$work/plain.txt")"
 
 # (2) Chinese keys: labels for the keys of sample 02

@@ -4,7 +4,9 @@
 # good project rendered), bookmarks/contents/footers/labels checked by
 # check_packet.py, byte-identical reruns (also with another thread
 # count), SOURCE_DATE_EPOCH, --duplex, --order=input, --fail-fast, @list
-# and --split with safe, unique names.
+# and --split with safe, unique names; the contents' order (department
+# code, then 拼音), amounts, 小计 and 合计, --order=input and name; the
+# line every run ends with.
 # Usage: packet.sh JXFORM SOURCE_DIR WORK_DIR
 set -euo pipefail
 jxform=$1 src=$2 work=$3
@@ -27,6 +29,8 @@ set -e
 [ "$rc" = 1 ] || fail "exit status $rc with broken inputs, want 1"
 [ -f "$work/p.pdf" ] || fail "no packet written despite good inputs"
 grep -q "3 inputs left out" "$work/p.err" || fail "no list of left-out inputs"
+tail -1 "$work/p.err" | grep -Eqx "jxform: wrote $work/p.pdf: 12 projects, [0-9]+ pages; 3 inputs left out \(listed above\)" ||
+  fail "last line: $(tail -1 "$work/p.err")"
 for k in 1 2 3; do
   grep -q "^  .*broken-$k.yaml$" "$work/p.err" || fail "broken-$k.yaml not listed"
   grep -q "broken-$k.yaml:.*error" "$work/p.err" || fail "no diagnostic for broken-$k.yaml"
@@ -48,8 +52,51 @@ $check "$work/good.pdf" 12
 # 3. duplex and input order
 "$jxform" packet "$work/in/a" -o "$work/duplex.pdf" -q --duplex
 $check "$work/duplex.pdf" 6 --duplex
-"$jxform" packet "$work/in/a" -o "$work/input.pdf" -q --order=input
-$check "$work/input.pdf" 6
+"$jxform" packet "$work/in/a" -o "$work/input.pdf" -q --order=input 2>/dev/null
+$check "$work/input.pdf" 6 --order=input
+
+# 3b. the contents: departments by code, projects by 拼音 (安 < 白 < 张 <
+# 赵: not their code point order 安 张 白 赵, nor the order given), each
+# with its amount; 小计 per department, 合计 (check_packet.py adds them
+# up); --order=input and --order=name; forms of several kinds (元, 万元)
+mkdir -p "$work/extra"
+extra() { # FILE CODE DEPARTMENT NAME AMOUNT: sample 02 made another project
+  sed -e "0,/^  name: .*/s//  name: $4/" -e "s/^    code: .*/    code: \"$2\"/" \
+    -e "0,/^    name: .*/s//    name: $3/" -e "s/22487000/$5/g" \
+    "$src/samples/02-daolu-wajue.yaml" > "$work/extra/$1"
+}
+extra 1.yaml 030 某市园林局 赵庄道路绿化养护费 1200000
+extra 2.yaml 030 某市园林局 张家大院古树保护经费 80000
+extra 3.yaml 030 某市园林局 白鹭公园维护费 350000
+extra 4.yaml 030 某市园林局 安全生产专项经费 25000
+extra 5.yaml 002 某市档案局 白皮书编印经费 60000
+extra 6.yaml 002 某市档案局 安置档案库房租赁费 440000
+"$jxform" packet "$work/extra" "$src"/samples/*.yaml -o "$work/order.pdf" 2> "$work/order.err" ||
+  fail "packet with extra projects: $(tail -3 "$work/order.err")"
+$check "$work/order.pdf" 12 \
+  --names=安全生产专项经费,白鹭公园维护费,张家大院古树保护经费,赵庄道路绿化养护费
+$check "$work/order.pdf" 12 --names=安置档案库房租赁费,白皮书编印经费
+pdftotext -layout "$work/order.pdf" "$work/order.txt"
+grep -Eq '^ +小计 +1,655,000 元$' "$work/order.txt" || fail "no 小计 1,655,000 元 for 030"
+grep -Eq '^ +小计 +500,000 元$' "$work/order.txt" || fail "no 小计 500,000 元 for 002"
+grep -Eq '^合计 +153,472,200 元$' "$work/order.txt" || fail "no 合计 153,472,200 元"
+tail -1 "$work/order.err" | grep -Eqx "jxform: wrote $work/order.pdf: 12 projects, [0-9]+ pages; nothing left out" ||
+  fail "last line: $(tail -1 "$work/order.err")"
+"$jxform" packet "$work"/extra/[1-4].yaml "$src"/samples/0[12]*.yaml -o "$work/given.pdf" -q \
+  --order=input 2>/dev/null
+$check "$work/given.pdf" 6 --order=input \
+  --names=赵庄道路绿化养护费,张家大院古树保护经费,白鹭公园维护费,安全生产专项经费,城市道路桥涵、城市照明、排水管网设施运维服务费,道路挖掘修复费
+"$jxform" packet "$work/extra" "$src"/samples/0[12]*.yaml -o "$work/byname.pdf" -q --order=name 2>/dev/null
+$check "$work/byname.pdf" 8 --order=name \
+  --names=安全生产专项经费,安置档案库房租赁费,白鹭公园维护费,白皮书编印经费,城市道路桥涵、城市照明、排水管网设施运维服务费,道路挖掘修复费,张家大院古树保护经费,赵庄道路绿化养护费
+"$jxform" packet "$src"/samples/*.yaml "$src"/samples/forms/*.yaml -o "$work/kinds.pdf" -q 2>/dev/null
+$check "$work/kinds.pdf" 11
+set +e
+"$jxform" packet "$work/extra" -o "$work/bad-order.pdf" --order=pinyin 2> "$work/bad-order.err"
+rc=$?
+set -e
+[ "$rc" = 2 ] || fail "--order=pinyin: exit $rc, want 2"
+grep -q "dept.*name.*input" "$work/bad-order.err" || fail "--order=pinyin: $(cat "$work/bad-order.err")"
 
 # 4. fail-fast: nothing written, exit 1
 set +e
@@ -58,6 +105,9 @@ rc=$?
 set -e
 [ "$rc" = 1 ] || fail "--fail-fast exit $rc"
 [ ! -e "$work/ff.pdf" ] || fail "--fail-fast wrote a packet"
+"$jxform" packet "$work/in/b" -o "$work/ff.pdf" -q --fail-fast 2> "$work/ff.err" || true
+tail -1 "$work/ff.err" | grep -Eqx "jxform: nothing written; 1 input left out \(listed above\)" ||
+  fail "--fail-fast last line: $(tail -1 "$work/ff.err")"
 
 # 4b. --strict: sample 05's consistency warning becomes an error, so it is
 # left out of the packet (exit 1); without --strict it is printed.
@@ -75,6 +125,9 @@ grep -q 'left out' "$work/strict.err" || fail "--strict: sample 05 not listed as
 # 5. split: one PDF per project, safe and unique names
 "$jxform" packet "$work/in/a" "$work/in/b"/copy-*.yaml --split "$work/split" -q \
   --name '{dept_code}/{name}?.pdf'
+"$jxform" packet "$work/in/a" --split "$work/split1" 2> "$work/split1.err"
+tail -1 "$work/split1.err" | grep -Eqx "jxform: wrote 6 PDFs in $work/split1: 6 projects, [0-9]+ pages; nothing left out" ||
+  fail "--split last line: $(tail -1 "$work/split1.err")"
 n=$(ls "$work/split" | wc -l)
 [ "$n" = 12 ] || fail "--split wrote $n files, want 12"
 ls "$work/split" | grep -q -- '-2\.pdf$' || fail "no -2 suffix for a repeated name"

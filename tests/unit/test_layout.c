@@ -341,7 +341,7 @@ static void test_declared_grid_column(void **state) {
       test_load(&fx->arena, &fx->diags, tpl, "w.yaml", bad, strlen(bad), NULL));
   assert_int_equal(fx->diags.errors, 1);
   assert_non_null(strstr(fx->diags.items[0].message,
-                         "'indicators.period[0].weight' must be a "
+                         "'indicators.period[1].weight' must be a "
                          "percentage"));
   jx_diag_list_free(&fx->diags);
 

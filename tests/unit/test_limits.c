@@ -348,7 +348,7 @@ static void test_cell_chars(void **state) {
 
   s = indicators_of(1, 0, JX_LIMIT_CELL_CHARS);
   assert_false(load(s.data, s.len, &diags));
-  assert_true(mentions(&diags, "'indicators.period[0].value' has 10001"));
+  assert_true(mentions(&diags, "'indicators.period[1].value' has 10001"));
   jx_diag_list_free(&diags);
   free(s.data);
 }

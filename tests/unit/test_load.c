@@ -504,7 +504,7 @@ static void test_indicator_extra_column_and_empty_level3(void **state) {
                            "  annual:\n"
                            "    - {level1: 产出指标, level2: 数量指标, "
                            "standard: x}\n"));
-  expect_diag(f, 8, 36, "unknown key 'standard' in 'indicators.annual[0]'");
+  expect_diag(f, 8, 36, "unknown key 'standard' in 'indicators.annual[1]'");
 }
 
 /* A field's label stands for its key: under its group, and at the top
@@ -643,7 +643,7 @@ static void test_unknown_key_lists_labels(void **state) {
       "(项目名称), department (主管部门及代码), implementer (实施单位), "
       "attribute (项目属性), duration (项目期))");
   expect_diag(f, 9, 36,
-              "unknown key 'valeu' in 'indicators.annual[0]'; did you mean "
+              "unknown key 'valeu' in 'indicators.annual[1]'; did you mean "
               "'value'?");
   assert_int_equal(f->diags.count, 2);
   jx_diag_list_free(&f->diags);
@@ -733,7 +733,7 @@ static void test_missing_required(void **state) {
   expect_diag(f, 1, 1, "missing required key 'year'");
   expect_diag(f, 3, 3, "missing required key 'project.name'");
   expect_diag(f, 5, 5, "missing required key 'project.department.name'");
-  expect_diag(f, 8, 7, "missing required key 'indicators.period[0].level2'");
+  expect_diag(f, 8, 7, "missing required key 'indicators.period[1].level2'");
   assert_int_equal(f->diags.count, 5);
 
   fixture *g = f;
@@ -820,7 +820,7 @@ static void test_chinese_keyboard_keys(void **state) {
               "them and indent 'implementer' with ordinary half-width "
               "spaces, like the other keys of 'project'");
   expect_diag(f, 9, 8,
-              "unknown key 'level1：产出指标' in 'indicators.annual[0]': the "
+              "unknown key 'level1：产出指标' in 'indicators.annual[1]': the "
               "key 'level1' is followed by a full-width colon '：'");
   expect_diag(f, 9, 8, "instead: 'level1: 产出指标'");
   assert_int_equal(f->diags.count, 2); /* level1 is not also missing */
@@ -896,10 +896,10 @@ static void test_comment_cuts_a_value(void **state) {
                  "'measures' (保证项目实施的制度、措施) is cut short at ' #': "
                  "YAML reads the text from ' #' on ('#3 教学楼进行加固') as a "
                  "comment, so only '对' is kept; to keep it all, put the "
-                 "whole value in quotes: \"对 #3 教学楼进行加固\" "
-                 "[text-comment]");
+                 "whole value in quotes: \"对 #3 教学楼进行加固\"");
+  assert_string_equal(f->diags.items[0].rule, "text-comment");
   expect_warning(f, 12, 19,
-                 "'indicators.annual[0].level3' (三级指标) is cut short");
+                 "'indicators.annual[1].level3' (三级指标) is cut short");
   assert_string_equal(val(m, "measures")->str, "对");
   assert_string_equal(val(m, "basis")->str, "文件");
 }
@@ -1031,7 +1031,7 @@ static void test_model_dump(void **state) {
   assert_non_null(strstr(one, "funds.period.central @21:14 0\n"));
   assert_non_null(strstr(one, "funds.period.other @25:5 absent\n"));
   assert_non_null(strstr(one, "indicators.period count=6\n"));
-  assert_non_null(strstr(one, "indicators.period[0] @56:7 level1=\"产出指标\" "
+  assert_non_null(strstr(one, "indicators.period[1] @56:7 level1=\"产出指标\" "
                               "level2=\"数量指标\" level3=\"道路设施日常养护"
                               "维修条数\" value=\"117条\"\n"));
   assert_non_null(strstr(one, "footer.responsible @72:3 absent\n"));

@@ -1,0 +1,126 @@
+/*
+ * cli-help.c — the help texts of the jxform command-line tool: the whole
+ * tool's (`jxform --help`) and each command's (`jxform help CMD`,
+ * `jxform CMD --help`).  The texts are messages of the catalogue (po/).
+ */
+#include "cli.h"
+#include "i18n.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const char usage_text[] = N_(
+    "usage: jxform render FILE.yaml... [-o OUT.pdf] [--dump=model|layout]\n"
+    "       jxform check FILE.yaml... [--strict] [--format=text|json]\n"
+    "       jxform new [--template T] [--year YYYY] [-o FILE.yaml]\n"
+    "       jxform schema [--template T] [-o FILE.json]\n"
+    "       jxform packet INPUTS... -o PACKET.pdf | --split DIR [options]\n"
+    "       jxform help [COMMAND] | COMMAND --help | --version\n"
+    "\n"
+    "Renders 项目支出绩效目标表 forms from YAML project files.\n"
+    "\n"
+    "  render            render each FILE.yaml to FILE.pdf beside it, or all\n"
+    "                    of them into one PDF with -o; '-' reads standard\n"
+    "                    input\n"
+    "  -o, --output PDF  write all forms, in order, into PDF ('-': standard\n"
+    "                    output)\n"
+    "  --dump=model      print the loaded project(s) as text, no PDF\n"
+    "  --dump=layout     print the laid-out pages as text, no PDF\n"
+    "  check             validate each FILE.yaml (schema and consistency\n"
+    "                    rules, docs/schema.md) without rendering; exit 1\n"
+    "                    on any error\n"
+    "  --format=json     (check) print the diagnostics as JSON on stdout\n"
+    "  new               write a commented project skeleton to stdout, or\n"
+    "                    to FILE.yaml with -o (never overwrites)\n"
+    "  --template T      (new, schema) the form's template, default\n"
+    "                    yangquan-2025 (templates/NAME.yaml)\n"
+    "  schema            write the JSON Schema of the template's project\n"
+    "                    files (for editors), to stdout or -o FILE.json\n"
+    "  packet            many projects into one PDF: cover, contents,\n"
+    "                    bookmarks department -> project, page numbers and\n"
+    "                    labels; INPUTS are YAML files, folders (searched\n"
+    "                    recursively) or @LIST (one input per line)\n"
+    "  --order=MODE      (packet) the order of the projects: dept (default:\n"
+    "                    department code, then project name in 拼音 order),\n"
+    "                    name (project name in 拼音 order) or input (as "
+    "given)\n"
+    "  --duplex          (packet) start each project on an odd page\n"
+    "  --split DIR       (packet) one PDF per project in DIR instead,\n"
+    "  --name PATTERN      named by PATTERN (default {dept_code}-{name}.pdf;\n"
+    "                    also {dept_name} {year} {index}), made safe\n"
+    "  --fail-fast       (packet) stop at the first broken input; otherwise\n"
+    "                    broken inputs are reported, left out and listed\n"
+    "  --threads N       (packet) layout threads (default: one per CPU)\n"
+    "  --title TEXT      (packet) the cover's title\n"
+    "  -q, --quiet       (packet) no progress line on a terminal; (render)\n"
+    "                    no 'wrote …' line\n"
+    "  --strict          (render, check, packet) count consistency warnings\n"
+    "                    as errors\n"
+    "  --template-dir D  look for templates in D\n"
+    "  -h, --help        show this help\n"
+    "  --version         show the version\n"
+    "\n"
+    "  --lang=zh|en      the language of messages (default: from LANGUAGE,\n"
+    "                    LC_ALL, LC_MESSAGES, LANG)\n"
+    "\n"
+    "Exit status: 0 success, 1 input or render error, 2 usage error.\n");
+
+/* Each command's own help: `jxform help CMD` and `jxform CMD --help`. */
+static const struct {
+  const char *command, *text;
+} command_help[] = {
+    {"render",
+     N_("usage: jxform render FILE.yaml... [-o OUT.pdf] [--dump=model|layout]\n"
+        "                     [--strict] [-q] [--template-dir D]\n"
+        "\n"
+        "Renders each project file to FILE.pdf beside it, or all of them, in\n"
+        "order, into OUT.pdf with -o.  '-' reads a project from standard "
+        "input\n"
+        "(then -o is needed); '-o -' writes the PDF to standard output.\n"
+        "  --dump=model    print the loaded project(s) as text, no PDF\n"
+        "  --dump=layout   print the laid-out pages as text, no PDF\n"
+        "  --strict        count consistency warnings as errors\n"
+        "  -q, --quiet     no 'wrote …' line\n")},
+    {"check",
+     N_("usage: jxform check FILE.yaml... [--strict] [--format=text|json]\n"
+        "\n"
+        "Checks each project file against its template (keys, types, the\n"
+        "consistency rules, and that the form can be laid out) without\n"
+        "writing anything; exit 1 on any error.  '-' reads standard input.\n"
+        "  --strict        count warnings as errors\n"
+        "  --format=json   the diagnostics as JSON on standard output\n")},
+    {"new",
+     N_("usage: jxform new [--template T] [--year YYYY] [-o FILE.yaml]\n"
+        "\n"
+        "Writes a commented skeleton of a project file of template T (default\n"
+        "yangquan-2025): every field with its label, ready to fill in.  -o\n"
+        "never overwrites a file.\n")},
+    {"schema",
+     N_("usage: jxform schema [--template T] [-o FILE.json]\n"
+        "\n"
+        "Writes the JSON Schema of template T's project files, for editors\n"
+        "with yaml-language-server (completion and checks while typing).\n")},
+    {"packet",
+     N_("usage: jxform packet INPUTS... -o PACKET.pdf | --split DIR [options]\n"
+        "\n"
+        "Many projects in one PDF with a cover, contents, bookmarks and page\n"
+        "numbers; INPUTS are YAML files, folders (searched recursively) or\n"
+        "@LIST files (one input a line).  Options: --order=dept|name|input, "
+        "--duplex,\n"
+        "--split DIR [--name PATTERN], --fail-fast, --threads N, --title "
+        "TEXT,\n"
+        "-q.  See 'jxform --help'.\n")},
+};
+
+int cli_help(const char *command) {
+  if (!command) {
+    fputs(_(usage_text), stdout);
+    return EXIT_OK;
+  }
+  for (size_t i = 0; i < sizeof command_help / sizeof *command_help; i++)
+    if (!strcmp(command, command_help[i].command)) {
+      fputs(_(command_help[i].text), stdout);
+      return EXIT_OK;
+    }
+  return cli_usage_error(_("help: no such command"), command);
+}
