@@ -5,7 +5,7 @@ BUILD ?= build
 JOBS ?= 2
 JXFORM = $(BUILD)/jxform
 
-.PHONY: all deps build demo test asan leakcheck fuzz format clean
+.PHONY: all deps build demo test asan leakcheck fuzz format clean install package
 
 all: build
 
@@ -31,6 +31,15 @@ demo: build
 
 test: build
 	ctest --test-dir $(BUILD) --output-on-failure -j$(JOBS)
+
+# Install under PREFIX (relocatable: move the tree anywhere), or make a
+# Debian package (build/jxform_VERSION_ARCH.deb).
+PREFIX ?= /usr/local
+install: build
+	cmake --install $(BUILD) --prefix $(PREFIX)
+
+package: build
+	cd $(BUILD) && cpack -G DEB
 
 # The whole suite under AddressSanitizer + UBSan (any report fails it).
 asan: deps

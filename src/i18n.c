@@ -3,6 +3,7 @@
  * CLI's choice of language.
  */
 #include "i18n.h"
+#include "datadir.h"
 #include "i18n-choose.h"
 
 #include <libintl.h>
@@ -14,19 +15,12 @@
 
 #define JX_TEXT_DOMAIN "jxform"
 
-#ifndef JX_LOCALE_DIR
-#define JX_LOCALE_DIR "/usr/share/locale"
-#endif
-
 static pthread_once_t jx_bind_once = PTHREAD_ONCE_INIT;
 
-/* Binds the text domain to the catalogue folder: $JXFORM_LOCALE_DIR, or
- * the build's (or install's) locale folder.  Messages come out in UTF-8
- * whatever the locale's own encoding. */
+/* Binds the text domain to the catalogue folder (datadir.h).  Messages come out
+ * in UTF-8 whatever the locale's own encoding. */
 static void jx_bind_domain(void) {
-  const char *dir = getenv("JXFORM_LOCALE_DIR");
-  if (!dir || !*dir)
-    dir = JX_LOCALE_DIR;
+  const char *dir = jx_default_locale_dir();
   bindtextdomain(JX_TEXT_DOMAIN, dir);
   bind_textdomain_codeset(JX_TEXT_DOMAIN, "UTF-8");
 }

@@ -62,7 +62,7 @@ static int run(int argc, char **argv) {
     if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
       return cli_help(cmd);
   if (!strcmp(cmd, "--version")) {
-    printf("jxform %s\n", JXFORM_VERSION);
+    jx_print_versions(stdout);
     return EXIT_OK;
   }
   if (!strcmp(cmd, "render"))

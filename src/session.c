@@ -8,6 +8,7 @@
 #include "jxform/jxform.h"
 
 #include "arena.h"
+#include "datadir.h"
 #include "diag.h"
 #include "fonts.h"
 #include "jxlimits.h"
@@ -55,10 +56,8 @@ jx_session *jx_session_new(const jx_options *options) {
     return NULL;
   jx_arena_init(&s->arena);
   const char *dir = options ? options->template_dir : NULL;
-  if (!dir)
-    dir = getenv("JXFORM_TEMPLATE_DIR");
   if (!dir || !*dir)
-    dir = JX_TEMPLATE_DIR;
+    dir = jx_default_template_dir();
   s->template_dir = jx_arena_strdup(&s->arena, dir);
   s->fonts_ready = jx_fonts_init(&s->fonts);
   return s;

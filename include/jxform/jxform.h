@@ -75,6 +75,14 @@ JX_EXPORT const jx_diagnostic *jx_diagnostic_at(const jx_session *session,
                                                 size_t index);
 /* Number of diagnostics of severity error recorded so far. */
 JX_EXPORT size_t jx_error_count(const jx_session *session);
+/* Prints jxform's version, the versions of the libraries in use
+ * (libharu, HarfBuzz, FreeType, libyaml, libunibreak, ICU, libdeflate)
+ * and the folders templates and message catalogues are taken from when
+ * none is named: $JXFORM_TEMPLATE_DIR, $JXFORM_DATA_DIR/templates, the
+ * install's share/jxform/templates beside the program or library, then
+ * the source tree (`jxform --version`). */
+JX_EXPORT void jx_print_versions(FILE *out);
+
 /* Formats one diagnostic as "file:line:col: severity: message [rule]",
  * in the chosen language. */
 JX_EXPORT void jx_diagnostic_print(const jx_diagnostic *diag, FILE *out);
