@@ -2,7 +2,7 @@
  * cli-check.c — `jxform check` (validate without rendering) and
  * `jxform new` (write a commented skeleton of a project file).
  *
- *   jxform check FILE.yaml... [--strict] [--format=text|json]
+ *   jxform check FILE.yaml|FOLDER... [--strict] [--format=text|json]
  *                [--template-dir D]
  *   jxform new [--template T] [--year YYYY] [-o FILE.yaml]
  *              [--template-dir D]
@@ -11,7 +11,9 @@
  * the rules across files), prints each diagnostic as
  * "file:line:col: severity: message [rule]" on stderr, or with
  * --format=json one JSON document on stdout for budget systems, and
- * exits 1 if any error was found.  "-" reads a file from standard input.
+ * exits 1 if any error was found.  "-" reads a file from standard input;
+ * a folder is searched recursively for project files as `packet` does
+ * (cli_inputs, cli-common.c).
  */
 #include "cli.h"
 #include "i18n.h"
@@ -169,14 +171,12 @@ static void print_json(jx_session *s, const check_input *inputs, size_t count,
 int cmd_check(int argc, char **argv) {
   const char *template_dir = NULL;
   bool strict = false, json = false, options_done = false;
-  check_input *inputs = calloc((size_t)argc + 1, sizeof *inputs);
-  size_t count = 0;
-  if (!inputs)
-    abort();
+  cli_inputs files = {0};
+  size_t unreadable = 0; /* folders that could not be searched */
   for (int i = 0; i < argc; i++) {
     const char *a = argv[i];
     if (options_done || a[0] != '-' || !strcmp(a, "-")) {
-      inputs[count++].name = a;
+      unreadable += !cli_inputs_add(&files, a);
     } else if (!strcmp(a, "--")) {
       options_done = true;
     } else if (!strcmp(a, "--strict")) {
@@ -190,7 +190,7 @@ int cmd_check(int argc, char **argv) {
     } else if (!strncmp(a, "--template-dir=", 15)) {
       template_dir = a + 15;
     } else {
-      free(inputs);
+      cli_inputs_free(&files);
       return cli_usage_error(
           !strncmp(a, "--format", 8)
               ? _("check: --format takes 'text' or 'json', not")
@@ -198,19 +198,26 @@ int cmd_check(int argc, char **argv) {
           a);
     }
   }
-  if (count == 0) {
-    free(inputs);
+  size_t count = files.count;
+  if (count == 0 && !unreadable) {
+    cli_inputs_free(&files);
     return cli_usage_error(_("check needs at least one YAML file"), NULL);
   }
+  check_input *inputs = calloc(count + 1, sizeof *inputs);
+  if (!inputs)
+    abort();
+  for (size_t i = 0; i < count; i++)
+    inputs[i].name = files.items[i];
   jx_session *s = cli_session_new(template_dir);
   if (!s) {
     free(inputs);
+    cli_inputs_free(&files);
     return EXIT_INPUT;
   }
   jx_session_set_strict(s, strict);
   size_t shown = 0;
   jx_project **loaded = calloc(count + 1, sizeof *loaded);
-  size_t nloaded = 0, unread = 0;
+  size_t nloaded = 0, unread = unreadable;
   if (!loaded)
     abort();
   for (size_t i = 0; i < count; i++) {
@@ -247,7 +254,7 @@ int cmd_check(int argc, char **argv) {
   size_t across = jx_diagnostic_count(s);
   if (nloaded > 1)
     jx_check_projects(s, loaded, nloaded);
-  bool failed = jx_error_count(s) > 0 || nloaded < count;
+  bool failed = jx_error_count(s) > 0 || nloaded < count || unread;
   if (json) {
     print_json(s, inputs, count, across, unread);
   } else {
@@ -267,6 +274,7 @@ int cmd_check(int argc, char **argv) {
     jx_project_free(inputs[i].project);
   free(loaded);
   free(inputs);
+  cli_inputs_free(&files);
   jx_session_free(s);
   return failed ? EXIT_INPUT : EXIT_OK;
 }

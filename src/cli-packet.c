@@ -1,24 +1,20 @@
 /*
  * cli-packet.c — `jxform packet INPUTS... -o packet.pdf`.
  *
- * INPUTS are YAML files, folders (searched recursively for *.yaml and
- * *.yml, entries in byte order, so the input order is reproducible) or
- * @LIST (a text file naming one input per line; blank lines and lines
- * starting with # are skipped).  Each file is put in once, however often
- * it is reached (see seen_set below).  Everything else is
- * jx_packet_render's:
- * this file collects the inputs, shows progress on a terminal and lists
- * the inputs left out.
+ * INPUTS are project files, folders (searched recursively for .yaml,
+ * .yml and .json files, entries in byte order, so the input order is
+ * reproducible) or @LIST (a text file naming one input per line; blank
+ * lines and lines starting with # are skipped): cli_inputs (cli-common.c)
+ * collects them, each file once however often it is reached.  Everything
+ * else is jx_packet_render's: this file shows progress on a terminal and
+ * lists the inputs left out.
  */
-#ifndef _XOPEN_SOURCE
-#define _XOPEN_SOURCE 700 /* realpath */
-#endif
 #include "cli.h"
 #include "i18n.h"
+#include "packet.h"
 #include "render.h"
 #include "xalloc.h"
 
-#include <dirent.h>
 #include <errno.h>
 #ifdef __GLIBC__
 #include <malloc.h>
@@ -30,313 +26,6 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
-
-/* Folder nesting followed before giving up. */
-#define MAX_DEPTH 32
-
-/* Files, folders and lists are told apart by identity (device and inode,
- * after following links), never by name: a folder reached again through
- * a link (`ln -s . a`) is not searched again, a list that includes itself
- * is not read again, and a file given twice (by itself and in its
- * folder, or through a link) is put in the packet once.  Each is
- * reported as a warning. */
-typedef struct seen_entry {
-  dev_t dev;
-  ino_t ino;
-  char *name;  /* the path it was first reached by (owned) */
-  bool active; /* lists: being read now */
-} seen_entry;
-
-/* A hash set of identities (open addressing). */
-typedef struct seen_set {
-  seen_entry *slots;
-  bool *used;
-  size_t cap, count;
-} seen_set;
-
-static size_t seen_hash(dev_t dev, ino_t ino) {
-  uint64_t h = (uint64_t)dev * 0x9E3779B97F4A7C15u ^ (uint64_t)ino;
-  h ^= h >> 31;
-  h *= 0xBF58476D1CE4E5B9u;
-  return (size_t)(h ^ (h >> 29));
-}
-
-/* The entry of (dev, ino), or NULL. */
-static seen_entry *seen_find(seen_set *set, const struct stat *st) {
-  if (!set->cap)
-    return NULL;
-  size_t i = seen_hash(st->st_dev, st->st_ino) & (set->cap - 1);
-  for (; set->used[i]; i = (i + 1) & (set->cap - 1))
-    if (set->slots[i].dev == st->st_dev && set->slots[i].ino == st->st_ino)
-      return &set->slots[i];
-  return NULL;
-}
-
-static seen_entry *seen_add(seen_set *set, const struct stat *st,
-                            const char *name) {
-  if (2 * (set->count + 1) > set->cap) {
-    seen_set bigger = {0};
-    bigger.cap = set->cap ? 2 * set->cap : 64;
-    bigger.slots = jx_xcalloc(bigger.cap, sizeof *bigger.slots);
-    bigger.used = jx_xcalloc(bigger.cap, sizeof *bigger.used);
-    for (size_t k = 0; k < set->cap; k++) {
-      if (!set->used[k])
-        continue;
-      size_t i =
-          seen_hash(set->slots[k].dev, set->slots[k].ino) & (bigger.cap - 1);
-      while (bigger.used[i])
-        i = (i + 1) & (bigger.cap - 1);
-      bigger.used[i] = true;
-      bigger.slots[i] = set->slots[k];
-    }
-    bigger.count = set->count;
-    free(set->slots);
-    free(set->used);
-    *set = bigger;
-  }
-  size_t i = seen_hash(st->st_dev, st->st_ino) & (set->cap - 1);
-  while (set->used[i])
-    i = (i + 1) & (set->cap - 1);
-  set->used[i] = true;
-  set->slots[i] = (seen_entry){st->st_dev, st->st_ino, jx_xstrdup(name), false};
-  set->count++;
-  return &set->slots[i];
-}
-
-static void seen_free(seen_set *set) {
-  for (size_t i = 0; i < set->cap; i++)
-    if (set->used[i])
-      free(set->slots[i].name);
-  free(set->slots);
-  free(set->used);
-  memset(set, 0, sizeof *set);
-}
-
-typedef struct inputs {
-  char **items;
-  size_t count, cap;
-  seen_set files, folders, lists;
-  const char *reading; /* the list being read, or NULL */
-  char *root;          /* the folder given (resolved) being searched, or
-                          NULL: links out of it are reported */
-} inputs;
-
-static void push(inputs *in, char *path) {
-  if (in->count == in->cap) {
-    in->cap = in->cap ? in->cap * 2 : 64;
-    in->items = jx_xrealloc(in->items, in->cap * sizeof *in->items);
-  }
-  in->items[in->count++] = path;
-}
-
-static void inputs_free(inputs *in) {
-  for (size_t i = 0; i < in->count; i++)
-    free(in->items[i]);
-  free(in->items);
-  seen_free(&in->files);
-  seen_free(&in->folders);
-  seen_free(&in->lists);
-}
-
-/* Adds file `path` (malloc'd; taken), whose stat is *st (NULL when it
- * cannot be read: the loader reports it), unless it is already in. */
-static void add_file(inputs *in, char *path, const struct stat *st) {
-  if (st) {
-    seen_entry *e = seen_find(&in->files, st);
-    if (e) {
-      if (!strcmp(path, e->name))
-        fprintf(stderr, _("jxform: warning: %s is given twice: put in once\n"),
-                path);
-      else
-        fprintf(stderr,
-                _("jxform: warning: %s is the same file as %s (given twice): "
-                  "put in once\n"),
-                path, e->name);
-      free(path);
-      return;
-    }
-    seen_add(&in->files, st, path);
-  }
-  push(in, path);
-}
-
-static bool has_yaml_ext(const char *name) {
-  size_t n = strlen(name);
-  return (n > 5 && !strcmp(name + n - 5, ".yaml")) ||
-         (n > 4 && !strcmp(name + n - 4, ".yml"));
-}
-
-static int cmp_str(const void *a, const void *b) {
-  return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static bool add_input(inputs *in, const char *arg, int depth);
-
-/* Adds the YAML files under folder `dir` (whose stat is *st), in byte
- * order of names; a folder already searched is skipped. */
-static bool add_folder(inputs *in, const char *dir, const struct stat *st,
-                       int depth) {
-  seen_entry *e = seen_find(&in->folders, st);
-  if (e) {
-    fprintf(stderr,
-            _("jxform: warning: %s leads back to folder %s (a link loop, or "
-              "the folder given twice): searched once\n"),
-            dir, e->name);
-    return true;
-  }
-  if (depth > MAX_DEPTH) {
-    fprintf(stderr, _("jxform: %s: folders nested more than %d deep\n"), dir,
-            MAX_DEPTH);
-    return false;
-  }
-  seen_add(&in->folders, st, dir);
-  DIR *d = opendir(dir);
-  if (!d) {
-    fprintf(stderr, "jxform: %s: %s\n", dir, strerror(errno));
-    return false;
-  }
-  char **names = NULL;
-  size_t count = 0, cap = 0;
-  struct dirent *de;
-  while ((de = readdir(d))) {
-    if (de->d_name[0] == '.')
-      continue;
-    if (count == cap) {
-      cap = cap ? 2 * cap : 64;
-      names = jx_xrealloc(names, cap * sizeof *names);
-    }
-    names[count++] = jx_xstrdup(de->d_name);
-  }
-  closedir(d);
-  if (count > 1) /* never qsort(NULL, 0): an empty folder */
-    qsort(names, count, sizeof *names, cmp_str);
-  bool ok = true;
-  size_t dlen = strlen(dir);
-  bool slash = dlen && dir[dlen - 1] == '/';
-  for (size_t i = 0; i < count; i++) {
-    size_t n = dlen + strlen(names[i]) + 2;
-    char *path = jx_xmalloc(n);
-    snprintf(path, n, "%s%s%s", dir, slash ? "" : "/", names[i]);
-    struct stat est, lst;
-    bool found = stat(path, &est) == 0;
-    if (found && in->root && lstat(path, &lst) == 0 && S_ISLNK(lst.st_mode)) {
-      /* a link that leads out of the folder given: said, then followed */
-      char *to = realpath(path, NULL);
-      size_t rn = strlen(in->root);
-      if (to && (strncmp(to, in->root, rn) || (to[rn] && to[rn] != '/')))
-        fprintf(stderr,
-                _("jxform: warning: %s is a link out of the folder %s (to %s): "
-                  "put in all the same\n"),
-                path, in->root, to);
-      free(to);
-    }
-    if (found && S_ISDIR(est.st_mode)) {
-      ok = add_folder(in, path, &est, depth + 1) && ok;
-      free(path);
-    } else if (has_yaml_ext(names[i])) {
-      add_file(in, path, found ? &est : NULL);
-    } else {
-      free(path);
-    }
-    free(names[i]);
-  }
-  free(names);
-  return ok;
-}
-
-/* Adds the inputs named in list file `path`, one a line; a list already
- * being read (one that includes itself) is not read again. */
-static bool add_list(inputs *in, const char *path, int depth) {
-  bool is_stdin = !strcmp(path, "-");
-  FILE *f = is_stdin ? stdin : fopen(path, "r");
-  if (!f) {
-    fprintf(stderr, "jxform: @%s: %s\n", path, strerror(errno));
-    return false;
-  }
-  struct stat st;
-  seen_entry *e = NULL;
-  if (fstat(fileno(f), &st) == 0 && !is_stdin) {
-    if (S_ISDIR(st.st_mode)) {
-      fprintf(stderr, "jxform: @%s: %s\n", path, strerror(EISDIR));
-      fclose(f);
-      return false;
-    }
-    e = seen_find(&in->lists, &st);
-    if (e) {
-      if (e->active)
-        fprintf(stderr,
-                _("jxform: warning: @%s includes itself (named again in @%s): "
-                  "not read again\n"),
-                e->name, in->reading ? in->reading : path);
-      else if (!strcmp(path, e->name))
-        fprintf(stderr,
-                _("jxform: warning: @%s was read already: not read again\n"),
-                path);
-      else
-        fprintf(stderr,
-                _("jxform: warning: @%s was read already (as @%s): not read "
-                  "again\n"),
-                path, e->name);
-      if (f != stdin)
-        fclose(f);
-      return true;
-    }
-    e = seen_add(&in->lists, &st, path);
-    e->active = true;
-  }
-  bool ok = true;
-  char *line = NULL;
-  size_t cap = 0;
-  ssize_t n;
-  const char *outer = in->reading;
-  in->reading = path;
-  while ((n = getline(&line, &cap, f)) >= 0) {
-    while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r' ||
-                     line[n - 1] == ' ' || line[n - 1] == '\t'))
-      line[--n] = '\0';
-    char *p = line;
-    while (*p == ' ' || *p == '\t')
-      p++;
-    if (*p && *p != '#')
-      ok = add_input(in, p, depth + 1) && ok;
-  }
-  in->reading = outer;
-  if (ferror(f)) {
-    fprintf(stderr, "jxform: @%s: %s\n", path, strerror(errno));
-    ok = false;
-  }
-  free(line);
-  if (f != stdin)
-    fclose(f);
-  /* the set may have grown: find the entry again */
-  if (!is_stdin && (e = seen_find(&in->lists, &st)))
-    e->active = false;
-  return ok;
-}
-
-static bool add_input(inputs *in, const char *arg, int depth) {
-  if (arg[0] == '@' && arg[1]) {
-    if (depth > MAX_DEPTH) {
-      fprintf(stderr, _("jxform: %s: lists nested more than %d deep\n"), arg,
-              MAX_DEPTH);
-      return false;
-    }
-    return add_list(in, arg + 1, depth);
-  }
-  struct stat st;
-  bool found = stat(arg, &st) == 0;
-  if (found && S_ISDIR(st.st_mode)) {
-    char *outer = in->root;
-    in->root = realpath(arg, NULL);
-    bool ok = add_folder(in, arg, &st, depth);
-    free(in->root);
-    in->root = outer;
-    return ok;
-  }
-  /* a file, or a missing one: the loader reports it as a broken input */
-  add_file(in, jx_xstrdup(arg), found ? &st : NULL);
-  return true;
-}
 
 /* ---- progress ---- */
 
@@ -408,10 +97,14 @@ static const char *grouped(size_t n, char buf[32]) {
       snprintf(out, sizeof out, many, grouped(n, num_));                       \
   } while (0)
 
-/* The line every run ends with: what was written, what was left out. */
+/* The line every run ends with: what was written, what was left out.  A
+ * packet's pages are counted as its cover counts them: the forms' pages
+ * (numbered in the footers), then all of them with the cover and the
+ * contents. */
 static void final_line(const char *output, const char *split,
-                       const jx_packet_summary *sum, size_t left_out) {
-  char files[96], projects[96], pages[96], out[96];
+                       const jx_packet_summary *sum, size_t form_pages,
+                       size_t left_out) {
+  char files[96], projects[96], pages[96], all[96], out[96];
   if (!left_out)
     snprintf(out, sizeof out, "%s", _("nothing left out"));
   else
@@ -422,11 +115,18 @@ static void final_line(const char *output, const char *split,
     return;
   }
   COUNTED(projects, sum->projects, _("1 project"), _("%s projects"));
-  COUNTED(pages, sum->pages, _("1 page"), _("%s pages"));
   if (output) {
-    fprintf(stderr, _("jxform: wrote %s: %s, %s; %s\n"), output, projects,
-            pages, out);
+    COUNTED(pages, form_pages, _("1 page"), _("%s pages"));
+    COUNTED(all, sum->pages, _("1 page"), _("%s pages"));
+    /* TRANSLATORS: "wrote packet.pdf: 6 projects on 7 pages, 9 pages with
+       the cover and contents; nothing left out": the forms' pages (those
+       numbered in the footers, as the cover says), then all pages */
+    fprintf(stderr,
+            _("jxform: wrote %s: %s on %s, %s with the cover and contents; "
+              "%s\n"),
+            output, projects, pages, all, out);
   } else {
+    COUNTED(pages, sum->pages, _("1 page"), _("%s pages"));
     COUNTED(files, sum->files, _("1 PDF"), _("%s PDFs"));
     fprintf(stderr, _("jxform: wrote %s in %s: %s, %s; %s\n"), files, split,
             projects, pages, out);
@@ -439,7 +139,7 @@ int cmd_packet(int argc, char **argv) {
   jx_packet_order order = JX_ORDER_DEPT;
   bool duplex = false, fail_fast = false, quiet = false, options_done = false;
   unsigned threads = 0;
-  inputs in = {0};
+  cli_inputs in = {.lists = true};
   /* arguments that could not be read (reported as they were met) */
   const char **unread = NULL;
   size_t unread_count = 0;
@@ -452,7 +152,7 @@ int cmd_packet(int argc, char **argv) {
    : !strncmp(a, opt "=", strlen(opt) + 1) ? (val = a + strlen(opt) + 1)       \
                                            : NULL)
     if (options_done || a[0] != '-' || !strcmp(a, "-")) {
-      if (!add_input(&in, a, 0)) {
+      if (!cli_inputs_add(&in, a)) {
         unread = jx_xrealloc(unread, (unread_count + 1) * sizeof *unread);
         unread[unread_count++] = a;
       }
@@ -475,7 +175,7 @@ int cmd_packet(int argc, char **argv) {
       while (k < n && strcmp(val, orders[k].name))
         k++;
       if (k == n) {
-        inputs_free(&in);
+        cli_inputs_free(&in);
         free(unread);
         return cli_usage_error(
             _("--order takes dept (department code, then project name), "
@@ -492,11 +192,11 @@ int cmd_packet(int argc, char **argv) {
     } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
       quiet = true;
     } else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-      inputs_free(&in);
+      cli_inputs_free(&in);
       free(unread);
       return cli_help("packet");
     } else {
-      inputs_free(&in);
+      cli_inputs_free(&in);
       free(unread);
       return cli_usage_error(_("unknown option (or missing value)"), a);
     }
@@ -515,7 +215,7 @@ int cmd_packet(int argc, char **argv) {
   else if (in.count == 0)
     usage = _("packet found no YAML input");
   if (usage) {
-    inputs_free(&in);
+    cli_inputs_free(&in);
     free(unread);
     return cli_usage_error(usage, NULL);
   }
@@ -525,8 +225,8 @@ int cmd_packet(int argc, char **argv) {
     if (stat(split, &st) != 0 && mkdir(split, 0777) != 0) {
       fprintf(stderr, _("jxform: cannot create folder %s: %s\n"), split,
               strerror(errno));
-      final_line(output, split, &sum, unread_count);
-      inputs_free(&in);
+      final_line(output, split, &sum, 0, unread_count);
+      cli_inputs_free(&in);
       free(unread);
       return EXIT_INPUT;
     }
@@ -536,7 +236,7 @@ int cmd_packet(int argc, char **argv) {
       fprintf(stderr,
               _("jxform: refusing to write the output over the input '%s'\n"),
               in.items[i]);
-      inputs_free(&in);
+      cli_inputs_free(&in);
       free(unread);
       return EXIT_USAGE;
     }
@@ -556,8 +256,8 @@ int cmd_packet(int argc, char **argv) {
             getenv("SOURCE_DATE_EPOCH"));
   jx_session *s = cli_session_new(template_dir);
   if (!s) {
-    final_line(output, split, &sum, unread_count);
-    inputs_free(&in);
+    final_line(output, split, &sum, 0, unread_count);
+    cli_inputs_free(&in);
     free(unread);
     return EXIT_INPUT;
   }
@@ -575,8 +275,9 @@ int cmd_packet(int argc, char **argv) {
                           .progress_user = &ps,
                           .summary = &sum};
   bool *failed = jx_xcalloc(in.count, sizeof *failed);
-  bool ok = jx_packet_render(s, (const char *const *)in.items, in.count, &po,
-                             output, failed);
+  size_t form_pages = 0;
+  bool ok = jx_packet_render_forms(s, (const char *const *)in.items, in.count,
+                                   &po, output, failed, &form_pages);
   if (ps.shown)
     fputs("\r\033[K", stderr);
   size_t shown = 0;
@@ -599,10 +300,10 @@ int cmd_packet(int argc, char **argv) {
   }
   if (!ok)
     status = EXIT_INPUT;
-  final_line(output, split, &sum, nfailed);
+  final_line(output, split, &sum, form_pages, nfailed);
   free(failed);
   free(unread);
-  inputs_free(&in);
+  cli_inputs_free(&in);
   jx_session_free(s);
   return status;
 }

@@ -1,8 +1,12 @@
 /*
- * cli-render.c — `jxform render FILE.yaml... [-o OUT.pdf] [--dump=...]`.
- * "-" as an input reads a project from standard input; `-o -` writes the
- * PDF to standard output.  On success a line says what was written
- * (stderr), unless --quiet.
+ * cli-render.c — `jxform render FILE.yaml|FOLDER... [-o OUT.pdf]
+ * [--dump=...]`.  A folder stands for the project files in it, searched
+ * recursively as `packet` does (cli_inputs, cli-common.c): each is
+ * rendered to FILE.pdf beside it, or all into OUT.pdf with -o.  "-" as an
+ * input reads a project from standard input; `-o -` writes the PDF to
+ * standard output.  Every input is loaded first and the rules across
+ * files run on them, so render shows the warnings check shows.  On
+ * success a line says what was written (stderr), unless --quiet.
  */
 #include "cli.h"
 #include "i18n.h"
@@ -28,24 +32,27 @@ static char *pdf_path_for(const char *input) {
 
 typedef enum { DUMP_NONE, DUMP_MODEL, DUMP_LAYOUT } dump_kind;
 
+/* The name a project's diagnostics carry. */
+static const char *diag_name(const char *input) {
+  return strcmp(input, "-") ? input : "<stdin>";
+}
+
 int cmd_render(int argc, char **argv) {
   const char *output = NULL, *template_dir = NULL;
   dump_kind dump = DUMP_NONE;
   bool strict = false, quiet = false;
-  const char **inputs = calloc((size_t)argc + 1, sizeof *inputs);
-  size_t ninputs = 0;
+  cli_inputs files = {0};
+  size_t unreadable = 0; /* folders that could not be searched */
   bool options_done = false;
-  if (!inputs)
-    abort();
   for (int i = 0; i < argc; i++) {
     const char *a = argv[i];
     if (options_done || a[0] != '-' || !strcmp(a, "-")) {
-      inputs[ninputs++] = a;
+      unreadable += !cli_inputs_add(&files, a);
     } else if (!strcmp(a, "--")) {
       options_done = true;
     } else if (!strcmp(a, "-o") || !strcmp(a, "--output")) {
       if (i + 1 >= argc) {
-        free(inputs);
+        cli_inputs_free(&files);
         return cli_usage_error(_("missing file name after"), a);
       }
       output = argv[++i];
@@ -53,7 +60,7 @@ int cmd_render(int argc, char **argv) {
       output = a + 9;
     } else if (!strcmp(a, "--template-dir")) {
       if (i + 1 >= argc) {
-        free(inputs);
+        cli_inputs_free(&files);
         return cli_usage_error(_("missing folder after"), a);
       }
       template_dir = argv[++i];
@@ -67,32 +74,28 @@ int cmd_render(int argc, char **argv) {
     } else if (!strcmp(a, "--dump=layout")) {
       dump = DUMP_LAYOUT;
     } else {
-      free(inputs);
+      cli_inputs_free(&files);
       return cli_usage_error(_("unknown option"), a);
     }
   }
-  if (ninputs == 0) {
-    free(inputs);
-    return cli_usage_error(_("render needs at least one YAML file"), NULL);
-  }
-  if (output && !*output) {
-    free(inputs);
-    return cli_usage_error(_("-o needs a file name, not an empty one"), NULL);
-  }
+  const char *const *inputs = (const char *const *)files.items;
+  size_t ninputs = files.count;
+  const char *usage = NULL;
   size_t from_stdin = 0;
   for (size_t i = 0; i < ninputs; i++)
     from_stdin += !strcmp(inputs[i], "-");
-  if (from_stdin > 1) {
-    free(inputs);
-    return cli_usage_error(_("standard input ('-') can be read only once"),
-                           NULL);
-  }
-  if (from_stdin && !output && dump == DUMP_NONE) {
-    free(inputs);
-    return cli_usage_error(_("reading standard input: say where the PDF "
-                             "goes with -o FILE.pdf (or -o - for standard "
-                             "output)"),
-                           NULL);
+  if (ninputs == 0 && !unreadable)
+    usage = _("render needs at least one YAML file");
+  else if (output && !*output)
+    usage = _("-o needs a file name, not an empty one");
+  else if (from_stdin > 1)
+    usage = _("standard input ('-') can be read only once");
+  else if (from_stdin && !output && dump == DUMP_NONE)
+    usage = _("reading standard input: say where the PDF goes with -o "
+              "FILE.pdf (or -o - for standard output)");
+  if (usage) {
+    cli_inputs_free(&files);
+    return cli_usage_error(usage, NULL);
   }
   bool to_stdout = output && !strcmp(output, "-");
   if (output && !to_stdout) {
@@ -101,20 +104,22 @@ int cmd_render(int argc, char **argv) {
         fprintf(stderr,
                 _("jxform: refusing to write the output over the input '%s'\n"),
                 inputs[i]);
-        free(inputs);
+        cli_inputs_free(&files);
         return EXIT_USAGE;
       }
   }
   jx_session *s = cli_session_new(template_dir);
   if (!s) {
-    free(inputs);
+    cli_inputs_free(&files);
     return EXIT_INPUT;
   }
   jx_session_set_strict(s, strict);
   size_t shown = 0;
-  int status = EXIT_OK;
-  jx_project **projects = calloc(ninputs, sizeof *projects);
-  if (!projects)
+  int status = unreadable ? EXIT_INPUT : EXIT_OK;
+  /* projects[i] is input i's, NULL when it could not be loaded */
+  jx_project **projects = calloc(ninputs + 1, sizeof *projects);
+  jx_project **loaded = calloc(ninputs + 1, sizeof *loaded);
+  if (!projects || !loaded)
     abort();
   size_t nloaded = 0;
   for (size_t i = 0; i < ninputs; i++) {
@@ -123,7 +128,7 @@ int cmd_render(int argc, char **argv) {
       size_t size = 0;
       char *data = cli_read_stdin(&size);
       if (data)
-        p = jx_project_load_buffer(s, "<stdin>", data, size);
+        p = jx_project_load_buffer(s, diag_name(inputs[i]), data, size);
       else
         fputs(_("jxform: cannot read standard input\n"), stderr);
       free(data);
@@ -131,10 +136,38 @@ int cmd_render(int argc, char **argv) {
       p = jx_project_load(s, inputs[i]);
     }
     cli_print_diagnostics(s, &shown);
-    if (!p) {
+    if (!p)
       status = EXIT_INPUT;
-      continue;
+    else
+      projects[i] = loaded[nloaded++] = p;
+  }
+  /* The rules across files, as `check` runs them on the same files: their
+   * warnings are shown, and with --strict an input they name as an error
+   * is not rendered. */
+  size_t across = jx_diagnostic_count(s);
+  if (nloaded > 1 && !jx_check_projects(s, loaded, nloaded)) {
+    status = EXIT_INPUT;
+    for (size_t k = across; k < jx_diagnostic_count(s); k++) {
+      const jx_diagnostic *d = jx_diagnostic_at(s, k);
+      for (size_t i = 0; i < ninputs && d->severity == JX_SEV_ERROR; i++)
+        if (projects[i] && d->file && !strcmp(d->file, diag_name(inputs[i]))) {
+          jx_project_free(projects[i]);
+          projects[i] = NULL;
+        }
     }
+  }
+  cli_print_diagnostics(s, &shown);
+  nloaded = 0;
+  /* the PDFs written beside their inputs, and those inputs */
+  char **written = calloc(ninputs + 1, sizeof *written);
+  const char **written_by = calloc(ninputs + 1, sizeof *written_by);
+  size_t nwritten = 0;
+  if (!written || !written_by)
+    abort();
+  for (size_t i = 0; i < ninputs; i++) {
+    jx_project *p = projects[i];
+    if (!p)
+      continue;
     if (dump == DUMP_MODEL) {
       jx_project_dump_model(p, stdout);
     } else if (dump == DUMP_LAYOUT) {
@@ -146,29 +179,43 @@ int cmd_render(int argc, char **argv) {
       for (size_t k = 0; k < ninputs && !clash; k++)
         if (cli_same_file(inputs[k], pdf) || !strcmp(inputs[k], pdf))
           clash = inputs[k];
+      const char *again = NULL; /* an input whose PDF this was */
+      for (size_t k = 0; k < nwritten && !again; k++)
+        if (!strcmp(written[k], pdf))
+          again = written_by[k];
       if (clash) {
         fprintf(stderr,
                 _("jxform: refusing to write %s over the input '%s' (rename "
                   "the input or choose the output with -o)\n"),
                 pdf, clash);
         status = EXIT_INPUT;
+      } else if (again) {
+        fprintf(stderr,
+                _("jxform: refusing to write %s again: it is the PDF of '%s' "
+                  "as well as of '%s' (rename one of them, or put both in one "
+                  "PDF with -o)\n"),
+                pdf, inputs[i], again);
+        status = EXIT_INPUT;
       } else if (!jx_render_pdf(s, &p, 1, pdf)) {
         status = EXIT_INPUT;
       } else if (!quiet) {
         fprintf(stderr, _("jxform: wrote %s\n"), pdf);
       }
+      if (!clash && !again) {
+        written_by[nwritten] = inputs[i];
+        written[nwritten++] = pdf;
+        pdf = NULL;
+      }
       free(pdf);
     }
     cli_print_diagnostics(s, &shown);
     if (output && dump == DUMP_NONE)
-      projects[nloaded++] = p;
-    else
-      jx_project_free(p);
+      loaded[nloaded++] = p;
   }
   if (output && dump == DUMP_NONE) {
     bool ok = status == EXIT_OK &&
-              (to_stdout ? jx_render_pdf_stream(s, projects, nloaded, stdout)
-                         : jx_render_pdf(s, projects, nloaded, output));
+              (to_stdout ? jx_render_pdf_stream(s, loaded, nloaded, stdout)
+                         : jx_render_pdf(s, loaded, nloaded, output));
     if (status == EXIT_OK && !ok)
       status = EXIT_INPUT;
     else if (ok && !quiet)
@@ -180,10 +227,15 @@ int cmd_render(int argc, char **argv) {
               output);
     cli_print_diagnostics(s, &shown);
   }
-  for (size_t i = 0; i < nloaded; i++)
+  for (size_t i = 0; i < ninputs; i++)
     jx_project_free(projects[i]);
+  for (size_t k = 0; k < nwritten; k++)
+    free(written[k]);
+  free(written);
+  free(written_by);
+  free(loaded);
   free(projects);
-  free(inputs);
+  cli_inputs_free(&files);
   jx_session_free(s);
   return status;
 }

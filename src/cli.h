@@ -32,6 +32,36 @@ int cli_help(const char *command);
 /* True if paths a and b name the same existing file. */
 bool cli_same_file(const char *a, const char *b);
 
+/* The project files named on a command line (cli-common.c), in order:
+ * files as given; folders searched recursively for project files (.yaml,
+ * .yml and .json in any letter case, names in byte order; a file Notepad
+ * saved as NAME.yaml.txt is named in a warning and left out); with
+ * `lists`, @LIST names a text file of inputs, one a line (blank lines and
+ * lines starting with # skipped).  "-" (standard input) is kept as it is.
+ * Each file is taken once however often it is reached, each folder
+ * searched once, each list read once: the repeats are named in warnings.
+ * Zero-initialize, set `lists`, add, then free with cli_inputs_free. */
+typedef struct cli_seen {
+  struct cli_seen_entry *slots;
+  bool *used;
+  size_t cap, count;
+} cli_seen;
+typedef struct cli_inputs {
+  char **items; /* the files, in order (owned) */
+  size_t count, cap;
+  bool lists; /* @LIST names a list of inputs (packet) */
+  cli_seen files, folders, seen_lists;
+  size_t found;        /* files met, repeats included */
+  const char *reading; /* the list being read, or NULL */
+  char *root;          /* the folder given (resolved) being searched */
+} cli_inputs;
+/* Adds command-line argument `arg`.  Returns false after saying why when
+ * it cannot be read (a folder or list that cannot be opened, a folder
+ * with no project file in it); a missing file is added all the same, for
+ * the loader to report. */
+bool cli_inputs_add(cli_inputs *in, const char *arg);
+void cli_inputs_free(cli_inputs *in);
+
 int cmd_render(int argc, char **argv); /* cli-render.c */
 int cmd_check(int argc, char **argv);  /* cli-check.c */
 int cmd_new(int argc, char **argv);

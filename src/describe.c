@@ -101,9 +101,39 @@ static void skel_line(FILE *out, int indent, const char *key, const char *value,
   fputc('\n', out);
 }
 
+/* `text` with each `from` replaced by `to` (in the arena). */
+static const char *replace_all(jx_arena *arena, const char *text,
+                               const char *from, const char *to) {
+  size_t nf = strlen(from), nt = strlen(to), count = 0;
+  if (!nf)
+    return text;
+  for (const char *p = strstr(text, from); p; p = strstr(p + nf, from))
+    count++;
+  if (!count)
+    return text;
+  char *out = jx_arena_alloc(arena, strlen(text) + count * nt + 1);
+  char *o = out;
+  for (const char *p = text;;) {
+    const char *hit = strstr(p, from);
+    size_t n = hit ? (size_t)(hit - p) : strlen(p);
+    memcpy(o, p, n);
+    o += n;
+    if (!hit)
+      break;
+    memcpy(o, to, nt);
+    o += nt;
+    p = hit + nf;
+  }
+  *o = '\0';
+  return out;
+}
+
 /* The comment for field `f`: its label, (required), the choices, the
- * template's hint. */
-static const char *field_comment(jx_arena *arena, const jx_field *f) {
+ * template's hint; a required field written with the template's example
+ * says to replace it.  The year field's hint shows the year written
+ * (`year`) where it shows the template's example year: "印在标题下：
+ * （2026年度）" under "year: 2026". */
+static const char *field_comment(jx_arena *arena, const jx_field *f, int year) {
   const char *text = f->label;
   if (f->required)
     text = jx_arena_printf(arena, "%s（必填）", text);
@@ -120,12 +150,21 @@ static const char *field_comment(jx_arena *arena, const jx_field *f) {
     /* TRANSLATORS: a field's label, then its choices ("a / b / c") */
     text = jx_arena_printf(arena, _("%s: %s"), text, list);
   }
-  if (f->hint)
+  const char *hint = f->hint;
+  if (hint && f->type == JX_FT_YEAR && f->example)
+    hint = replace_all(arena, hint, f->example,
+                       jx_arena_printf(arena, "%d", year));
+  if (hint)
     /* TRANSLATORS: a field's label, then the template's hint for it */
-    text = jx_arena_printf(arena, _("%s; %s"), text, f->hint);
+    text = jx_arena_printf(arena, _("%s; %s"), text, hint);
   else if (f->example && f->type != JX_FT_YEAR && !f->required)
     /* TRANSLATORS: a field's label, then an example value */
     text = jx_arena_printf(arena, _("%s; e.g. %s"), text, f->example);
+  if (f->required && f->example && f->type != JX_FT_YEAR)
+    /* TRANSLATORS: a required field's comment in the skeleton of `jxform
+       new`, whose value is the template's example (某某项目): the
+       clerk writes the real one over it */
+    text = jx_arena_printf(arena, _("%s; an example: write your own"), text);
   return text;
 }
 
@@ -176,7 +215,7 @@ static void skel_node(FILE *out, jx_arena *arena, const jx_template *tpl,
         snprintf(value, sizeof value, "%d", year);
       else if (f->required && f->example)
         snprintf(value, sizeof value, "%s", f->example);
-      skel_line(out, indent, k->key, value, field_comment(arena, f));
+      skel_line(out, indent, k->key, value, field_comment(arena, f, year));
     } else if (k->grid >= 0) {
       const jx_grid_def *g = &c->grids[k->grid];
       fputc('\n', out);

@@ -417,6 +417,84 @@ static bool jx_keyboard_key(jx_loader *ld, const jx_ynode *key,
   return true;
 }
 
+/* Characters of UTF-8 `s`. */
+static size_t jx_utf8_chars(const char *s) {
+  size_t n = 0;
+  for (; *s; s++)
+    n += ((unsigned char)*s & 0xC0) != 0x80;
+  return n;
+}
+
+/* True if `next` (a key) starts on the line where plain value `prev` ends,
+ * one comma (and spaces) after it: in a { } mapping, "value: 1,340元"
+ * is read as 'value: 1' and a key '340元'.  Sets *gap to the columns
+ * between them. */
+static bool jx_comma_after(const jx_ynode *prev, const jx_ynode *next,
+                           size_t *gap) {
+  if (!prev || prev->kind != JX_YSCALAR || prev->quoted || prev->is_null ||
+      next->kind != JX_YSCALAR || next->quoted ||
+      prev->pos.line != next->pos.line)
+    return false;
+  size_t end = prev->pos.col + jx_utf8_chars(prev->str);
+  if (next->pos.col <= end || next->pos.col > end + 3)
+    return false;
+  *gap = next->pos.col - end;
+  return true;
+}
+
+/* True if entry `i` of `map` is a key with no value ("340元/平方米") that
+ * continues the entry before it on its line after a comma. */
+static bool jx_comma_piece(const jx_ynode *map, size_t i, size_t *gap) {
+  const jx_ynode *value = map->items[i];
+  if (i == 0 || !value || value->kind != JX_YSCALAR || !value->is_null ||
+      value->quoted)
+    return false;
+  const jx_ynode *before = map->items[i - 1];
+  /* the piece after a piece ("1,340,000元"): after the key before */
+  if (before && before->kind == JX_YSCALAR && before->is_null &&
+      !before->quoted)
+    before = map->keys[i - 1];
+  return jx_comma_after(before, map->keys[i], gap);
+}
+
+/* Reports unknown key `i` of `map` (at `prefix`, not the top level) when
+ * it is the rest of a value that a comma cut short in a { } mapping:
+ * "{…, value: 1,340元/平方米}" is read as 'value: 1' and a key
+ * '340元/平方米'.  Says what to type: the whole value in quotes.  A
+ * later piece of the same value ("1,340,000元": '000元') was reported
+ * with the first.  Returns true when the key is accounted for. */
+static bool jx_comma_key(jx_loader *ld, const jx_ynode *map, size_t i,
+                         const char *prefix) {
+  size_t gap;
+  if (!prefix[0] || !jx_comma_piece(map, i, &gap))
+    return false;
+  size_t first = i;
+  while (first > 0 && jx_comma_piece(map, first - 1, &gap))
+    first--;
+  if (first < i)
+    return true; /* said with the first piece */
+  if (ld->capped || jx_reported_at(ld, map->keys[i]->pos))
+    return true;
+  /* the value as written: the value before the first piece, then each
+   * piece after its comma */
+  const jx_ynode *key = map->keys[first - 1];
+  size_t len = strlen(map->items[first - 1]->str) + 1;
+  for (size_t k = first; k < map->count && (k == first || jx_comma_piece(map, k, &gap)); k++)
+    len += strlen(map->keys[k]->str) + 4;
+  char *text = jx_arena_alloc(ld->arena, len);
+  strcpy(text, map->items[first - 1]->str);
+  for (size_t k = first; k < map->count && jx_comma_piece(map, k, &gap); k++) {
+    strcat(text, gap > 1 ? ", " : ",");
+    strcat(text, map->keys[k]->str);
+  }
+  jx_error(ld->diags, map->keys[i]->pos,
+           "unknown key '%s' in '%s': inside { } a comma separates the "
+           "entries, so the comma in '%s' cut the value short; put the value "
+           "in quotes: %s: \"%s\"",
+           map->keys[i]->str, prefix, text, key->str, text);
+  return true;
+}
+
 /* Reports `key`, unknown in the mapping at `prefix` whose children are
  * `list`: a typo's likely key, where a misplaced key belongs, or the keys
  * it may hold.  Each at the top level and in a mapping is a message of
@@ -518,7 +596,8 @@ static void jx_walk(jx_loader *ld, const jx_ynode *map, const char *prefix) {
     jx_child scratch;
     const jx_child *child = jx_resolve(ld, key->str, list, n, top, &scratch);
     if (!child) {
-      jx_unknown_key(ld, key, prefix, list, n);
+      if (!jx_comma_key(ld, map, i, prefix))
+        jx_unknown_key(ld, key, prefix, list, n);
       continue;
     }
     jx_found *slot = child->kind == JX_K_FIELD   ? &ld->fields[child->index]
@@ -1180,7 +1259,8 @@ static void jx_load_row(jx_loader *ld, const jx_grid_def *g,
     if (!child) {
       bool *saved = ld->suggested;
       ld->suggested = suggested; /* a typo names a column, not a field */
-      jx_unknown_key(ld, key, path, list, g->col_count);
+      if (!jx_comma_key(ld, item, i, path))
+        jx_unknown_key(ld, key, path, list, g->col_count);
       ld->suggested = saved;
       continue;
     }
@@ -1304,7 +1384,8 @@ static void jx_load_grids(jx_loader *ld) {
       const jx_child *child =
           jx_resolve(ld, v->keys[i]->str, list, n, false, &scratch);
       if (!child) {
-        jx_unknown_key(ld, v->keys[i], g->id, list, n);
+        if (!jx_comma_key(ld, v, i, g->id))
+          jx_unknown_key(ld, v->keys[i], g->id, list, n);
         continue;
       }
       side_values[child->index] = v->items[i];

@@ -268,46 +268,88 @@ static bool same_name_ci(const char *a, const char *b) {
   return n == strlen(b) && strncasecmp_ascii(a, b, n) == 0;
 }
 
+/* True if s[0..n) is all separators: what a name pattern puts between
+ * two placeholders ("{dept_code}-{name}"): - _ . , + ~ and spaces, and the
+ * full-width － — 、 · and 　. */
+static bool all_separators(const char *s, size_t n) {
+  static const char *const wide[] = {"－", "—", "、", "·", "　"};
+  size_t i = 0;
+  while (i < n) {
+    if (strchr("-_.,+~ ", s[i]) && s[i]) {
+      i++;
+      continue;
+    }
+    size_t k = 0, nw = sizeof wide / sizeof *wide;
+    while (k < nw && (strlen(wide[k]) > n - i ||
+                      strncmp(s + i, wide[k], strlen(wide[k]))))
+      k++;
+    if (k == nw)
+      return false;
+    i += strlen(wide[k]);
+  }
+  return n > 0;
+}
+
 /* The file name of entry `e` (input `index`) from `pattern`, made safe:
  * placeholders expanded, unsafe characters replaced, trailing dots and
  * spaces removed (Windows), reserved device names (CON, NUL, COM1…)
- * prefixed with _, length limited.  Written to out (size cap). */
+ * prefixed with _, length limited.  The separators between placeholders
+ * are written only between two texts: an empty placeholder (a form with
+ * no department code) leaves none at the start or end of the name, nor
+ * two in a row ("{dept_code}-{name}" of a project with no code is
+ * "NAME.pdf", not "-NAME.pdf").  Written to out (size cap). */
+/* The value of the placeholder at p ({dept_code}, {name}…; *skip set to
+ * its length), or NULL when none starts there.  {index} is written into
+ * num. */
+static const char *key_at(const char *p, const jx_result *r, size_t index,
+                          char num[32], size_t *skip) {
+  static const char *const keys[] = {"{dept_code}", "{dept_name}", "{name}",
+                                     "{year}", "{index}"};
+  for (size_t k = 0; k < sizeof keys / sizeof *keys; k++) {
+    if (strncmp(p, keys[k], strlen(keys[k])))
+      continue;
+    *skip = strlen(keys[k]);
+    switch (k) {
+    case 0:
+      return r->dept_code;
+    case 1:
+      return r->dept_name;
+    case 2:
+      return r->name;
+    case 3:
+      return r->year;
+    default:
+      snprintf(num, 32, "%zu", index + 1);
+      return num;
+    }
+  }
+  return NULL;
+}
+
 static void split_name(const char *pattern, const jx_result *r, size_t index,
                        char *out, size_t cap) {
-  size_t len = 0;
+  size_t len = 0, skip = 0;
   out[0] = '\0';
   char num[32];
   for (const char *p = pattern; *p;) {
-    const char *val = NULL;
-    size_t skip = 0;
-    static const char *const keys[] = {"{dept_code}", "{dept_name}", "{name}",
-                                       "{year}", "{index}"};
-    for (size_t k = 0; k < 5 && !val; k++)
-      if (!strncmp(p, keys[k], strlen(keys[k]))) {
-        skip = strlen(keys[k]);
-        switch (k) {
-        case 0:
-          val = r->dept_code;
-          break;
-        case 1:
-          val = r->dept_name;
-          break;
-        case 2:
-          val = r->name;
-          break;
-        case 3:
-          val = r->year;
-          break;
-        default:
-          snprintf(num, sizeof num, "%zu", index + 1);
-          val = num;
-        }
-      }
+    const char *val = key_at(p, r, index, num, &skip);
     if (val) {
       append_safe(out, &len, cap, val);
       p += skip;
-    } else {
-      char one[2] = {*p++, '\0'};
+      continue;
+    }
+    /* literal text, up to the next placeholder */
+    const char *q = p + 1;
+    while (*q && !key_at(q, r, index, num, &skip))
+      q++;
+    if (all_separators(p, (size_t)(q - p))) {
+      /* kept only between two texts */
+      const char *next = *q ? key_at(q, r, index, num, &skip) : NULL;
+      if (len == 0 || !next || !*next)
+        p = q;
+    }
+    for (; p < q; p++) {
+      char one[2] = {*p, '\0'};
       append_safe(out, &len, cap, one);
     }
   }
@@ -566,6 +608,7 @@ static jx_kind *number_kinds(jx_entry *const *es, size_t n, size_t *count,
 typedef struct jx_front {
   jx_layout layout; /* cover, then contents pages */
   size_t contents_pages;
+  double pages_x, pages_y; /* where the cover's 页数 line goes */
 } jx_front;
 
 /* What the cover and contents are made from. */
@@ -614,8 +657,8 @@ static void build_cover(jx_fonts *fonts, const jx_front_in *in, jx_front *fr) {
   put_text(fonts, L->arena, cover, sub, line, x, y += 24, 'l');
   snprintf(line, sizeof line, "项 目 数：%zu 个", in->n);
   put_text(fonts, L->arena, cover, sub, line, x, y += 24, 'l');
-  snprintf(line, sizeof line, "页　　数：%zu 页", in->main_pages);
-  put_text(fonts, L->arena, cover, sub, line, x, y += 24, 'l');
+  /* the 页数 line: written when the contents' pages are known */
+  fr->pages_x = x, fr->pages_y = y += 24;
   /* The totals, as their templates name them: one line per kind, in the
    * order they first come; those that do not fit are in the contents. */
   double bottom = H - tpl->margin_bottom;
@@ -919,6 +962,17 @@ static void build_front(jx_fonts *fonts, const jx_front_in *in, size_t main0,
   fr->layout.page_height = in->tpl->page_height;
   build_cover(fonts, in, fr);
   build_contents(fonts, in, main0, fr);
+  /* The pages, as a reader counts them: the forms' (the footers' 共 M 页)
+   * and the rest, so that the PDF reader's count adds up. */
+  size_t front = fr->layout.page_count;
+  front += in->opt->duplex && front % 2; /* the blank page after them */
+  char line[160];
+  snprintf(line, sizeof line,
+           "页　　数：共 %zu 页（正文 %zu 页，封面和目录%s %zu 页）",
+           front + in->main_pages, in->main_pages,
+           front > 1 + fr->contents_pages ? "及空白页" : "", front);
+  put_text(fonts, fr->layout.arena, &fr->layout.pages[0],
+           role(in->tpl, "subtitle"), line, fr->pages_x, fr->pages_y, 'l');
 }
 
 /* Encodes a footer "第 N 页 共 M 页" for a page of the given size. */
@@ -1000,7 +1054,87 @@ typedef struct jx_writer {
   jx_held *held; /* --split --fail-fast: PDFs named at the end */
   size_t held_count;
   size_t pages;
+  struct jx_project_key *keys; /* the projects put in, for same_projects */
+  size_t key_count, key_cap;
 } jx_writer;
+
+/* What tells a project from another: its department code, name and year.
+ * Two inputs with the same are most likely one project given twice (a
+ * copy in another folder, a file saved again under a new name). */
+typedef struct jx_project_key {
+  const char *dept_code, *name, *year; /* owned by the key */
+  size_t input;
+} jx_project_key;
+
+static int key_cmp(const void *a, const void *b) {
+  const jx_project_key *x = a, *y = b;
+  int c = strcmp(x->dept_code, y->dept_code);
+  if (!c)
+    c = strcmp(x->name, y->name);
+  if (!c)
+    c = strcmp(x->year, y->year);
+  return c ? c : x->input < y->input ? -1 : x->input > y->input;
+}
+
+static void add_key(jx_writer *w, const jx_result *r, size_t input) {
+  if (w->key_count == w->key_cap) {
+    w->key_cap = w->key_cap ? 2 * w->key_cap : 64;
+    w->keys = jx_xrealloc(w->keys, w->key_cap * sizeof *w->keys);
+  }
+  w->keys[w->key_count++] =
+      (jx_project_key){jx_xstrdup(r->dept_code), jx_xstrdup(r->name),
+                       jx_xstrdup(r->year), input};
+}
+
+/* A pair of inputs holding the same project: `later` repeats `first`. */
+typedef struct jx_same {
+  size_t later, first;
+  size_t key; /* later's key */
+} jx_same;
+
+static int same_cmp(const void *a, const void *b) {
+  const jx_same *x = a, *y = b;
+  return x->later < y->later ? -1 : x->later > y->later;
+}
+
+/* Warns, in input order, about each input whose project (department
+ * code, name, year) an earlier input has already put in: both are put
+ * in all the same.  Frees the keys. */
+static void same_projects(jx_writer *w, const char *const *inputs) {
+  size_t n = w->key_count;
+  if (n > 1)
+    qsort(w->keys, n, sizeof *w->keys, key_cmp);
+  jx_same *same = jx_xcalloc(n ? n : 1, sizeof *same);
+  size_t ns = 0;
+  for (size_t i = 1, first = 0; i < n; i++) {
+    const jx_project_key *a = &w->keys[first], *b = &w->keys[i];
+    if (strcmp(a->dept_code, b->dept_code) || strcmp(a->name, b->name) ||
+        strcmp(a->year, b->year))
+      first = i;
+    else
+      same[ns++] = (jx_same){b->input, a->input, i};
+  }
+  if (ns > 1)
+    qsort(same, ns, sizeof *same, same_cmp);
+  jx_diag_list *diags = jx_session_diags(w->s);
+  for (size_t k = 0; k < ns; k++) {
+    const jx_project_key *key = &w->keys[same[k].key];
+    jx_pos pos = {inputs[same[k].later], 0, 0};
+    jx_warning(diags, pos,
+               "the same project as %s (department code '%s', name '%s', year "
+               "%s): both are put in; if one of them is a copy, leave it out",
+               inputs[same[k].first], key->dept_code, key->name, key->year);
+  }
+  free(same);
+  for (size_t i = 0; i < n; i++) {
+    free((char *)w->keys[i].dept_code);
+    free((char *)w->keys[i].name);
+    free((char *)w->keys[i].year);
+  }
+  free(w->keys);
+  w->keys = NULL;
+  w->key_count = w->key_cap = 0;
+}
 
 /* Checks that a PDF may be put at `dest`: nothing there, or a regular
  * file (or a link) that is not one of the inputs.  Returns true, or false
@@ -1072,6 +1206,7 @@ static bool take(jx_writer *w, const char *const *inputs, size_t i,
       unlink(r->split_tmp);
     return false;
   }
+  add_key(w, r, i);
   if (!w->tpl)
     w->tpl = r->tpl;
   if (w->opt->split_dir) {
@@ -1179,7 +1314,7 @@ static void order_entries(jx_writer *w, jx_entry **es, size_t n,
  * and closes the PDF (*pdf_pages pages).  Returns false after recording
  * an error. */
 static bool finish_packet(jx_writer *w, jx_glyph_use *use, const char *out_path,
-                          size_t *pdf_pages) {
+                          size_t *pdf_pages, size_t *form_pages) {
   jx_session *s = w->s;
   jx_fonts *fonts = jx_session_fonts(s);
   jx_diag_list *diags = jx_session_diags(s);
@@ -1273,7 +1408,8 @@ static bool finish_packet(jx_writer *w, jx_glyph_use *use, const char *out_path,
   labels[nlab++] = (jx_pdf_label){main0, 'D', NULL, 1};
 
   char subject[128];
-  snprintf(subject, sizeof subject, "%zu 个项目，%zu 页", n, main_pages);
+  snprintf(subject, sizeof subject, "%zu 个项目，正文 %zu 页，共 %zu 页", n,
+           main_pages, total);
   jx_pdf_doc doc = {.pages = pages,
                     .page_count = total,
                     .outlines = ol,
@@ -1291,6 +1427,7 @@ static bool finish_packet(jx_writer *w, jx_glyph_use *use, const char *out_path,
   }
   w->pdf = NULL;
   *pdf_pages = ok ? total : 0;
+  *form_pages = ok ? main_pages : 0;
   free(ol);
   free(pages);
   free(es);
@@ -1302,10 +1439,20 @@ static bool finish_packet(jx_writer *w, jx_glyph_use *use, const char *out_path,
 bool jx_packet_render(jx_session *s, const char *const *inputs, size_t count,
                       const jx_packet_options *options, const char *out_path,
                       bool *failed) {
+  return jx_packet_render_forms(s, inputs, count, options, out_path, failed,
+                                NULL);
+}
+
+bool jx_packet_render_forms(jx_session *s, const char *const *inputs,
+                            size_t count, const jx_packet_options *options,
+                            const char *out_path, bool *failed,
+                            size_t *form_pages) {
   jx_packet_options none = {0};
   const jx_packet_options *opt = options ? options : &none;
   if (opt->summary)
     memset(opt->summary, 0, sizeof *opt->summary);
+  if (form_pages)
+    *form_pages = 0;
   jx_diag_list *diags = jx_session_diags(s);
   jx_pos where = {opt->split_dir ? opt->split_dir : out_path, 0, 0};
   if (count == 0) {
@@ -1415,6 +1562,7 @@ bool jx_packet_render(jx_session *s, const char *const *inputs, size_t count,
   pthread_mutex_destroy(&sh.lock);
   pthread_cond_destroy(&sh.cond);
   w.lock = NULL; /* the workers are done: nothing to lock against */
+  same_projects(&w, inputs);
 
   bool ok = true;
   if (stopped) {
@@ -1456,17 +1604,23 @@ bool jx_packet_render(jx_session *s, const char *const *inputs, size_t count,
   }
   free(w.input_ids);
   jx_packet_summary sum = {0};
+  size_t forms = 0;
   if (w.pdf) {
     size_t pdf_pages = 0;
     if (ok)
-      ok = finish_packet(&w, &use, out_path, &pdf_pages);
+      ok = finish_packet(&w, &use, out_path, &pdf_pages, &forms);
     else
       jx_pdf_abort(w.pdf);
     if (ok)
       sum = (jx_packet_summary){1, done_projects, pdf_pages, 0};
+    else
+      forms = 0;
   } else if (ok) {
     sum = (jx_packet_summary){done_projects, done_projects, w.pages, 0};
+    forms = w.pages;
   }
+  if (form_pages)
+    *form_pages = forms;
   sum.left_out = bad;
   if (opt->summary)
     *opt->summary = sum;

@@ -31,4 +31,15 @@ jx_model *jx_session_load_model(jx_session *session, jx_arena *arena,
                                 const char *path, jx_diag_list *diags,
                                 pthread_mutex_t *lock, const jx_template **tpl);
 
+/* jx_packet_render, also setting *form_pages (when not NULL) to the
+ * number of pages of the forms: the pages the footers number 第 1 页 to
+ * 第 N 页 (with the blank pages of --duplex among them), without the
+ * cover, the contents and the blank page after them; with split_dir,
+ * every page written.  0 when nothing was written.  For the CLI's last
+ * line, which names both counts as the cover does. */
+bool jx_packet_render_forms(jx_session *session, const char *const *inputs,
+                            size_t count, const jx_packet_options *options,
+                            const char *out_path, bool *failed,
+                            size_t *form_pages);
+
 #endif

@@ -66,7 +66,8 @@ typedef struct jx_rfont {
   const jx_face *face; /* the first session face using it */
   const char *spec;    /* for diagnostics */
   uint64_t *used;      /* bitmap of the BMP code points drawn */
-  uint32_t empty_cmap; /* offset of a table-less cmap in the loaded file */
+  uint32_t cmap_at;  /* offset of the cmap saved with the font, after the */
+  uint32_t cmap_len; /* subset in the loaded file (see drop_font_cmap) */
   const char *name;    /* libharu's base font name (owned by libharu) */
   HPDF_Font font;
 } jx_rfont;
@@ -90,6 +91,8 @@ typedef struct jx_render_ctx {
   int *face_font; /* per session face: index into rfonts, -1 if unused */
   HPDF_Page *pages;
   jx_buf text; /* NUL-terminated copy of the current run */
+  bool pdfa;   /* PDF/A-2b (render.h) */
+  char *info_text[3]; /* PDF/A: title, subject, author (jx_pdfa_text) */
 } jx_render_ctx;
 
 /* ---- diagnostics ---- */
@@ -322,9 +325,10 @@ static bool has_libharu_names(hb_face_t *face) {
 
 /* Subsets the face of `rf` to the code points it draws and writes it to a
  * new temporary file, whose path is stored in `tmp` (size `tmp_size`).
- * After the subset the file holds a cmap with no subtables, at
- * rf->empty_cmap (see drop_font_cmap).  Returns true on success; the
- * caller unlinks the file (tmp[0] is '\0' when there is none). */
+ * After the subset the file holds the cmap to save with the font, at
+ * rf->cmap_at (see drop_font_cmap): one with no subtables, or for PDF/A a
+ * copy of the subset's own; then 8 zero bytes.  Returns true on success;
+ * the caller unlinks the file (tmp[0] is '\0' when there is none). */
 static bool subset_to_file(jx_render_ctx *ctx, jx_rfont *rf, char *tmp,
                            size_t tmp_size) {
   tmp[0] = '\0';
@@ -343,11 +347,21 @@ static bool subset_to_file(jx_render_ctx *ctx, jx_rfont *rf, char *tmp,
   }
   unsigned size = 0;
   const char *data = hb_blob_get_data(subset.blob, &size);
-  /* version 0, no encoding records, at a 4-byte boundary; 8 bytes, so
-   * that the table can be given length 4 or 8 (see pad_saved_font) */
-  static const unsigned char empty_cmap[3 + 8] = {0};
-  size_t pad = (4 - size % 4) % 4;
-  rf->empty_cmap = (uint32_t)(size + pad);
+  /* At a 4-byte boundary: the subset's cmap (PDF/A), or one of version 0
+   * with no encoding records (4 bytes); then zeros, so that the table can
+   * be lengthened by 4 bytes (see pad_saved_font). */
+  static const unsigned char zeros[3 + 3 + 8] = {0};
+  hb_blob_t *cmap_blob =
+      ctx->pdfa
+          ? hb_face_reference_table(subset.face, HB_TAG('c', 'm', 'a', 'p'))
+          : hb_blob_get_empty();
+  unsigned cmap_size = 0;
+  const char *cmap = hb_blob_get_data(cmap_blob, &cmap_size);
+  if (!cmap_size)
+    cmap = (const char *)zeros, cmap_size = 4;
+  size_t pad = (4 - size % 4) % 4, cmap_pad = (4 - cmap_size % 4) % 4;
+  rf->cmap_at = (uint32_t)(size + pad);
+  rf->cmap_len = cmap_size;
 
   bool ok = false;
   const char *dir = getenv("TMPDIR");
@@ -370,8 +384,9 @@ static bool subset_to_file(jx_render_ctx *ctx, jx_rfont *rf, char *tmp,
     tmp[0] = '\0';
     goto done;
   }
-  bool written =
-      write_all(fd, data, size) && write_all(fd, empty_cmap, pad + 8);
+  bool written = write_all(fd, data, size) && write_all(fd, zeros, pad) &&
+                 write_all(fd, cmap, cmap_size) &&
+                 write_all(fd, zeros, cmap_pad + 8);
   int err = errno;
   if (close(fd) != 0 && written)
     written = false, err = errno;
@@ -384,6 +399,7 @@ static bool subset_to_file(jx_render_ctx *ctx, jx_rfont *rf, char *tmp,
   ok = true;
 
 done:
+  hb_blob_destroy(cmap_blob);
   jx_subset_free(&subset);
   return ok;
 }
@@ -476,12 +492,14 @@ static bool compact_widths(jx_render_ctx *ctx, jx_rfont *rf) {
   return hpdf_ok(ctx, _("writing a font's widths"));
 }
 
-/* Points the loaded font's cmap table at the table-less cmap written after
- * the subset (rf->empty_cmap), so that the embedded font carries no
- * character map: libharu has already read the real one (into memory, for
- * the CIDToGIDMap and the widths) and only copies the table when saving,
- * and a viewer maps CIDs to glyphs through CIDToGIDMap, never through a
- * CIDFontType2's cmap (ISO 32000-1 §9.9). */
+/* Points the loaded font's cmap table at the one written after the subset
+ * (rf->cmap_at), which libharu copies when saving: libharu has already
+ * read the real one (into memory, for the CIDToGIDMap and the widths).
+ * Outside PDF/A that cmap has no subtables, so that the embedded font
+ * carries no character map: a viewer maps CIDs to glyphs through
+ * CIDToGIDMap, never through a CIDFontType2's cmap (ISO 32000-1 §9.9).
+ * For PDF/A it is the subset's own, so that the font file is a whole
+ * TrueType font. */
 static bool drop_font_cmap(jx_render_ctx *ctx, jx_rfont *rf) {
   HPDF_FontAttr attr = (HPDF_FontAttr)rf->font->attr;
   HPDF_FontDef def = attr->fontdef;
@@ -491,8 +509,8 @@ static bool drop_font_cmap(jx_render_ctx *ctx, jx_rfont *rf) {
   for (HPDF_UINT i = 0; i < tt->offset_tbl.num_tables; i++) {
     HPDF_TTFTable *t = &tt->offset_tbl.table[i];
     if (memcmp(t->tag, "cmap", 4) == 0) {
-      t->offset = rf->empty_cmap;
-      t->length = 4;
+      t->offset = rf->cmap_at;
+      t->length = rf->cmap_len;
       return true;
     }
   }
@@ -565,6 +583,7 @@ typedef struct jx_gstate {
   double font_size;
   double char_space;
   bool bold;
+  bool word_space; /* Tw 0.001 rather than 0 (see draw_runs) */
 } jx_gstate;
 
 static void draw_boxes(HPDF_Page page, const jx_dpage *dp, double height,
@@ -621,10 +640,13 @@ static void draw_runs(jx_render_ctx *ctx, HPDF_Page page, const jx_dpage *dp,
     gs->fill_gray = 0;
   }
   HPDF_Page_BeginText(page);
+  bool first = true;
+  double last_y = 0;
   for (size_t i = 0; i < dp->run_count; i++) {
     const jx_drun *run = &dp->runs[i];
     if (run->len == 0)
       continue;
+    jx_gstate before = *gs;
     HPDF_Font font = ctx->rfonts[ctx->face_font[run->face]].font;
     if (font != gs->font || run->size != gs->font_size) {
       HPDF_Page_SetFontAndSize(page, font, (HPDF_REAL)run->size);
@@ -644,14 +666,26 @@ static void draw_runs(jx_render_ctx *ctx, HPDF_Page page, const jx_dpage *dp,
       HPDF_Page_SetLineWidth(page, (HPDF_REAL)(0.03 * run->size));
       gs->line_width = 0.03 * run->size;
     }
+    /* Keeps Ghostscript's pdfwrite from joining this run to the one
+     * before it on the same baseline (render.c, encode_runs: Tw changes
+     * nothing drawn with 2-byte codes). */
+    double y = on_grid(height - run->y);
+    if (!first && y == last_y && gs->font == before.font &&
+        gs->font_size == before.font_size &&
+        gs->char_space == before.char_space && gs->bold == before.bold) {
+      gs->word_space = !gs->word_space;
+      HPDF_Page_SetWordSpace(page, gs->word_space ? 0.001f : 0);
+    }
+    first = false;
+    last_y = y;
     ctx->text.len = 0;
     buf_reserve(&ctx->text, run->len);
     memcpy(ctx->text.data, run->text, run->len);
     ctx->text.data[run->len] = '\0';
     /* libharu turns these into relative moves in single precision; on the
      * grid they stay exact (render.h, JX_TEXT_GRID). */
-    HPDF_Page_TextOut(page, (HPDF_REAL)on_grid(run->x),
-                      (HPDF_REAL)on_grid(height - run->y), ctx->text.data);
+    HPDF_Page_TextOut(page, (HPDF_REAL)on_grid(run->x), (HPDF_REAL)y,
+                      ctx->text.data);
   }
   HPDF_Page_EndText(page);
 }
@@ -856,14 +890,15 @@ static HPDF_UINT saved_font_size(HPDF_TTFontDefAttr tt) {
  * subset (hb-subset drops hinting), so it starts at the end: the font
  * cannot be written (HPDF_INVALID_OBJECT, 0x1033), for roughly one subset
  * in a few thousand, whatever its glyphs or face.  In that case lengthen the
- * empty cmap written after the subset (rf->empty_cmap, 8 zero bytes in the
- * file) from 4 to 8 bytes, which only adds padding.  Returns the size libharu
+ * cmap written after the subset (rf->cmap_at, followed by zero bytes in
+ * the file) by 4 bytes, which only adds padding.  Returns the size libharu
  * will write. */
-static HPDF_UINT pad_saved_font(HPDF_TTFontDefAttr tt) {
+static HPDF_UINT pad_saved_font(const jx_rfont *rf, HPDF_TTFontDefAttr tt) {
   HPDF_UINT size = saved_font_size(tt);
   HPDF_TTFTable *cmap = tt_table(tt, "cmap");
-  if (size % HPDF_STREAM_BUF_SIZ == 0 && cmap && cmap->length == 4) {
-    cmap->length = 8;
+  if (size % HPDF_STREAM_BUF_SIZ == 0 && cmap &&
+      cmap->offset == rf->cmap_at && cmap->length == rf->cmap_len) {
+    cmap->length += 4;
     size += 4;
   }
   return (HPDF_UINT)JX_SAVED_HEADER + size;
@@ -886,7 +921,7 @@ static bool embed_font_file(jx_render_ctx *ctx, jx_rfont *rf) {
                               : NULL;
   if (!tt || !tt->embedding || !tt->stream || !attr->xref || def->descriptor)
     return hpdf_unexpected(ctx, rf, _("no TrueType font to embed"));
-  HPDF_UINT length1 = pad_saved_font(tt);
+  HPDF_UINT length1 = pad_saved_font(rf, tt);
 
   HPDF_Dict file = HPDF_DictStream_New(font->mmgr, attr->xref);
   if (!file) {
@@ -928,6 +963,148 @@ static bool embed_font_file(jx_render_ctx *ctx, jx_rfont *rf) {
   return true;
 }
 
+/* ---- PDF/A and the trailer /ID ---- */
+
+/* Adds to the catalog the XMP metadata (Info's values, render.c's
+ * jx_xmp_packet; not compressed) and the sRGB output intent (its profile
+ * compressed with the other streams).  Each new object is owned by the
+ * document before the next one is made. */
+static bool add_pdfa_objects(jx_render_ctx *ctx) {
+  HPDF_Doc pdf = ctx->pdf;
+  HPDF_Dict catalog = pdf->catalog;
+  char date[32];
+  jx_source_date_xmp(date, sizeof date);
+  jx_xmp x = {ctx->info_text[0],
+              ctx->info_text[1],
+              ctx->info_text[2],
+              JX_CREATOR_TOOL,
+              HPDF_GetInfoAttr(pdf, HPDF_INFO_PRODUCER),
+              date};
+  jx_bytes xmp;
+  jx_xmp_packet(&x, &xmp);
+  HPDF_STATUS st = HPDF_OK;
+  HPDF_Dict meta = HPDF_DictStream_New(pdf->mmgr, pdf->xref);
+  if (meta) {
+    meta->filter = HPDF_STREAM_FILTER_NONE;
+    st |= HPDF_Dict_AddName(meta, "Type", "Metadata");
+    st |= HPDF_Dict_AddName(meta, "Subtype", "XML");
+    st |= HPDF_Stream_Write(meta->stream, xmp.data, (HPDF_UINT)xmp.len);
+    st |= HPDF_Dict_Add(catalog, "Metadata", meta);
+  }
+  free(xmp.data);
+  size_t icc_len;
+  const unsigned char *icc = jx_srgb_profile(&icc_len);
+  HPDF_Dict profile =
+      meta && st == HPDF_OK ? HPDF_DictStream_New(pdf->mmgr, pdf->xref) : NULL;
+  if (profile) {
+    profile->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
+    st |= HPDF_Dict_AddNumber(profile, "N", 3);
+    st |= HPDF_Stream_Write(profile->stream, icc, (HPDF_UINT)icc_len);
+  }
+  HPDF_Array intents =
+      profile && st == HPDF_OK ? HPDF_Array_New(pdf->mmgr) : NULL;
+  if (intents)
+    st |= HPDF_Dict_Add(catalog, "OutputIntents", intents);
+  HPDF_Dict intent =
+      intents && st == HPDF_OK ? HPDF_Dict_New(pdf->mmgr) : NULL;
+  if (intent) {
+    st |= HPDF_Array_Add(intents, intent);
+    st |= HPDF_Dict_AddName(intent, "Type", "OutputIntent");
+    st |= HPDF_Dict_AddName(intent, "S", "GTS_PDFA1");
+    static const char *const keys[][2] = {
+        {"OutputConditionIdentifier", JX_SRGB_NAME},
+        {"Info", JX_SRGB_NAME},
+        {"RegistryName", "http://www.color.org"}};
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0] && st == HPDF_OK; i++)
+      st |= HPDF_Dict_Add(intent, keys[i][0],
+                          HPDF_String_New(pdf->mmgr, keys[i][1], NULL));
+    if (st == HPDF_OK)
+      st |= HPDF_Dict_Add(intent, "DestOutputProfile", profile);
+  }
+  if ((!intent || st != HPDF_OK) && ctx->hpdf_code == 0)
+    ctx->hpdf_code = HPDF_FAILD_TO_ALLOC_MEM;
+  return hpdf_ok(ctx, _("adding the PDF/A metadata"));
+}
+
+/* The trailer's /ID is the MD5 of every byte before the cross-reference
+ * table (render.h), known only once libharu has saved the document: it
+ * is saved with this placeholder ("JXFORM-ID-------"), which fill_id
+ * then overwrites with the digest, same length, in the saved bytes. */
+static const unsigned char id_placeholder[16] = "JXFORM-ID-------";
+
+static bool add_id_placeholder(jx_render_ctx *ctx) {
+  HPDF_Doc pdf = ctx->pdf;
+  HPDF_Array id = HPDF_Array_New(pdf->mmgr);
+  HPDF_STATUS st =
+      id ? HPDF_Dict_Add(pdf->trailer, "ID", id) : HPDF_FAILD_TO_ALLOC_MEM;
+  for (int i = 0; i < 2 && st == HPDF_OK; i++)
+    st = HPDF_Array_Add(
+        id, HPDF_Binary_New(pdf->mmgr, (HPDF_BYTE *)id_placeholder, 16));
+  if (st != HPDF_OK && ctx->hpdf_code == 0)
+    ctx->hpdf_code = st;
+  return hpdf_ok(ctx, _("finishing the pages"));
+}
+
+/* Replaces the two placeholders of the saved document's /ID with the MD5
+ * of the bytes before its cross-reference table, in libharu's memory
+ * stream (blocks of HPDF_STREAM_BUF_SIZ bytes). */
+static bool fill_id(jx_render_ctx *ctx) {
+  HPDF_Stream s = ctx->pdf->stream;
+  HPDF_UINT32 xref = ctx->pdf->xref ? ctx->pdf->xref->addr : 0;
+  HPDF_UINT blocks = s ? HPDF_MemStream_GetBufCount(s) : 0;
+  jx_md5 md5;
+  jx_md5_init(&md5);
+  /* The digest of [0, xref), and the bytes from xref on, which hold the
+   * placeholders: a copy, and where each of its bytes is. */
+  jx_buf tail = {0};
+  HPDF_BYTE **at = NULL;
+  size_t at_cap = 0;
+  HPDF_UINT32 pos = 0;
+  for (HPDF_UINT i = 0; i < blocks; i++) {
+    HPDF_UINT n = 0;
+    HPDF_BYTE *p = HPDF_MemStream_GetBufPtr(s, i, &n);
+    if (!p)
+      break;
+    HPDF_UINT head = pos >= xref ? 0 : xref - pos < n ? xref - pos : n;
+    jx_md5_update(&md5, p, head);
+    for (HPDF_UINT k = head; k < n; k++) {
+      if (tail.len == at_cap) {
+        at_cap = at_cap ? 2 * at_cap : 4096;
+        at = jx_xrealloc(at, at_cap * sizeof *at);
+      }
+      at[tail.len] = p + k;
+      buf_reserve(&tail, 1);
+      tail.data[tail.len++] = (char)p[k];
+    }
+    pos += n;
+  }
+  unsigned char digest[16];
+  jx_md5_final(&md5, digest);
+  char hex[33], want[33];
+  for (int i = 0; i < 16; i++) {
+    snprintf(hex + 2 * i, 3, "%02X", digest[i]);
+    snprintf(want + 2 * i, 3, "%02X", id_placeholder[i]);
+  }
+  int found = 0;
+  for (size_t i = 0; i + 32 <= tail.len; i++) {
+    if (memcmp(tail.data + i, want, 32) != 0)
+      continue;
+    for (size_t k = 0; k < 32; k++)
+      *at[i + k] = (HPDF_BYTE)hex[k];
+    found++;
+    i += 31;
+  }
+  free(tail.data);
+  free(at);
+  if (found == 2)
+    return true;
+  jx_error(ctx->diags, out_pos(ctx),
+           "cannot write the PDF: this libharu does not write the trailer "
+           "the way 2.3.0 does (%d document IDs to fill in instead of 2)",
+           found);
+  return false;
+}
+
 /* Finishes the document before saving: builds each font's descriptor and
  * font file now (libharu would do it while saving) so that they can be
  * trimmed too, drops the obsolete /ProcSet of every page, moves shared
@@ -960,6 +1137,10 @@ static bool finish_document(jx_render_ctx *ctx) {
       HPDF_Dict_RemoveElement(res, "ProcSet");
   }
   if (!hpdf_ok(ctx, _("finishing the pages")) || !hoist_page_attributes(ctx))
+    return false;
+  if (ctx->pdfa && !add_pdfa_objects(ctx))
+    return false;
+  if (!add_id_placeholder(ctx))
     return false;
   HPDF_List entries = ctx->pdf->xref ? ctx->pdf->xref->entries : NULL;
   for (HPDF_UINT i = 0; entries && i < entries->count; i++) {
@@ -1056,13 +1237,19 @@ static void set_info(jx_render_ctx *ctx, const jx_render_info *info) {
   const char *subject =
       info && info->subject ? info->subject : ctx->layout->subject;
   const char *author = info ? info->author : NULL;
+  if (ctx->pdfa) {
+    /* Text that XMP can carry as well, the same in both. */
+    title = ctx->info_text[0] = jx_pdfa_text(title);
+    subject = ctx->info_text[1] = jx_pdfa_text(subject);
+    author = ctx->info_text[2] = jx_pdfa_text(author);
+  }
   const struct {
     HPDF_InfoType type;
     const char *value;
   } infos[] = {{HPDF_INFO_TITLE, title},
                {HPDF_INFO_SUBJECT, subject},
                {HPDF_INFO_AUTHOR, author},
-               {HPDF_INFO_CREATOR, "jxform"}};
+               {HPDF_INFO_CREATOR, JX_CREATOR_TOOL}};
   /* Info strings are converted with the current encoder: none (a literal
    * string) for ASCII, then UTF-8 → UTF-16 for the rest. */
   for (int pass = 0; pass < 2; pass++) {
@@ -1073,6 +1260,15 @@ static void set_info(jx_render_ctx *ctx, const jx_render_info *info) {
           is_ascii(infos[i].value) == (pass == 0))
         HPDF_SetInfoAttr(ctx->pdf, infos[i].type, infos[i].value);
   }
+  /* Dates only from SOURCE_DATE_EPOCH, as the streaming writer's:
+   * written as they are ("D:YYYYMMDDHHmmSSZ"), which libharu's
+   * HPDF_SetInfoDateAttr cannot. */
+  char date[32];
+  jx_source_date(date, sizeof date);
+  HPDF_Dict dict = ctx->pdf->info;
+  for (int i = 0; i < 2 && *date && dict; i++)
+    HPDF_Dict_Add(dict, i ? "ModDate" : "CreationDate",
+                  HPDF_String_New(dict->mmgr, date, NULL));
 }
 
 /* Builds and saves the document to libharu's memory stream, then writes
@@ -1080,8 +1276,11 @@ static void set_info(jx_render_ctx *ctx, const jx_render_info *info) {
 static bool render(const jx_layout *layout, jx_fonts *fonts,
                    const jx_render_info *info, jx_diag_list *diags,
                    const char *where, char **data, size_t *size) {
-  jx_render_ctx ctx = {
-      .layout = layout, .fonts = fonts, .diags = diags, .where = where};
+  jx_render_ctx ctx = {.layout = layout,
+                       .fonts = fonts,
+                       .diags = diags,
+                       .where = where,
+                       .pdfa = jx_render_wants_pdfa(info)};
   if (layout->page_count == 0) {
     jx_error(diags, out_pos(&ctx), "cannot write the PDF: no pages to write");
     return false;
@@ -1103,6 +1302,8 @@ static bool render(const jx_layout *layout, jx_fonts *fonts,
   if (ok) {
     /* Compression must be on before any font or page is created. */
     HPDF_SetCompressionMode(ctx.pdf, HPDF_COMP_ALL);
+    /* PDF 1.7, which PDF/A-2 is based on (libharu would write 1.3). */
+    ctx.pdf->pdf_version = HPDF_VER_17;
     HPDF_UseUTFEncodings(ctx.pdf);
     set_info(&ctx, info);
     ok = hpdf_ok(&ctx, _("setting up the document")) && load_fonts(&ctx) &&
@@ -1110,7 +1311,7 @@ static bool render(const jx_layout *layout, jx_fonts *fonts,
   }
   if (ok) {
     HPDF_SaveToStream(ctx.pdf);
-    ok = hpdf_ok(&ctx, _("assembling the document"));
+    ok = hpdf_ok(&ctx, _("assembling the document")) && fill_id(&ctx);
   }
   if (ok)
     ok = data ? read_output(&ctx, data, size) : write_output(&ctx);
@@ -1123,6 +1324,8 @@ static bool render(const jx_layout *layout, jx_fonts *fonts,
   free(ctx.face_font);
   free(ctx.pages);
   free(ctx.text.data);
+  for (int i = 0; i < 3; i++)
+    free(ctx.info_text[i]);
   return ok;
 }
 

@@ -30,6 +30,7 @@
  */
 #include "render.h"
 #include "i18n.h"
+#include "srgb-icc.h"
 #include "xalloc.h"
 
 #include <ft2build.h>
@@ -56,7 +57,7 @@
 #include <unistd.h>
 
 #define JX_BMP_WORDS (0x10000 / 64)
-/* Entries per bfrange block (the CMap format's limit). */
+/* Entries per bfchar block (the CMap format's limit). */
 #define JX_CMAP_BLOCK 100
 /* Missing characters listed in one diagnostic before "…". */
 #define JX_MISSING_SHOWN 8
@@ -146,11 +147,11 @@ static void buf_decimal(jx_buf *b, long long m, int digits) {
 /* Appends a number given in thousandths. */
 static void buf_milli(jx_buf *b, long long m) { buf_decimal(b, m, 3); }
 
-/* Appends a number given in grid steps (render.h), exactly: 1/32 is
- * 3125 hundred-thousandths. */
+/* Appends a number given in grid steps (render.h), exactly: 1/8 is 125
+ * thousandths. */
 static void buf_grid(jx_buf *b, long long steps) {
-  _Static_assert(100000 % JX_TEXT_GRID == 0, "grid steps in 5 decimals");
-  buf_decimal(b, steps * (100000 / JX_TEXT_GRID), 5);
+  _Static_assert(1000 % JX_TEXT_GRID == 0, "grid steps in 3 decimals");
+  buf_decimal(b, steps * (1000 / JX_TEXT_GRID), 3);
 }
 
 static long long milli(double v) { return llround(v * 1000.0); }
@@ -186,6 +187,85 @@ uint32_t jx_utf8_next(const unsigned char *s, size_t len, size_t *i) {
     return UINT32_MAX;
   *i += n + 1;
   return cp;
+}
+
+/* ---- MD5 (RFC 1321), for the trailer's /ID ---- */
+
+static const uint32_t md5_k[64] = {
+    0xd76aa478, 0xe8c7b756, 0x242070db, 0xc1bdceee, 0xf57c0faf, 0x4787c62a,
+    0xa8304613, 0xfd469501, 0x698098d8, 0x8b44f7af, 0xffff5bb1, 0x895cd7be,
+    0x6b901122, 0xfd987193, 0xa679438e, 0x49b40821, 0xf61e2562, 0xc040b340,
+    0x265e5a51, 0xe9b6c7aa, 0xd62f105d, 0x02441453, 0xd8a1e681, 0xe7d3fbc8,
+    0x21e1cde6, 0xc33707d6, 0xf4d50d87, 0x455a14ed, 0xa9e3e905, 0xfcefa3f8,
+    0x676f02d9, 0x8d2a4c8a, 0xfffa3942, 0x8771f681, 0x6d9d6122, 0xfde5380c,
+    0xa4beea44, 0x4bdecfa9, 0xf6bb4b60, 0xbebfbc70, 0x289b7ec6, 0xeaa127fa,
+    0xd4ef3085, 0x04881d05, 0xd9d4d039, 0xe6db99e5, 0x1fa27cf8, 0xc4ac5665,
+    0xf4292244, 0x432aff97, 0xab9423a7, 0xfc93a039, 0x655b59c3, 0x8f0ccc92,
+    0xffeff47d, 0x85845dd1, 0x6fa87e4f, 0xfe2ce6e0, 0xa3014314, 0x4e0811a1,
+    0xf7537e82, 0xbd3af235, 0x2ad7d2bb, 0xeb86d391};
+static const unsigned char md5_r[64] = {
+    7, 12, 17, 22, 7, 12, 17, 22, 7, 12, 17, 22, 7, 12, 17, 22,
+    5, 9,  14, 20, 5, 9,  14, 20, 5, 9,  14, 20, 5, 9,  14, 20,
+    4, 11, 16, 23, 4, 11, 16, 23, 4, 11, 16, 23, 4, 11, 16, 23,
+    6, 10, 15, 21, 6, 10, 15, 21, 6, 10, 15, 21, 6, 10, 15, 21};
+
+static void md5_block(uint32_t h[4], const unsigned char *p) {
+  uint32_t m[16];
+  for (int i = 0; i < 16; i++)
+    m[i] = (uint32_t)p[4 * i] | (uint32_t)p[4 * i + 1] << 8 |
+           (uint32_t)p[4 * i + 2] << 16 | (uint32_t)p[4 * i + 3] << 24;
+  uint32_t a = h[0], b = h[1], c = h[2], d = h[3];
+  for (int i = 0; i < 64; i++) {
+    uint32_t f;
+    int g;
+    if (i < 16)
+      f = (b & c) | (~b & d), g = i;
+    else if (i < 32)
+      f = (d & b) | (~d & c), g = (5 * i + 1) & 15;
+    else if (i < 48)
+      f = b ^ c ^ d, g = (3 * i + 5) & 15;
+    else
+      f = c ^ (b | ~d), g = (7 * i) & 15;
+    uint32_t t = a + f + md5_k[i] + m[g];
+    a = d, d = c, c = b;
+    b += t << md5_r[i] | t >> (32 - md5_r[i]);
+  }
+  h[0] += a, h[1] += b, h[2] += c, h[3] += d;
+}
+
+void jx_md5_init(jx_md5 *m) {
+  m->h[0] = 0x67452301, m->h[1] = 0xefcdab89;
+  m->h[2] = 0x98badcfe, m->h[3] = 0x10325476;
+  m->len = 0;
+}
+
+void jx_md5_update(jx_md5 *m, const void *data, size_t len) {
+  const unsigned char *p = data;
+  size_t have = (size_t)(m->len & 63);
+  m->len += len;
+  if (have) {
+    size_t take = 64 - have < len ? 64 - have : len;
+    memcpy(m->buf + have, p, take);
+    p += take, len -= take, have += take;
+    if (have < 64)
+      return;
+    md5_block(m->h, m->buf);
+  }
+  for (; len >= 64; p += 64, len -= 64)
+    md5_block(m->h, p);
+  memcpy(m->buf, p, len);
+}
+
+void jx_md5_final(jx_md5 *m, unsigned char out[16]) {
+  uint64_t bits = m->len * 8;
+  unsigned char pad[72] = {0x80};
+  size_t n = (size_t)((m->len & 63) < 56 ? 56 - (m->len & 63)
+                                         : 120 - (m->len & 63));
+  for (int i = 0; i < 8; i++)
+    pad[n + (size_t)i] = (unsigned char)(bits >> (8 * i));
+  jx_md5_update(m, pad, n + 8);
+  for (int i = 0; i < 16; i++)
+    out[i] = (unsigned char)(m->h[i / 4] >> (8 * (i % 4)));
 }
 
 #ifdef JX_HAVE_LIBDEFLATE
@@ -324,6 +404,7 @@ typedef struct jx_gstate {
   long long font_size;
   long long char_space;
   bool bold;
+  bool word_space; /* Tw 0.001 rather than 0 (see encode_runs) */
 } jx_gstate;
 
 static void encode_boxes(jx_buf *b, const jx_dpage *dp, double height,
@@ -445,10 +526,12 @@ static bool encode_runs(jx_buf *b, const jx_dpage *dp, double height,
   }
   buf_puts(b, "BT\n");
   long long tx = 0, ty = 0; /* the text line matrix's origin */
+  bool first = true;
   for (size_t i = 0; i < dp->run_count; i++) {
     const jx_drun *run = &dp->runs[i];
     if (run->len == 0)
       continue;
+    jx_gstate before = *gs;
     if (run->face >= fonts->count || run->face >= use->face_count ||
         !fonts->faces[run->face].path) {
       jx_error(diags, ((jx_pos){where, 0, 0}),
@@ -481,6 +564,22 @@ static bool encode_runs(jx_buf *b, const jx_dpage *dp, double height,
     }
     long long x = jx_text_grid_steps(run->x),
               y = jx_text_grid_steps(height - run->y);
+    /* Ghostscript's pdfwrite joins a run to the one before it when both
+     * are on one baseline in the same text state, moving to it with a TJ
+     * offset in 1/1000 of the font size, written with six significant
+     * digits: the run lands up to 1/2000 pt off its column, and
+     * pdftotext then reads the rewritten page in another order.  A
+     * different word spacing keeps them apart (each is placed with an
+     * exact Td): Tw applies only to the one-byte code 32, which a font
+     * with 2-byte codes (Identity-H) does not have, so it changes nothing
+     * drawn. */
+    if (!first && y == ty && gs->font == before.font &&
+        gs->font_size == before.font_size &&
+        gs->char_space == before.char_space && gs->bold == before.bold) {
+      gs->word_space = !gs->word_space;
+      buf_puts(b, gs->word_space ? "0.001 Tw\n" : "0 Tw\n");
+    }
+    first = false;
     buf_grid(b, x - tx);
     buf_putc(b, ' ');
     buf_grid(b, y - ty);
@@ -537,6 +636,7 @@ struct jx_pdf {
   int write_errno; /* first write error, 0 if none */
   int font_level;  /* compression of fonts and maps (1..12) */
   char **kept;     /* jx_render_unique: receives the file's name at close */
+  jx_md5 md5;      /* of every byte written so far: the trailer's /ID */
 };
 
 static jx_pos pdf_pos(const jx_pdf *pdf) {
@@ -561,6 +661,7 @@ static void pdf_write(jx_pdf *pdf, const void *data, size_t len) {
     return;
   if (fwrite(data, 1, len, pdf->f) != len)
     pdf->write_errno = errno ? errno : EIO;
+  jx_md5_update(&pdf->md5, data, len);
   pdf->pos += len;
 }
 
@@ -607,7 +708,9 @@ static void stream_write_packed(jx_pdf *pdf, uint32_t n, const char *extra,
   free(z.data);
 }
 
-static const char pdf_header[] = "%PDF-1.5\n%\xE2\xE3\xCF\xD3\n";
+/* PDF 1.7 (ISO 32000-1), which PDF/A-2 is based on; the comment of four
+ * bytes above 127 marks the file as binary. */
+static const char pdf_header[] = "%PDF-1.7\n%\xE2\xE3\xCF\xD3\n";
 
 static jx_pdf *pdf_new(jx_diag_list *diags, const char *where) {
   jx_pdf *pdf = jx_xcalloc(1, sizeof *pdf);
@@ -615,6 +718,7 @@ static jx_pdf *pdf_new(jx_diag_list *diags, const char *where) {
   pdf->where = where;
   pdf->out.fd = -1;
   pdf->font_level = JX_ZLEVEL_ONCE;
+  jx_md5_init(&pdf->md5);
   return pdf;
 }
 
@@ -847,18 +951,15 @@ void jx_subset_free(jx_subset *s) {
   memset(s, 0, sizeof *s);
 }
 
-/* A ToUnicode CMap mapping each 2-byte code to the same Unicode value: one
- * bfrange per block of 256 codes in which any code is used (codes that are
- * never drawn may map too: only drawn codes are ever looked up). */
+/* A ToUnicode CMap mapping each 2-byte code drawn to the same Unicode
+ * value, one bfchar entry per code.  (One bfrange per block of 256 codes
+ * would be shorter, but Ghostscript 10.0 misreads a bfrange whose
+ * destination's first byte is not zero, <4E00><4EFF><4E00>, and its
+ * pdfwrite then writes wrong text for every Han character.) */
 static void build_to_unicode(const uint64_t *used, jx_buf *out) {
-  int blocks[256], n = 0;
-  for (int hi = 0; hi < 256; hi++) {
-    bool any = false;
-    for (int w = 0; w < 4 && !any; w++)
-      any = used[hi * 4 + w] != 0;
-    if (any)
-      blocks[n++] = hi;
-  }
+  size_t n = 0;
+  for (size_t w = 0; w < JX_BMP_WORDS; w++)
+    n += (size_t)__builtin_popcountll(used[w]);
   buf_puts(out, "/CIDInit/ProcSet findresource begin\n"
                 "12 dict begin\n"
                 "begincmap\n"
@@ -867,13 +968,21 @@ static void build_to_unicode(const uint64_t *used, jx_buf *out) {
                 "/CMapName/Adobe-Identity-UCS def\n"
                 "/CMapType 2 def\n"
                 "1 begincodespacerange\n<0000><FFFF>\nendcodespacerange\n");
-  for (int i = 0; i < n; i += JX_CMAP_BLOCK) {
-    int k = n - i < JX_CMAP_BLOCK ? n - i : JX_CMAP_BLOCK;
-    buf_printf(out, "%d beginbfrange\n", k);
-    for (int j = i; j < i + k; j++)
-      buf_printf(out, "<%02X00><%02XFF><%02X00>\n", blocks[j], blocks[j],
-                 blocks[j]);
-    buf_puts(out, "endbfrange\n");
+  buf_reserve(out, n * 13 + (n / JX_CMAP_BLOCK + 1) * 32);
+  size_t left = n, in_block = 0;
+  for (uint32_t w = 0; w < JX_BMP_WORDS; w++) {
+    for (uint64_t bits = used[w]; bits; bits &= bits - 1) {
+      unsigned cp = w * 64 + (unsigned)__builtin_ctzll(bits);
+      if (in_block == 0)
+        buf_printf(out, "%zu beginbfchar\n",
+                   left < JX_CMAP_BLOCK ? left : (size_t)JX_CMAP_BLOCK);
+      buf_printf(out, "<%04X><%04X>\n", cp, cp);
+      left--;
+      if (++in_block == JX_CMAP_BLOCK || left == 0) {
+        buf_puts(out, "endbfchar\n");
+        in_block = 0;
+      }
+    }
   }
   buf_puts(out, "endcmap\n"
                 "CMapName currentdict/CMap defineresource pop\n"
@@ -966,12 +1075,15 @@ typedef struct jx_wfont {
 } jx_wfont;
 
 /* Subsets face `f` to `used`, and writes the Type0 font with its
- * descendant, descriptor, font file, CIDToGIDMap and ToUnicode.  Sets
- * *type0 to the Type0 font's object number. */
+ * descendant, descriptor, font file, CIDToGIDMap and ToUnicode.  With
+ * `keep_cmap` (PDF/A) the font file keeps its cmap table, so that it is a
+ * whole TrueType font on its own.  Sets *type0 to the Type0 font's object
+ * number. */
 static bool write_font(jx_pdf *pdf, const jx_face *f, int slot,
-                       const uint64_t *used, uint32_t *type0) {
+                       const uint64_t *used, bool keep_cmap, uint32_t *type0) {
   jx_subset subset;
-  if (!jx_subset_face(f, used, 0, pdf->where, pdf->diags, &subset))
+  if (!jx_subset_face(f, used, keep_cmap ? JX_SUBSET_KEEP_CMAP : 0,
+                      pdf->where, pdf->diags, &subset))
     return false;
   hb_subset_plan_t *plan = subset.plan;
   hb_face_t *sub = subset.face;
@@ -1096,8 +1208,9 @@ static bool write_font(jx_pdf *pdf, const jx_face *f, int slot,
 
 /* ---- stage 4: document structure ---- */
 
-int jx_source_date(char *out, size_t size) {
-  out[0] = '\0';
+/* SOURCE_DATE_EPOCH as a time: 1 (set in *t), 0 (unset) or -1 (not a
+ * whole number of seconds from 1970 to the end of 9999). */
+static int source_time(struct tm *tm) {
   const char *env = getenv("SOURCE_DATE_EPOCH");
   if (!env || !*env)
     return 0;
@@ -1109,11 +1222,162 @@ int jx_source_date(char *out, size_t size) {
   if (errno || *end || v < 0 || v > 253402300799LL)
     return -1;
   time_t t = (time_t)v;
-  struct tm tm;
-  if ((long long)t != v || !gmtime_r(&t, &tm))
+  if ((long long)t != v || !gmtime_r(&t, tm))
     return -1;
-  strftime(out, size, "D:%Y%m%d%H%M%SZ", &tm);
   return 1;
+}
+
+int jx_source_date(char *out, size_t size) {
+  out[0] = '\0';
+  struct tm tm;
+  int r = source_time(&tm);
+  if (r == 1)
+    strftime(out, size, "D:%Y%m%d%H%M%SZ", &tm);
+  return r;
+}
+
+int jx_source_date_xmp(char *out, size_t size) {
+  out[0] = '\0';
+  struct tm tm;
+  int r = source_time(&tm);
+  if (r == 1)
+    strftime(out, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return r;
+}
+
+/* ---- PDF/A: metadata, output intent ---- */
+
+static bool pdfa_default;
+
+void jx_render_set_pdfa_default(bool on) { pdfa_default = on; }
+
+bool jx_render_wants_pdfa(const jx_render_info *info) {
+  (void)info; /* until it has a `pdfa` (render.h) */
+  return pdfa_default;
+}
+
+const unsigned char *jx_srgb_profile(size_t *len) {
+  *len = sizeof jx_srgb_icc;
+  return jx_srgb_icc;
+}
+
+/* Appends code point `cp` as UTF-8. */
+static void buf_utf8(jx_buf *b, uint32_t cp) {
+  char u[4];
+  size_t n;
+  if (cp < 0x80)
+    u[0] = (char)cp, n = 1;
+  else if (cp < 0x800)
+    u[0] = (char)(0xC0 | cp >> 6), u[1] = (char)(0x80 | (cp & 63)), n = 2;
+  else if (cp < 0x10000)
+    u[0] = (char)(0xE0 | cp >> 12), u[1] = (char)(0x80 | ((cp >> 6) & 63)),
+    u[2] = (char)(0x80 | (cp & 63)), n = 3;
+  else
+    u[0] = (char)(0xF0 | cp >> 18), u[1] = (char)(0x80 | ((cp >> 12) & 63)),
+    u[2] = (char)(0x80 | ((cp >> 6) & 63)), u[3] = (char)(0x80 | (cp & 63)),
+    n = 4;
+  buf_put(b, u, n);
+}
+
+char *jx_pdfa_text(const char *s) {
+  if (!s)
+    return NULL;
+  jx_buf b = {0};
+  buf_reserve(&b, strlen(s));
+  size_t len = strlen(s), i = 0;
+  while (i < len) {
+    uint32_t cp = jx_utf8_next((const unsigned char *)s, len, &i);
+    if (cp == UINT32_MAX) {
+      cp = 0xFFFD;
+      i++;
+    }
+    if ((cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') ||
+        cp == 0xFFFE || cp == 0xFFFF)
+      cp = 0xFFFD;
+    buf_utf8(&b, cp);
+  }
+  return b.data;
+}
+
+/* Appends UTF-8 text `s` as XML character data. */
+static void buf_xml(jx_buf *b, const char *s) {
+  for (; *s; s++) {
+    switch (*s) {
+    case '&':
+      buf_puts(b, "&amp;");
+      break;
+    case '<':
+      buf_puts(b, "&lt;");
+      break;
+    case '>':
+      buf_puts(b, "&gt;");
+      break;
+    case '\r': /* a parser would read a raw CR as LF */
+      buf_puts(b, "&#13;");
+      break;
+    default:
+      buf_putc(b, *s);
+    }
+  }
+}
+
+void jx_xmp_packet(const jx_xmp *x, jx_bytes *out) {
+  jx_buf b = {0};
+  /* The xpacket header without the deprecated bytes= and encoding=
+   * attributes, which PDF/A forbids. */
+  buf_puts(&b, "<?xpacket begin=\"\xEF\xBB\xBF\" "
+               "id=\"W5M0MpCehiHzreSzNTczkc9d\"?>\n"
+               "<x:xmpmeta xmlns:x=\"adobe:ns:meta/\">\n"
+               "<rdf:RDF "
+               "xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\">\n"
+               "<rdf:Description rdf:about=\"\"\n"
+               " xmlns:dc=\"http://purl.org/dc/elements/1.1/\"\n"
+               " xmlns:xmp=\"http://ns.adobe.com/xap/1.0/\"\n"
+               " xmlns:pdf=\"http://ns.adobe.com/pdf/1.3/\"\n"
+               " xmlns:pdfaid=\"http://www.aiim.org/pdfa/ns/id/\">\n"
+               "<dc:format>application/pdf</dc:format>\n");
+  static const struct {
+    const char *open, *close;
+  } alt = {"<rdf:Alt><rdf:li xml:lang=\"x-default\">", "</rdf:li></rdf:Alt>"};
+  if (x->title && *x->title) {
+    buf_printf(&b, "<dc:title>%s", alt.open);
+    buf_xml(&b, x->title);
+    buf_printf(&b, "%s</dc:title>\n", alt.close);
+  }
+  if (x->author && *x->author) {
+    buf_puts(&b, "<dc:creator><rdf:Seq><rdf:li>");
+    buf_xml(&b, x->author);
+    buf_puts(&b, "</rdf:li></rdf:Seq></dc:creator>\n");
+  }
+  if (x->subject && *x->subject) {
+    buf_printf(&b, "<dc:description>%s", alt.open);
+    buf_xml(&b, x->subject);
+    buf_printf(&b, "%s</dc:description>\n", alt.close);
+  }
+  if (x->creator_tool && *x->creator_tool) {
+    buf_puts(&b, "<xmp:CreatorTool>");
+    buf_xml(&b, x->creator_tool);
+    buf_puts(&b, "</xmp:CreatorTool>\n");
+  }
+  if (x->date && *x->date)
+    buf_printf(&b,
+               "<xmp:CreateDate>%s</xmp:CreateDate>\n"
+               "<xmp:ModifyDate>%s</xmp:ModifyDate>\n"
+               "<xmp:MetadataDate>%s</xmp:MetadataDate>\n",
+               x->date, x->date, x->date);
+  if (x->producer && *x->producer) {
+    buf_puts(&b, "<pdf:Producer>");
+    buf_xml(&b, x->producer);
+    buf_puts(&b, "</pdf:Producer>\n");
+  }
+  buf_puts(&b, "<pdfaid:part>2</pdfaid:part>\n"
+               "<pdfaid:conformance>B</pdfaid:conformance>\n"
+               "</rdf:Description>\n"
+               "</rdf:RDF>\n"
+               "</x:xmpmeta>\n"
+               "<?xpacket end=\"w\"?>");
+  out->data = (unsigned char *)b.data;
+  out->len = b.len;
 }
 
 static void write_outlines(jx_pdf *pdf, const jx_pdf_doc *doc,
@@ -1195,6 +1459,7 @@ static bool write_document(jx_pdf *pdf, const jx_pdf_doc *doc,
                            const jx_fonts *fonts, const jx_glyph_use *use) {
   jx_buf b = {0};
   bool ok = true;
+  bool pdfa = jx_render_wants_pdfa(&doc->info);
 
   /* Fonts, in slot order, then the one resource dictionary all pages
    * share. */
@@ -1210,7 +1475,8 @@ static bool write_document(jx_pdf *pdf, const jx_pdf_doc *doc,
     if (!any)
       continue;
     wf[nwf].slot = (int)i;
-    ok = write_font(pdf, &fonts->faces[i], (int)i, bits, &wf[nwf].type0);
+    ok = write_font(pdf, &fonts->faces[i], (int)i, bits, pdfa,
+                    &wf[nwf].type0);
     nwf++;
   }
   if (!ok) {
@@ -1264,29 +1530,52 @@ static bool write_document(jx_pdf *pdf, const jx_pdf_doc *doc,
     write_outlines(pdf, doc, page_objs, &o_outlines);
   free(page_objs);
 
-  /* Info. */
+  /* Info, and for PDF/A the same in XMP: text that both can carry. */
+  char *title = pdfa ? jx_pdfa_text(doc->info.title) : NULL;
+  char *subject = pdfa ? jx_pdfa_text(doc->info.subject) : NULL;
+  char *author = pdfa ? jx_pdfa_text(doc->info.author) : NULL;
+  static const char producer[] = "jxform " JXFORM_VERSION;
   uint32_t o_info = obj_new(pdf);
   b.len = 0;
   buf_puts(&b, "<<");
   const struct {
     const char *key, *value;
-  } infos[] = {{"Title", doc->info.title},
-               {"Subject", doc->info.subject},
-               {"Author", doc->info.author},
-               {"Creator", "jxform"},
-               {"Producer", "jxform " JXFORM_VERSION}};
+  } infos[] = {{"Title", pdfa ? title : doc->info.title},
+               {"Subject", pdfa ? subject : doc->info.subject},
+               {"Author", pdfa ? author : doc->info.author},
+               {"Creator", JX_CREATOR_TOOL},
+               {"Producer", producer}};
   for (size_t i = 0; i < sizeof infos / sizeof infos[0]; i++) {
     if (!infos[i].value || !*infos[i].value)
       continue;
     buf_printf(&b, "/%s", infos[i].key);
     buf_text_string(&b, infos[i].value);
   }
-  char date[32];
+  char date[32], xmp_date[32];
   jx_source_date(date, sizeof date);
+  jx_source_date_xmp(xmp_date, sizeof xmp_date);
   if (*date)
     buf_printf(&b, "/CreationDate(%s)/ModDate(%s)", date, date);
   buf_puts(&b, ">>");
   obj_write(pdf, o_info, b.data, b.len);
+
+  /* PDF/A: the metadata stream (not compressed, so that it can be found
+   * and read without a PDF library) and the output intent's profile. */
+  uint32_t o_meta = 0, o_icc = 0;
+  if (pdfa) {
+    jx_xmp x = {title, subject, author, JX_CREATOR_TOOL, producer, xmp_date};
+    jx_bytes xmp;
+    jx_xmp_packet(&x, &xmp);
+    o_meta = obj_new(pdf);
+    stream_write(pdf, o_meta, "/Type/Metadata/Subtype/XML", xmp.data, xmp.len,
+                 false);
+    free(xmp.data);
+    size_t icc_len;
+    const unsigned char *icc = jx_srgb_profile(&icc_len);
+    o_icc = obj_new(pdf);
+    stream_write_packed(pdf, o_icc, "/N 3", icc, icc_len);
+  }
+  free(title), free(subject), free(author);
 
   /* Catalog, with page labels. */
   uint32_t o_cat = obj_new(pdf);
@@ -1312,19 +1601,32 @@ static bool write_document(jx_pdf *pdf, const jx_pdf_doc *doc,
     }
     buf_puts(&b, "]>>");
   }
+  if (pdfa)
+    buf_printf(&b,
+               "/Metadata %" PRIu32 " 0 R/OutputIntents[<</Type/OutputIntent"
+               "/S/GTS_PDFA1/OutputConditionIdentifier(" JX_SRGB_NAME ")"
+               "/Info(" JX_SRGB_NAME ")/RegistryName(http://www.color.org)"
+               "/DestOutputProfile %" PRIu32 " 0 R>>]",
+               o_meta, o_icc);
   buf_puts(&b, ">>");
   obj_write(pdf, o_cat, b.data, b.len);
 
-  /* Cross-reference table and trailer. */
+  /* Cross-reference table and trailer, whose /ID is the MD5 of every
+   * byte before the table. */
   uint64_t xref = pdf->pos;
+  unsigned char md5[16];
+  jx_md5_final(&pdf->md5, md5);
+  char id[33];
+  for (int i = 0; i < 16; i++)
+    snprintf(id + 2 * i, 3, "%02X", md5[i]);
   b.len = 0;
   buf_printf(&b, "xref\n0 %zu\n0000000000 65535 f \n", pdf->obj_count + 1);
   for (size_t i = 1; i <= pdf->obj_count; i++)
     buf_printf(&b, "%010" PRIu64 " 00000 n \n", pdf->offsets[i]);
   buf_printf(&b,
              "trailer\n<</Size %zu/Root %" PRIu32 " 0 R/Info %" PRIu32
-             " 0 R>>\nstartxref\n%" PRIu64 "\n%%%%EOF\n",
-             pdf->obj_count + 1, o_cat, o_info, xref);
+             " 0 R/ID[<%s><%s>]>>\nstartxref\n%" PRIu64 "\n%%%%EOF\n",
+             pdf->obj_count + 1, o_cat, o_info, id, id, xref);
   pdf_write(pdf, b.data, b.len);
   free(b.data);
   if (fflush(pdf->f) != 0 && !pdf->write_errno)

@@ -51,6 +51,19 @@ typedef struct jx_render_info {
   const char *author;  /* document author */
 } jx_render_info;
 
+/* PDF/A-2b (ISO 19005-2, level B): XMP metadata in step with the Info
+ * dictionary, the sRGB output intent, and embedded fonts that keep their
+ * cmap table.  Either way both writers write a PDF 1.7 header and a
+ * trailer /ID (jx_md5 of the bytes before the cross-reference table).
+ *
+ * Temporary, until jx_render_info carries the choice (a `bool pdfa`,
+ * set by the session and the packet options): while on, both writers
+ * write PDF/A-2b.  Off by default; set it before rendering, not while
+ * another thread renders. */
+void jx_render_set_pdfa_default(bool on);
+/* Whether a document rendered with `info` (may be NULL) is PDF/A-2b. */
+bool jx_render_wants_pdfa(const jx_render_info *info);
+
 /* Writes `layout` to `out_path`.  Returns true on success; on failure
  * records an error (naming the path) and leaves no file at out_path (an
  * existing file there is left untouched). */
@@ -246,6 +259,46 @@ size_t jx_width_runs(const uint32_t *cids, const long long *w, size_t n,
  * it, else zlib capped at 9).  Deterministic; aborts on out of memory. */
 void jx_deflate(const void *data, size_t len, int level, jx_bytes *out);
 
+/* ---- PDF/A and the trailer /ID (render.c; both writers use it) ---- */
+
+/* MD5 (RFC 1321): the trailer /ID of both writers is the MD5 of every
+ * byte before the cross-reference table, so it is derived from the
+ * content and the same input gives the same file. */
+typedef struct jx_md5 {
+  uint32_t h[4];
+  uint64_t len;
+  unsigned char buf[64];
+} jx_md5;
+
+void jx_md5_init(jx_md5 *m);
+void jx_md5_update(jx_md5 *m, const void *data, size_t len);
+void jx_md5_final(jx_md5 *m, unsigned char out[16]);
+
+/* The output intent: its condition identifier and ICC profile (sRGB,
+ * ICC version 2, from Debian's icc-profiles-free; srgb-icc.h). */
+#define JX_SRGB_NAME "sRGB IEC61966-2.1"
+const unsigned char *jx_srgb_profile(size_t *len);
+
+/* A malloc'd copy of UTF-8 text `s` that the Info dictionary and XMP can
+ * both carry alike: malformed bytes, and the characters XML 1.0 cannot
+ * hold (controls other than tab, LF and CR; U+FFFE; U+FFFF), each become
+ * U+FFFD.  NULL for NULL. */
+char *jx_pdfa_text(const char *s);
+
+/* What the XMP metadata of a PDF/A document says, each the same as in its
+ * Info dictionary (Title = dc:title, Subject = dc:description, Author =
+ * dc:creator, Creator = xmp:CreatorTool, Producer = pdf:Producer, the
+ * dates = xmp:CreateDate and xmp:ModifyDate).  NULL or "" = absent. */
+typedef struct jx_xmp {
+  const char *title, *subject, *author; /* jx_pdfa_text strings */
+  const char *creator_tool, *producer;
+  const char *date; /* "YYYY-MM-DDThh:mm:ssZ" (jx_source_date_xmp) */
+} jx_xmp;
+
+/* The XMP packet (UTF-8, no padding) of `x`, with pdfaid:part 2 and
+ * pdfaid:conformance B.  out->data is malloc'd. */
+void jx_xmp_packet(const jx_xmp *x, jx_bytes *out);
+
 /* ---- atomic output (render.c; both writers use it) ---- */
 
 /* A file being written: a temporary file beside `path`, renamed over it
@@ -287,6 +340,12 @@ void jx_out_free(jx_out *out);
  * -1 with out "" when it is not a whole number of seconds from 1970 to
  * the end of 9999 (no date is written then). */
 int jx_source_date(char *out, size_t size);
+/* The same date as XMP writes it ("YYYY-MM-DDThh:mm:ssZ", out of size >=
+ * 21), with the same results. */
+int jx_source_date_xmp(char *out, size_t size);
+
+/* The value of Creator in the Info dictionary and of xmp:CreatorTool. */
+#define JX_CREATOR_TOOL "jxform " JXFORM_VERSION
 
 /* Decodes one UTF-8 sequence from s[*i..len).  Returns the code point and
  * advances *i, or returns UINT32_MAX for malformed input (overlong forms,
@@ -297,9 +356,14 @@ uint32_t jx_utf8_next(const unsigned char *s, size_t len, size_t *i);
  * is positioned with relative moves (Td); on this grid every move and
  * every sum of moves is exact, in libharu's single precision as in a
  * reader's double, so runs set on one edge stay on exactly one edge in
- * the PDF (pdftotext compares edges exactly when it orders blocks).  A
- * run moves by at most half a step, 1/64 pt. */
-#define JX_TEXT_GRID 32
+ * the PDF (pdftotext compares edges exactly when it orders blocks).  The
+ * grid is 1/8 pt so that every position and move on a page (under 1000
+ * pt) has at most six significant digits: Ghostscript's pdfwrite writes
+ * numbers with six (%g), and on a finer grid (1/32 pt was tried) it
+ * moves runs of one edge apart by up to 1/2000 pt, which changes the
+ * order in which pdftotext reads the blocks of the rewritten file.  A run
+ * moves by at most half a step, 1/16 pt. */
+#define JX_TEXT_GRID 8
 
 /* `v` points as a whole number of grid steps. */
 static inline long long jx_text_grid_steps(double v) {

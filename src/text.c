@@ -515,7 +515,10 @@ bool jx_text_check(jx_fonts *fonts, const jx_font_chain *chain,
     } else if (!bmp_char) {
       jx_error(diags, pos,
                "character '%.*s' (U+%04X) is outside the Basic Multilingual "
-               "Plane, which the PDF writer cannot draw",
+               "Plane (a rare character, as in some names of people and "
+               "places), which the form cannot print yet; write a common "
+               "character in its place, or describe it in words, like "
+               "（“土+延”字）",
                clen, text + at, (unsigned)cp);
     } else {
       char names[512];

@@ -317,13 +317,16 @@ static const char *jx_parse_date_key(const char *text, long *year_out,
 }
 
 /* Comparison prefixes of a target value, longest first where one is a prefix of
- * another. */
+ * another.  The two-character signs typed full-width (＞＝, ＜＝, or half
+ * of them: ＞=) are read as ≥ and ≤; [value-fullwidth] names them. */
 static const char *const jx_comparisons[] = {
-    "≥",      "≤",    "＞",     "＜",     "＝",     ">=",     "<=",
-    "=>",     "=<",   ">",      "<",      "=",      "≧",      "≦",
-    "≈",      "约",   "不低于", "不少于", "不高于", "不超过", "不大于",
-    "不小于", "大于", "小于",   "高于",   "低于",   "超过",   "达到",
-    "至少",   "最多", "多于",   "少于",   "≮",      "≯"};
+    "≥",      "≤",      "＞＝",   "＜＝",   "＞=",    "＜=",    ">＝",
+    "<＝",    "＝＞",   "＝＜",   "=＞",    "=＜",    "＝>",    "＝<",
+    "＞",     "＜",     "＝",     ">=",     "<=",     "=>",     "=<",
+    ">",      "<",      "=",      "≧",      "≦",      "≈",      "约",
+    "不低于", "不少于", "不高于", "不超过", "不大于", "不小于", "大于",
+    "小于",   "高于",   "低于",   "超过",   "达到",   "至少",   "最多",
+    "多于",   "少于",   "≮",      "≯"};
 
 /* Words that make a qualitative target value (提高, 有效保障, 及时发放, 长期,
  * 每年年底前, ...): a value containing one of them is usual. */
@@ -949,53 +952,123 @@ static bool jx_sign_is_word(const char *sign) {
   return true;
 }
 
-/* Reports a target value typed with full-width (全角) digits ("≥９０%"),
- * naming them and the value written half-width.  It prints as typed, but
- * is not read as a number.  Returns false when it has none. */
+/* One of > < = at `s`, half-width or full-width (＞ ＜ ＝, EF BC 9E/9C/9D):
+ * returns it as ASCII and sets *len (bytes) and *wide; 0 if none. */
+static char jx_sign_char(const char *s, size_t *len, bool *wide) {
+  const unsigned char *u = (const unsigned char *)s;
+  *wide = u[0] == 0xEF && u[1] == 0xBC && u[2] >= 0x9C && u[2] <= 0x9E;
+  if (*wide) {
+    *len = 3;
+    return "<=>"[u[2] - 0x9C];
+  }
+  *len = 1;
+  return *s == '>' || *s == '<' || *s == '=' ? *s : 0;
+}
+
+/* A comparison sign of two characters at `s` with a full-width one in it
+ * (＞＝, ＜＝, ＞=, >＝, ＝＞ …): returns "≥" or "≤" and sets *len (bytes);
+ * NULL if there is none (">=" typed half-width is left as it is). */
+static const char *jx_wide_pair_sign(const char *s, size_t *len) {
+  size_t n1, n2;
+  bool w1, w2;
+  char a = jx_sign_char(s, &n1, &w1);
+  if (!a)
+    return NULL;
+  char b = jx_sign_char(s + n1, &n2, &w2);
+  if (!b || (!w1 && !w2) || (a == '=') == (b == '=') || a == b)
+    return NULL;
+  *len = n1 + n2;
+  return a == '>' || b == '>' ? "≥" : "≤";
+}
+
+/* True if `s` starts with a digit, half-width or full-width. */
+static bool jx_digit_at(const char *s) {
+  const unsigned char *u = (const unsigned char *)s;
+  return (*s >= '0' && *s <= '9') ||
+         (u[0] == 0xEF && u[1] == 0xBC && u[2] >= 0x90 && u[2] <= 0x99);
+}
+
+/* Reports a target value typed with full-width (全角) digits ("≥９０%")
+ * or a full-width two-character comparison sign ("＞＝95%"), naming the
+ * full-width characters and the value written half-width: the digits,
+ * the signs of numbers (％ ． ， ＋ －) and the sign (≥, ≤).  It prints as
+ * typed, but is not read as a number.  Returns false when it has none. */
 static bool jx_check_value_fullwidth(jx_checker *c, const jx_text *v,
                                      const char *where, const char *label) {
-  /* ０…９ are EF BC 90…99, ． (the full stop of numbers) EF BC 8E */
-  static const char *const wide[] = {"０", "１", "２", "３", "４", "５",
-                                     "６", "７", "８", "９", "．"};
+  enum { MAX_WIDE = 24 };
   const char *s = v->str;
   char half[512], found[256] = "";
+  const char *wide[MAX_WIDE]; /* the distinct full-width characters */
   size_t len = 0, distinct = 0;
-  int order[11];
-  bool seen[11] = {false};
-  for (const char *p = s; *p;) {
-    const unsigned char *u = (const unsigned char *)p;
-    int k = -1;
-    if (u[0] == 0xEF && u[1] == 0xBC && u[2] >= 0x90 && u[2] <= 0x99)
-      k = u[2] - 0x90;
-    else if (u[0] == 0xEF && u[1] == 0xBC && u[2] == 0x8E)
-      k = 10;
-    if (len + 1 >= sizeof half)
+  bool alarm = false, digits_only = true;
+  const char *p = s;
+  while (*p == ' ' && len + 1 < sizeof half)
+    half[len++] = *p++;
+  size_t pair_len = 0;
+  const char *pair = jx_wide_pair_sign(p, &pair_len);
+  const char *pair_end = pair ? p + pair_len : p;
+  if (pair) {
+    if (len + strlen(pair) >= sizeof half)
       return false;
-    if (k < 0) {
-      half[len++] = *p++;
+    memcpy(half + len, pair, strlen(pair));
+    len += strlen(pair);
+    alarm = true;
+  }
+  for (const char *q = p; *q;) {
+    const unsigned char *u = (const unsigned char *)q;
+    bool fw = u[0] == 0xEF && u[1] == 0xBC && u[2] >= 0x80 && u[2] <= 0xBF;
+    char to = 0; /* its half-width form, 0 to keep it */
+    if (fw && u[2] >= 0x90 && u[2] <= 0x99)
+      to = (char)('0' + (u[2] - 0x90)), alarm = true;
+    else if (fw && u[2] == 0x8E) /* ． */
+      to = '.', alarm = true;
+    else if (fw && u[2] == 0x85) /* ％ */
+      to = '%';
+    else if (fw && (u[2] == 0x8B || u[2] == 0x8D) && /* ＋ － by a digit */
+             ((len && half[len - 1] >= '0' && half[len - 1] <= '9') ||
+              jx_digit_at(q + 3)))
+      to = u[2] == 0x8B ? '+' : '-';
+    else if (fw && u[2] == 0x8C && len && half[len - 1] >= '0' &&
+             half[len - 1] <= '9' && jx_digit_at(q + 3)) /* ， in 1，340 */
+      to = ',';
+    bool in_pair = q < pair_end;
+    if (in_pair && !fw) {
+      q++;
       continue;
     }
-    half[len++] = k == 10 ? '.' : (char)('0' + k);
-    if (!seen[k]) {
-      seen[k] = true;
-      order[distinct++] = k;
+    if (to || in_pair) {
+      bool seen = false;
+      for (size_t i = 0; i < distinct && !seen; i++)
+        seen = !memcmp(wide[i], q, 3);
+      if (!seen && distinct < MAX_WIDE) {
+        wide[distinct++] = q;
+        digits_only &= u[2] >= 0x90 && u[2] <= 0x99;
+      }
+      if (to && len + 1 >= sizeof half)
+        return false;
+      if (to)
+        half[len++] = to;
+      q += 3;
+      continue;
     }
-    p += 3;
+    if (len + 1 >= sizeof half)
+      return false;
+    half[len++] = *q++;
   }
   half[len] = '\0';
-  if (!distinct)
+  if (!alarm)
     return false;
   for (size_t i = 0; i < distinct; i++) {
     /* '９', '０', '．': the same in every language (an argument) */
     const char *sep = i ? ", " : "";
     size_t used = strlen(found);
-    snprintf(found + used, sizeof found - used, "%s'%s'", sep, wide[order[i]]);
+    snprintf(found + used, sizeof found - used, "%s'%.3s'", sep, wide[i]);
   }
-  bool point = seen[10];
   /* TRANSLATORS: the 4th argument of [value-fullwidth] ("digits" or,
-     with a full-width point, "characters") */
-  const char *kind = point ? (distinct == 1 ? _("character") : _("characters"))
-                           : (distinct == 1 ? _("digit") : _("digits"));
+     with a full-width point or sign, "characters") */
+  const char *kind = !digits_only
+                         ? (distinct == 1 ? _("character") : _("characters"))
+                         : (distinct == 1 ? _("digit") : _("digits"));
   /* TRANSLATORS: the 6th argument of [value-fullwidth]: type it / them
      half-width (the characters just listed) */
   const char *them = distinct == 1 ? _("it") : _("them");
@@ -1019,6 +1092,16 @@ static void jx_check_value(jx_checker *c, const jx_grid_def *g,
   const jx_text *sign = g->comparator >= 0 ? &row->cells[g->comparator] : NULL;
   const jx_text *unit = g->unit >= 0 ? &row->cells[g->unit] : NULL;
   bool has_sign = sign && sign->present && sign->str[0];
+  if (has_sign) {
+    /* a sign typed full-width in its own column (＞＝): said of that
+     * column */
+    const jx_gcol *col = &g->cols[g->comparator];
+    jx_diag_subject(c->diags, col->id, col->label);
+    bool wide = jx_check_value_fullwidth(c, sign, where, col->label);
+    jx_diag_subject(c->diags, g->cols[g->value].id, label);
+    if (wide)
+      return;
+  }
   bool has_unit = unit && unit->present && unit->str[0];
   if (has_sign && jx_sign_is_word(sign->str))
     return; /* qualitative: the value is a description */

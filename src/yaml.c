@@ -58,7 +58,19 @@ typedef struct jx_ybuilder {
   bool stopped;      /* a limit ended the parse */
   /* jx_index_offset's cursor: character index and its byte offset. */
   size_t cursor_index, cursor_offset;
+  /* a project file: warn about line breaks next to Chinese punctuation
+   * inside a value (jx_check_folds), once the whole file is read */
+  bool project;
+  struct jx_fold *folds;
+  size_t fold_count, fold_cap;
 } jx_ybuilder;
+
+/* A line break next to Chinese punctuation inside a value: where the
+ * line after it starts, and the characters on either side. */
+typedef struct jx_fold {
+  jx_pos pos;
+  char before[5], after[5];
+} jx_fold;
 
 static jx_pos jx_ypos(const jx_ybuilder *b, yaml_mark_t mark) {
   jx_pos pos = {b->file, (uint32_t)mark.line + 1, (uint32_t)mark.column + 1};
@@ -285,6 +297,17 @@ static void jx_explain_problem(jx_ybuilder *b, jx_pos pos, const char *problem,
              "backslashes)");
   } else if (!strcmp(problem, "found undefined tag handle")) {
     jx_error(d, pos, "syntax error: unknown tag handle ('!'); remove the tag");
+  } else if (strstr(context, "directive")) {
+    jx_error(d, pos,
+             "syntax error: a line that starts with '%%' must be put in "
+             "quotes (without quotes YAML reads a '%%' at the start of a line "
+             "as a setting for the whole file); indent the lines of a value "
+             "under its key");
+  } else if (strstr(context, "a tag")) {
+    jx_error(d, pos,
+             "syntax error: a value that starts with '!' must be put in "
+             "quotes (without quotes YAML reads '!' as the name of a type, "
+             "not as text)");
   } else if (!strcmp(problem, "control characters are not allowed")) {
     jx_error(d, pos,
              "syntax error: control characters are not allowed in YAML");
@@ -534,6 +557,11 @@ static void jx_report_libyaml(jx_ybuilder *b, const yaml_parser_t *parser) {
     jx_libyaml_detail(b, parser, problem);
     return;
   }
+  /* A tag or a directive that cannot be read: at its '!' or '%', where
+   * the text that needs quotes starts. */
+  if (parser->context && (strstr(parser->context, "directive") ||
+                          strstr(parser->context, "a tag")))
+    pos = jx_ypos(b, parser->context_mark);
   if (!jx_explain_keyboard(b, parser))
     jx_explain_problem(b, pos, problem, parser->context, at);
   jx_libyaml_detail(b, parser, problem);
@@ -736,6 +764,166 @@ static void jx_find_cut_comment(jx_ybuilder *b, jx_ynode *node,
       (jx_pos){b->file, (uint32_t)end.line + 1, (uint32_t)end.column + 2};
 }
 
+/* Reports a tag ('!name') that libyaml read on a node: YAML takes it for
+ * the name of a type and leaves it out of the text ("plan: !急 …" would
+ * lose "!急"), so a value that starts with '!' must be put in quotes.  The
+ * standard tags of YAML itself ('!!str') are let through. */
+static void jx_refuse_tag(jx_ybuilder *b, const yaml_char_t *tag,
+                          yaml_mark_t mark) {
+  static const char standard[] = "tag:yaml.org,2002:";
+  if (!tag || !strncmp((const char *)tag, standard, sizeof standard - 1))
+    return;
+  jx_error(b->diags, jx_ypos(b, mark),
+           "syntax error: a value that starts with '!' must be put in "
+           "quotes (without quotes YAML reads '!' as the name of a type, "
+           "not as text)");
+  b->failed = true;
+}
+
+/* Reports a key written after '? ' ("? 待定" on a line of its own): YAML
+ * reads '? ' as the mark of a key, not as text.  The key node is moved to
+ * the '?', so that the loader says nothing more about it. */
+static void jx_refuse_question_key(jx_ybuilder *b, jx_ynode *node,
+                                   yaml_mark_t mark) {
+  const char *s = b->data;
+  size_t i = jx_index_offset(b, mark.index);
+  size_t q = i;
+  while (q > 0 && s[q - 1] == ' ')
+    q--;
+  if (q == i || q == 0 || s[q - 1] != '?')
+    return;
+  q--;
+  /* the '?' starts its line (after the indentation and list dashes) */
+  size_t k = q;
+  while (k > 0 && (s[k - 1] == ' ' || s[k - 1] == '-'))
+    k--;
+  if (k > 0 && s[k - 1] != '\n' && s[k - 1] != '\r')
+    return;
+  node->pos.col -= (uint32_t)jx_chars(b, q, i);
+  jx_error(b->diags, node->pos,
+           "syntax error: a line that starts with '? ' must be put in quotes "
+           "(without quotes YAML reads '? ' as the mark of a key, not as "
+           "text); indent the lines of a value under its key");
+  b->failed = true;
+}
+
+/* Chinese punctuation, full-width or CJK: ，。、；：！？（）《》〈〉「」『』
+ * 【】〔〕〖〗 and the like, which need no space around them. */
+static bool jx_is_cjk_punct(uint32_t cp) {
+  static const uint32_t marks[] = {0xFF01, 0xFF08, 0xFF09, 0xFF0C, 0xFF1A,
+                                   0xFF1B, 0xFF1F, 0xFF3B, 0xFF3D, 0xFF5B,
+                                   0xFF5D, 0xFF5F, 0xFF60, 0xFF61, 0xFF62,
+                                   0xFF63, 0xFF64};
+  if ((cp >= 0x3001 && cp <= 0x3003) || (cp >= 0x3008 && cp <= 0x3011) ||
+      (cp >= 0x3014 && cp <= 0x301F))
+    return true;
+  for (size_t i = 0; i < sizeof marks / sizeof marks[0]; i++)
+    if (marks[i] == cp)
+      return true;
+  return false;
+}
+
+static bool jx_is_ideograph(uint32_t cp) {
+  return (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0x3400 && cp <= 0x4DBF) ||
+         (cp >= 0x20000 && cp <= 0x2FFFF);
+}
+
+/* A Chinese character or mark, counting those Chinese shares with English
+ * text (“” ‘’ … —). */
+static bool jx_is_chinese(uint32_t cp) {
+  return jx_is_ideograph(cp) || jx_is_cjk_punct(cp) || cp == 0x201C ||
+         cp == 0x201D || cp == 0x2018 || cp == 0x2019 || cp == 0x2026 ||
+         cp == 0x2014;
+}
+
+/* The code point of the (valid UTF-8) character starting at data[i]. */
+static uint32_t jx_cp_at(const jx_ybuilder *b, size_t i, size_t *len) {
+  const unsigned char *u = (const unsigned char *)b->data + i;
+  size_t n = u[0] < 0x80 ? 1 : u[0] < 0xE0 ? 2 : u[0] < 0xF0 ? 3 : 4;
+  if (i + n > b->size)
+    n = b->size - i;
+  uint32_t cp = n == 1 ? u[0] : u[0] & (0x7F >> n);
+  for (size_t k = 1; k < n; k++)
+    cp = (cp << 6) | (u[k] & 0x3F);
+  *len = n;
+  return cp;
+}
+
+/* Warns when a value written over several lines breaks a line next to
+ * Chinese punctuation ("…恢复，" then "破路恢复…" on the next line): YAML
+ * joins the lines with a space, which prints as a gap on the form
+ * ("…恢复， 破路…").  The first such break of the value, at the start of
+ * the line after it.  A break between two Chinese characters is
+ * validate.c's (text-space, by field); a line typed with a space in it is
+ * left alone. */
+static void jx_check_folds(jx_ybuilder *b, const yaml_event_t *event) {
+  yaml_scalar_style_t style = event->data.scalar.style;
+  yaml_mark_t start = event->start_mark, end = event->end_mark;
+  if (start.line == end.line ||
+      (style != YAML_PLAIN_SCALAR_STYLE &&
+       style != YAML_SINGLE_QUOTED_SCALAR_STYLE &&
+       style != YAML_DOUBLE_QUOTED_SCALAR_STYLE))
+    return;
+  const char *s = b->data;
+  size_t from = jx_index_offset(b, start.index);
+  size_t to = jx_index_offset(b, end.index);
+  bool quoted = style != YAML_PLAIN_SCALAR_STYLE;
+  uint32_t line = (uint32_t)start.line + 1;
+  for (size_t i = from; i < to;) {
+    size_t brk = jx_break_len(b, i);
+    if (!brk) {
+      i++;
+      continue;
+    }
+    line++;
+    size_t e = i; /* end of the text on the line of the break */
+    while (e > from && (s[e - 1] == ' ' || s[e - 1] == '\t'))
+      e--;
+    size_t line_start = i + brk, n = line_start;
+    while (n < to && (s[n] == ' ' || s[n] == '\t'))
+      n++;
+    i = n;
+    /* a blank line (a line break, not a space), the opening or closing
+     * quote, or a double-quoted line ending in '\' (no space) */
+    if (n >= to || jx_break_len(b, n) || e == from ||
+        (quoted && (e - 1 == from || n + 1 == to)) ||
+        (style == YAML_DOUBLE_QUOTED_SCALAR_STYLE && s[e - 1] == '\\'))
+      continue;
+    size_t b0 = e - 1;
+    while (b0 > from && ((unsigned char)s[b0] & 0xC0) == 0x80)
+      b0--;
+    size_t blen, alen;
+    uint32_t before = jx_cp_at(b, b0, &blen), after = jx_cp_at(b, n, &alen);
+    if (jx_is_ideograph(before) && jx_is_ideograph(after))
+      continue;
+    if (!jx_is_cjk_punct(before) && !jx_is_cjk_punct(after) &&
+        !(jx_is_chinese(before) && jx_is_chinese(after)))
+      continue;
+    b->folds = jx_arena_grow(b->arena, b->folds, sizeof *b->folds,
+                             &b->fold_cap, b->fold_count + 1);
+    jx_fold *fold = &b->folds[b->fold_count++];
+    fold->pos = (jx_pos){b->file, line, (uint32_t)jx_chars(b, line_start, n) + 1};
+    memcpy(fold->before, s + b0, blen);
+    fold->before[blen] = '\0';
+    memcpy(fold->after, s + n, alen);
+    fold->after[alen] = '\0';
+    return;
+  }
+}
+
+/* Warns about the line breaks jx_check_folds found (after a syntax error
+ * they are not said: an unclosed quote runs over lines that are not a
+ * value's). */
+static void jx_report_folds(jx_ybuilder *b) {
+  for (size_t i = 0; i < b->fold_count; i++)
+    jx_warning(b->diags, b->folds[i].pos,
+               "this line continues the value above it, and the line break "
+               "prints as a space between '%s' and '%s' on the form, a gap "
+               "next to Chinese punctuation; write the value on one line "
+               "[text-space]",
+               b->folds[i].before, b->folds[i].after);
+}
+
 /* Builds a scalar node from a SCALAR event; `key` when it is a mapping's
  * key. */
 static jx_ynode *jx_scalar(jx_ybuilder *b, const yaml_event_t *event,
@@ -754,6 +942,11 @@ static jx_ynode *jx_scalar(jx_ybuilder *b, const yaml_event_t *event,
         !node->quoted &&
         (len == 0 || !strcmp(node->str, "~") || !strcmp(node->str, "null") ||
          !strcmp(node->str, "Null") || !strcmp(node->str, "NULL"));
+  jx_refuse_tag(b, event->data.scalar.tag, event->start_mark);
+  if (key && !node->quoted)
+    jx_refuse_question_key(b, node, event->start_mark);
+  if (!key && b->project)
+    jx_check_folds(b, event);
   if (!key && !node->quoted && len > 0)
     jx_find_cut_comment(b, node, event->end_mark);
   if (memchr(value, '\0', len)) {
@@ -814,11 +1007,13 @@ static bool jx_run_parser(jx_ybuilder *b) {
       break;
     case YAML_SEQUENCE_START_EVENT:
       jx_refuse_anchor(b, event.data.sequence_start.anchor, event.start_mark);
+      jx_refuse_tag(b, event.data.sequence_start.tag, event.start_mark);
       if (!jx_open(b, JX_YSEQ, event.start_mark))
         ok = false, done = true;
       break;
     case YAML_MAPPING_START_EVENT:
       jx_refuse_anchor(b, event.data.mapping_start.anchor, event.start_mark);
+      jx_refuse_tag(b, event.data.mapping_start.tag, event.start_mark);
       if (!jx_open(b, JX_YMAP, event.start_mark))
         ok = false, done = true;
       break;
@@ -854,7 +1049,8 @@ static void jx_close_all(jx_ybuilder *b) {
  * early, *failed true when any error was recorded. */
 static jx_ynode *jx_yaml_parse_tree(jx_arena *arena, jx_diag_list *diags,
                                     const char *name, const char *data,
-                                    size_t size, bool *complete, bool *failed) {
+                                    size_t size, bool project, bool *complete,
+                                    bool *failed) {
   *complete = false;
   *failed = true;
   jx_ybuilder builder;
@@ -862,6 +1058,7 @@ static jx_ynode *jx_yaml_parse_tree(jx_arena *arena, jx_diag_list *diags,
   jx_ybuilder *b = &builder;
   b->arena = arena;
   b->diags = diags;
+  b->project = project;
   b->file = jx_arena_strdup(arena, name ? name : "<input>");
   b->data = data ? data : "";
   b->size = data ? size : 0;
@@ -882,6 +1079,8 @@ static jx_ynode *jx_yaml_parse_tree(jx_arena *arena, jx_diag_list *diags,
   }
   if (jx_check_utf8(b)) {
     *complete = jx_run_parser(b);
+    if (*complete)
+      jx_report_folds(b);
     jx_close_all(b);
     root = b->too_deep || b->stopped ? NULL : b->root;
     if (!root && *complete) {
@@ -899,7 +1098,8 @@ jx_ynode *jx_yaml_parse(jx_arena *arena, jx_diag_list *diags, const char *name,
                         const char *data, size_t size) {
   bool complete, failed;
   jx_ynode *root =
-      jx_yaml_parse_tree(arena, diags, name, data, size, &complete, &failed);
+      jx_yaml_parse_tree(arena, diags, name, data, size, false, &complete,
+                         &failed);
   return failed ? NULL : root;
 }
 
@@ -907,7 +1107,8 @@ jx_ynode *jx_yaml_parse_partial(jx_arena *arena, jx_diag_list *diags,
                                 const char *name, const char *data, size_t size,
                                 bool *complete) {
   bool failed;
-  return jx_yaml_parse_tree(arena, diags, name, data, size, complete, &failed);
+  return jx_yaml_parse_tree(arena, diags, name, data, size, true, complete,
+                            &failed);
 }
 
 const jx_ynode *jx_ymap_get(const jx_ynode *map, const char *key) {

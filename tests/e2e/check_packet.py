@@ -19,6 +19,9 @@ Asserts:
     lines add up all the projects' amounts, and the cover's totals agree;
   - with --order=dept (the default) departments come in code order, each
     once;
+  - the cover's 页数 line counts all the pages (pdfinfo), the forms' pages
+    (the footers' 共 M 页) and the cover's and contents' (those before the
+    first footer);
   - with --names, those projects come in the contents in that order.
 """
 from decimal import Decimal
@@ -251,6 +254,18 @@ def main():
         if not ok:
             fail(f"contents: no line ending '{name[-6:]}' ... {want}")
     check_contents(contents, text[0], starts, footer, order, names)
+    # the cover's page count: all pages, the forms', the cover's and contents'
+    m = re.search(r"页\s*数：共 (\d+) 页（正文 (\d+) 页，封面和目录(及空白页)? (\d+) 页）",
+                  text[0])
+    totals_of = re.findall(r"第 \d+ 页 共 (\d+) 页", "".join(text))
+    if not m:
+        fail("cover: no line 页数：共 N 页（正文 M 页，封面和目录 K 页）")
+    else:
+        want = (len(pages), int(totals_of[0]) if totals_of else -1, first_main)
+        got = (int(m.group(1)), int(m.group(2)), int(m.group(4)))
+        if got != want or len(set(totals_of)) != 1:
+            fail(f"cover: 页数 {m.group(0)}: want 共 {want[0]}, 正文 {want[1]}, "
+                 f"封面和目录 {want[2]}")
     # labels
     labels = re.search(r"/PageLabels<</Nums\[(.*?)\]>>", cat)
     if not labels:

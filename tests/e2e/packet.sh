@@ -6,7 +6,11 @@
 # count), SOURCE_DATE_EPOCH, --duplex, --order=input, --fail-fast, @list
 # and --split with safe, unique names; the contents' order (department
 # code, then 拼音), amounts, 小计 and 合计, --order=input and name; the
-# line every run ends with.
+# line every run ends with, counting the pages as the cover does (the
+# forms' pages, then all with the cover and contents); the files a folder
+# gives (.yaml, .yml, .json in any case; NAME.yaml.txt named in a
+# warning); --split names of forms with no department code; the same
+# project in two files.
 # Usage: packet.sh JXFORM SOURCE_DIR WORK_DIR
 set -euo pipefail
 jxform=$1 src=$2 work=$3
@@ -29,7 +33,7 @@ set -e
 [ "$rc" = 1 ] || fail "exit status $rc with broken inputs, want 1"
 [ -f "$work/p.pdf" ] || fail "no packet written despite good inputs"
 grep -q "3 inputs left out" "$work/p.err" || fail "no list of left-out inputs"
-tail -1 "$work/p.err" | grep -Eqx "jxform: wrote $work/p.pdf: 12 projects, [0-9]+ pages; 3 inputs left out \(listed above\)" ||
+tail -1 "$work/p.err" | grep -Eqx "jxform: wrote $work/p.pdf: 12 projects on [0-9]+ pages, [0-9]+ pages with the cover and contents; 3 inputs left out \(listed above\)" ||
   fail "last line: $(tail -1 "$work/p.err")"
 for k in 1 2 3; do
   grep -q "^  .*broken-$k.yaml$" "$work/p.err" || fail "broken-$k.yaml not listed"
@@ -80,7 +84,7 @@ pdftotext -layout "$work/order.pdf" "$work/order.txt"
 grep -Eq '^ +小计 +1,655,000 元$' "$work/order.txt" || fail "no 小计 1,655,000 元 for 030"
 grep -Eq '^ +小计 +500,000 元$' "$work/order.txt" || fail "no 小计 500,000 元 for 002"
 grep -Eq '^合计 +153,472,200 元$' "$work/order.txt" || fail "no 合计 153,472,200 元"
-tail -1 "$work/order.err" | grep -Eqx "jxform: wrote $work/order.pdf: 12 projects, [0-9]+ pages; nothing left out" ||
+tail -1 "$work/order.err" | grep -Eqx "jxform: wrote $work/order.pdf: 12 projects on [0-9]+ pages, [0-9]+ pages with the cover and contents; nothing left out" ||
   fail "last line: $(tail -1 "$work/order.err")"
 "$jxform" packet "$work"/extra/[1-4].yaml "$src"/samples/0[12]*.yaml -o "$work/given.pdf" -q \
   --order=input 2>/dev/null
@@ -133,4 +137,73 @@ n=$(ls "$work/split" | wc -l)
 ls "$work/split" | grep -q -- '-2\.pdf$' || fail "no -2 suffix for a repeated name"
 ! ls -a "$work/split" | grep -q '^\.jxform' || fail "temporary files left in the split folder"
 for f in "$work"/split/*.pdf; do pdfinfo "$f" > /dev/null 2>&1 || fail "$f unreadable"; done
+
+# 6. the last line counts the pages as the cover does: the forms' pages
+# (the footers' 共 M 页), then all of them (pdfinfo), cover and contents
+# included; the same numbers in Chinese
+"$jxform" packet "$work/in/a" -o "$work/count.pdf" 2> "$work/count.err"
+all=$(pdfinfo "$work/count.pdf" | sed -n 's/^Pages: *//p')
+forms=$(pdftotext "$work/count.pdf" - | sed -n 's/.*第 1 页 共 \([0-9]*\) 页.*/\1/p' | head -1)
+tail -1 "$work/count.err" | grep -qx "jxform: wrote $work/count.pdf: 6 projects on $forms pages, $all pages with the cover and contents; nothing left out" ||
+  fail "last line, $forms form pages of $all: $(tail -1 "$work/count.err")"
+pdftotext -l 1 -layout "$work/count.pdf" - | grep -Eq "^ *页 +数：共 $all 页（正文 $forms 页，封面和目录 $((all - forms)) 页）$" ||
+  fail "cover: $(pdftotext -l 1 -layout "$work/count.pdf" - | grep "页 *数")"
+"$jxform" packet "$work/in/a" -o "$work/count-dx.pdf" --duplex -q 2>/dev/null
+$check "$work/count-dx.pdf" 6 --duplex
+
+# 7. the files a folder gives: .yaml and .yml in any letter case and
+# .json (YAML 1.2 reads JSON); NAME.yaml.txt (Notepad's) named in a
+# warning and left out; other files and NAME.schema.json ignored quietly
+mkdir -p "$work/kinds/sub"
+named() { # NAME OUT: sample 02 as project NAME
+  sed "0,/^  name: .*/s//  name: $1/" "$src/samples/02-daolu-wajue.yaml" > "$2"
+}
+named 甲项目 "$work/kinds/a.yaml"
+named 乙项目 "$work/kinds/b.yml"
+named 丙项目 "$work/kinds/sub/c.YAML"
+named 丁项目 "$work/kinds/d.Yml"
+named 戊项目 "$work/kinds/e.yaml.txt"
+named 己项目 "$work/kinds/f.YML.TXT"
+python3 -c 'import json, sys, yaml; json.dump(yaml.safe_load(open(sys.argv[1])), open(sys.argv[2], "w"), ensure_ascii=False)' \
+  "$work/kinds/a.yaml" "$work/kinds/g.json"
+sed -i 's/甲项目/庚项目/' "$work/kinds/g.json"
+"$jxform" schema -o "$work/kinds/project.schema.json" 2>/dev/null
+echo "notes" > "$work/kinds/readme.txt"
+"$jxform" packet "$work/kinds" -o "$work/kinds.pdf" 2> "$work/kinds.err" ||
+  fail "packet of a folder of kinds: $(cat "$work/kinds.err")"
+tail -1 "$work/kinds.err" | grep -q ": 5 projects on" || fail "kinds: $(tail -1 "$work/kinds.err")"
+$check "$work/kinds.pdf" 5 --names=丙项目,丁项目,庚项目,甲项目,乙项目
+for f in e.yaml.txt f.YML.TXT; do
+  grep -q "warning: $work/kinds/$f is left out: Notepad added '.txt' to its name; rename it to ${f%.*}$" "$work/kinds.err" ||
+    fail "no warning for $f: $(cat "$work/kinds.err")"
+done
+! grep -q "readme\|schema" "$work/kinds.err" || fail "kinds: $(cat "$work/kinds.err")"
+
+# 8. --split names of a form with no department code (or name): no
+# separator left at the start or end, nor two in a row
+sed -e 's/^    code: .*/    code: ""/' -e '0,/^    name: .*/s//    name: ""/' \
+  "$src/samples/02-daolu-wajue.yaml" > "$work/nocode.yaml"
+"$jxform" packet "$work/nocode.yaml" "$work/extra/1.yaml" --split "$work/nocode" -q 2>/dev/null
+[ "$(ls "$work/nocode" | sort | tr '\n' ' ')" = "030-赵庄道路绿化养护费.pdf 道路挖掘修复费.pdf " ] ||
+  fail "--split names: $(ls "$work/nocode")"
+"$jxform" packet "$work/nocode.yaml" "$work/extra/1.yaml" --split "$work/nocode2" -q \
+  --name '{dept_code}-{dept_name}-{name}-{year}.pdf' 2>/dev/null
+[ "$(ls "$work/nocode2" | sort | tr '\n' ' ')" = "030-某市园林局-赵庄道路绿化养护费-2025.pdf 道路挖掘修复费-2025.pdf " ] ||
+  fail "--split names: $(ls "$work/nocode2")"
+
+# 9. the same project (department code, name, year) in two files: a
+# warning naming both, both put in
+mkdir -p "$work/twice"
+cp "$src/samples/02-daolu-wajue.yaml" "$work/twice/a.yaml"
+cp "$src/samples/02-daolu-wajue.yaml" "$work/twice/b.yaml"
+"$jxform" packet "$work/twice" "$src/samples/01-chengshi-daolu.yaml" -o "$work/twice.pdf" 2> "$work/twice.err" ||
+  fail "twice: $(cat "$work/twice.err")"
+grep -qx "$work/twice/b.yaml: warning: the same project as $work/twice/a.yaml (department code '045', name '道路挖掘修复费', year 2025): both are put in; if one of them is a copy, leave it out" \
+  "$work/twice.err" || fail "no warning for the same project twice: $(cat "$work/twice.err")"
+[ "$(grep -c 'the same project' "$work/twice.err")" = 1 ] || fail "twice: $(cat "$work/twice.err")"
+$check "$work/twice.pdf" 3
+"$jxform" packet "$work/twice" --split "$work/twice-split" 2> "$work/twice-split.err" ||
+  fail "twice --split: $(cat "$work/twice-split.err")"
+grep -q "b.yaml: warning: the same project as .*a.yaml" "$work/twice-split.err" ||
+  fail "--split: no warning for the same project twice: $(cat "$work/twice-split.err")"
 echo "packet.sh: all checks passed"

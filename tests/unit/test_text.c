@@ -633,7 +633,10 @@ static void test_check(void **state) {
   assert_int_equal(d.errors, 1);
   assert_string_equal(d.items[0].message,
                       "character '𠮷' (U+20BB7) is outside the Basic "
-                      "Multilingual Plane, which the PDF writer cannot draw");
+                      "Multilingual Plane (a rare character, as in some "
+                      "names of people and places), which the form cannot "
+                      "print yet; write a common character in its place, "
+                      "or describe it in words, like （“土+延”字）");
   assert_string_equal(d.items[0].file, "test.yaml");
   /* even with a fallback face that has it */
   assert_false(jx_text_check(&fx->fonts, &fx->fallback, astral, strlen(astral),
@@ -646,7 +649,10 @@ static void test_check(void **state) {
   assert_int_equal(d.errors, 3);
   assert_string_equal(d.items[2].message,
                       "character '😀' (U+1F600) is outside the Basic "
-                      "Multilingual Plane, which the PDF writer cannot draw");
+                      "Multilingual Plane (a rare character, as in some "
+                      "names of people and places), which the form cannot "
+                      "print yet; write a common character in its place, "
+                      "or describe it in words, like （“土+延”字）");
 
   /* 㐀 (U+3400) is not in uming but is in HanaMinA */
   const char *rare = "村㐀村㐀";

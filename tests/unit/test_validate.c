@@ -312,6 +312,16 @@ static void test_indicator_values(void **state) {
       {"≥９０%", "value-fullwidth"},
       {"１１７条", "value-fullwidth"},
       {"≥95．5%", "value-fullwidth"},
+      /* two-character signs: ≥ and ≤, named when typed full-width */
+      {"＞＝95%", "value-fullwidth"},
+      {"＞=95%", "value-fullwidth"},
+      {">＝95%", "value-fullwidth"},
+      {"＜＝5年", "value-fullwidth"},
+      {"＝＞95%", "value-fullwidth"},
+      {"≧95%", ""},
+      {"≦5年", ""},
+      {"=>95%", ""},
+      {">= 95%", ""},
   };
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
     const char *got = value_rule(f, cases[i].value);
@@ -440,6 +450,88 @@ static void test_value_fullwidth(void **state) {
               "characters '９', '５', '．'; type them half-width (半角; "
               "Shift+Space switches the input method): '≥95.5%'",
               "value-fullwidth");
+  /* a two-character sign typed full-width: the value with ≥ or ≤ */
+  static const struct {
+    const char *value, *found, *half;
+  } cases[] = {
+      {"＞＝95%", "characters '＞', '＝'", "'≥95%'"},
+      {"＞=95%", "character '＞'", "'≥95%'"},
+      {"＜＝５年", "characters '＜', '＝', '５'", "'≤5年'"},
+      /* every full-width sign of a number is made half-width: ％ ， ＋ － */
+      {"≥９５％", "characters '９', '５', '％'", "'≥95%'"},
+      {"１，３４０元/平方米", "characters '１', '，', '３', '４', '０'",
+       "'1,340元/平方米'"},
+      {"－５％", "characters '－', '５', '％'", "'-5%'"},
+      {"＋１０％", "characters '＋', '１', '０', '％'", "'+10%'"},
+      /* but not the comma of a sentence, nor a single ＞ (the form's own) */
+      {"＞９５％，及时", "characters '９', '５', '％'", "'＞95%，及时'"},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    char to[128], found[160];
+    snprintf(to, sizeof to, "value: %s}", cases[i].value);
+    snprintf(found, sizeof found, "(全角) %s; type", cases[i].found);
+    jx_diag_list_free(&f->diags);
+    assert_true(run(f, "value: ≥95%}", to, false));
+    expect_only(f, JX_SEV_WARNING, 26, 62, found, "value-fullwidth");
+    const char *msg = f->diags.items[0].message;
+    const char *colon = strstr(msg, "method): ");
+    assert_non_null(colon);
+    if (strcmp(colon + strlen("method): "), cases[i].half))
+      fail_msg("'%s': %s", cases[i].value, msg);
+  }
+}
+
+/* A comparison sign in a column of its own (province-2023's 指标值类型)
+ * typed full-width: said of that column, with the sign to type. */
+static void test_sign_column_fullwidth(void **state) {
+  vfixture *f = *state;
+  static const char project[] =
+      "schema: 1\n"
+      "template: province-2023\n"
+      "year: 2025\n"
+      "project: {program: 专项资金, name: 某某项目, type: 新增项目, "
+      "category: 专项工作经费, use: 业务类, department: 某某厅, "
+      "start: 2025-01-01, finish: 2025-12-31, fund_nature: 一般公共预算}\n"
+      "funds: {investment: {total: 100, provincial: 100}}\n"
+      "budget: {annual: {request: 100}}\n"
+      "overview: 无\nnecessity: 无\nmeasures: 无\nplan: 无\n"
+      "units: {organizer: 某某厅, supervisor: 某某厅, implementer: 某某厅}\n"
+      "basis: {policy: 无, other: 无}\n"
+      "other_issues: 无\ngoal: 无\n"
+      "indicators:\n"
+      "  - {level1: 产出指标, level2: 数量指标, level3: 数量, kind: SIGN, "
+      "target: \"95\", unit: \"%\"}\n";
+  static const struct {
+    const char *sign, *want;
+  } cases[] = {{"≥", NULL}, {"\">=\"", NULL}, {"≧", NULL},
+               {"＞＝", "'＞＝' is typed with the full-width (全角) characters "
+                      "'＞', '＝'; type them half-width (半角; Shift+Space "
+                      "switches the input method): '≥'"},
+               {"＜=", "'＜=' is typed with the full-width (全角) character "
+                      "'＜'; type it half-width (半角; Shift+Space switches "
+                      "the input method): '≤'"}};
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    char text[2048];
+    const char *at = strstr(project, "SIGN");
+    snprintf(text, sizeof text, "%.*s%s%s", (int)(at - project), project,
+             cases[i].sign, at + strlen("SIGN"));
+    jx_diag_list_free(&f->diags);
+    const jx_template *used = NULL;
+    jx_model *m = test_load(&f->arena, &f->diags, NULL, "p.yaml", text,
+                            strlen(text), &used);
+    if (!m)
+      print_diags(f);
+    assert_non_null(m);
+    assert_true(jx_validate(m, used, false, &f->diags));
+    if (!cases[i].want) {
+      if (f->diags.count)
+        print_diags(f);
+      assert_int_equal(f->diags.count, 0);
+      continue;
+    }
+    expect_only(f, JX_SEV_WARNING, 16, 52, cases[i].want, "value-fullwidth");
+    assert_string_equal(f->diags.items[0].field, "kind");
+  }
 }
 
 /* Money that looks entered in the other unit: every amount of a block in
@@ -598,6 +690,9 @@ static void test_skeleton(void **state) {
     }
   assert_int_equal(groups, 2 * 9);
   assert_non_null(strstr(text, "\nyear: 2031 "));
+  /* its comment shows the year written, not the template's example */
+  assert_non_null(strstr(text, "（2031年度）"));
+  assert_null(strstr(text, "（2025年度）"));
   /* As written it loads with exactly the three required fields missing. */
   /* As written it checks clean: the required fields hold the template's
    * examples, the rest is blank (warnings only). */
@@ -658,6 +753,7 @@ int main(void) {
       T(test_texts_and_footer),
       T(test_strict),
       T(test_value_fullwidth),
+      T(test_sign_column_fullwidth),
       T(test_unit_scale),
       T(test_strict_loader_warnings),
       T(test_samples),
