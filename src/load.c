@@ -29,8 +29,10 @@
  * instead: full-width digits and separators in an amount (３８６００００,
  * an error), a key with full-width spaces before it or a full-width colon
  * after it, and a text value cut short by ' #' (a warning, text-comment,
- * which --strict makes an error: validate.c).  A UTF-8 byte-order mark is
- * allowed.
+ * which --strict makes an error: validate.c).  So is a comma that cut a
+ * value short in a { } item ("value: 1,340元" is 'value: 1' and a key
+ * '340元'): the unknown key is explained, with the value in quotes.  A
+ * UTF-8 byte-order mark is allowed.
  */
 #include "jxlimits.h"
 #include "model.h"
@@ -479,7 +481,8 @@ static bool jx_comma_key(jx_loader *ld, const jx_ynode *map, size_t i,
    * piece after its comma */
   const jx_ynode *key = map->keys[first - 1];
   size_t len = strlen(map->items[first - 1]->str) + 1;
-  for (size_t k = first; k < map->count && (k == first || jx_comma_piece(map, k, &gap)); k++)
+  for (size_t k = first;
+       k < map->count && (k == first || jx_comma_piece(map, k, &gap)); k++)
     len += strlen(map->keys[k]->str) + 4;
   char *text = jx_arena_alloc(ld->arena, len);
   strcpy(text, map->items[first - 1]->str);

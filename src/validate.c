@@ -320,13 +320,12 @@ static const char *jx_parse_date_key(const char *text, long *year_out,
  * another.  The two-character signs typed full-width (＞＝, ＜＝, or half
  * of them: ＞=) are read as ≥ and ≤; [value-fullwidth] names them. */
 static const char *const jx_comparisons[] = {
-    "≥",      "≤",      "＞＝",   "＜＝",   "＞=",    "＜=",    ">＝",
-    "<＝",    "＝＞",   "＝＜",   "=＞",    "=＜",    "＝>",    "＝<",
-    "＞",     "＜",     "＝",     ">=",     "<=",     "=>",     "=<",
-    ">",      "<",      "=",      "≧",      "≦",      "≈",      "约",
-    "不低于", "不少于", "不高于", "不超过", "不大于", "不小于", "大于",
-    "小于",   "高于",   "低于",   "超过",   "达到",   "至少",   "最多",
-    "多于",   "少于",   "≮",      "≯"};
+    "≥",      "≤",      "＞＝", "＜＝", "＞=",    "＜=",    ">＝",    "<＝",
+    "＝＞",   "＝＜",   "=＞",  "=＜",  "＝>",    "＝<",    "＞",     "＜",
+    "＝",     ">=",     "<=",   "=>",   "=<",     ">",      "<",      "=",
+    "≧",      "≦",      "≈",    "约",   "不低于", "不少于", "不高于", "不超过",
+    "不大于", "不小于", "大于", "小于", "高于",   "低于",   "超过",   "达到",
+    "至少",   "最多",   "多于", "少于", "≮",      "≯"};
 
 /* Words that make a qualitative target value (提高, 有效保障, 及时发放, 长期,
  * 每年年底前, ...): a value containing one of them is usual. */
@@ -681,8 +680,9 @@ static void jx_rule_sum(jx_checker *c, const jx_rule *r) {
       if ((int)row == b->total_row)
         continue;
       /* the sources by their labels on the form, then their keys,
-       * "LABEL (key)、LABEL (key)", in every language (the labels are the form's, and the list is one of the
-       * diagnostic's arguments, which do not change with the language) */
+       * "LABEL (key)、LABEL (key)", in every language (the labels are the
+       * form's, and the list is one of the diagnostic's arguments, which do not
+       * change with the language) */
       size_t used = strlen(names);
       snprintf(names + used, sizeof names - used, "%s%s (%s)",
                names[0] ? "、" : "", b->row_labels[row], b->row_ids[row]);

@@ -19,12 +19,20 @@
  *    full-width colon '：', indentation typed with full-width spaces
  *    (U+3000) — is named on its own line, instead of libyaml's problem
  *    lines later;
+ *  - text that YAML reads as its own signs says to put the value in
+ *    quotes: a tag ('plan: !重要', also one libyaml reads and would leave
+ *    out of the text; YAML's own '!!str' is let through), a line that
+ *    starts with '? ' (a key's mark) or with '%' (a directive);
  *  - a second document or nesting deeper than the limit ends parsing;
  *  - so do the limits of jxlimits.h on input size, number of values and
  *    problems listed, which bound the time and memory of any input.
  * Any error makes jx_yaml_parse return NULL.  A plain value that a
  * comment likely cut short ("对 #3 教学楼") is noted in its node for the
- * loader to warn about.  A UTF-8 byte-order mark is skipped.
+ * loader to warn about.  In a project file (jx_yaml_parse_partial), a
+ * value written over several lines with a line break next to Chinese
+ * punctuation is warned about ([text-space]: the break prints as a
+ * space, "恢复， 破路"), once the file has been read without a syntax
+ * error.  A UTF-8 byte-order mark is skipped.
  */
 #include "i18n.h"
 #include "ynode.h"
@@ -785,6 +793,12 @@ static void jx_refuse_tag(jx_ybuilder *b, const yaml_char_t *tag,
  * the '?', so that the loader says nothing more about it. */
 static void jx_refuse_question_key(jx_ybuilder *b, jx_ynode *node,
                                    yaml_mark_t mark) {
+  /* "? 待定: 1": the '?' is of the mapping the key starts, whose error
+   * (a key must be a scalar) says it */
+  const jx_ynode *open = b->depth ? b->stack[b->depth - 1].node : NULL;
+  if (open && b->stack[b->depth - 1].count == 0 &&
+      open->pos.line == node->pos.line && open->pos.col == node->pos.col)
+    return;
   const char *s = b->data;
   size_t i = jx_index_offset(b, mark.index);
   size_t q = i;
@@ -810,10 +824,9 @@ static void jx_refuse_question_key(jx_ybuilder *b, jx_ynode *node,
 /* Chinese punctuation, full-width or CJK: ，。、；：！？（）《》〈〉「」『』
  * 【】〔〕〖〗 and the like, which need no space around them. */
 static bool jx_is_cjk_punct(uint32_t cp) {
-  static const uint32_t marks[] = {0xFF01, 0xFF08, 0xFF09, 0xFF0C, 0xFF1A,
-                                   0xFF1B, 0xFF1F, 0xFF3B, 0xFF3D, 0xFF5B,
-                                   0xFF5D, 0xFF5F, 0xFF60, 0xFF61, 0xFF62,
-                                   0xFF63, 0xFF64};
+  static const uint32_t marks[] = {
+      0xFF01, 0xFF08, 0xFF09, 0xFF0C, 0xFF1A, 0xFF1B, 0xFF1F, 0xFF3B, 0xFF3D,
+      0xFF5B, 0xFF5D, 0xFF5F, 0xFF60, 0xFF61, 0xFF62, 0xFF63, 0xFF64};
   if ((cp >= 0x3001 && cp <= 0x3003) || (cp >= 0x3008 && cp <= 0x3011) ||
       (cp >= 0x3014 && cp <= 0x301F))
     return true;
@@ -859,10 +872,9 @@ static uint32_t jx_cp_at(const jx_ybuilder *b, size_t i, size_t *len) {
 static void jx_check_folds(jx_ybuilder *b, const yaml_event_t *event) {
   yaml_scalar_style_t style = event->data.scalar.style;
   yaml_mark_t start = event->start_mark, end = event->end_mark;
-  if (start.line == end.line ||
-      (style != YAML_PLAIN_SCALAR_STYLE &&
-       style != YAML_SINGLE_QUOTED_SCALAR_STYLE &&
-       style != YAML_DOUBLE_QUOTED_SCALAR_STYLE))
+  if (start.line == end.line || (style != YAML_PLAIN_SCALAR_STYLE &&
+                                 style != YAML_SINGLE_QUOTED_SCALAR_STYLE &&
+                                 style != YAML_DOUBLE_QUOTED_SCALAR_STYLE))
     return;
   const char *s = b->data;
   size_t from = jx_index_offset(b, start.index);
@@ -899,10 +911,11 @@ static void jx_check_folds(jx_ybuilder *b, const yaml_event_t *event) {
     if (!jx_is_cjk_punct(before) && !jx_is_cjk_punct(after) &&
         !(jx_is_chinese(before) && jx_is_chinese(after)))
       continue;
-    b->folds = jx_arena_grow(b->arena, b->folds, sizeof *b->folds,
-                             &b->fold_cap, b->fold_count + 1);
+    b->folds = jx_arena_grow(b->arena, b->folds, sizeof *b->folds, &b->fold_cap,
+                             b->fold_count + 1);
     jx_fold *fold = &b->folds[b->fold_count++];
-    fold->pos = (jx_pos){b->file, line, (uint32_t)jx_chars(b, line_start, n) + 1};
+    fold->pos =
+        (jx_pos){b->file, line, (uint32_t)jx_chars(b, line_start, n) + 1};
     memcpy(fold->before, s + b0, blen);
     fold->before[blen] = '\0';
     memcpy(fold->after, s + n, alen);
@@ -915,7 +928,9 @@ static void jx_check_folds(jx_ybuilder *b, const yaml_event_t *event) {
  * they are not said: an unclosed quote runs over lines that are not a
  * value's). */
 static void jx_report_folds(jx_ybuilder *b) {
-  for (size_t i = 0; i < b->fold_count; i++)
+  for (size_t i = 0; i < b->fold_count &&
+                     b->diags->count - b->first_diag < JX_LIMIT_DIAGNOSTICS;
+       i++)
     jx_warning(b->diags, b->folds[i].pos,
                "this line continues the value above it, and the line break "
                "prints as a space between '%s' and '%s' on the form, a gap "
@@ -1097,9 +1112,8 @@ static jx_ynode *jx_yaml_parse_tree(jx_arena *arena, jx_diag_list *diags,
 jx_ynode *jx_yaml_parse(jx_arena *arena, jx_diag_list *diags, const char *name,
                         const char *data, size_t size) {
   bool complete, failed;
-  jx_ynode *root =
-      jx_yaml_parse_tree(arena, diags, name, data, size, false, &complete,
-                         &failed);
+  jx_ynode *root = jx_yaml_parse_tree(arena, diags, name, data, size, false,
+                                      &complete, &failed);
   return failed ? NULL : root;
 }
 

@@ -213,7 +213,7 @@ mkdir -p "$WORK/in"
 run 1 "cannot open the file: No such file" -- render "$WORK/in/none.yaml" \
   -o "$WORK/in/x.pdf"
 mkdir -p "$WORK/in/dir.yaml"
-run 1 "cannot read the file: Is a directory" -- render "$WORK/in/dir.yaml" \
+run 1 "dir.yaml: no project files" -- render "$WORK/in/dir.yaml" \
   -o "$WORK/in/x.pdf"
 mkfifo "$WORK/in/fifo.yaml"
 run 1 "file is empty" -- render "$WORK/in/fifo.yaml" -o "$WORK/in/x.pdf"

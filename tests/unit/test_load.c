@@ -851,6 +851,86 @@ static void test_chinese_keyboard_keys(void **state) {
   assert_int_equal(f->diags.count, 1);
 }
 
+/* In a { } item a comma ends the value: "value: 1,340元/平方米" is read
+ * as 'value: 1' and a key '340元/平方米'.  The unknown key is explained
+ * by the comma, with the value to type in quotes, once per value. */
+static void test_comma_cuts_a_flow_value(void **state) {
+  fixture *f = *state;
+  assert_null(load_with(f, "indicators:\n"
+                           "  period:\n"
+                           "    - {level1: 产出指标, level2: 数量指标, "
+                           "level3: 单价, value: 1,340元/平方米}\n")); /* 8 */
+  expect_diag(f, 8, 57,
+              "unknown key '340元/平方米' in 'indicators.period[1]': inside "
+              "{ } a comma separates the entries, so the comma in "
+              "'1,340元/平方米' cut the value short; put the value in "
+              "quotes: value: \"1,340元/平方米\"");
+  assert_int_equal(f->diags.count, 1);
+  /* two commas: one message, at the first piece; a space after a comma
+   * is kept */
+  jx_diag_list_free(&f->diags);
+  assert_null(load_with(f, "indicators:\n"
+                           "  period:\n"
+                           "    - {level1: 产出指标, level2: 数量指标, "
+                           "level3: 金额, value: 22,487, 000元, "
+                           "level9: x}\n"));
+  expect_diag(f, 8, 58,
+              "unknown key '487' in 'indicators.period[1]': inside { } a "
+              "comma separates the entries, so the comma in '22,487, 000元' "
+              "cut the value short; put the value in quotes: value: "
+              "\"22,487, 000元\"");
+  /* a key of its own after the value is an unknown key as always */
+  expect_diag(f, 8, 69,
+              "unknown key 'level9' in 'indicators.period[1]'; "
+              "did you mean 'level1'?");
+  assert_int_equal(f->diags.count, 2);
+  /* in a { } group of fields, by its key as written */
+  jx_diag_list_free(&f->diags);
+  assert_null(load(f, "schema: 1\n"
+                      "year: 2025\n"
+                      "project:\n"
+                      "  name: 测试项目\n"
+                      "  department: {code: \"005\", name: 阳泉市,城管局}\n"));
+  expect_diag(f, 5, 39,
+              "unknown key '城管局' in 'project.department': inside { } a "
+              "comma separates the entries, so the comma in '阳泉市,城管局' "
+              "cut the value short; put the value in quotes: name: "
+              "\"阳泉市,城管局\"");
+  assert_int_equal(f->diags.count, 1);
+  /* quoted, the value keeps its comma */
+  jx_diag_list_free(&f->diags);
+  jx_model *m = load_with(f, "indicators:\n"
+                             "  period:\n"
+                             "    - {level1: 产出指标, level2: 数量指标, "
+                             "level3: 单价, value: \"1,340元/平方米\"}\n");
+  if (!m)
+    print_diags(f);
+  assert_non_null(m);
+  const jx_rows *rows = rows_of(m, "indicators", "period");
+  assert_int_equal(rows->count, 1);
+  assert_string_equal(cell(m, "indicators", &rows->items[0], "value")->str,
+                      "1,340元/平方米");
+}
+
+/* A text written over several lines with a line break next to Chinese
+ * punctuation prints a gap there: a warning of the loader, at the line
+ * after the break (text-space; --strict makes it an error: validate.c). */
+static void test_line_break_next_to_punctuation(void **state) {
+  fixture *f = *state;
+  jx_model *m = load_with(f, "overview: 对道路进行掘路恢复，\n" /* 6 */
+                             "  破路恢复面积约29000平米；\n");
+  assert_non_null(m);
+  expect_warning(f, 7, 3,
+                 "this line continues the value above it, and the line "
+                 "break prints as a space between '，' and '破' on the form, "
+                 "a gap next to Chinese punctuation; write the value on one "
+                 "line");
+  assert_int_equal(f->diags.count, 1);
+  assert_string_equal(f->diags.items[0].rule, "text-space");
+  assert_string_equal(val(m, "overview")->str,
+                      "对道路进行掘路恢复， 破路恢复面积约29000平米；");
+}
+
 /* Amounts typed with full-width digits, separators or signs: named, with
  * the half-width amount to write, or what is still wrong with it. */
 static void test_fullwidth_amounts(void **state) {
@@ -1084,6 +1164,8 @@ int main(void) {
       T(test_bom_is_accepted),
       T(test_chinese_keyboard_keys),
       T(test_fullwidth_amounts),
+      T(test_comma_cuts_a_flow_value),
+      T(test_line_break_next_to_punctuation),
       T(test_comment_cuts_a_value),
       T(test_tab_indentation),
       T(test_invalid_utf8),

@@ -423,6 +423,16 @@ static void test_texts_and_footer(void **state) {
   assert_true(run(f, "overview: 概况\n", "overview: 项目\n  概况\n", false));
   expect_only(f, JX_SEV_WARNING, 17, 11, "has a space before '概'",
               "text-space");
+  /* a line break next to Chinese punctuation: the loader's warning, at
+   * the line after it, an error with --strict */
+  jx_diag_list_free(&f->diags);
+  assert_true(run(f, "overview: 概况\n", "overview: 概况，\n  项目\n", false));
+  expect_only(f, JX_SEV_WARNING, 18, 3, "space between '，' and '项'",
+              "text-space");
+  jx_diag_list_free(&f->diags);
+  assert_false(run(f, "overview: 概况\n", "overview: 概况，\n  项目\n", true));
+  expect_only(f, JX_SEV_ERROR, 18, 3, "space between '，' and '项'",
+              "text-space");
   jx_diag_list_free(&f->diags);
   assert_true(run(f, "footer:\n", "footer:\n  phone: 电话\n", false));
   expect_only(f, JX_SEV_WARNING, 30, 10, "'footer.phone' is '电话'",
@@ -503,13 +513,15 @@ static void test_sign_column_fullwidth(void **state) {
       "target: \"95\", unit: \"%\"}\n";
   static const struct {
     const char *sign, *want;
-  } cases[] = {{"≥", NULL}, {"\">=\"", NULL}, {"≧", NULL},
+  } cases[] = {{"≥", NULL},
+               {"\">=\"", NULL},
+               {"≧", NULL},
                {"＞＝", "'＞＝' is typed with the full-width (全角) characters "
-                      "'＞', '＝'; type them half-width (半角; Shift+Space "
-                      "switches the input method): '≥'"},
+                        "'＞', '＝'; type them half-width (半角; Shift+Space "
+                        "switches the input method): '≥'"},
                {"＜=", "'＜=' is typed with the full-width (全角) character "
-                      "'＜'; type it half-width (半角; Shift+Space switches "
-                      "the input method): '≤'"}};
+                       "'＜'; type it half-width (半角; Shift+Space switches "
+                       "the input method): '≤'"}};
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
     char text[2048];
     const char *at = strstr(project, "SIGN");

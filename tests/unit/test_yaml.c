@@ -324,6 +324,177 @@ static void test_syntax_errors(void **state) {
   expect_diag(f, 1, 4, "put the value in quotes");
 }
 
+/* A value that starts with '!' (a tag), a line that starts with '? '
+ * (a key's mark) or '%' (a directive): YAML reads them as its own signs,
+ * so each is a syntax error that says to put the value in quotes, at the
+ * sign. */
+static void test_signs_that_need_quotes(void **state) {
+  fixture *f = *state;
+  static const struct {
+    const char *text;
+    unsigned line, col;
+    const char *part;
+  } cases[] = {
+      /* tags libyaml cannot read ... */
+      {"a: 1\nplan: !重要\n", 2, 7,
+       "a value that starts with '!' must be put in quotes"},
+      {"plan: !!重要\n", 1, 7,
+       "a value that starts with '!' must be put in quotes"},
+      {"k: [1, !重要]\n", 1, 8,
+       "a value that starts with '!' must be put in quotes"},
+      /* ... and those it reads, leaving them out of the text */
+      {"plan: !important 事项\n", 1, 7,
+       "a value that starts with '!' must be put in quotes (without quotes "
+       "YAML reads '!' as the name of a type, not as text)"},
+      {"plan: ! 事项\n", 1, 7,
+       "a value that starts with '!' must be put in quotes"},
+      {"plan: !<x> 事项\n", 1, 7,
+       "a value that starts with '!' must be put in quotes"},
+      {"plan: !x\n  a: 1\n", 1, 7,
+       "a value that starts with '!' must be put in quotes"},
+      /* '? ' starting a line */
+      {"plan: 无\n? 待定\n", 2, 1,
+       "syntax error: a line that starts with '? ' must be put in quotes "
+       "(without quotes YAML reads '? ' as the mark of a key, not as text); "
+       "indent the lines of a value under its key"},
+      {"plan:\n  ? 待定\n", 2, 3,
+       "a line that starts with '? ' must be put in quotes"},
+      {"plan:\n  - ?  待定\n", 2, 5,
+       "a line that starts with '? ' must be put in quotes"},
+      /* '%' starting a line */
+      {"plan: 无\n%完成率\n", 2, 1,
+       "syntax error: a line that starts with '%' must be put in quotes "
+       "(without quotes YAML reads a '%' at the start of a line as a "
+       "setting for the whole file); indent the lines of a value under "
+       "its key"},
+      {"plan: 第一步\n%TAG 第二步\n", 2, 1,
+       "a line that starts with '%' must be put in quotes"},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    jx_diag_list_free(&f->diags);
+    assert_null(parse(f, cases[i].text));
+    expect_diag(f, cases[i].line, cases[i].col, cases[i].part);
+    if (f->diags.count != 1)
+      fail_msg("'%s': %zu diagnostics", cases[i].text, f->diags.count);
+  }
+  /* YAML's own tags and a directive where one belongs are read */
+  static const char *const fine[] = {
+      "code: !!str 045\n", "%YAML 1.1\n---\na: 1\n", "a: 为什么? 待定\n",
+      "a: 无\n  ? 待定\n", "a: \"? 待定\"\n",        "a: 100%\n",
+      "a: '!重要'\n"};
+  for (size_t i = 0; i < sizeof fine / sizeof fine[0]; i++) {
+    jx_diag_list_free(&f->diags);
+    jx_ynode *root = parse(f, fine[i]);
+    if (!root || f->diags.count)
+      fail_msg("'%s' is refused", fine[i]);
+  }
+  jx_diag_list_free(&f->diags);
+  assert_string_equal(jx_ymap_get(parse(f, "code: !!str 045\n"), "code")->str,
+                      "045");
+  /* the key after '? ' stands at the '?', so that the loader, which
+   * reports unknown keys there, says nothing more */
+  jx_diag_list_free(&f->diags);
+  bool complete;
+  const char *text = "plan: 无\n? 待定\n";
+  jx_ynode *root = jx_yaml_parse_partial(&f->arena, &f->diags, "t.yaml", text,
+                                         strlen(text), &complete);
+  assert_non_null(root);
+  assert_int_equal(root->count, 2);
+  assert_int_equal(root->keys[1]->pos.line, 2);
+  assert_int_equal(root->keys[1]->pos.col, 1);
+}
+
+/* Asserts that the only diagnostic is a [text-space] warning at
+ * line:col between `before` and `after`. */
+static void expect_fold(const fixture *f, unsigned line, unsigned col,
+                        const char *before, const char *after) {
+  char part[64];
+  snprintf(part, sizeof part, "space between '%s' and '%s'", before, after);
+  if (f->diags.count != 1)
+    for (size_t i = 0; i < f->diags.count; i++)
+      fprintf(stderr, "  have %u:%u: %s\n", f->diags.items[i].line,
+              f->diags.items[i].column, f->diags.items[i].message);
+  assert_int_equal(f->diags.count, 1);
+  const jx_diagnostic *d = &f->diags.items[0];
+  assert_int_equal(d->severity, JX_SEV_WARNING);
+  assert_int_equal(d->line, line);
+  assert_int_equal(d->column, col);
+  assert_non_null(strstr(d->message, part));
+  assert_non_null(strstr(d->message, "write the value on one line"));
+  assert_string_equal(d->rule, "text-space");
+}
+
+/* A project value written over several lines with a line break next to
+ * Chinese punctuation: YAML joins the lines with a space, which prints as
+ * a gap ("…恢复， 破路…").  A warning at the line after the break, in a
+ * project file (jx_yaml_parse_partial) only. */
+static void test_line_break_next_to_punctuation(void **state) {
+  fixture *f = *state;
+  bool complete;
+  static const struct {
+    const char *text;
+    unsigned line, col;
+    const char *before, *after;
+  } cases[] = {
+      {"overview: 对道路进行掘路恢复，\n  破路恢复面积约29000平米；\n", 2, 3,
+       "，", "破"},
+      {"overview: 对道路进行掘路恢复\n  （含破路）\n", 2, 3, "复", "（"},
+      {"overview: 情况如下：\n  2025年完成\n", 2, 3, "：", "2"},
+      {"overview: 称为\n    “智慧城市”\n", 2, 5, "为", "“"},
+      {"a: 1\noverview: \"恢复。\n  破路\"\n", 3, 3, "。", "破"},
+      {"overview: '恢复、\n  破路'\n", 2, 3, "、", "破"},
+      {"- {a: 恢复；\n   破路}\n", 2, 4, "；", "破"},
+      /* the first break of a value is said */
+      {"overview: 甲，\n  乙，\n  丙\n", 2, 3, "，", "乙"},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    jx_diag_list_free(&f->diags);
+    const char *text = cases[i].text;
+    assert_non_null(jx_yaml_parse_partial(&f->arena, &f->diags, "t.yaml", text,
+                                          strlen(text), &complete));
+    assert_true(complete);
+    expect_fold(f, cases[i].line, cases[i].col, cases[i].before,
+                cases[i].after);
+  }
+  static const char *const fine[] = {
+      /* typed on one line: as the writer meant it */
+      "overview: 恢复， 破路\n",
+      /* between two Chinese characters: validate.c's, by field */
+      "overview: 道路\n  恢复\n",
+      /* no Chinese */
+      "overview: Road works (phase\n  2)\n",
+      /* a blank line is a line break, not a space */
+      "overview: 恢复，\n\n  破路\n",
+      /* '\' at the end of a double-quoted line joins without a space */
+      "overview: \"恢复，\\\n  破路\"\n",
+      /* a literal block keeps its line breaks */
+      "overview: |\n  恢复，\n  破路\n",
+      /* keys are not values */
+      "? 恢复，\n  破路\n: 1\n"};
+  for (size_t i = 0; i < sizeof fine / sizeof fine[0]; i++) {
+    jx_diag_list_free(&f->diags);
+    jx_yaml_parse_partial(&f->arena, &f->diags, "t.yaml", fine[i],
+                          strlen(fine[i]), &complete);
+    for (size_t k = 0; k < f->diags.count; k++)
+      if (f->diags.items[k].rule)
+        fail_msg("'%s': %s", fine[i], f->diags.items[k].message);
+  }
+  /* not in a template (jx_yaml_parse) */
+  jx_diag_list_free(&f->diags);
+  assert_non_null(parse(f, cases[0].text));
+  assert_int_equal(f->diags.count, 0);
+  /* not after a syntax error: an unclosed quote runs over lines that are
+   * no value's */
+  jx_diag_list_free(&f->diags);
+  const char *runaway = "plan: \"无\n\ngoals:\n  period: 保障。\n  "
+                        "annual: 保障。\nx: \"a\"b\n";
+  jx_yaml_parse_partial(&f->arena, &f->diags, "t.yaml", runaway,
+                        strlen(runaway), &complete);
+  assert_false(complete);
+  for (size_t k = 0; k < f->diags.count; k++)
+    assert_int_not_equal(f->diags.items[k].severity, JX_SEV_WARNING);
+}
+
 static void test_tab_indentation(void **state) {
   fixture *f = *state;
   assert_null(parse(f, "a: 1\nb:\n\tc: 2\n"));
@@ -425,6 +596,10 @@ int main(void) {
                                       fixture_teardown),
       cmocka_unit_test_setup_teardown(test_syntax_errors, fixture_setup,
                                       fixture_teardown),
+      cmocka_unit_test_setup_teardown(test_signs_that_need_quotes,
+                                      fixture_setup, fixture_teardown),
+      cmocka_unit_test_setup_teardown(test_line_break_next_to_punctuation,
+                                      fixture_setup, fixture_teardown),
       cmocka_unit_test_setup_teardown(test_tab_indentation, fixture_setup,
                                       fixture_teardown),
       cmocka_unit_test_setup_teardown(test_tab_after_spaces, fixture_setup,
