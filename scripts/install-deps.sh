@@ -9,7 +9,7 @@ packages=(
   libhpdf-dev libharfbuzz-dev libfreetype-dev libyaml-dev libcmocka-dev
   libfontconfig-dev libunibreak-dev libdeflate-dev libicu-dev
   fonts-arphic-uming fonts-hanazono
-  gettext dpkg-dev groff-base poppler-utils python3 python3-jsonschema python3-yaml valgrind
+  gettext dpkg-dev groff-base poppler-utils qpdf ghostscript mupdf-tools python3 python3-jsonschema python3-yaml valgrind
 )
 if [ "${1:-}" = "--fuzz" ]; then
   packages+=(clang libclang-rt-14-dev)

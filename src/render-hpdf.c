@@ -66,8 +66,8 @@ typedef struct jx_rfont {
   const jx_face *face; /* the first session face using it */
   const char *spec;    /* for diagnostics */
   uint64_t *used;      /* bitmap of the BMP code points drawn */
-  uint32_t cmap_at;  /* offset of the cmap saved with the font, after the */
-  uint32_t cmap_len; /* subset in the loaded file (see drop_font_cmap) */
+  uint32_t cmap_at;    /* offset of the cmap saved with the font, after the */
+  uint32_t cmap_len;   /* subset in the loaded file (see drop_font_cmap) */
   const char *name;    /* libharu's base font name (owned by libharu) */
   HPDF_Font font;
 } jx_rfont;
@@ -90,8 +90,8 @@ typedef struct jx_render_ctx {
   size_t rfont_count;
   int *face_font; /* per session face: index into rfonts, -1 if unused */
   HPDF_Page *pages;
-  jx_buf text; /* NUL-terminated copy of the current run */
-  bool pdfa;   /* PDF/A-2b (render.h) */
+  jx_buf text;        /* NUL-terminated copy of the current run */
+  bool pdfa;          /* PDF/A-2b (render.h) */
   char *info_text[3]; /* PDF/A: title, subject, author (jx_pdfa_text) */
 } jx_render_ctx;
 
@@ -896,8 +896,8 @@ static HPDF_UINT saved_font_size(HPDF_TTFontDefAttr tt) {
 static HPDF_UINT pad_saved_font(const jx_rfont *rf, HPDF_TTFontDefAttr tt) {
   HPDF_UINT size = saved_font_size(tt);
   HPDF_TTFTable *cmap = tt_table(tt, "cmap");
-  if (size % HPDF_STREAM_BUF_SIZ == 0 && cmap &&
-      cmap->offset == rf->cmap_at && cmap->length == rf->cmap_len) {
+  if (size % HPDF_STREAM_BUF_SIZ == 0 && cmap && cmap->offset == rf->cmap_at &&
+      cmap->length == rf->cmap_len) {
     cmap->length += 4;
     size += 4;
   }
@@ -1005,8 +1005,7 @@ static bool add_pdfa_objects(jx_render_ctx *ctx) {
       profile && st == HPDF_OK ? HPDF_Array_New(pdf->mmgr) : NULL;
   if (intents)
     st |= HPDF_Dict_Add(catalog, "OutputIntents", intents);
-  HPDF_Dict intent =
-      intents && st == HPDF_OK ? HPDF_Dict_New(pdf->mmgr) : NULL;
+  HPDF_Dict intent = intents && st == HPDF_OK ? HPDF_Dict_New(pdf->mmgr) : NULL;
   if (intent) {
     st |= HPDF_Array_Add(intents, intent);
     st |= HPDF_Dict_AddName(intent, "Type", "OutputIntent");

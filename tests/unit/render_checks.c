@@ -257,7 +257,8 @@ void check_with_poppler(const char *path, int pages) {
     fail_msg("pdfinfo: want %s pages, got:\n%s", want, out);
   if (!info_is(out, "Title", TITLE) ||
       !info_is(out, "Subject", "城市道路维修") ||
-      !info_is(out, "Author", "市财政局") || !info_is(out, "Creator", "jxform"))
+      !info_is(out, "Author", "市财政局") ||
+      !info_is(out, "Creator", JX_CREATOR_TOOL))
     fail_msg("pdfinfo metadata wrong:\n%s", out);
   if (strstr(out, "CreationDate") || strstr(out, "ModDate"))
     fail_msg("pdfinfo shows a date (output must be reproducible):\n%s", out);
@@ -564,12 +565,13 @@ void test_undrawable_text(void **state) {
 }
 
 /* Runs meant to start on one edge start on exactly one edge in the PDF:
- * text positions go on a 1/32 pt grid, where relative moves (libharu's
- * single-precision ones included) and poppler's double sums are exact.
+ * text positions go on a 1/8 pt grid (render.h), where relative moves
+ * (libharu's single-precision ones included) and poppler's double sums
+ * are exact, and which Ghostscript's six significant digits keep.
  * Without it, one column edge reached by different relative moves comes
  * out up to 1e-5 pt apart from row to row, and pdftotext's reading order
  * compares such edges exactly.  Checked with pdftotext -bbox: the edge
- * runs share the grid point 180.5625, and a run at 100.01 sits at 100. */
+ * runs share the grid point 180.5, and a run at 100.01 sits at 100. */
 void test_positions_on_grid(void **state) {
   fixture *fx = *state;
   jx_layout layout;
@@ -595,10 +597,10 @@ void test_positions_on_grid(void **state) {
   snprintf(cmd, sizeof cmd, "pdftotext -bbox '%s' -", path);
   char *err = NULL;
   char *out = run_command(cmd, &err);
-  /* The three runs on one edge: one xMin, 180.5625 (the grid point). */
+  /* The three runs on one edge: one xMin, 180.5 (the grid point). */
   int on_edge = 0;
   for (const char *p = out; (p = strstr(p, "xMin=\"")) != NULL; p++)
-    if (strncmp(p + 6, "180.562500\"", 11) == 0)
+    if (strncmp(p + 6, "180.500000\"", 11) == 0)
       on_edge++;
   if (on_edge != 3)
     print_message("%s", out);
@@ -606,5 +608,105 @@ void test_positions_on_grid(void **state) {
   assert_non_null(strstr(out, "xMin=\"100.000000\""));
   free(out);
   free(err);
+  jx_arena_free(&arena);
+}
+
+/* ---- PDF/A (issue 15) ---- */
+
+void check_pdfa(const char *path, const char *opts) {
+  char cmd[2048], *err;
+  /* Its report on stderr, which run_command shows when it fails the test
+   * (the checker exits non-zero on any problem). */
+  snprintf(cmd, sizeof cmd,
+           "(python3 '%s/tests/e2e/pdfa_check.py' %s '%s' >&2)", JX_SOURCE_DIR,
+           opts, path);
+  char *out = run_command(cmd, &err);
+  if (strstr(err, "FAIL"))
+    fail_msg("%s", err);
+  free(out), free(err);
+}
+
+/* pdftotext's text of `path` (malloc'd). */
+static char *text_of(const char *path) {
+  char cmd[1200], *err;
+  snprintf(cmd, sizeof cmd, "pdftotext '%s' -", path);
+  char *out = run_command(cmd, &err);
+  assert_string_equal(err, "");
+  free(err);
+  return out;
+}
+
+void check_round_trips(const char *path) {
+  char cmd[2400], *err, *out;
+  snprintf(cmd, sizeof cmd, "qpdf --check '%s'", path);
+  out = run_command(cmd, &err); /* exit 0: no errors and no warnings */
+  assert_string_equal(err, "");
+  free(out), free(err);
+  char *want = text_of(path);
+  for (int i = 0; i < 2; i++) {
+    if (i == 0)
+      snprintf(cmd, sizeof cmd,
+               "gs -q -dNOPAUSE -dBATCH -dSAFER -sDEVICE=pdfwrite "
+               "-sOutputFile='%s.rt' '%s'",
+               path, path);
+    else
+      snprintf(cmd, sizeof cmd, "mutool clean '%s' '%s.rt'", path, path);
+    out = run_command(cmd, &err);
+    free(out), free(err);
+    char rt[1100];
+    snprintf(rt, sizeof rt, "%s.rt", path);
+    char *got = text_of(rt);
+    if (strcmp(got, want) != 0)
+      fail_msg("%s changes the text of %s: pdftotext gives\n%s\ninstead of\n%s",
+               i == 0 ? "Ghostscript's pdfwrite" : "mutool clean", path, got,
+               want);
+    free(got);
+    unlink(rt);
+  }
+  free(want);
+}
+
+/* PDF/A-2b: every requirement pdfa_check.py checks, and its self-test
+ * (broken copies must fail); reproducible bytes; dates only from
+ * SOURCE_DATE_EPOCH, the same in Info and XMP; text that XMP cannot
+ * carry as it is (markup characters, a control character, CR) the same
+ * in both; the round trips.  Without PDF/A: the checks every file
+ * passes, and the round trips. */
+void test_pdfa(void **state) {
+  fixture *fx = *state;
+  jx_layout layout;
+  jx_arena arena;
+  build_two_pages(&layout, &arena, fx->face);
+  char a[600], b[600], opts[600];
+  snprintf(a, sizeof a, "%s/plain.pdf", fx->dir);
+  assert_true(fx->render(&layout, &fx->fonts, &rc_info, &fx->diags, a));
+  snprintf(opts, sizeof opts, "--title '%s' --subject '%s' --author '%s'",
+           rc_info.title, rc_info.subject, rc_info.author);
+  check_pdfa(a, opts);
+  check_round_trips(a);
+
+  jx_render_set_pdfa_default(true);
+  snprintf(a, sizeof a, "%s/pdfa.pdf", fx->dir);
+  snprintf(b, sizeof b, "%s/pdfa2.pdf", fx->dir);
+  assert_true(fx->render(&layout, &fx->fonts, &rc_info, &fx->diags, a));
+  assert_true(fx->render(&layout, &fx->fonts, &rc_info, &fx->diags, b));
+  assert_true(same_bytes(a, b));
+  snprintf(opts, sizeof opts,
+           "--pdfa --self-test --title '%s' --subject '%s' --author '%s'",
+           rc_info.title, rc_info.subject, rc_info.author);
+  check_pdfa(a, opts);
+  check_round_trips(a);
+
+  setenv("SOURCE_DATE_EPOCH", "1735689600", 1);
+  snprintf(a, sizeof a, "%s/dated.pdf", fx->dir);
+  assert_true(fx->render(&layout, &fx->fonts, &rc_info, &fx->diags, a));
+  unsetenv("SOURCE_DATE_EPOCH");
+  check_pdfa(a, "--pdfa --date 1735689600");
+
+  jx_render_info odd = {"表<一>&\"二\" \x01\r三", "科目 & 部门", "财政局"};
+  snprintf(a, sizeof a, "%s/odd.pdf", fx->dir);
+  assert_true(fx->render(&layout, &fx->fonts, &odd, &fx->diags, a));
+  check_pdfa(a, "--pdfa --title '表<一>&\"二\" �\r三' --author 财政局");
+  jx_render_set_pdfa_default(false);
   jx_arena_free(&arena);
 }

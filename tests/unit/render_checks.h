@@ -92,5 +92,13 @@ void test_missing_folder(void **state);
 void test_failed_write_keeps_existing(void **state);
 void test_undrawable_text(void **state);
 void test_positions_on_grid(void **state);
+void test_pdfa(void **state);
+
+/* Runs tests/e2e/pdfa_check.py with options `opts` on `path`; fails the
+ * test when it reports a problem. */
+void check_pdfa(const char *path, const char *opts);
+/* qpdf --check finds nothing; Ghostscript's pdfwrite and mutool clean
+ * leave pdftotext's text of `path` as it is. */
+void check_round_trips(const char *path);
 
 #endif

@@ -14,6 +14,7 @@
 #include "diag.h"
 #include "display.h"
 #include "fonts.h"
+#include "jxform/jxform.h"
 #include "render.h"
 #include "render_checks.h"
 
@@ -153,6 +154,38 @@ static void test_same_name_fonts(void **state) {
   unlink(copy);
 }
 
+/* A packet of the six samples (the streaming writer), in PDF/A-2b:
+ * every check of pdfa_check.py, and text that survives Ghostscript and
+ * mutool. */
+static void test_packet_pdfa(void **state) {
+  fixture *fx = *state;
+  static const char *const samples[] = {"01-chengshi-daolu", "02-daolu-wajue",
+                                        "03-gongjiao-butie", "04-cunji-zuzhi",
+                                        "05-rencai-gongzuo", "06-laji-fenshao"};
+  char paths[6][512];
+  const char *inputs[6];
+  for (int i = 0; i < 6; i++) {
+    snprintf(paths[i], sizeof paths[i], "%s/samples/%s.yaml", JX_SOURCE_DIR,
+             samples[i]);
+    inputs[i] = paths[i];
+  }
+  jx_options opt = {.template_dir = JX_SOURCE_DIR "/templates"};
+  jx_session *s = jx_session_new(&opt);
+  assert_non_null(s);
+  char out[512];
+  snprintf(out, sizeof out, "%s/packet-pdfa.pdf", fx->dir);
+  jx_packet_options popt = {.threads = 2};
+  jx_render_set_pdfa_default(true);
+  bool ok = jx_packet_render(s, inputs, 6, &popt, out, NULL);
+  jx_render_set_pdfa_default(false);
+  for (size_t k = 0; !ok && k < jx_diagnostic_count(s); k++)
+    jx_diagnostic_print(jx_diagnostic_at(s, k), stderr);
+  assert_true(ok);
+  jx_session_free(s);
+  check_pdfa(out, "--pdfa --self-test");
+  check_round_trips(out);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_two_pages),
@@ -162,6 +195,8 @@ int main(void) {
       cmocka_unit_test(test_failed_write_keeps_existing),
       cmocka_unit_test(test_undrawable_text),
       cmocka_unit_test(test_positions_on_grid),
+      cmocka_unit_test(test_pdfa),
+      cmocka_unit_test(test_packet_pdfa),
       cmocka_unit_test(test_same_name_fonts),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
