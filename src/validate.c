@@ -12,8 +12,9 @@
  *   date-format (error), date range too; code-format, phone-format,
  *   duration-format, choice-known, year-range (warnings); text-space,
  *   text-tab (every text); field-empty (a printed field the template
- *   marks warn_empty, left out); unit-scale (money that looks entered in
- *   万元 on a form in 元, or the reverse).
+ *   marks warn_empty, left out); field-example (a required text field
+ *   still holding the template's example); unit-scale (money that looks
+ *   entered in 万元 on a form in 元, or the reverse).
  * Declared under `rules:` in the template:
  *   sum            funds-total, funds-sum (errors), funds-missing
  *   not-more       its own id (error), e.g. annual-le-period
@@ -634,6 +635,29 @@ static void jx_check_unit_scale(jx_checker *c, const jx_money_block *b) {
   jx_diag_subject(c->diags, NULL, NULL);
 }
 
+/* Warns when field `f` still holds the template's example, as `jxform
+ * new` writes it for a required field (某某项目, 某某局): a placeholder the
+ * clerk forgot to replace.  Only text fields: the example of a code, a
+ * date or a year (045, 2025-01-01) can be a project's real value.  An
+ * example given in quotes ("\"…\"") is compared without them. */
+static void jx_check_example(jx_checker *c, const jx_field *f,
+                             const jx_text *t) {
+  if (!f->required || !f->example || !t->present ||
+      (f->type != JX_FT_TEXT && f->type != JX_FT_PARAGRAPH))
+    return;
+  const char *ex = f->example;
+  size_t n = strlen(ex);
+  if (n >= 2 && ex[0] == '"' && ex[n - 1] == '"')
+    ex++, n -= 2;
+  if (!n || strlen(t->str) != n || memcmp(t->str, ex, n))
+    return;
+  jx_rule_warning(c, t->pos,
+                  "'%s' (%s) is still '%s', the template's example that "
+                  "`jxform new` writes; replace it with the real %s "
+                  "[field-example]",
+                  f->id, f->label, t->str, f->label);
+}
+
 static void jx_check_fields(jx_checker *c) {
   for (size_t i = 0; i < c->ct->field_count; i++) {
     const jx_field *f = jx_fld(c, (int)i);
@@ -647,6 +671,7 @@ static void jx_check_fields(jx_checker *c) {
                       "write the text, or '' to leave it blank on purpose "
                       "[field-empty]",
                       f->id, f->label);
+    jx_check_example(c, f, t);
     jx_check_spacing(c, t, f->id, f->label);
     jx_check_typed(c, (int)i);
     jx_diag_subject(c->diags, NULL, NULL);

@@ -3,7 +3,8 @@
  * fires on the input it is about, at the value's position, with its id
  * and severity; --strict turns warnings into errors; the six samples have
  * no errors and exactly the warnings the seed's real inconsistencies
- * explain; the rules across projects; the skeleton of `jxform new`.
+ * explain; the rules across projects; the skeleton of `jxform new`,
+ * whose examples are warned about until they are replaced.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -443,6 +444,33 @@ static void test_texts_and_footer(void **state) {
               "code-format");
 }
 
+/* A required text field still holding the template's example, as `jxform
+ * new` writes it (某某项目, 某某局): a warning, an error with --strict.
+ * The example of the department code ("045") is a real code: no warning
+ * (the base project holds it). */
+static void test_field_example(void **state) {
+  vfixture *f = *state;
+  assert_true(run(f, "name: 测试项目", "name: 某某项目", false));
+  expect_only(f, JX_SEV_WARNING, 4, 9,
+              "'project.name' (项目名称) is still '某某项目', the template's "
+              "example that `jxform new` writes; replace it with the real "
+              "项目名称",
+              "field-example");
+  assert_string_equal(f->diags.items[0].field, "project.name");
+  jx_diag_list_free(&f->diags);
+  assert_false(run(f, "name: 某局}", "name: 某某局}", true));
+  expect_only(f, JX_SEV_ERROR, 5, 35,
+              "'project.department.name' (主管部门) is still '某某局'",
+              "field-example");
+  assert_int_equal(f->diags.errors, 1);
+  jx_diag_list_free(&f->diags);
+  /* only the example itself: a name that contains it is a real one */
+  assert_true(run(f, "name: 测试项目", "name: 某某项目二期", true));
+  assert_int_equal(f->diags.count, 0);
+  assert_true(run(f, "name: 某局}", "name: 某某局办公室}", true));
+  assert_int_equal(f->diags.count, 0);
+}
+
 static void test_strict(void **state) {
   vfixture *f = *state;
   assert_false(run(f, "99年", "1年", true));
@@ -499,8 +527,8 @@ static void test_sign_column_fullwidth(void **state) {
       "schema: 1\n"
       "template: province-2023\n"
       "year: 2025\n"
-      "project: {program: 专项资金, name: 某某项目, type: 新增项目, "
-      "category: 专项工作经费, use: 业务类, department: 某某厅, "
+      "project: {program: 专项资金, name: 测试项目, type: 新增项目, "
+      "category: 专项工作经费, use: 业务类, department: 某厅, "
       "start: 2025-01-01, finish: 2025-12-31, fund_nature: 一般公共预算}\n"
       "funds: {investment: {total: 100, provincial: 100}}\n"
       "budget: {annual: {request: 100}}\n"
@@ -705,8 +733,7 @@ static void test_skeleton(void **state) {
   /* its comment shows the year written, not the template's example */
   assert_non_null(strstr(text, "（2031年度）"));
   assert_null(strstr(text, "（2025年度）"));
-  /* As written it loads with exactly the three required fields missing. */
-  /* As written it checks clean: the required fields hold the template's
+  /* As written it has no error: the required fields hold the template's
    * examples, the rest is blank (warnings only). */
   jx_model *m =
       test_load(&f->arena, &f->diags, f->tpl, "new.yaml", text, size, NULL);
@@ -721,6 +748,20 @@ static void test_skeleton(void **state) {
   assert_string_equal(jx_model_text(m, "project.department.name")->str,
                       "某某局");
   assert_false(jx_model_text(m, "funds.annual.total")->present);
+  /* The two examples of text are warned about as still to be replaced
+   * ([field-example]); the code's ("045", a real code) and the year are
+   * not. */
+  size_t examples_left = 0;
+  for (size_t i = 0; i < f->diags.count; i++) {
+    const jx_diagnostic *d = &f->diags.items[i];
+    if (!d->rule || strcmp(d->rule, "field-example"))
+      continue;
+    assert_int_equal(d->severity, JX_SEV_WARNING);
+    assert_true(!strcmp(d->field, "project.name") ||
+                !strcmp(d->field, "project.department.name"));
+    examples_left++;
+  }
+  assert_int_equal(examples_left, 2);
   /* With the three examples taken out it loads with exactly the three
    * required fields missing. */
   static const char *const examples[] = {"name: 某某项目", "code: \"045\"",
@@ -763,6 +804,7 @@ int main(void) {
       T(test_indicator_rows),
       T(test_dates),
       T(test_texts_and_footer),
+      T(test_field_example),
       T(test_strict),
       T(test_value_fullwidth),
       T(test_sign_column_fullwidth),
