@@ -286,11 +286,11 @@ _jxform() {
 
   local opts
   case $cmd in
-  render) opts="-o --output --dump= --strict -q --quiet --template-dir" ;;
+  render) opts="-o --output --dump= --pdfa --strict -q --quiet --template-dir" ;;
   check) opts="--strict --format= --template-dir" ;;
   new) opts="--template -t --year -o --output --template-dir" ;;
   schema) opts="--template -t -o --output --template-dir" ;;
-  packet) opts="-o --output --split --name --order= --duplex --fail-fast --threads --title -q --quiet --strict --template-dir" ;;
+  packet) opts="-o --output --split --name --order= --duplex --fail-fast --pdfa --no-pdfa --threads --title -q --quiet --strict --template-dir" ;;
   help)
     ((_jxform_cword == cmd_at + 1)) && _jxform_reply "${commands% help}" "$cur"
     return

@@ -17,6 +17,7 @@
  */
 #include "cli.h"
 #include "i18n.h"
+#include "session.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -117,7 +118,6 @@ static void json_diagnostic(const jx_diagnostic *d, FILE *out) {
 /* One input of `check`: its name and the diagnostics its load recorded. */
 typedef struct check_input {
   const char *name;
-  jx_project *project;
   size_t first, end; /* diagnostics [first, end) of the session */
   bool unread;       /* standard input could not be read: one error */
 } check_input;
@@ -216,19 +216,20 @@ int cmd_check(int argc, char **argv) {
   }
   jx_session_set_strict(s, strict);
   size_t shown = 0;
-  jx_project **loaded = calloc(count + 1, sizeof *loaded);
+  /* Each project is freed once checked: the rules across files read
+   * only its summary (memory stays flat in the number of files). */
+  jx_across *across_files = jx_across_new();
   size_t nloaded = 0, unread = unreadable;
-  if (!loaded)
-    abort();
   for (size_t i = 0; i < count; i++) {
     check_input *in = &inputs[i];
+    jx_project *project = NULL;
     in->first = jx_diagnostic_count(s);
     if (!strcmp(in->name, "-")) {
       size_t size = 0;
       char *data = cli_read_stdin(&size);
       in->name = "<stdin>";
       if (data) {
-        in->project = jx_project_load_buffer(s, in->name, data, size);
+        project = jx_project_load_buffer(s, in->name, data, size);
       } else {
         in->unread = true;
         unread++;
@@ -237,23 +238,23 @@ int cmd_check(int argc, char **argv) {
       }
       free(data);
     } else {
-      in->project = jx_project_load(s, in->name);
+      project = jx_project_load(s, in->name);
     }
     /* What render would refuse, check refuses too: the form is laid out
      * (a character no font has, a form longer than the page limit). */
-    if (in->project && !jx_project_check_layout(s, in->project)) {
-      jx_project_free(in->project);
-      in->project = NULL;
+    if (project && jx_project_check_layout(s, project)) {
+      jx_across_add(across_files, project);
+      nloaded++;
     }
+    jx_project_free(project);
     in->end = jx_diagnostic_count(s);
-    if (in->project)
-      loaded[nloaded++] = in->project;
     if (!json)
       cli_print_diagnostics(s, &shown);
   }
   size_t across = jx_diagnostic_count(s);
   if (nloaded > 1)
-    jx_check_projects(s, loaded, nloaded);
+    jx_across_check(s, across_files);
+  jx_across_free(across_files);
   bool failed = jx_error_count(s) > 0 || nloaded < count || unread;
   if (json) {
     print_json(s, inputs, count, across, unread);
@@ -270,9 +271,6 @@ int cmd_check(int argc, char **argv) {
             count, count == 1 ? "" : "s", errors, errors == 1 ? "" : "s",
             warnings, warnings == 1 ? "" : "s");
   }
-  for (size_t i = 0; i < count; i++)
-    jx_project_free(inputs[i].project);
-  free(loaded);
   free(inputs);
   cli_inputs_free(&files);
   jx_session_free(s);

@@ -56,6 +56,9 @@ static const char usage_text[] = N_(
     "  --title TEXT      (packet) the cover's title\n"
     "  -q, --quiet       (packet) no progress line on a terminal; (render)\n"
     "                    no 'wrote …' line\n"
+    "  --pdfa            (render) write PDF/A-2b, for archives; packets are\n"
+    "                    PDF/A-2b already\n"
+    "  --no-pdfa         (packet) write plain PDF instead of PDF/A-2b\n"
     "  --strict          (render, check, packet) count consistency warnings\n"
     "                    as errors\n"
     "  --template-dir D  look for templates in D\n"
@@ -85,6 +88,7 @@ static const struct {
         "warnings are those 'jxform check' gives for the same files.\n"
         "  --dump=model    print the loaded project(s) as text, no PDF\n"
         "  --dump=layout   print the laid-out pages as text, no PDF\n"
+        "  --pdfa          write PDF/A-2b (for archives)\n"
         "  --strict        count consistency warnings as errors\n"
         "  -q, --quiet     no 'wrote …' line\n")},
     {"check",
@@ -118,7 +122,7 @@ static const struct {
         "--duplex,\n"
         "--split DIR [--name PATTERN], --fail-fast, --threads N, --title "
         "TEXT,\n"
-        "-q.  See 'jxform --help'.\n")},
+        "-q, --no-pdfa (plain PDF; packets are PDF/A-2b).  See 'jxform --help'.\n")},
 };
 
 int cli_help(const char *command) {

@@ -138,6 +138,7 @@ int cmd_packet(int argc, char **argv) {
              *pattern = NULL, *title = NULL;
   jx_packet_order order = JX_ORDER_DEPT;
   bool duplex = false, fail_fast = false, quiet = false, options_done = false;
+  bool no_pdfa = false; /* packets are PDF/A-2b unless --no-pdfa */
   unsigned threads = 0;
   cli_inputs in = {.lists = true};
   /* arguments that could not be read (reported as they were met) */
@@ -187,6 +188,10 @@ int cmd_packet(int argc, char **argv) {
       duplex = true;
     } else if (!strcmp(a, "--fail-fast")) {
       fail_fast = true;
+    } else if (!strcmp(a, "--pdfa")) {
+      no_pdfa = false;
+    } else if (!strcmp(a, "--no-pdfa")) {
+      no_pdfa = true;
     } else if (!strcmp(a, "--strict")) {
       strict = true;
     } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
@@ -267,6 +272,7 @@ int cmd_packet(int argc, char **argv) {
   jx_packet_options po = {.order = order,
                           .duplex = duplex,
                           .fail_fast = fail_fast,
+                          .no_pdfa = no_pdfa,
                           .split_dir = split,
                           .split_pattern = pattern,
                           .title = title,

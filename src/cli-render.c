@@ -7,13 +7,22 @@
  * standard output.  Every input is loaded first and the rules across
  * files run on them, so render shows the warnings check shows.  On
  * success a line says what was written (stderr), unless --quiet.
+ *
+ * Memory: one PDF of all the inputs (-o) needs every project at once.
+ * Otherwise (a PDF beside each input, --dump) the first pass keeps only
+ * what the rules across files read of each project (jx_across, session.h)
+ * and frees it; the second loads each file again, quietly (its
+ * diagnostics were shown), renders it and frees it.  What cannot be read
+ * twice (standard input, a pipe) is held from the first pass.
  */
 #include "cli.h"
 #include "i18n.h"
+#include "session.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 /* "dir/name.yaml" → "dir/name.pdf" (malloc'd). */
 static char *pdf_path_for(const char *input) {
@@ -32,6 +41,13 @@ static char *pdf_path_for(const char *input) {
 
 typedef enum { DUMP_NONE, DUMP_MODEL, DUMP_LAYOUT } dump_kind;
 
+/* True if `input` can be read a second time as it was the first: a
+ * regular file, not standard input, a pipe (<(…)) or a device. */
+static bool rereadable(const char *input) {
+  struct stat st;
+  return strcmp(input, "-") && stat(input, &st) == 0 && S_ISREG(st.st_mode);
+}
+
 /* The name a project's diagnostics carry. */
 static const char *diag_name(const char *input) {
   return strcmp(input, "-") ? input : "<stdin>";
@@ -40,7 +56,7 @@ static const char *diag_name(const char *input) {
 int cmd_render(int argc, char **argv) {
   const char *output = NULL, *template_dir = NULL;
   dump_kind dump = DUMP_NONE;
-  bool strict = false, quiet = false;
+  bool strict = false, quiet = false, pdfa = false;
   cli_inputs files = {0};
   size_t unreadable = 0; /* folders that could not be searched */
   bool options_done = false;
@@ -66,6 +82,8 @@ int cmd_render(int argc, char **argv) {
       template_dir = argv[++i];
     } else if (!strcmp(a, "--strict")) {
       strict = true;
+    } else if (!strcmp(a, "--pdfa")) {
+      pdfa = true;
     } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
       quiet = true;
 
@@ -114,13 +132,18 @@ int cmd_render(int argc, char **argv) {
     return EXIT_INPUT;
   }
   jx_session_set_strict(s, strict);
+  jx_session_set_pdfa(s, pdfa);
   size_t shown = 0;
   int status = unreadable ? EXIT_INPUT : EXIT_OK;
-  /* projects[i] is input i's, NULL when it could not be loaded */
+  /* good[i]: input i loaded (and is not refused by the rules across
+   * files); projects[i]: its project, while it is held */
+  bool *good = calloc(ninputs + 1, sizeof *good);
   jx_project **projects = calloc(ninputs + 1, sizeof *projects);
   jx_project **loaded = calloc(ninputs + 1, sizeof *loaded);
-  if (!projects || !loaded)
+  if (!good || !projects || !loaded)
     abort();
+  bool all_at_once = output && dump == DUMP_NONE;
+  jx_across *across_files = jx_across_new();
   size_t nloaded = 0;
   for (size_t i = 0; i < ninputs; i++) {
     jx_project *p = NULL;
@@ -136,26 +159,36 @@ int cmd_render(int argc, char **argv) {
       p = jx_project_load(s, inputs[i]);
     }
     cli_print_diagnostics(s, &shown);
-    if (!p)
+    if (!p) {
       status = EXIT_INPUT;
+      continue;
+    }
+    good[i] = true;
+    nloaded++;
+    jx_across_add(across_files, p);
+    /* held: a pipe cannot be read twice, nor need one file be */
+    if (all_at_once || ninputs == 1 || !rereadable(inputs[i]))
+      projects[i] = p;
     else
-      projects[i] = loaded[nloaded++] = p;
+      jx_project_free(p);
   }
   /* The rules across files, as `check` runs them on the same files: their
    * warnings are shown, and with --strict an input they name as an error
    * is not rendered. */
   size_t across = jx_diagnostic_count(s);
-  if (nloaded > 1 && !jx_check_projects(s, loaded, nloaded)) {
+  if (nloaded > 1 && !jx_across_check(s, across_files)) {
     status = EXIT_INPUT;
     for (size_t k = across; k < jx_diagnostic_count(s); k++) {
       const jx_diagnostic *d = jx_diagnostic_at(s, k);
       for (size_t i = 0; i < ninputs && d->severity == JX_SEV_ERROR; i++)
-        if (projects[i] && d->file && !strcmp(d->file, diag_name(inputs[i]))) {
+        if (good[i] && d->file && !strcmp(d->file, diag_name(inputs[i]))) {
+          good[i] = false;
           jx_project_free(projects[i]);
           projects[i] = NULL;
         }
     }
   }
+  jx_across_free(across_files);
   cli_print_diagnostics(s, &shown);
   nloaded = 0;
   /* the PDFs written beside their inputs, and those inputs */
@@ -165,9 +198,17 @@ int cmd_render(int argc, char **argv) {
   if (!written || !written_by)
     abort();
   for (size_t i = 0; i < ninputs; i++) {
-    jx_project *p = projects[i];
-    if (!p)
+    if (!good[i])
       continue;
+    if (!projects[i]) {
+      projects[i] = jx_project_reload(s, inputs[i]);
+      if (!projects[i]) { /* changed since the first pass */
+        status = EXIT_INPUT;
+        cli_print_diagnostics(s, &shown);
+        continue;
+      }
+    }
+    jx_project *p = projects[i];
     if (dump == DUMP_MODEL) {
       jx_project_dump_model(p, stdout);
     } else if (dump == DUMP_LAYOUT) {
@@ -209,10 +250,14 @@ int cmd_render(int argc, char **argv) {
       free(pdf);
     }
     cli_print_diagnostics(s, &shown);
-    if (output && dump == DUMP_NONE)
+    if (all_at_once) {
       loaded[nloaded++] = p;
+    } else {
+      jx_project_free(p);
+      projects[i] = NULL;
+    }
   }
-  if (output && dump == DUMP_NONE) {
+  if (all_at_once) {
     bool ok = status == EXIT_OK &&
               (to_stdout ? jx_render_pdf_stream(s, loaded, nloaded, stdout)
                          : jx_render_pdf(s, loaded, nloaded, output));
@@ -235,6 +280,7 @@ int cmd_render(int argc, char **argv) {
   free(written_by);
   free(loaded);
   free(projects);
+  free(good);
   cli_inputs_free(&files);
   jx_session_free(s);
   return status;

@@ -25,6 +25,7 @@
 #include FT_FREETYPE_H
 #include FT_TRUETYPE_TABLES_H
 #include FT_TRUETYPE_TAGS_H
+#include <hb-ot.h>
 #include <hb.h>
 
 #include <errno.h>
@@ -40,6 +41,8 @@
 #define JX_ADVANCE_NO_GLYPH (-2)
 #define JX_BMP_SIZE 0x10000
 
+static void rules_free(struct jx_face_rules *r);
+
 bool jx_fonts_init(jx_fonts *fonts) {
   memset(fonts, 0, sizeof *fonts);
   return FT_Init_FreeType(&fonts->ft) == 0;
@@ -52,6 +55,8 @@ void jx_fonts_free(jx_fonts *fonts) {
     free(f->path);
     free(f->family);
     free(f->advance_cache);
+    free(f->shape_class);
+    rules_free(f->rules);
     if (f->hb)
       hb_font_destroy(f->hb);
     if (f->ft)
@@ -59,6 +64,8 @@ void jx_fonts_free(jx_fonts *fonts) {
   }
   free(fonts->faces);
   free(fonts->scratch);
+  if (fonts->text_cache && fonts->text_cache_free)
+    fonts->text_cache_free(fonts->text_cache);
   if (fonts->hb_buffer)
     hb_buffer_destroy(fonts->hb_buffer);
   if (fonts->ft)
@@ -350,4 +357,343 @@ int jx_face_advance(jx_fonts *fonts, uint16_t face, uint32_t cp) {
   if (!hb_font_get_nominal_glyph(f->hb, cp, &glyph) || glyph == 0)
     return 0;
   return hb_font_get_glyph_h_advance(f->hb, glyph);
+}
+
+/* ---- which characters need shaping -------------------------------------
+ *
+ * HarfBuzz maps a run to its nominal glyphs at their plain advances and
+ * stops there unless something else applies.  What else can: the
+ * normalizer (a character with a canonical decomposition, a mark, a
+ * variation selector, a character or a space the face has no glyph for),
+ * default ignorables (hidden, zero width), grapheme clusters (marks and
+ * the half-width kana sound marks join the previous character's cluster),
+ * automatic fractions (U+2044), a script with its own shaper (Arabic,
+ * Indic, Thai, Hangul, ...), GDEF's mark class (zero width), the AAT
+ * tables and the legacy 'kern' table, and a GSUB or GPOS lookup of the
+ * features HarfBuzz applies.  A lookup only acts at a glyph its subtables'
+ * (first input) coverage lists: the glyph of a single, multiple,
+ * alternate or reverse substitution, the first of a ligature or a pair,
+ * the mark of a mark attachment, the first input glyph of a contextual
+ * rule.  Those glyphs are read here once per face from the lookups of the
+ * shape plans of the scripts kept plain (the fraction features, which
+ * HarfBuzz applies only around U+2044, left out); a ligature's first
+ * glyph counts only with a second component in the same run. */
+
+struct jx_face_rules {
+  bool all;            /* every character needs shaping */
+  hb_set_t *start;     /* glyphs a lookup may act at */
+  hb_set_t *lig_first; /* first components of ligatures (of 2+ glyphs) */
+  hb_set_t *lig_next;  /* their second components */
+};
+
+static void rules_free(struct jx_face_rules *r) {
+  if (!r)
+    return;
+  hb_set_destroy(r->start);
+  hb_set_destroy(r->lig_first);
+  hb_set_destroy(r->lig_next);
+  free(r);
+}
+
+/* The scripts whose runs HarfBuzz shapes with its default shaper; runs of
+ * other scripts are always shaped.  HB_SCRIPT_INVALID: a run of Common
+ * characters only (hb_buffer_guess_segment_properties finds no script). */
+static const hb_script_t jx_plain_scripts[] = {
+    HB_SCRIPT_COMMON,   HB_SCRIPT_LATIN,    HB_SCRIPT_GREEK,
+    HB_SCRIPT_CYRILLIC, HB_SCRIPT_HAN,      HB_SCRIPT_HIRAGANA,
+    HB_SCRIPT_KATAKANA, HB_SCRIPT_BOPOMOFO, HB_SCRIPT_INVALID,
+};
+
+/* True if HarfBuzz maps `cp` to its nominal glyph and leaves it alone
+ * whatever the face (given the face has a glyph for it). */
+static bool unicode_plain(uint32_t cp) {
+  hb_unicode_funcs_t *u = hb_unicode_funcs_get_default();
+  switch (hb_unicode_general_category(u, cp)) {
+  case HB_UNICODE_GENERAL_CATEGORY_CONTROL:
+  case HB_UNICODE_GENERAL_CATEGORY_FORMAT:
+  case HB_UNICODE_GENERAL_CATEGORY_UNASSIGNED:
+  case HB_UNICODE_GENERAL_CATEGORY_PRIVATE_USE:
+  case HB_UNICODE_GENERAL_CATEGORY_SURROGATE:
+  case HB_UNICODE_GENERAL_CATEGORY_SPACING_MARK:
+  case HB_UNICODE_GENERAL_CATEGORY_ENCLOSING_MARK:
+  case HB_UNICODE_GENERAL_CATEGORY_NON_SPACING_MARK:
+  case HB_UNICODE_GENERAL_CATEGORY_LINE_SEPARATOR:
+  case HB_UNICODE_GENERAL_CATEGORY_PARAGRAPH_SEPARATOR:
+    return false;
+  case HB_UNICODE_GENERAL_CATEGORY_SPACE_SEPARATOR:
+    if (cp != 0x20 && cp != 0x3000) /* U+2000.. spaces: space fallback */
+      return false;
+    break;
+  default:
+    break;
+  }
+  switch (cp) {
+  case 0x2011: /* non-breaking hyphen: a fallback glyph */
+  case 0x2044: /* fraction slash: automatic fractions */
+  case 0xFF9E: /* half-width kana sound marks: a cluster with the */
+  case 0xFF9F: /* previous character */
+    return false;
+  default:
+    break;
+  }
+  hb_codepoint_t a, b;
+  if (hb_unicode_combining_class(u, cp) != 0 ||
+      hb_unicode_decompose(u, cp, &a, &b))
+    return false;
+  hb_script_t script = hb_unicode_script(u, cp);
+  for (size_t i = 0; i < sizeof jx_plain_scripts / sizeof *jx_plain_scripts;
+       i++)
+    if (script == jx_plain_scripts[i] && script != HB_SCRIPT_INVALID)
+      return true;
+  return false;
+}
+
+/* A GSUB or GPOS table being read; any read out of bounds or structure
+ * not understood sets `bad` (the face is then always shaped). */
+typedef struct jx_otl {
+  const uint8_t *d;
+  size_t n;
+  bool gpos;
+  bool bad;
+} jx_otl;
+
+static unsigned rd16(jx_otl *t, size_t off) {
+  if (off > t->n || t->n - off < 2) {
+    t->bad = true;
+    return 0;
+  }
+  return (unsigned)t->d[off] << 8 | t->d[off + 1];
+}
+
+static size_t rd32(jx_otl *t, size_t off) {
+  return (size_t)rd16(t, off) << 16 | rd16(t, off + 2);
+}
+
+/* Calls fn(glyph, coverage index) for every glyph of the Coverage table
+ * at `off`. */
+typedef void (*jx_cov_fn)(jx_otl *t, void *ctx, hb_codepoint_t glyph,
+                          unsigned index);
+static void coverage_each(jx_otl *t, size_t off, jx_cov_fn fn, void *ctx) {
+  unsigned format = rd16(t, off), count = rd16(t, off + 2);
+  for (unsigned i = 0; i < count && !t->bad; i++) {
+    if (format == 1) {
+      fn(t, ctx, rd16(t, off + 4 + 2 * (size_t)i), i);
+    } else if (format == 2) {
+      size_t rec = off + 4 + 6 * (size_t)i;
+      unsigned first = rd16(t, rec), last = rd16(t, rec + 2),
+               index = rd16(t, rec + 4);
+      if (last < first)
+        t->bad = true;
+      for (unsigned g = first; g <= last && !t->bad; g++)
+        fn(t, ctx, g, index + (g - first));
+    } else {
+      t->bad = true;
+    }
+  }
+}
+
+static void add_start(jx_otl *t, void *ctx, hb_codepoint_t glyph,
+                      unsigned index) {
+  (void)t, (void)index;
+  hb_set_add(((struct jx_face_rules *)ctx)->start, glyph);
+}
+
+typedef struct jx_lig_ctx {
+  struct jx_face_rules *rules;
+  size_t subtable;
+  unsigned sets;
+} jx_lig_ctx;
+
+/* A first glyph of a ligature substitution and the ligatures of its set:
+ * one of a single component acts at the glyph alone. */
+static void add_ligature_set(jx_otl *t, void *ctx, hb_codepoint_t glyph,
+                             unsigned index) {
+  jx_lig_ctx *c = ctx;
+  if (index >= c->sets)
+    return;
+  size_t set_off = rd16(t, c->subtable + 6 + 2 * (size_t)index);
+  if (!set_off)
+    return;
+  size_t set = c->subtable + set_off;
+  unsigned count = rd16(t, set);
+  for (unsigned i = 0; i < count && !t->bad; i++) {
+    size_t lig_off = rd16(t, set + 2 + 2 * (size_t)i);
+    if (!lig_off)
+      continue;
+    size_t lig = set + lig_off;
+    unsigned components = rd16(t, lig + 2);
+    if (components == 1) {
+      hb_set_add(c->rules->start, glyph);
+    } else if (components > 1) {
+      hb_set_add(c->rules->lig_first, glyph);
+      hb_set_add(c->rules->lig_next, rd16(t, lig + 4));
+    }
+  }
+}
+
+/* Reads a subtable of a lookup of `type` at `off`. */
+static void read_subtable(jx_otl *t, struct jx_face_rules *r, unsigned type,
+                          size_t off, bool in_extension) {
+  unsigned format = rd16(t, off);
+  unsigned extension = t->gpos ? 9 : 7;
+  if (type == extension) {
+    unsigned inner = rd16(t, off + 2);
+    size_t to = rd32(t, off + 4);
+    if (format != 1 || in_extension || inner == extension || !to)
+      t->bad = true;
+    else
+      read_subtable(t, r, inner, off + to, true);
+    return;
+  }
+  bool context = type == (t->gpos ? 7u : 5u);
+  bool chain = type == (t->gpos ? 8u : 6u);
+  size_t cov;
+  if ((context || chain) && format == 3) {
+    /* coverage-based: the first input coverage */
+    size_t input = context ? off + 2 : off + 4 + 2 * (size_t)rd16(t, off + 2);
+    if (rd16(t, input) == 0) {
+      t->bad = true;
+      return;
+    }
+    cov = rd16(t, context ? off + 6 : input + 2);
+  } else {
+    static const unsigned char gsub_formats[9] = {0, 2, 1, 1, 1, 2, 2, 0, 1};
+    static const unsigned char gpos_formats[9] = {0, 2, 2, 1, 1, 1, 1, 2, 2};
+    unsigned max = type < 9 ? (t->gpos ? gpos_formats : gsub_formats)[type] : 0;
+    if (format < 1 || format > max) {
+      t->bad = true;
+      return;
+    }
+    cov = rd16(t, off + 2); /* the coverage (a mark attachment's marks') */
+  }
+  if (!cov || t->bad)
+    return; /* a null coverage covers nothing */
+  if (!t->gpos && type == 4) {
+    jx_lig_ctx c = {r, off, rd16(t, off + 4)};
+    coverage_each(t, off + cov, add_ligature_set, &c);
+  } else {
+    coverage_each(t, off + cov, add_start, r);
+  }
+}
+
+/* Reads lookup `index` of the table. */
+static void read_lookup(jx_otl *t, struct jx_face_rules *r, unsigned index) {
+  size_t list = rd16(t, 8);
+  if (!list || index >= rd16(t, list))
+    return;
+  size_t lookup = list + rd16(t, list + 2 + 2 * (size_t)index);
+  unsigned type = rd16(t, lookup), count = rd16(t, lookup + 4);
+  for (unsigned i = 0; i < count && !t->bad; i++) {
+    size_t sub = rd16(t, lookup + 6 + 2 * (size_t)i);
+    if (sub)
+      read_subtable(t, r, type, lookup + sub, false);
+  }
+}
+
+/* True if the face has a non-empty table `tag` (HarfBuzz's view). */
+static bool hb_has_table(hb_face_t *face, hb_tag_t tag) {
+  hb_blob_t *b = hb_face_reference_table(face, tag);
+  bool has = hb_blob_get_length(b) > 0;
+  hb_blob_destroy(b);
+  return has;
+}
+
+/* Reads the rules of face `f` (see above). */
+static struct jx_face_rules *read_rules(jx_face *f) {
+  struct jx_face_rules *r = jx_xcalloc(1, sizeof *r);
+  r->start = hb_set_create();
+  r->lig_first = hb_set_create();
+  r->lig_next = hb_set_create();
+  hb_face_t *face = hb_font_get_face(f->hb);
+  /* tables whose effect is not modelled here: AAT substitution,
+   * positioning and tracking, legacy kerning, variations */
+  static const hb_tag_t whole[] = {
+      HB_TAG('m', 'o', 'r', 'x'), HB_TAG('m', 'o', 'r', 't'),
+      HB_TAG('k', 'e', 'r', 'x'), HB_TAG('k', 'e', 'r', 'n'),
+      HB_TAG('t', 'r', 'a', 'k'), HB_TAG('f', 'v', 'a', 'r'),
+  };
+  for (size_t i = 0; i < sizeof whole / sizeof *whole; i++)
+    if (hb_has_table(face, whole[i]))
+      r->all = true;
+  if (r->all)
+    return r;
+  /* the fractions off: HarfBuzz applies them only next to U+2044 */
+  static const hb_feature_t no_fractions[] = {
+      {HB_TAG('f', 'r', 'a', 'c'), 0, HB_FEATURE_GLOBAL_START,
+       HB_FEATURE_GLOBAL_END},
+      {HB_TAG('n', 'u', 'm', 'r'), 0, HB_FEATURE_GLOBAL_START,
+       HB_FEATURE_GLOBAL_END},
+      {HB_TAG('d', 'n', 'o', 'm'), 0, HB_FEATURE_GLOBAL_START,
+       HB_FEATURE_GLOBAL_END},
+  };
+  static const hb_tag_t tables[2] = {HB_OT_TAG_GSUB, HB_OT_TAG_GPOS};
+  for (int k = 0; k < 2 && !r->all; k++) {
+    hb_set_t *lookups = hb_set_create();
+    for (size_t i = 0; i < sizeof jx_plain_scripts / sizeof *jx_plain_scripts;
+         i++) {
+      hb_segment_properties_t props = HB_SEGMENT_PROPERTIES_DEFAULT;
+      props.direction = HB_DIRECTION_LTR;
+      props.script = jx_plain_scripts[i];
+      props.language = hb_language_from_string(JX_SHAPE_LANGUAGE, -1);
+      hb_shape_plan_t *plan = hb_shape_plan_create_cached(
+          face, &props, no_fractions,
+          sizeof no_fractions / sizeof *no_fractions, NULL);
+      hb_ot_shape_plan_collect_lookups(plan, tables[k], lookups);
+      hb_shape_plan_destroy(plan);
+    }
+    if (!hb_set_is_empty(lookups)) {
+      hb_blob_t *blob = hb_face_reference_table(face, tables[k]);
+      unsigned len = 0;
+      const char *data = hb_blob_get_data(blob, &len);
+      jx_otl t = {(const uint8_t *)data, len, k == 1, false};
+      if (rd16(&t, 0) != 1)
+        t.bad = true;
+      for (hb_codepoint_t l = HB_SET_VALUE_INVALID;
+           !t.bad && hb_set_next(lookups, &l);)
+        read_lookup(&t, r, l);
+      r->all = t.bad || !hb_set_allocation_successful(r->start) ||
+               !hb_set_allocation_successful(r->lig_first) ||
+               !hb_set_allocation_successful(r->lig_next);
+      hb_blob_destroy(blob);
+    }
+    hb_set_destroy(lookups);
+  }
+  return r;
+}
+
+/* The JX_SHAPE_* class of BMP code point `cp` in face `f`. */
+static unsigned classify(jx_face *f, uint32_t cp) {
+  if (f->rules->all || !unicode_plain(cp))
+    return JX_SHAPE_NEEDED;
+  int16_t adv = cached_advance(f, cp);
+  hb_codepoint_t glyph;
+  if (adv == JX_ADVANCE_NO_GLYPH || adv == INT16_MAX ||
+      !hb_font_get_nominal_glyph(f->hb, cp, &glyph) || glyph == 0)
+    return JX_SHAPE_NEEDED;
+  if (hb_ot_layout_get_glyph_class(hb_font_get_face(f->hb), glyph) ==
+          HB_OT_LAYOUT_GLYPH_CLASS_MARK ||
+      hb_set_has(f->rules->start, glyph))
+    return JX_SHAPE_NEEDED;
+  unsigned c = JX_SHAPE_PLAIN;
+  if (hb_set_has(f->rules->lig_first, glyph))
+    c |= JX_SHAPE_LIG_FIRST;
+  if (hb_set_has(f->rules->lig_next, glyph))
+    c |= JX_SHAPE_LIG_NEXT;
+  return c;
+}
+
+unsigned jx_face_shape_class(jx_fonts *fonts, uint16_t face, uint32_t cp) {
+  if (face >= fonts->count || cp >= JX_BMP_SIZE)
+    return JX_SHAPE_NEEDED;
+  jx_face *f = &fonts->faces[face];
+  if (!f->shape_class)
+    f->shape_class = jx_xcalloc(JX_BMP_SIZE, 1);
+  unsigned c = f->shape_class[cp];
+  if (c)
+    return c;
+  if (!f->rules)
+    f->rules = read_rules(f);
+  c = classify(f, cp);
+  f->shape_class[cp] = (uint8_t)c;
+  return c;
 }

@@ -14,6 +14,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+/* The language text is shaped in (text.c), and fonts.c reads the face's
+ * rules for. */
+#define JX_SHAPE_LANGUAGE "zh"
+
 typedef struct FT_LibraryRec_ *FT_Library;
 typedef struct FT_FaceRec_ *FT_Face;
 typedef struct hb_font_t hb_font_t;
@@ -29,6 +33,12 @@ typedef struct jx_face {
   unsigned upem;
   int16_t *advance_cache; /* per BMP code point, font units; -1 unknown,
                              -2 no glyph */
+  /* per BMP code point, its JX_SHAPE_* class in this face (0: not yet
+   * known); allocated at the first jx_face_shape_class */
+  uint8_t *shape_class;
+  /* the glyphs a GSUB/GPOS rule HarfBuzz applies could start at (fonts.c;
+   * NULL until the first jx_face_shape_class) */
+  struct jx_face_rules *rules;
 } jx_face;
 
 typedef struct jx_fonts {
@@ -41,6 +51,16 @@ typedef struct jx_fonts {
   void *scratch;
   size_t scratch_size;
   hb_buffer_t *hb_buffer;
+  /* text.c's cache of strings already broken into lines, freed with
+   * text_cache_free by jx_fonts_free */
+  void *text_cache;
+  void (*text_cache_free)(void *cache);
+  /* Tests: shape every segment with HarfBuzz, never with the plain
+   * advances, and break every string afresh, never from the cache
+   * (text.c); how many segments took each way. */
+  bool always_shape;
+  bool no_text_cache;
+  unsigned long shaped_segments, plain_segments;
 } jx_fonts;
 
 /* Initialises FreeType; returns false if it cannot. */
@@ -59,5 +79,31 @@ int jx_fonts_load(jx_fonts *fonts, jx_diag_list *diags, jx_pos pos,
 bool jx_face_has_char(const jx_fonts *fonts, uint16_t face, uint32_t cp);
 /* Horizontal advance of `cp` in face `face`, in font units (0 if absent). */
 int jx_face_advance(jx_fonts *fonts, uint16_t face, uint32_t cp);
+
+/* How HarfBuzz treats a character in a face (jx_face_shape_class).  A
+ * run of characters of one face that are all PLAIN shapes, with the
+ * template's direction, script and language, to their nominal glyphs
+ * (cmap) at their plain advances (jx_face_advance), one glyph per
+ * character in order -- unless it holds both a LIG_FIRST and a LIG_NEXT
+ * character, for a ligature might then form.  A run holding a NEEDED
+ * character must be shaped. */
+enum {
+  JX_SHAPE_PLAIN = 1,
+  /* plain, but the first component of a ligature the face's rules make */
+  JX_SHAPE_LIG_FIRST = 2,
+  /* plain, but the second component of such a ligature */
+  JX_SHAPE_LIG_NEXT = 4,
+  /* HarfBuzz may do more than map and advance: a mark, a default
+   * ignorable, a space or character without a glyph, one with a
+   * canonical decomposition, a script with its own shaper, the glyph a
+   * substitution or positioning rule starts at, a face with AAT or
+   * 'kern' tables, ... */
+  JX_SHAPE_NEEDED = 8,
+};
+
+/* The JX_SHAPE_* class of `cp` in face `face`.  The face's rules are read
+ * once (at the first call for the face) and each BMP code point's class
+ * is cached. */
+unsigned jx_face_shape_class(jx_fonts *fonts, uint16_t face, uint32_t cp);
 
 #endif

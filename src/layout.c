@@ -484,10 +484,17 @@ static void break_cells(jx_lctx *cx) {
     const jx_font_role *role = role_of(cx, c->font);
     if (c->len == 0)
       continue;
+    if (!c->vertical) {
+      /* checked and broken in one walk over the text */
+      jx_text_check_break(cx->fonts, cx->arena, c->text, c->len, &role->chain,
+                          c->w - 2 * t->padding_x, &t->rules, c->pos, cx->diags,
+                          &c->lines, &c->line_count);
+      continue;
+    }
     if (!jx_text_check(cx->fonts, &role->chain, c->text, c->len, c->pos,
                        cx->diags))
       continue;
-    if (c->vertical && memchr(c->text, '\n', c->len)) {
+    if (memchr(c->text, '\n', c->len)) {
       /* the template's own lines (年度\n履职\n目标), each centred */
       size_t n = 1;
       for (size_t k = 0; k < c->len; k++)
@@ -505,9 +512,7 @@ static void break_cells(jx_lctx *cx) {
         b = e + 1;
       }
       c->line_count = k;
-      continue;
-    }
-    if (c->vertical) {
+    } else { /* one character a line */
       size_t n = 0;
       for (size_t k = 0; k < c->len; k++)
         if (((unsigned char)c->text[k] & 0xC0) != 0x80)
@@ -526,11 +531,7 @@ static void break_cells(jx_lctx *cx) {
         b = e;
       }
       c->line_count = k;
-      continue;
     }
-    c->line_count =
-        jx_text_break(cx->fonts, cx->arena, c->text, c->len, &role->chain,
-                      c->w - 2 * t->padding_x, &t->rules, &c->lines);
   }
 }
 

@@ -185,8 +185,10 @@ static void do_input(jx_shared *sh, size_t wid, size_t i, jx_result *r) {
       if (sh->opt->split_dir) {
         /* A file of its own (a unique name, created exclusively), renamed
          * by the writer: two runs into one folder never share one. */
-        jx_render_info info = {tpl->title, r->name,
-                               tpl->author ? tpl->author : "jxform"};
+        jx_render_info info = {.title = tpl->title,
+                               .subject = r->name,
+                               .author = tpl->author ? tpl->author : "jxform",
+                               .pdfa = !sh->opt->no_pdfa};
         r->ok = jx_render_unique(&layout, wf, &info, &r->diags,
                                  sh->opt->split_dir, path, &r->split_tmp);
       } else {
@@ -526,6 +528,55 @@ static int entry_cmp_dept_only(const void *a, const void *b) {
   const jx_entry *x = *(const jx_entry *const *)a;
   const jx_entry *y = *(const jx_entry *const *)b;
   return dept_cmp(x, y);
+}
+
+/* ICU's Chinese collator (拼音 order), or NULL, with *st saying why,
+ * when there is no Chinese collation data. */
+static UCollator *chinese_collator(UErrorCode *st) {
+  UCollator *coll = ucol_open("zh", st);
+  if (U_FAILURE(*st) || *st == U_USING_DEFAULT_WARNING) {
+    if (coll)
+      ucol_close(coll);
+    return NULL;
+  }
+  return coll;
+}
+
+/* Puts es[0..n) in `order` (names compared with sort_coll). */
+static void sort_entries(jx_entry **es, size_t n, jx_packet_order order) {
+  if (n > 1 && order == JX_ORDER_DEPT)
+    qsort(es, n, sizeof *es, entry_cmp_dept);
+  else if (n > 1 && order == JX_ORDER_NAME)
+    qsort(es, n, sizeof *es, entry_cmp_name);
+}
+
+bool jx_packet_sort(jx_packet_key *keys, size_t n, jx_packet_order order) {
+  UErrorCode st = U_ZERO_ERROR;
+  UCollator *coll = chinese_collator(&st);
+  jx_entry *e = jx_xcalloc(n ? n : 1, sizeof *e);
+  jx_entry **es = jx_xcalloc(n ? n : 1, sizeof *es);
+  jx_packet_key *sorted = jx_xcalloc(n ? n : 1, sizeof *sorted);
+  for (size_t i = 0; i < n; i++) {
+    /* read only: the comparators do not write */
+    e[i].dept_code = (char *)keys[i].dept_code;
+    e[i].dept_name = (char *)keys[i].dept_name;
+    e[i].name = (char *)keys[i].name;
+    e[i].input = keys[i].input;
+    es[i] = &e[i];
+  }
+  sort_coll = coll;
+  sort_entries(es, n, order);
+  sort_coll = NULL;
+  for (size_t i = 0; i < n; i++)
+    sorted[i] = keys[es[i] - e];
+  if (n)
+    memcpy(keys, sorted, n * sizeof *keys);
+  free(sorted);
+  free(es);
+  free(e);
+  if (coll)
+    ucol_close(coll);
+  return coll != NULL;
 }
 
 /* True when entries x and y are of the same department. */
@@ -1286,23 +1337,17 @@ static void order_entries(jx_writer *w, jx_entry **es, size_t n,
                           size_t *kind_count, bool *overflow) {
   jx_packet_order order = w->opt->order_input ? JX_ORDER_INPUT : w->opt->order;
   UErrorCode st = U_ZERO_ERROR;
-  UCollator *coll = ucol_open("zh", &st);
-  if (U_FAILURE(st) || st == U_USING_DEFAULT_WARNING) {
+  UCollator *coll = chinese_collator(&st);
+  if (!coll) {
     /* no Chinese collation data: byte (code point) order */
     jx_pos pos = {out_path, 0, 0};
     jx_warning(jx_session_diags(w->s), pos,
                "ICU has no Chinese collation (%s): names are sorted by code "
                "point, not in pinyin order",
                u_errorName(st));
-    if (coll)
-      ucol_close(coll);
-    coll = NULL;
   }
   sort_coll = coll;
-  if (n > 1 && order == JX_ORDER_DEPT)
-    qsort(es, n, sizeof *es, entry_cmp_dept);
-  else if (n > 1 && order == JX_ORDER_NAME)
-    qsort(es, n, sizeof *es, entry_cmp_name);
+  sort_entries(es, n, order);
   *depts = number_depts(es, n);
   sort_coll = NULL;
   if (coll)
@@ -1420,6 +1465,7 @@ static bool finish_packet(jx_writer *w, jx_glyph_use *use, const char *out_path,
   doc.info.title = w->opt->title && *w->opt->title ? w->opt->title : tpl->title;
   doc.info.subject = subject;
   doc.info.author = tpl->author ? tpl->author : "jxform";
+  doc.info.pdfa = !w->opt->no_pdfa;
   if (ok) {
     ok = jx_pdf_close(w->pdf, &doc, fonts, use);
   } else {

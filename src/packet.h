@@ -42,4 +42,20 @@ bool jx_packet_render_forms(jx_session *session, const char *const *inputs,
                             const char *out_path, bool *failed,
                             size_t *form_pages);
 
+/* ---- a packet's order, alone (for tests) ---- */
+
+/* What places a project in a packet's order. */
+typedef struct jx_packet_key {
+  const char *dept_code, *dept_name, *name;
+  size_t input; /* its position among the inputs: the last tie-break */
+} jx_packet_key;
+
+/* Puts keys[0..n) in `order` as jx_packet_render orders its projects
+ * (JX_ORDER_DEPT: department code, department name, project name, input;
+ * JX_ORDER_NAME: project name, department, input; JX_ORDER_INPUT: as
+ * given), names compared in 拼音 order (ICU's Chinese collation), then
+ * byte by byte.  Returns false when ICU has no Chinese collation: names
+ * were then compared byte by byte only. */
+bool jx_packet_sort(jx_packet_key *keys, size_t n, jx_packet_order order);
+
 #endif

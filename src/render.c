@@ -1254,8 +1254,7 @@ static bool pdfa_default;
 void jx_render_set_pdfa_default(bool on) { pdfa_default = on; }
 
 bool jx_render_wants_pdfa(const jx_render_info *info) {
-  (void)info; /* until it has a `pdfa` (render.h) */
-  return pdfa_default;
+  return pdfa_default || (info && info->pdfa);
 }
 
 const unsigned char *jx_srgb_profile(size_t *len) {
@@ -1939,6 +1938,7 @@ static bool render_layout(jx_pdf *pdf, const jx_layout *layout, jx_fonts *fonts,
   doc.info.title = info && info->title ? info->title : layout->title;
   doc.info.subject = info && info->subject ? info->subject : layout->subject;
   doc.info.author = info ? info->author : NULL;
+  doc.info.pdfa = info && info->pdfa;
   if (ok && to_memory) {
     ok = write_document(pdf, &doc, fonts, &use);
     if (ok && (fflush(pdf->f) != 0 || pdf->write_errno)) {

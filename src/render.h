@@ -49,6 +49,7 @@ typedef struct jx_render_info {
   const char *title;   /* document title */
   const char *subject; /* document subject */
   const char *author;  /* document author */
+  bool pdfa;           /* PDF/A-2b (below) */
 } jx_render_info;
 
 /* PDF/A-2b (ISO 19005-2, level B): XMP metadata in step with the Info
@@ -56,10 +57,9 @@ typedef struct jx_render_info {
  * cmap table.  Either way both writers write a PDF 1.7 header and a
  * trailer /ID (jx_md5 of the bytes before the cross-reference table).
  *
- * Temporary, until jx_render_info carries the choice (a `bool pdfa`,
- * set by the session and the packet options): while on, both writers
- * write PDF/A-2b.  Off by default; set it before rendering, not while
- * another thread renders. */
+ * For tests: while on, both writers write PDF/A-2b whatever info->pdfa
+ * says.  Off by default; set it before rendering, not while another
+ * thread renders. */
 void jx_render_set_pdfa_default(bool on);
 /* Whether a document rendered with `info` (may be NULL) is PDF/A-2b. */
 bool jx_render_wants_pdfa(const jx_render_info *info);

@@ -19,6 +19,7 @@
 #include "session.h"
 #include "template.h"
 #include "validate.h"
+#include "xalloc.h"
 
 #include <pthread.h>
 #include <stdlib.h>
@@ -40,6 +41,7 @@ struct jx_session {
   jx_arena arena;
   const char *template_dir;
   bool strict; /* warnings of the consistency rules count as errors */
+  bool pdfa;   /* render writes PDF/A-2b */
   jx_tentry *templates;
   size_t template_count, template_cap;
 };
@@ -74,6 +76,8 @@ void jx_session_free(jx_session *s) {
 }
 
 void jx_session_set_strict(jx_session *s, bool strict) { s->strict = strict; }
+
+void jx_session_set_pdfa(jx_session *s, bool pdfa) { s->pdfa = pdfa; }
 
 size_t jx_diagnostic_count(const jx_session *s) { return s->diags.count; }
 
@@ -194,13 +198,11 @@ jx_project *jx_project_load_buffer(jx_session *s, const char *name,
 
 bool jx_check_projects(jx_session *s, jx_project *const *projects,
                        size_t count) {
-  const jx_model **models = calloc(count + 1, sizeof *models);
-  if (!models)
-    return false;
+  jx_across *a = jx_across_new();
   for (size_t i = 0; i < count; i++)
-    models[i] = projects[i]->model;
-  bool ok = jx_validate_across(models, count, s->strict, &s->diags);
-  free(models);
+    jx_across_add(a, projects[i]);
+  bool ok = jx_across_check(s, a);
+  jx_across_free(a);
   return ok;
 }
 
@@ -283,8 +285,10 @@ static bool layout_and_render(jx_session *s, jx_project *const *projects,
     const jx_text *name =
         jx_model_field(projects[0]->model, t->content.index_name);
     jx_render_info info = {
-        t->title, count == 1 && name && name->present ? name->str : t->title,
-        t->author ? t->author : "jxform"};
+        .title = t->title,
+        .subject = count == 1 && name && name->present ? name->str : t->title,
+        .author = t->author ? t->author : "jxform",
+        .pdfa = s->pdfa};
     ok = data ? jx_render_hpdf_memory(&layout, &s->fonts, &info, &s->diags,
                                       data, size)
               : jx_render_hpdf(&layout, &s->fonts, &info, &s->diags, out_path);
@@ -347,6 +351,142 @@ bool jx_render_pdf_memory(jx_session *s, jx_project *const *projects,
 
 void jx_session_clear_diagnostics(jx_session *s) {
   jx_diag_list_free(&s->diags);
+}
+
+jx_project *jx_project_reload(jx_session *s, const char *path) {
+  jx_project *p = jx_xcalloc(1, sizeof *p);
+  jx_arena_init(&p->arena);
+  jx_diag_list diags = {0};
+  p->model = load_project(s, &p->arena, &diags, path, NULL, 0, NULL, &p->tpl);
+  if (!p->model) {
+    /* the file changed since: what is wrong with it now is news */
+    for (size_t i = 0; i < diags.count; i++)
+      jx_diag_add_copy(&s->diags, &diags.items[i]);
+    jx_project_free(p);
+    p = NULL;
+  }
+  jx_diag_list_free(&diags);
+  return p;
+}
+
+/* ---- the rules across projects, over summaries (session.h) ---- */
+
+/* A summary is a jx_model holding only what jx_validate_across reads, so
+ * that validate.c's rule runs on it unchanged: the path; every field
+ * absent but the money blocks' totals and the project's name; in each
+ * grid with a value column, only the rows whose value may be a plain
+ * amount, each with that one cell.  Everything lives in the jx_across's
+ * arena; `content` is the template's (the session's). */
+struct jx_across {
+  jx_arena arena;
+  const jx_model **models;
+  size_t count, cap;
+};
+
+jx_across *jx_across_new(void) {
+  jx_across *a = jx_xcalloc(1, sizeof *a);
+  jx_arena_init(&a->arena);
+  return a;
+}
+
+void jx_across_free(jx_across *a) {
+  if (!a)
+    return;
+  jx_arena_free(&a->arena);
+  free(a->models);
+  free(a);
+}
+
+size_t jx_across_count(const jx_across *a) { return a->count; }
+
+/* True when a value may be what value-other-total compares: a plain
+ * amount ("22487000", "22,487,000元") starts with a digit or a comma.
+ * A superset of validate.c's test (jx_value_amount), so the rows left out
+ * are rows the rule skips. */
+static bool may_be_amount(const jx_text *v) {
+  return v->present &&
+         ((v->str[0] >= '0' && v->str[0] <= '9') || v->str[0] == ',');
+}
+
+/* A copy of `t` in `arena`; its position's file, when it is the
+ * project's, becomes `path` (the summary's copy). */
+static jx_text summary_text(jx_arena *arena, const jx_text *t,
+                            const char *from_path, const char *path) {
+  jx_text c = *t;
+  c.str = *t->str ? jx_arena_strdup(arena, t->str) : "";
+  if (c.pos.file)
+    c.pos.file = !strcmp(c.pos.file, from_path)
+                     ? path
+                     : jx_arena_strdup(arena, c.pos.file);
+  return c;
+}
+
+void jx_across_add(jx_across *a, const jx_project *p) {
+  const jx_model *m = p->model;
+  const jx_content *ct = m->content;
+  jx_arena *arena = &a->arena;
+  jx_model *sm = jx_arena_alloc(arena, sizeof *sm);
+  sm->path = jx_arena_strdup(arena, m->path);
+  sm->content = ct;
+  const jx_text absent = {"", false, {sm->path, 0, 0}, 0};
+  sm->schema = sm->template_name = absent;
+  sm->fields = jx_arena_alloc(arena, (ct->field_count + 1) * sizeof(jx_text));
+  for (size_t f = 0; f < ct->field_count; f++)
+    sm->fields[f] = absent;
+  for (size_t b = 0; b < ct->money_count; b++) {
+    const jx_money_block *mb = &ct->money[b];
+    if (mb->total_row < 0)
+      continue;
+    for (size_t col = 0; col < mb->column_count; col++) {
+      size_t f = mb->first_field + col * mb->row_count + (size_t)mb->total_row;
+      sm->fields[f] = summary_text(arena, &m->fields[f], m->path, sm->path);
+    }
+  }
+  if (ct->index_name >= 0)
+    sm->fields[ct->index_name] =
+        summary_text(arena, &m->fields[ct->index_name], m->path, sm->path);
+  sm->lists = jx_arena_alloc(arena, (ct->grid_count + 1) * sizeof *sm->lists);
+  for (size_t gi = 0; gi < ct->grid_count; gi++) {
+    const jx_grid_def *g = &ct->grids[gi];
+    size_t sides = jx_grid_lists(g);
+    sm->lists[gi] = jx_arena_alloc(arena, sides * sizeof **sm->lists);
+    for (size_t side = 0; side < sides; side++) {
+      const jx_rows *from = &m->lists[gi][side];
+      jx_rows *to = &sm->lists[gi][side];
+      to->pos = from->pos;
+      to->pos.file = sm->path;
+      if (g->value < 0)
+        continue;
+      size_t kept = 0;
+      for (size_t k = 0; k < from->count; k++)
+        kept += may_be_amount(&from->items[k].cells[g->value]);
+      if (!kept)
+        continue;
+      to->items = jx_arena_alloc(arena, kept * sizeof *to->items);
+      for (size_t k = 0; k < from->count; k++) {
+        const jx_row *row = &from->items[k];
+        if (!may_be_amount(&row->cells[g->value]))
+          continue;
+        jx_row *r = &to->items[to->count++];
+        r->pos = row->pos;
+        r->pos.file = sm->path;
+        r->cells = jx_arena_alloc(arena, g->col_count * sizeof *r->cells);
+        for (size_t c = 0; c < g->col_count; c++)
+          r->cells[c] = absent;
+        r->cells[g->value] =
+            summary_text(arena, &row->cells[g->value], m->path, sm->path);
+      }
+    }
+  }
+  if (a->count == a->cap) {
+    a->cap = a->cap ? 2 * a->cap : 64;
+    a->models = jx_xrealloc(a->models, a->cap * sizeof *a->models);
+  }
+  a->models[a->count++] = sm;
+}
+
+bool jx_across_check(jx_session *s, const jx_across *a) {
+  return jx_validate_across(a->models, a->count, s->strict, &s->diags);
 }
 
 /* ---- internal entry points for packets (packet.h) ---- */

@@ -47,6 +47,7 @@ enum {
   JX_TC_SPACE = 4,   /* break space: dropped at a break */
   JX_TC_NEWLINE = 8, /* mandatory-break character itself (LF, CR, ...) */
   JX_TC_HALF = 16,   /* compressed to half its width (标点挤压) */
+  JX_TC_WIDE = 32,   /* is_wide */
 };
 
 #define JX_BAD_UTF8 0x110000u
@@ -291,9 +292,8 @@ static bool range_dash(uint32_t before, uint32_t dash, uint32_t after) {
 
 /* Whether a line may break between `a` and `b` (not a mandatory break);
  * `uax14` is libunibreak's verdict for the position. */
-static bool break_allowed(uint32_t a, uint32_t b, char uax14,
+static bool break_allowed(uint32_t a, bool wa, uint32_t b, bool wb, char uax14,
                           const jx_cpset *no_start, const jx_cpset *no_end) {
-  bool wa = is_wide(a), wb = is_wide(b);
   if (!wa && !wb)
     return uax14 == LINEBREAK_ALLOWBREAK;
   if (cpset_has(no_start, b) || cpset_has(no_end, a))
@@ -330,31 +330,53 @@ static void *scratch_get(jx_fonts *fonts, size_t size) {
 }
 
 /* The face of `chain` that draws `cp`: the first that has it, else the
- * first face (only for text that did not pass jx_text_check). */
+ * first face (only for text that did not pass jx_text_check); *found
+ * tells which. */
 static uint16_t pick_face(const jx_fonts *fonts, const jx_font_chain *chain,
-                          uint32_t cp) {
+                          uint32_t cp, bool *found) {
   for (size_t k = 0; k < chain->count; k++)
-    if (jx_face_has_char(fonts, chain->faces[k], cp))
+    if (jx_face_has_char(fonts, chain->faces[k], cp)) {
+      *found = true;
       return chain->faces[k];
+    }
+  *found = false;
   return chain->count ? chain->faces[0] : 0;
 }
 
+/* What decode learns of a text on its one walk over it. */
+typedef struct jx_decoded {
+  jx_tchar *chars; /* one per code point, then a sentinel (its end) */
+  size_t n;
+  /* with `rules` (for breaking) only: */
+  utf32_t *cps;  /* the n code points, for libunibreak */
+  char *brks;    /* room for libunibreak's verdicts: len + 16 bytes */
+  bool drawable; /* every character passes jx_text_check */
+  bool bad;      /* an invalid byte or U+FFFF (libunibreak's end mark) */
+  bool uax14;    /* two narrow neighbours, or a newline: libunibreak's
+                    verdicts matter (break_allowed) */
+} jx_decoded;
+
 /* Decodes `text` into the scratch buffer: one jx_tchar per code point with
- * its face (and, if `rules` is given, its fitting width and space/newline
- * flags).  If `brks` is not NULL, *brks receives `len` bytes of scratch
- * for libunibreak.  Returns the array and sets *count. */
-static jx_tchar *decode(jx_fonts *fonts, const jx_font_chain *chain,
-                        const char *text, size_t len,
-                        const jx_break_rules *rules, char **brks,
-                        size_t *count) {
-  size_t bytes = (len + 1) * sizeof(jx_tchar) + (brks ? len + 16 : 0);
-  jx_tchar *chars = scratch_get(fonts, bytes);
-  if (brks)
-    *brks = (char *)(chars + len + 1);
+ * its face and, if `rules` is given, its fitting width, its flags and
+ * what jx_decoded keeps for breaking. */
+static void decode(jx_fonts *fonts, const jx_font_chain *chain,
+                   const char *text, size_t len, const jx_break_rules *rules,
+                   jx_decoded *d) {
+  size_t chars_size = (len + 1) * sizeof(jx_tchar);
+  size_t extra = rules ? len * sizeof(utf32_t) + len + 16 : 0;
+  jx_tchar *chars = scratch_get(fonts, chars_size + extra);
+  *d = (jx_decoded){.chars = chars, .drawable = true};
+  if (rules) {
+    d->cps = (utf32_t *)((char *)chars + chars_size);
+    d->brks = (char *)(d->cps + len);
+  }
   const unsigned char *s = (const unsigned char *)text;
   int upe = rules && rules->units_per_em > 0 ? rules->units_per_em : 100;
   size_t n = 0, i = 0;
   uint16_t prev_face = chain->count ? chain->faces[0] : 0;
+  /* the last advance turned into units, and its face */
+  int memo_adv = -1, memo_units = 0;
+  uint16_t memo_face = 0;
   while (i < len) {
     jx_tchar *c = &chars[n++];
     c->off = (uint32_t)i;
@@ -365,29 +387,53 @@ static jx_tchar *decode(jx_fonts *fonts, const jx_font_chain *chain,
     /* A combining mark stays in the face of its base character when
      * that face has it; anything else takes the chain's first face that
      * has it. */
+    bool found = true;
     if (n > 1 && is_extend(c->cp) && jx_face_has_char(fonts, prev_face, c->cp))
       c->face = prev_face;
     else
-      c->face = pick_face(fonts, chain, c->cp);
-    if (is_newline(c->cp)) {
-      c->flags |= JX_TC_NEWLINE;
-    } else if (rules) {
-      if (is_break_space(c->cp))
-        c->flags |= JX_TC_SPACE;
-      uint32_t cp = c->cp == '\t' ? ' ' : c->cp;
-      if (rules->ascii_units > 0 && cp >= 0x20 && cp <= 0x7E) {
-        c->units = rules->ascii_units;
-      } else {
-        const jx_face *f = &fonts->faces[c->face];
-        int adv = jx_face_advance(fonts, c->face, cp);
-        c->units = (int32_t)lround((double)adv * upe / (f->upem ? f->upem : 1));
-      }
-    }
+      c->face = pick_face(fonts, chain, c->cp, &found);
     prev_face = c->face;
+    if (!rules) {
+      continue;
+    }
+    uint32_t cp = c->cp;
+    d->cps[n - 1] = cp;
+    /* jx_text_check's verdict, from the same facts */
+    if (cp != '\n' && cp != '\r' &&
+        (!found || cp == JX_BAD_UTF8 || cp < 0x20 ||
+         (cp >= 0x7F && cp < 0xA0) || cp > 0xFFFF))
+      d->drawable = false;
+    if (cp == JX_BAD_UTF8 || cp == 0xFFFF)
+      d->bad = true;
+    if (is_newline(cp)) {
+      c->flags |= JX_TC_NEWLINE;
+      d->uax14 = true;
+      continue;
+    }
+    if (is_wide(cp))
+      c->flags |= JX_TC_WIDE;
+    else if (n > 1 && !(chars[n - 2].flags & JX_TC_WIDE))
+      d->uax14 = true;
+    if (is_break_space(cp))
+      c->flags |= JX_TC_SPACE;
+    if (cp == '\t')
+      cp = ' ';
+    if (rules->ascii_units > 0 && cp >= 0x20 && cp <= 0x7E) {
+      c->units = rules->ascii_units;
+    } else {
+      int adv = jx_face_advance(fonts, c->face, cp);
+      if (adv != memo_adv || c->face != memo_face) {
+        const jx_face *f = &fonts->faces[c->face];
+        memo_units =
+            (int32_t)lround((double)adv * upe / (f->upem ? f->upem : 1));
+        memo_adv = adv;
+        memo_face = c->face;
+      }
+      c->units = memo_units;
+    }
   }
   chars[n].off = (uint32_t)len; /* sentinel: end offset */
-  *count = n;
-  return chars;
+  d->n = n;
 }
 
 /* ------------------------------------------------------------------ */
@@ -406,26 +452,58 @@ static hb_buffer_t *shaping_buffer(jx_fonts *fonts) {
   return fonts->hb_buffer;
 }
 
+/* True if HarfBuzz would shape chars[from, to) (one face) to their
+ * nominal glyphs at their plain advances, one glyph a character: no
+ * character needs more (fonts.h, JX_SHAPE_*) and no ligature can form. */
+static bool plain_run(jx_fonts *fonts, const jx_tchar *chars, size_t from,
+                      size_t to) {
+  if (fonts->always_shape)
+    return false;
+  const unsigned both = JX_SHAPE_LIG_FIRST | JX_SHAPE_LIG_NEXT;
+  unsigned all = 0;
+  uint16_t face = chars[from].face;
+  for (size_t k = from; k < to; k++) {
+    unsigned c = jx_face_shape_class(fonts, face, chars[k].cp);
+    if (c & JX_SHAPE_NEEDED)
+      return false;
+    all |= c;
+  }
+  return (all & both) != both;
+}
+
 /* Shapes chars[from, to) (one face) and returns their width in points.
  * If `per_char` is true, also adds each glyph's advance to the
- * character its cluster starts at. */
+ * character its cluster starts at.  A run HarfBuzz would leave as the
+ * characters' nominal glyphs takes their plain advances without calling
+ * it: the same numbers, computed the same way. */
 static double shape_segment(jx_fonts *fonts, const char *text, size_t len,
                             jx_tchar *chars, size_t from, size_t to,
                             double size, bool per_char) {
   const jx_face *f = &fonts->faces[chars[from].face];
+  double scale = size / (f->upem ? f->upem : 1);
+  long total = 0;
+  if (plain_run(fonts, chars, from, to)) {
+    fonts->plain_segments++;
+    for (size_t k = from; k < to; k++) {
+      int adv = jx_face_advance(fonts, chars[k].face, chars[k].cp);
+      total += adv;
+      if (per_char)
+        chars[k].advance += adv * scale;
+    }
+    return total * scale;
+  }
+  fonts->shaped_segments++;
   hb_buffer_t *buf = shaping_buffer(fonts);
   uint32_t start = chars[from].off, end = chars[to].off;
   hb_buffer_add_utf8(buf, text, (int)len, start, (int)(end - start));
   hb_buffer_set_direction(buf, HB_DIRECTION_LTR);
   /* fixed, so shaping does not depend on the process locale */
-  hb_buffer_set_language(buf, hb_language_from_string("zh", -1));
+  hb_buffer_set_language(buf, hb_language_from_string(JX_SHAPE_LANGUAGE, -1));
   hb_buffer_guess_segment_properties(buf); /* the script */
   hb_shape(f->hb, buf, NULL, 0);
   unsigned n;
   hb_glyph_info_t *info = hb_buffer_get_glyph_infos(buf, &n);
   hb_glyph_position_t *pos = hb_buffer_get_glyph_positions(buf, &n);
-  double scale = size / (f->upem ? f->upem : 1);
-  long total = 0;
   size_t k = from;
   for (unsigned g = 0; g < n; g++) {
     total += pos[g].x_advance;
@@ -603,29 +681,287 @@ static void push_line(jx_arena *arena, jx_line **lines, size_t *count,
                                    .seg_count = nseg};
 }
 
-size_t jx_text_break(jx_fonts *fonts, jx_arena *arena, const char *text,
-                     size_t len, const jx_font_chain *chain, double width_pt,
-                     const jx_break_rules *rules, jx_line **lines) {
+/* ------------------------------------------------------------------ */
+/* The cache of broken strings                                          */
+
+/* A form repeats many strings (the template's labels, indicator names,
+ * group names, sources of funds) from project to project; each session's
+ * fonts (one per thread) keep the lines of the short ones they broke, to
+ * copy instead of breaking again.  The key is everything the lines depend
+ * on: the text, the chain's faces and size, the width and the rules.  The
+ * memory is bounded: the table is emptied when it is full. */
+
+#define JX_TC_MAX_TEXT 256 /* bytes: longer strings are not kept */
+#define JX_TC_MAX_FACES 8
+#define JX_TC_SLOTS 8192 /* a power of two */
+#define JX_TC_MAX_ENTRIES (JX_TC_SLOTS / 4 * 3)
+#define JX_TC_MAX_BYTES ((size_t)4 << 20)
+#define JX_TC_RULESETS 8
+
+/* One set of rules seen, copied. */
+typedef struct jx_tc_rules {
+  char *no_start, *no_end;
+  int units_per_em, ascii_units;
+  bool compress_punctuation;
+} jx_tc_rules;
+
+/* A string kept: its key, then (in the same allocation) its lines (their
+ * segs holding the index of their first segment), their segments and the
+ * text. */
+typedef struct jx_tc_entry {
+  double width_pt, size;
+  uint16_t faces[JX_TC_MAX_FACES];
+  uint8_t face_count, rules_id;
+  bool drawable; /* the text passes jx_text_check with this chain */
+  uint32_t len, line_count, seg_count;
+  size_t bytes; /* of the whole allocation */
+} jx_tc_entry;
+
+typedef struct jx_tc_slot {
+  uint64_t hash;
+  jx_tc_entry *entry; /* NULL: empty */
+} jx_tc_slot;
+
+typedef struct jx_tcache {
+  jx_tc_slot slots[JX_TC_SLOTS];
+  size_t entries, bytes;
+  jx_tc_rules rules[JX_TC_RULESETS];
+  size_t rules_count;
+} jx_tcache;
+
+static jx_line *entry_lines(const jx_tc_entry *e) { return (jx_line *)(e + 1); }
+static jx_line_seg *entry_segs(const jx_tc_entry *e) {
+  return (jx_line_seg *)(entry_lines(e) + e->line_count);
+}
+static char *entry_text(const jx_tc_entry *e) {
+  return (char *)(entry_segs(e) + e->seg_count);
+}
+
+static void tcache_clear(jx_tcache *c) {
+  for (size_t i = 0; i < JX_TC_SLOTS; i++)
+    free(c->slots[i].entry);
+  memset(c->slots, 0, sizeof c->slots);
+  c->entries = c->bytes = 0;
+}
+
+static void tcache_free(void *p) {
+  jx_tcache *c = p;
+  tcache_clear(c);
+  for (size_t i = 0; i < c->rules_count; i++) {
+    free(c->rules[i].no_start);
+    free(c->rules[i].no_end);
+  }
+  free(c);
+}
+
+static bool same_str(const char *a, const char *b) {
+  return !strcmp(a ? a : "", b ? b : "");
+}
+
+static char *dup_or_null(const char *s) { return s ? jx_xstrdup(s) : NULL; }
+
+/* The number of `rules` in the cache (the cache emptied if it must make
+ * room). */
+static uint8_t tcache_rules_id(jx_tcache *c, const jx_break_rules *r) {
+  for (size_t i = 0; i < c->rules_count; i++) {
+    const jx_tc_rules *k = &c->rules[i];
+    if (k->units_per_em == r->units_per_em &&
+        k->ascii_units == r->ascii_units &&
+        k->compress_punctuation == r->compress_punctuation &&
+        same_str(k->no_start, r->no_start) && same_str(k->no_end, r->no_end))
+      return (uint8_t)i;
+  }
+  if (c->rules_count == JX_TC_RULESETS) {
+    tcache_clear(c);
+    for (size_t i = 0; i < c->rules_count; i++) {
+      free(c->rules[i].no_start);
+      free(c->rules[i].no_end);
+    }
+    c->rules_count = 0;
+  }
+  c->rules[c->rules_count] =
+      (jx_tc_rules){dup_or_null(r->no_start), dup_or_null(r->no_end),
+                    r->units_per_em, r->ascii_units, r->compress_punctuation};
+  return (uint8_t)c->rules_count++;
+}
+
+/* FNV-1a over bytes, continuing from h. */
+static uint64_t fnv(uint64_t h, const void *p, size_t n) {
+  const unsigned char *b = p;
+  for (size_t i = 0; i < n; i++)
+    h = (h ^ b[i]) * 0x100000001B3ull;
+  return h;
+}
+
+/* Fills the key of a string to break and returns its hash. */
+static uint64_t tcache_key(jx_tc_entry *k, const char *text, size_t len,
+                           const jx_font_chain *chain, double width_pt,
+                           uint8_t rules_id) {
+  memset(k, 0, sizeof *k);
+  k->width_pt = width_pt;
+  k->size = chain->size;
+  k->face_count = (uint8_t)chain->count;
+  for (size_t i = 0; i < chain->count; i++)
+    k->faces[i] = chain->faces[i];
+  k->rules_id = rules_id;
+  k->len = (uint32_t)len;
+  uint64_t h = fnv(0xCBF29CE484222325ull, text, len);
+  h = fnv(h, &k->width_pt, sizeof k->width_pt);
+  h = fnv(h, &k->size, sizeof k->size);
+  h = fnv(h, k->faces, sizeof k->faces);
+  h = fnv(h, &k->face_count, sizeof k->face_count);
+  return fnv(h, &k->rules_id, sizeof k->rules_id);
+}
+
+/* The slot of the entry with key `k` (hash h) for `text`, or the empty
+ * slot where it would go. */
+static jx_tc_slot *tcache_slot(jx_tcache *c, const jx_tc_entry *k, uint64_t h,
+                               const char *text) {
+  for (size_t i = (size_t)h & (JX_TC_SLOTS - 1);;
+       i = (i + 1) & (JX_TC_SLOTS - 1)) {
+    jx_tc_slot *s = &c->slots[i];
+    const jx_tc_entry *e = s->entry;
+    if (!e)
+      return s;
+    if (s->hash == h && e->len == k->len && e->width_pt == k->width_pt &&
+        e->size == k->size && e->face_count == k->face_count &&
+        e->rules_id == k->rules_id &&
+        !memcmp(e->faces, k->faces, sizeof e->faces) &&
+        !memcmp(entry_text(e), text, k->len))
+      return s;
+  }
+}
+
+/* Copies the lines of entry `e` into `arena`. */
+static size_t tcache_copy(const jx_tc_entry *e, jx_arena *arena,
+                          jx_line **lines) {
+  const jx_line *from = entry_lines(e);
+  if (!e->line_count)
+    return 0; /* *lines stays NULL, as from push_line */
+  jx_line *out = jx_arena_alloc(arena, e->line_count * sizeof *out);
+  jx_line_seg *segs =
+      e->seg_count ? jx_arena_alloc(arena, e->seg_count * sizeof *segs) : NULL;
+  if (e->seg_count)
+    memcpy(segs, entry_segs(e), e->seg_count * sizeof *segs);
+  for (uint32_t i = 0; i < e->line_count; i++) {
+    out[i] = from[i];
+    out[i].segs = from[i].seg_count ? segs + (uintptr_t)from[i].segs : NULL;
+  }
+  *lines = out;
+  return e->line_count;
+}
+
+/* Keeps lines[0, count) of `text` under key `k` (hash h) in slot `s`. */
+static void tcache_store(jx_tcache *c, jx_tc_slot *s, const jx_tc_entry *k,
+                         uint64_t h, const char *text, const jx_line *lines,
+                         size_t count) {
+  size_t nseg = 0;
+  for (size_t i = 0; i < count; i++)
+    nseg += lines[i].seg_count;
+  size_t bytes =
+      sizeof *k + count * sizeof *lines + nseg * sizeof(jx_line_seg) + k->len;
+  if (c->entries >= JX_TC_MAX_ENTRIES || c->bytes + bytes > JX_TC_MAX_BYTES) {
+    tcache_clear(c);
+    s = tcache_slot(c, k, h, text);
+  }
+  jx_tc_entry *e = jx_xmalloc(bytes);
+  *e = *k;
+  e->line_count = (uint32_t)count;
+  e->seg_count = (uint32_t)nseg;
+  e->bytes = bytes;
+  jx_line *to = entry_lines(e);
+  jx_line_seg *segs = entry_segs(e);
+  size_t first = 0;
+  for (size_t i = 0; i < count; i++) {
+    to[i] = lines[i];
+    to[i].segs = (const jx_line_seg *)(uintptr_t)first;
+    if (lines[i].seg_count)
+      memcpy(segs + first, lines[i].segs, lines[i].seg_count * sizeof *segs);
+    first += lines[i].seg_count;
+  }
+  memcpy(entry_text(e), text, k->len);
+  s->hash = h;
+  s->entry = e;
+  c->entries++;
+  c->bytes += bytes;
+}
+
+/* ------------------------------------------------------------------ */
+/* Breaking                                                             */
+
+/* Breaks `text` (see jx_text_break).  With `diags`, first checks it as
+ * jx_text_check does and, if it fails, records the errors and returns 0
+ * with *ok false.  The text is walked once: decode gives the faces, the
+ * widths, the check's verdict and the code points libunibreak reads, and
+ * a string broken before the same way is copied from the cache. */
+static size_t break_text(jx_fonts *fonts, jx_arena *arena, const char *text,
+                         size_t len, const jx_font_chain *chain,
+                         double width_pt, const jx_break_rules *rules,
+                         jx_line **lines, jx_pos pos, jx_diag_list *diags,
+                         bool *ok) {
   static const jx_break_rules plain = {.units_per_em = 100};
   *lines = NULL;
-  if (len == 0 || chain->count == 0)
+  *ok = true;
+  if (len == 0)
     return 0;
+  if (chain->count == 0) {
+    if (diags)
+      *ok = jx_text_check(fonts, chain, text, len, pos, diags);
+    return 0;
+  }
   if (!rules)
     rules = &plain;
+
+  jx_tcache *cache = NULL;
+  jx_tc_entry key;
+  jx_tc_slot *slot = NULL;
+  uint64_t hash = 0;
+  if (!fonts->no_text_cache && len <= JX_TC_MAX_TEXT &&
+      chain->count <= JX_TC_MAX_FACES) {
+    if (!fonts->text_cache) {
+      fonts->text_cache = jx_xcalloc(1, sizeof(jx_tcache));
+      fonts->text_cache_free = tcache_free;
+    }
+    cache = fonts->text_cache;
+    hash = tcache_key(&key, text, len, chain, width_pt,
+                      tcache_rules_id(cache, rules));
+    slot = tcache_slot(cache, &key, hash, text);
+    if (slot->entry) {
+      if (diags && !slot->entry->drawable &&
+          !(*ok = jx_text_check(fonts, chain, text, len, pos, diags)))
+        return 0;
+      return tcache_copy(slot->entry, arena, lines);
+    }
+  }
+
+  jx_decoded d;
+  decode(fonts, chain, text, len, rules, &d);
+  if (diags && !d.drawable &&
+      !(*ok = jx_text_check(fonts, chain, text, len, pos, diags)))
+    return 0;
+  jx_tchar *chars = d.chars;
+  size_t n = d.n;
+  /* libunibreak's verdicts: per byte over the UTF-8 (as it reads invalid
+   * bytes its own way), per character over the code points, or none when
+   * break_allowed would not look at them (no two narrow neighbours, no
+   * newline: then libunibreak has no mandatory break before the end) */
   call_once(&jx_linebreak_once, linebreak_init);
-  char *brks;
-  size_t n;
-  jx_tchar *chars = decode(fonts, chain, text, len, rules, &brks, &n);
-  set_linebreaks_utf8((const utf8_t *)text, len, "zh", brks);
+  if (d.bad)
+    set_linebreaks_utf8((const utf8_t *)text, len, "zh", d.brks);
+  else if (d.uax14)
+    set_linebreaks_utf32(d.cps, n, "zh", d.brks);
   jx_cpset no_start, no_end;
   cpset_init(&no_start, rules->no_start);
   cpset_init(&no_end, rules->no_end);
   for (size_t k = 1; k < n; k++) {
-    char b = brks[chars[k].off - 1];
+    char b = d.bad     ? d.brks[chars[k].off - 1]
+             : d.uax14 ? d.brks[k - 1]
+                       : LINEBREAK_NOBREAK;
     if (b == LINEBREAK_MUSTBREAK)
       chars[k].flags |= JX_TC_MUST;
-    else if (break_allowed(chars[k - 1].cp, chars[k].cp, b, &no_start,
-                           &no_end) ||
+    else if (break_allowed(chars[k - 1].cp, chars[k - 1].flags & JX_TC_WIDE,
+                           chars[k].cp, chars[k].flags & JX_TC_WIDE, b,
+                           &no_start, &no_end) ||
              (k >= 2 &&
               range_dash(chars[k - 2].cp, chars[k - 1].cp, chars[k].cp)))
       chars[k].flags |= JX_TC_BREAK;
@@ -680,16 +1016,39 @@ size_t jx_text_break(jx_fonts *fonts, jx_arena *arena, const char *text,
     start = end;
     para_start = hard;
   }
+  if (cache) {
+    key.drawable = d.drawable;
+    tcache_store(cache, slot, &key, hash, text, *lines, count);
+  }
   return count;
+}
+
+size_t jx_text_break(jx_fonts *fonts, jx_arena *arena, const char *text,
+                     size_t len, const jx_font_chain *chain, double width_pt,
+                     const jx_break_rules *rules, jx_line **lines) {
+  bool ok;
+  return break_text(fonts, arena, text, len, chain, width_pt, rules, lines,
+                    (jx_pos){0}, NULL, &ok);
+}
+
+bool jx_text_check_break(jx_fonts *fonts, jx_arena *arena, const char *text,
+                         size_t len, const jx_font_chain *chain,
+                         double width_pt, const jx_break_rules *rules,
+                         jx_pos pos, jx_diag_list *diags, jx_line **lines,
+                         size_t *count) {
+  bool ok;
+  *count = break_text(fonts, arena, text, len, chain, width_pt, rules, lines,
+                      pos, diags, &ok);
+  return ok;
 }
 
 double jx_text_width(jx_fonts *fonts, const jx_font_chain *chain,
                      const char *text, size_t len) {
   if (len == 0 || chain->count == 0)
     return 0;
-  size_t n;
-  jx_tchar *chars = decode(fonts, chain, text, len, NULL, NULL, &n);
-  return shape_all(fonts, text, len, chars, n, chain->size, false);
+  jx_decoded d;
+  decode(fonts, chain, text, len, NULL, &d);
+  return shape_all(fonts, text, len, d.chars, d.n, chain->size, false);
 }
 
 /* The runs point into `text` itself (not a copy): the caller keeps the
@@ -700,8 +1059,10 @@ double jx_text_emit(jx_fonts *fonts, jx_arena *arena, jx_dpage *page,
                     double x, double y) {
   if (len == 0 || chain->count == 0)
     return 0;
-  size_t n;
-  jx_tchar *chars = decode(fonts, chain, text, len, NULL, NULL, &n);
+  jx_decoded d;
+  decode(fonts, chain, text, len, NULL, &d);
+  jx_tchar *chars = d.chars;
+  size_t n = d.n;
   double x0 = x;
   size_t from = 0;
   while (from < n) {

@@ -78,6 +78,16 @@ size_t jx_text_break(jx_fonts *fonts, jx_arena *arena, const char *text,
                      size_t len, const jx_font_chain *chain, double width_pt,
                      const jx_break_rules *rules, jx_line **lines);
 
+/* jx_text_check, then jx_text_break if the check passed, in one walk
+ * over the text (none for a string broken before with the same chain,
+ * width and rules).  Returns false after recording the check's errors
+ * (then *lines is NULL and *count 0). */
+bool jx_text_check_break(jx_fonts *fonts, jx_arena *arena, const char *text,
+                         size_t len, const jx_font_chain *chain,
+                         double width_pt, const jx_break_rules *rules,
+                         jx_pos pos, jx_diag_list *diags, jx_line **lines,
+                         size_t *count);
+
 /* Drawn width of text in points (HarfBuzz advances, face fallback). */
 double jx_text_width(jx_fonts *fonts, const jx_font_chain *chain,
                      const char *text, size_t len);

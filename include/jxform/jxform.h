@@ -69,6 +69,12 @@ JX_EXPORT void jx_session_free(jx_session *session);
  * load.  Off by default. */
 JX_EXPORT void jx_session_set_strict(jx_session *session, bool strict);
 
+/* With `pdfa` (the CLI's --pdfa), jx_render_pdf and jx_render_pdf_stream
+ * write PDF/A-2b (ISO 19005-2 level B: XMP metadata in step with the
+ * Info dictionary, an embedded sRGB output intent, fonts with their
+ * cmap).  Off by default.  Packets have their own option (no_pdfa). */
+JX_EXPORT void jx_session_set_pdfa(jx_session *session, bool pdfa);
+
 /* Diagnostics recorded so far, in the order they were found. */
 JX_EXPORT size_t jx_diagnostic_count(const jx_session *session);
 JX_EXPORT const jx_diagnostic *jx_diagnostic_at(const jx_session *session,
@@ -176,6 +182,8 @@ typedef struct jx_packet_options {
   bool order_input;          /* same as order = JX_ORDER_INPUT (older name) */
   bool duplex;               /* start every project on an odd page */
   bool fail_fast;            /* stop at the first broken input, write nothing */
+  bool no_pdfa;              /* packets (and --split files) are PDF/A-2b by
+                                default; true: plain PDF (--no-pdfa) */
   const char *split_dir;     /* one PDF per project in this folder instead */
   const char *split_pattern; /* file names in split_dir; default
                                 "{dept_code}-{name}.pdf"; also {dept_name},

@@ -35,7 +35,8 @@ const char *const page2_texts[] = {
     "满意度≥90％ Satisfaction",
 };
 
-const jx_render_info rc_info = {TITLE, "城市道路维修", "市财政局"};
+const jx_render_info rc_info = {
+    .title = TITLE, .subject = "城市道路维修", .author = "市财政局"};
 
 jx_drun *add_run(jx_arena *arena, jx_dpage *page, int face, double x, double y,
                  double size, const char *text, bool bold,
@@ -703,7 +704,9 @@ void test_pdfa(void **state) {
   unsetenv("SOURCE_DATE_EPOCH");
   check_pdfa(a, "--pdfa --date 1735689600");
 
-  jx_render_info odd = {"表<一>&\"二\" \x01\r三", "科目 & 部门", "财政局"};
+  jx_render_info odd = {.title = "表<一>&\"二\" \x01\r三",
+                        .subject = "科目 & 部门",
+                        .author = "财政局"};
   snprintf(a, sizeof a, "%s/odd.pdf", fx->dir);
   assert_true(fx->render(&layout, &fx->fonts, &odd, &fx->diags, a));
   check_pdfa(a, "--pdfa --title '表<一>&\"二\" �\r三' --author 财政局");
