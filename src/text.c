@@ -5,6 +5,10 @@
  * characters (code point, byte offset, face of the chain that draws it,
  * measuring width), kept in the session's scratch buffer (fonts->scratch)
  * so that a paragraph costs no allocation once the buffer has grown.
+ * That one walk also gives the check's verdict and the code points
+ * libunibreak reads (jx_text_check_break), and short strings broken
+ * before with the same chain, width and rules are copied from a cache
+ * kept with the fonts (one per thread).
  *
  * Breaking follows FORM-SPEC §2:
  *   - opportunities come from UAX #14 (libunibreak, language "zh"),
@@ -15,7 +19,10 @@
  *     rules->ascii_units), so float error cannot flip a break;
  *   - lines are filled greedily; a unit wider than the line is broken
  *     between code points.
- * Drawn widths are HarfBuzz advances, shaped once per same-face segment.
+ * Drawn widths are HarfBuzz advances, shaped once per same-face segment;
+ * a segment HarfBuzz would leave as the nominal glyphs (no rule of the
+ * face applies to it, nothing else it does is needed: fonts.h,
+ * JX_SHAPE_*) takes the same plain advances without calling it.
  */
 #include "text.h"
 #include "i18n.h"

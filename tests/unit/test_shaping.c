@@ -10,7 +10,9 @@
  * afresh), and the display lists must be equal to the last bit.  Strings
  * that do need shaping (combining marks, a ligature of the face, U+2003,
  * U+2044, ...) must take HarfBuzz's way, and random strings mixing them
- * with plain text must break the same both ways.
+ * with plain text must break the same both ways -- with the project's
+ * faces, and with others that have other rules where installed (GPOS
+ * pair kerning: DejaVu Sans written out without its 'kern' table).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -20,10 +22,13 @@
 #include <cmocka.h>
 
 #include <glob.h>
+#include <hb-subset.h>
+#include <hb.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "fonts.h"
 #include "layout.h"
@@ -247,6 +252,142 @@ static void test_random_strings(void **state) {
   assert_true(fx->fast.shaped_segments > 0);
 }
 
+/* Appends the UTF-8 of cp to s[*n]. */
+static void put_utf8(char *s, size_t *n, uint32_t cp) {
+  if (cp < 0x80) {
+    s[(*n)++] = (char)cp;
+  } else if (cp < 0x800) {
+    s[(*n)++] = (char)(0xC0 | cp >> 6);
+    s[(*n)++] = (char)(0x80 | (cp & 0x3F));
+  } else {
+    s[(*n)++] = (char)(0xE0 | cp >> 12);
+    s[(*n)++] = (char)(0x80 | ((cp >> 6) & 0x3F));
+    s[(*n)++] = (char)(0x80 | (cp & 0x3F));
+  }
+}
+
+/* Writes DejaVu Sans without its 'kern' table (so that its GPOS pair
+ * kerning is what HarfBuzz applies) to a temporary file; its path, or
+ * NULL if DejaVu Sans is not installed. */
+static char *dejavu_without_kern(char *path, size_t size) {
+  hb_blob_t *blob = hb_blob_create_from_file_or_fail(
+      "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf");
+  if (!blob)
+    return NULL;
+  hb_face_t *face = hb_face_create(blob, 0);
+  hb_subset_input_t *input = hb_subset_input_create_or_fail();
+  assert_non_null(input);
+  hb_set_add_range(hb_subset_input_unicode_set(input), 0x20, 0x24F);
+  hb_set_add(hb_subset_input_set(input, HB_SUBSET_SETS_DROP_TABLE_TAG),
+             HB_TAG('k', 'e', 'r', 'n'));
+  hb_face_t *sub = hb_subset_or_fail(face, input);
+  assert_non_null(sub);
+  hb_blob_t *out = hb_face_reference_blob(sub);
+  unsigned len;
+  const char *data = hb_blob_get_data(out, &len);
+  snprintf(path, size, "%s/jx-test-shaping-XXXXXX",
+           getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+  int fd = mkstemp(path);
+  assert_true(fd >= 0);
+  FILE *f = fdopen(fd, "wb");
+  assert_int_equal(fwrite(data, 1, len, f), len);
+  fclose(f);
+  hb_blob_destroy(out);
+  hb_face_destroy(sub);
+  hb_subset_input_destroy(input);
+  hb_face_destroy(face);
+  hb_blob_destroy(blob);
+  return path;
+}
+
+/* Other faces, with other rules (pair kerning, ligatures, mark
+ * attachment, a 'kern' table): random strings of the characters each
+ * has, neighbours in its cmap mostly, break and measure the same both
+ * ways.  The faces past the first three are used where installed. */
+static void test_other_faces(void **state) {
+  (void)state;
+  char kerned[512];
+  const char *nokern = dejavu_without_kern(kerned, sizeof kerned);
+  const char *specs[] = {
+      "/usr/share/fonts/truetype/arphic/uming.ttc#1",
+      "/usr/share/fonts/truetype/arphic/uming.ttc#2",
+      "/usr/share/fonts/truetype/hanazono/HanaMinB.ttf",
+      "/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf",
+      "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+      "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf",
+      "/usr/share/fonts/truetype/noto/NotoSansMono-Regular.ttf",
+      nokern ? nokern : "/nonexistent",
+  };
+  static const uint32_t extra[] = {0x301, 0x300, 0x2003, 0x2044, 0x200D,
+                                   0xA0,  ' ',   '\n',   0x3000, 0x2260};
+  jx_break_rules rules = {"，。", "（", 100, 0, true};
+  for (size_t f = 0; f < sizeof specs / sizeof *specs; f++) {
+    char path[256];
+    snprintf(path, sizeof path, "%s", specs[f]);
+    char *hash = strchr(path, '#');
+    if (hash)
+      *hash = '\0';
+    FILE *probe = fopen(path, "rb");
+    if (!probe) {
+      assert_true(f >= 3); /* the project's own fonts are there */
+      continue;
+    }
+    fclose(probe);
+    jx_fonts fast, ref;
+    jx_diag_list diags = {0};
+    assert_true(jx_fonts_init(&fast) && jx_fonts_init(&ref));
+    ref.always_shape = ref.no_text_cache = true;
+    assert_int_equal(jx_fonts_load(&fast, &diags, here, specs[f]), 0);
+    assert_int_equal(jx_fonts_load(&ref, &diags, here, specs[f]), 0);
+    if (specs[f] == nokern)
+      remove(nokern); /* open in both, and gone whatever happens next */
+    /* the BMP characters the face has */
+    uint32_t *pool = malloc(0x10000 * sizeof *pool);
+    size_t np = 0;
+    for (uint32_t cp = 0x20; cp < 0x10000; cp++)
+      if (jx_face_has_char(&fast, 0, cp))
+        pool[np++] = cp;
+    assert_true(np > 100);
+    uint16_t face = 0;
+    jx_font_chain chain = {&face, 1, 9, false};
+    jx_arena arena;
+    jx_arena_init(&arena);
+    unsigned long seed = 99 + f;
+    char s[200];
+    for (int iter = 0; iter < 1500; iter++) {
+      size_t n = 0;
+      seed = seed * 6364136223846793005ul + 1442695040888963407ul;
+      size_t count = 1 + (seed >> 33) % 30, base = (seed >> 20) % np;
+      for (size_t k = 0; k < count; k++) {
+        seed = seed * 6364136223846793005ul + 1442695040888963407ul;
+        unsigned r = (seed >> 30) % 16;
+        uint32_t cp = r == 0  ? extra[(seed >> 40) % 10]
+                      : r < 5 ? pool[(seed >> 35) % np]
+                      : r < 9 ? 0x20 + (uint32_t)((seed >> 35) % 95)
+                              : pool[(base + (seed >> 35) % 200) % np];
+        put_utf8(s, &n, cp);
+      }
+      s[n] = '\0';
+      double width = 10 + (double)((seed >> 13) % 200);
+      jx_line *a, *b;
+      size_t na = jx_text_break(&fast, &arena, s, n, &chain, width, &rules, &a);
+      size_t nb = jx_text_break(&ref, &arena, s, n, &chain, width, &rules, &b);
+      assert_same_lines(a, na, b, nb, s);
+      double wa = jx_text_width(&fast, &chain, s, n);
+      double wb = jx_text_width(&ref, &chain, s, n);
+      if (memcmp(&wa, &wb, sizeof wa))
+        fail_msg("%s: '%s': width %.17g against %.17g", specs[f], s, wa, wb);
+    }
+    if (f < 3)
+      assert_true(fast.plain_segments > 0 && fast.shaped_segments > 0);
+    free(pool);
+    jx_arena_free(&arena);
+    jx_fonts_free(&fast);
+    jx_fonts_free(&ref);
+    jx_diag_list_free(&diags);
+  }
+}
+
 /* The cache: a hit gives the lines of a fresh break; the check is not
  * skipped for a string that fails it; it stays bounded and right when
  * it fills up. */
@@ -441,6 +582,7 @@ int main(void) {
       cmocka_unit_test(test_plain_text),
       cmocka_unit_test(test_needs_shaping),
       cmocka_unit_test(test_random_strings),
+      cmocka_unit_test(test_other_faces),
       cmocka_unit_test(test_cache),
       cmocka_unit_test(test_forms_unchanged),
   };
