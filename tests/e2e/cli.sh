@@ -152,8 +152,12 @@ print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)' "$@"
 small=$(peak "$jxform" check "$work"/flat/1-*.yaml)
 large=$(peak "$jxform" check "$work/flat")
 json=$(peak "$jxform" check --format=json "$work/flat")
-[ $((large - small)) -lt 8000 ] && [ $((json - small)) -lt 8000 ] ||
+# (AddressSanitizer keeps freed memory in quarantine: no measure there)
+if [ "$(nm "$jxform" 2>/dev/null | grep -c __asan_init)" != 0 ]; then
+  echo "cli: sanitizer build: memory of check not measured"
+elif [ $((large - small)) -ge 8000 ] || [ $((json - small)) -ge 8000 ]; then
   fail "check of 360 files: $large KB (json $json KB), of 6: $small KB"
+fi
 "$jxform" check "$work/flat" 2> "$work/flat.txt"
 tail -1 "$work/flat.txt" | grep -qx "jxform: checked 360 files: 0 errors, 300 warnings" ||
   fail "check of 360 files: $(tail -1 "$work/flat.txt")"

@@ -56,7 +56,9 @@ grep -q ": 错误: " "$work/zh.txt" || fail "no Chinese from the install's catal
 "$moved/bin/jxform" packet -q "$src/samples" -o "$work/packet.pdf" 2>"$work/packet.log" ||
   fail "packet from the moved install: $(cat "$work/packet.log")"
 
-if nm -D "$build/libjxform.so" 2>/dev/null | grep -q __asan_init; then
+# (grep -c reads all of nm's output: grep -q would stop early and, with
+# pipefail, turn nm's SIGPIPE into a false)
+if [ "$(nm -D "$build/libjxform.so" 2>/dev/null | grep -c __asan_init)" != 0 ]; then
   echo "install: sanitizer build: the example program and the package are not tried"
 else
   # the example, with pkg-config
