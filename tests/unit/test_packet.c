@@ -19,6 +19,7 @@
 
 #include "jxform/jxform.h"
 #include "packet.h"
+#include "testutil.h" /* test_replace */
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -158,29 +159,6 @@ static char *read_all(const char *path, size_t *size) {
   return data;
 }
 
-/* `text` with every `from` replaced by `to` (malloc'd). */
-static char *replace(const char *text, const char *from, const char *to) {
-  size_t nf = strlen(from), nt = strlen(to), count = 0;
-  for (const char *p = strstr(text, from); p; p = strstr(p + nf, from))
-    count++;
-  assert_true(count > 0);
-  char *out = malloc(strlen(text) + count * nt + 1), *o = out;
-  assert_non_null(out);
-  for (const char *p = text;;) {
-    const char *q = strstr(p, from);
-    if (!q) {
-      strcpy(o, p);
-      break;
-    }
-    memcpy(o, p, (size_t)(q - p));
-    o += q - p;
-    memcpy(o, to, nt);
-    o += nt;
-    p = q + nf;
-  }
-  return out;
-}
-
 /* Writes project file `file` into the fixture's folder: sample 02 (one
  * page) with department `code`, project `name` and every amount of
  * 22,487,000 made `amount` (which tells the projects apart in the
@@ -191,9 +169,9 @@ static void add_project(pfixture *f, const char *file, const char *code,
   char code_line[32], name_line[256];
   snprintf(code_line, sizeof code_line, "code: \"%s\"", code);
   snprintf(name_line, sizeof name_line, "name: %s  # 项目名称", name);
-  char *a = replace(text, "code: \"045\"", code_line);
-  char *b = replace(a, "name: 道路挖掘修复费  # 项目名称", name_line);
-  char *c = replace(b, "22487000", amount);
+  char *a = test_replace(text, "code: \"045\"", code_line);
+  char *b = test_replace(a, "name: 道路挖掘修复费  # 项目名称", name_line);
+  char *c = test_replace(b, "22487000", amount);
   char path[128];
   snprintf(path, sizeof path, "%s/%s", f->dir, file);
   FILE *out = fopen(path, "wb");

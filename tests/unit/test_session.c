@@ -61,30 +61,6 @@ static void write_all(const char *path, const char *text) {
   assert_int_equal(fclose(f), 0);
 }
 
-/* `text` with every `from` replaced by `to` (malloc'd); `from` must
- * occur. */
-static char *replace(const char *text, const char *from, const char *to) {
-  size_t nf = strlen(from), nt = strlen(to), count = 0;
-  for (const char *p = strstr(text, from); p; p = strstr(p + nf, from))
-    count++;
-  assert_true(count > 0);
-  char *out = malloc(strlen(text) + count * nt + 1), *o = out;
-  assert_non_null(out);
-  for (const char *p = text;;) {
-    const char *q = strstr(p, from);
-    if (!q) {
-      strcpy(o, p);
-      break;
-    }
-    memcpy(o, p, (size_t)(q - p));
-    o += q - p;
-    memcpy(o, to, nt);
-    o += nt;
-    p = q + nf;
-  }
-  return out;
-}
-
 static jx_session *session_at(const char *dir) {
   jx_options opt = {.template_dir = dir};
   jx_session *s = jx_session_new(&opt);
@@ -155,7 +131,7 @@ static void test_new_free(void **state) {
 static void test_template_dir(void **state) {
   (void)state;
   char *text = read_all(SAMPLE02, NULL);
-  char *mine = replace(text, "template: yangquan-2025", "template: mine");
+  char *mine = test_replace(text, "template: yangquan-2025", "template: mine");
   /* no options, or an empty folder name: $JXFORM_TEMPLATE_DIR */
   const jx_options empty_name = {.template_dir = ""};
   const jx_options *defaults[] = {NULL, &empty_name};
@@ -229,9 +205,9 @@ static void test_load_buffer(void **state) {
 
   /* a field the form requires, left out, and two amounts that are not:
    * every problem of the file, in line order, each with its field */
-  char *bad = replace(text, "  name: 道路挖掘修复费", "  name: ~");
-  char *worse = replace(bad, "    provincial: 0  # 省级财政资金",
-                        "    provincial: abc  # 省级财政资金");
+  char *bad = test_replace(text, "  name: 道路挖掘修复费", "  name: ~");
+  char *worse = test_replace(bad, "    provincial: 0  # 省级财政资金",
+                             "    provincial: abc  # 省级财政资金");
   before = jx_diagnostic_count(s);
   size_t errors = jx_error_count(s);
   assert_null(load_text(s, "worse.yaml", worse));
@@ -402,9 +378,9 @@ static void test_across_as_whole_models(void **state) {
   char *t01 = read_all(SAMPLE01, NULL);
   char *t02 = read_all(SAMPLE02, NULL);
   /* C: another project, total 5,000,000; D: 02's total, another name */
-  char *c_amounts = replace(t02, "22487000", "5000000");
-  char *t_c = replace(c_amounts, "name: 道路挖掘修复费", "name: 另一项目");
-  char *t_d = replace(t02, "name: 道路挖掘修复费", "name: 同额项目");
+  char *c_amounts = test_replace(t02, "22487000", "5000000");
+  char *t_c = test_replace(c_amounts, "name: 道路挖掘修复费", "name: 另一项目");
+  char *t_d = test_replace(t02, "name: 道路挖掘修复费", "name: 同额项目");
   static const struct {
     const char *value;
     size_t warnings; /* on each side of project A */
@@ -419,7 +395,7 @@ static void test_across_as_whole_models(void **state) {
   for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
     char quoted[64];
     snprintf(quoted, sizeof quoted, "\"%s\"", cases[k].value);
-    char *t_a = replace(t01, "\"22487000\"", quoted);
+    char *t_a = test_replace(t01, "\"22487000\"", quoted);
     const char *texts[] = {t_a, t_d, t02, t_c};
     const char *names[] = {"a.yaml", "d.yaml", "b.yaml", "c.yaml"};
     for (int strict = 0; strict < 2; strict++) {

@@ -101,3 +101,25 @@ jx_model *test_load(jx_arena *arena, jx_diag_list *diags,
   return jx_load_model(arena, diags, name, root, complete, &tpl->content, tname,
                        first_diag, errors_before);
 }
+
+char *test_replace(const char *text, const char *from, const char *to) {
+  size_t nf = strlen(from), nt = strlen(to), count = 0;
+  for (const char *p = strstr(text, from); p; p = strstr(p + nf, from))
+    count++;
+  assert_true(count > 0);
+  char *out = malloc(strlen(text) + count * nt + 1), *o = out;
+  assert_non_null(out);
+  for (const char *p = text;;) {
+    const char *q = strstr(p, from);
+    if (!q) {
+      strcpy(o, p);
+      break;
+    }
+    memcpy(o, p, (size_t)(q - p));
+    o += q - p;
+    memcpy(o, to, nt);
+    o += nt;
+    p = q + nf;
+  }
+  return out;
+}

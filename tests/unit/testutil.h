@@ -40,4 +40,8 @@ jx_model *test_load(jx_arena *arena, jx_diag_list *diags,
                     const jx_template *tpl, const char *name, const char *data,
                     size_t size, const jx_template **used);
 
+/* `text` with every `from` replaced by `to` (malloc'd: the caller frees
+ * it); `from` must occur (asserted). */
+char *test_replace(const char *text, const char *from, const char *to);
+
 #endif
