@@ -128,17 +128,17 @@ static void set_grow(strset *s) {
 /* ---- the replay ---- */
 
 typedef struct {
-  strset seen;       /* distinct values, shaped once each */
-  hb_font_t *font;   /* the body face */
-  hb_buffer_t *buf;  /* reused */
-  char *brks;        /* break opportunities, reused */
+  strset seen;      /* distinct values, shaped once each */
+  hb_font_t *font;  /* the body face */
+  hb_buffer_t *buf; /* reused */
+  char *brks;       /* break opportunities, reused */
   size_t brks_cap;
   size_t values, bytes, shaped, glyphs;
   long advance_sum;  /* keeps the shaping observable */
   long breaks;       /* keeps the breaking observable */
   const char **todo; /* distinct values in order of first sight */
   size_t *todo_len, ntodo, todo_cap;
-  char *vals;        /* every value, NUL-separated, in order (for breaking) */
+  char *vals; /* every value, NUL-separated, in order (for breaking) */
   size_t vals_len, vals_cap;
 } replay;
 
@@ -238,7 +238,8 @@ static void do_yaml(replay *r, const char *path) {
     yaml_event_type_t t = e.type;
     int is_node = t == YAML_SCALAR_EVENT || t == YAML_MAPPING_START_EVENT ||
                   t == YAML_SEQUENCE_START_EVENT || t == YAML_ALIAS_EVENT;
-    int as_key = is_node && depth > 0 && kind[depth - 1] == 'm' && key[depth - 1];
+    int as_key =
+        is_node && depth > 0 && kind[depth - 1] == 'm' && key[depth - 1];
     if (t == YAML_SCALAR_EVENT && !as_key)
       do_value(r, (const char *)e.data.scalar.value, e.data.scalar.length);
     if (is_node && depth > 0 && kind[depth - 1] == 'm')
@@ -333,7 +334,8 @@ int main(int argc, char **argv) {
   unsigned char *out = NULL;
   while (off + 4 <= slen) {
     const unsigned char *h = (const unsigned char *)streams + off;
-    size_t n = h[0] | (size_t)h[1] << 8 | (size_t)h[2] << 16 | (size_t)h[3] << 24;
+    size_t n =
+        h[0] | (size_t)h[1] << 8 | (size_t)h[2] << 16 | (size_t)h[3] << 24;
     off += 4;
     if (off + n > slen)
       die("STREAMS is cut short");
@@ -352,12 +354,13 @@ int main(int argc, char **argv) {
   }
   libdeflate_free_compressor(z);
   double c2 = cpu_now(), w1 = wall_now();
-  printf("floor_cpu=%.4f parse=%.4f break=%.4f shape=%.4f deflate=%.4f wall=%.4f "
-         "files=%d values=%zu value_bytes=%zu distinct=%zu glyphs=%zu "
-         "breaks=%ld streams=%zu stream_bytes=%zu deflated=%zu level=%d "
-         "check=%ld\n",
-         c2 - c0, c0b - c0, c1 - c0b, c1s - c1, c2 - c1s, w1 - w0, argc - 5, r.values, r.bytes,
-         r.shaped, r.glyphs, r.breaks, nstreams, raw, packed, level,
-         r.advance_sum);
+  printf(
+      "floor_cpu=%.4f parse=%.4f break=%.4f shape=%.4f deflate=%.4f wall=%.4f "
+      "files=%d values=%zu value_bytes=%zu distinct=%zu glyphs=%zu "
+      "breaks=%ld streams=%zu stream_bytes=%zu deflated=%zu level=%d "
+      "check=%ld\n",
+      c2 - c0, c0b - c0, c1 - c0b, c1s - c1, c2 - c1s, w1 - w0, argc - 5,
+      r.values, r.bytes, r.shaped, r.glyphs, r.breaks, nstreams, raw, packed,
+      level, r.advance_sum);
   return 0;
 }

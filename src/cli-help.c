@@ -61,8 +61,10 @@ static const char usage_text[] = N_(
     "  --no-pdfa         (packet) write plain PDF instead of PDF/A-2b\n"
     "  --strict          (render, check, packet) count consistency warnings\n"
     "                    as errors\n"
-    "  --template-dir D  look for templates in D; without it: $JXFORM_TEMPLATE_DIR,\n"
-    "                    $JXFORM_DATA_DIR/templates, ../share/jxform/templates\n"
+    "  --template-dir D  look for templates in D; without it: "
+    "$JXFORM_TEMPLATE_DIR,\n"
+    "                    $JXFORM_DATA_DIR/templates, "
+    "../share/jxform/templates\n"
     "                    beside the program, then the source tree\n"
     "                    ('jxform --version' shows the folder in use)\n"
     "  -h, --help        show this help\n"
@@ -125,7 +127,8 @@ static const struct {
         "--duplex,\n"
         "--split DIR [--name PATTERN], --fail-fast, --threads N, --title "
         "TEXT,\n"
-        "-q, --no-pdfa (plain PDF; packets are PDF/A-2b).  See 'jxform --help'.\n")},
+        "-q, --no-pdfa (plain PDF; packets are PDF/A-2b).  See 'jxform "
+        "--help'.\n")},
 };
 
 int cli_help(const char *command) {

@@ -1322,6 +1322,17 @@ static void buf_xml(jx_buf *b, const char *s) {
   }
 }
 
+/* Appends open, `text` escaped for XML, close; nothing when text is NULL
+ * or empty. */
+static void xmp_element(jx_buf *b, const char *open, const char *text,
+                        const char *close) {
+  if (!text || !*text)
+    return;
+  buf_puts(b, open);
+  buf_xml(b, text);
+  buf_puts(b, close);
+}
+
 void jx_xmp_packet(const jx_xmp *x, jx_bytes *out) {
   jx_buf b = {0};
   /* The xpacket header without the deprecated bytes= and encoding=
@@ -1337,40 +1348,20 @@ void jx_xmp_packet(const jx_xmp *x, jx_bytes *out) {
                " xmlns:pdf=\"http://ns.adobe.com/pdf/1.3/\"\n"
                " xmlns:pdfaid=\"http://www.aiim.org/pdfa/ns/id/\">\n"
                "<dc:format>application/pdf</dc:format>\n");
-  static const struct {
-    const char *open, *close;
-  } alt = {"<rdf:Alt><rdf:li xml:lang=\"x-default\">", "</rdf:li></rdf:Alt>"};
-  if (x->title && *x->title) {
-    buf_printf(&b, "<dc:title>%s", alt.open);
-    buf_xml(&b, x->title);
-    buf_printf(&b, "%s</dc:title>\n", alt.close);
-  }
-  if (x->author && *x->author) {
-    buf_puts(&b, "<dc:creator><rdf:Seq><rdf:li>");
-    buf_xml(&b, x->author);
-    buf_puts(&b, "</rdf:li></rdf:Seq></dc:creator>\n");
-  }
-  if (x->subject && *x->subject) {
-    buf_printf(&b, "<dc:description>%s", alt.open);
-    buf_xml(&b, x->subject);
-    buf_printf(&b, "%s</dc:description>\n", alt.close);
-  }
-  if (x->creator_tool && *x->creator_tool) {
-    buf_puts(&b, "<xmp:CreatorTool>");
-    buf_xml(&b, x->creator_tool);
-    buf_puts(&b, "</xmp:CreatorTool>\n");
-  }
+  xmp_element(&b, "<dc:title><rdf:Alt><rdf:li xml:lang=\"x-default\">",
+              x->title, "</rdf:li></rdf:Alt></dc:title>\n");
+  xmp_element(&b, "<dc:creator><rdf:Seq><rdf:li>", x->author,
+              "</rdf:li></rdf:Seq></dc:creator>\n");
+  xmp_element(&b, "<dc:description><rdf:Alt><rdf:li xml:lang=\"x-default\">",
+              x->subject, "</rdf:li></rdf:Alt></dc:description>\n");
+  xmp_element(&b, "<xmp:CreatorTool>", x->creator_tool, "</xmp:CreatorTool>\n");
   if (x->date && *x->date)
     buf_printf(&b,
                "<xmp:CreateDate>%s</xmp:CreateDate>\n"
                "<xmp:ModifyDate>%s</xmp:ModifyDate>\n"
                "<xmp:MetadataDate>%s</xmp:MetadataDate>\n",
                x->date, x->date, x->date);
-  if (x->producer && *x->producer) {
-    buf_puts(&b, "<pdf:Producer>");
-    buf_xml(&b, x->producer);
-    buf_puts(&b, "</pdf:Producer>\n");
-  }
+  xmp_element(&b, "<pdf:Producer>", x->producer, "</pdf:Producer>\n");
   buf_puts(&b, "<pdfaid:part>2</pdfaid:part>\n"
                "<pdfaid:conformance>B</pdfaid:conformance>\n"
                "</rdf:Description>\n"

@@ -19,7 +19,7 @@
 
 #include "jxform/jxform.h"
 #include "packet.h"
-#include "testutil.h" /* test_replace */
+#include "testutil.h" /* test_replace, test_read_file */
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -143,29 +143,13 @@ typedef struct pfixture {
   char pdf[96];
 } pfixture;
 
-static char *read_all(const char *path, size_t *size) {
-  FILE *f = fopen(path, "rb");
-  assert_non_null(f);
-  fseek(f, 0, SEEK_END);
-  long n = ftell(f);
-  fseek(f, 0, SEEK_SET);
-  char *data = malloc((size_t)n + 1);
-  assert_non_null(data);
-  assert_int_equal(fread(data, 1, (size_t)n, f), (size_t)n);
-  data[n] = '\0';
-  fclose(f);
-  if (size)
-    *size = (size_t)n;
-  return data;
-}
-
 /* Writes project file `file` into the fixture's folder: sample 02 (one
  * page) with department `code`, project `name` and every amount of
  * 22,487,000 made `amount` (which tells the projects apart in the
  * contents). */
 static void add_project(pfixture *f, const char *file, const char *code,
                         const char *name, const char *amount) {
-  char *text = read_all(SAMPLE02, NULL);
+  char *text = test_read_file(SAMPLE02, NULL);
   char code_line[32], name_line[256];
   snprintf(code_line, sizeof code_line, "code: \"%s\"", code);
   snprintf(name_line, sizeof name_line, "name: %s  # 项目名称", name);
@@ -220,7 +204,7 @@ static int pteardown(void **state) {
 /* True if the PDF file `path` holds the bytes `s` (PDFs hold NULs). */
 static bool pdf_holds(const char *path, const char *s) {
   size_t size, n = strlen(s);
-  char *data = read_all(path, &size);
+  char *data = test_read_file(path, &size);
   bool found = false;
   for (size_t i = 0; !found && i + n <= size; i++)
     found = !memcmp(data + i, s, n);

@@ -38,22 +38,6 @@ static char mine_path[sizeof env_dir + 16];
 
 /* ---- helpers ---- */
 
-static char *read_all(const char *path, size_t *size) {
-  FILE *f = fopen(path, "rb");
-  assert_non_null(f);
-  fseek(f, 0, SEEK_END);
-  long n = ftell(f);
-  fseek(f, 0, SEEK_SET);
-  char *data = malloc((size_t)n + 1);
-  assert_non_null(data);
-  assert_int_equal(fread(data, 1, (size_t)n, f), (size_t)n);
-  data[n] = '\0';
-  fclose(f);
-  if (size)
-    *size = (size_t)n;
-  return data;
-}
-
 static void write_all(const char *path, const char *text) {
   FILE *f = fopen(path, "wb");
   assert_non_null(f);
@@ -130,7 +114,7 @@ static void test_new_free(void **state) {
  * $JXFORM_TEMPLATE_DIR (set by main to env_dir). */
 static void test_template_dir(void **state) {
   (void)state;
-  char *text = read_all(SAMPLE02, NULL);
+  char *text = test_read_file(SAMPLE02, NULL);
   char *mine = test_replace(text, "template: yangquan-2025", "template: mine");
   /* no options, or an empty folder name: $JXFORM_TEMPLATE_DIR */
   const jx_options empty_name = {.template_dir = ""};
@@ -180,7 +164,7 @@ static void test_load_buffer(void **state) {
   (void)state;
   jx_session *s = session_at(TEMPLATES);
   size_t size;
-  char *text = read_all(SAMPLE02, &size);
+  char *text = test_read_file(SAMPLE02, &size);
   jx_project *p = jx_project_load_buffer(s, "good.yaml", text, size);
   assert_non_null(p);
   assert_int_equal(jx_diagnostic_count(s), 0);
@@ -241,7 +225,7 @@ static void test_load_buffer(void **state) {
  * --strict makes them errors and the project does not load. */
 static void test_strict_load(void **state) {
   (void)state;
-  char *text = read_all(SAMPLE01, NULL);
+  char *text = test_read_file(SAMPLE01, NULL);
   jx_session *s = session_at(TEMPLATES);
   jx_project *p = load_text(s, "01.yaml", text);
   assert_non_null(p);
@@ -375,8 +359,8 @@ static void test_across_after_free(void **state) {
  * projects (the first one named), and values that are not amounts. */
 static void test_across_as_whole_models(void **state) {
   (void)state;
-  char *t01 = read_all(SAMPLE01, NULL);
-  char *t02 = read_all(SAMPLE02, NULL);
+  char *t01 = test_read_file(SAMPLE01, NULL);
+  char *t02 = test_read_file(SAMPLE02, NULL);
   /* C: another project, total 5,000,000; D: 02's total, another name */
   char *c_amounts = test_replace(t02, "22487000", "5000000");
   char *t_c = test_replace(c_amounts, "name: 道路挖掘修复费", "name: 另一项目");
@@ -464,7 +448,7 @@ static void test_reload(void **state) {
   assert_non_null(mkdtemp(dir));
   char path[64];
   snprintf(path, sizeof path, "%s/01.yaml", dir);
-  char *text = read_all(SAMPLE01, NULL);
+  char *text = test_read_file(SAMPLE01, NULL);
   write_all(path, text);
   jx_session *s = session_at(TEMPLATES);
   jx_project *p = jx_project_load(s, path);

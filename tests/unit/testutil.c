@@ -123,3 +123,23 @@ char *test_replace(const char *text, const char *from, const char *to) {
   }
   return out;
 }
+
+char *test_read_file(const char *path, size_t *size) {
+  FILE *f = fopen(path, "rb");
+  assert_non_null(f);
+  size_t cap = 1 << 16, len = 0, n;
+  char *data = malloc(cap);
+  assert_non_null(data);
+  while ((n = fread(data + len, 1, cap - 1 - len, f)) > 0) {
+    len += n;
+    if (len == cap - 1) {
+      data = realloc(data, cap *= 2);
+      assert_non_null(data);
+    }
+  }
+  fclose(f);
+  data[len] = '\0';
+  if (size)
+    *size = len;
+  return data;
+}

@@ -40,6 +40,9 @@ jx_model *test_load(jx_arena *arena, jx_diag_list *diags,
                     const jx_template *tpl, const char *name, const char *data,
                     size_t size, const jx_template **used);
 
+/* The whole file `path` (malloc'd, NUL-terminated: the caller frees it);
+ * *size (may be NULL) gets its length.  The file must open (asserted). */
+char *test_read_file(const char *path, size_t *size);
 /* `text` with every `from` replaced by `to` (malloc'd: the caller frees
  * it); `from` must occur (asserted). */
 char *test_replace(const char *text, const char *from, const char *to);
