@@ -8,8 +8,9 @@ packages=(
   build-essential cmake pkg-config
   libhpdf-dev libharfbuzz-dev libfreetype-dev libyaml-dev libcmocka-dev
   libfontconfig-dev libunibreak-dev libdeflate-dev libicu-dev
+  libminizip-dev libexpat1-dev libfreexl-dev libxlsxwriter-dev
   fonts-arphic-uming fonts-hanazono
-  gettext dpkg-dev groff-base poppler-utils qpdf ghostscript mupdf-tools python3 python3-jsonschema python3-yaml valgrind
+  gettext dpkg-dev groff-base poppler-utils qpdf ghostscript mupdf-tools python3 python3-jsonschema python3-yaml python3-openpyxl valgrind
 )
 if [ "${1:-}" = "--fuzz" ]; then
   packages+=(clang libclang-rt-14-dev)

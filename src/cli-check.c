@@ -96,6 +96,11 @@ static void json_diagnostic(const jx_diagnostic *d, FILE *out) {
   fprintf(out, ", \"line\": %u, \"column\": %u, \"severity\": \"%s\", ",
           d->line, d->line ? (d->column ? d->column : 1) : 0,
           severity_name(d->severity));
+  if (d->cell) { /* only for workbooks: the sheet and cell */
+    fputs("\"cell\": ", out);
+    json_string(d->cell, out);
+    fputs(", ", out);
+  }
   fputs("\"rule\": ", out);
   json_string(d->rule, out);
   fputs(", \"field\": ", out);

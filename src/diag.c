@@ -21,6 +21,7 @@ static void jx_diag_free_one(jx_diagnostic *d) {
   free((char *)d->field);
   free((char *)d->label);
   free((char *)d->detail);
+  free((char *)d->cell);
   for (size_t k = 0; k < d->arg_count; k++)
     free((char *)d->args[k]);
   free((void *)d->args);
@@ -241,6 +242,7 @@ void jx_diag_add_copy(jx_diag_list *list, const jx_diagnostic *from) {
   d->field = jx_dup_or_null(from->field);
   d->label = jx_dup_or_null(from->label);
   d->detail = jx_dup_or_null(from->detail);
+  d->cell = jx_dup_or_null(from->cell);
   if (from->arg_count) {
     const char **args = jx_xmalloc(from->arg_count * sizeof *args);
     for (size_t k = 0; k < from->arg_count; k++)
@@ -263,6 +265,15 @@ void jx_diag_set_detail(jx_diag_list *list, const char *detail) {
   jx_diagnostic *d = &list->items[list->count - 1];
   free((char *)d->detail);
   d->detail = jx_xstrdup(detail);
+}
+
+void jx_diag_set_cell(jx_diag_list *list, const char *cell) {
+  if (!list->count || !cell)
+    return;
+  jx_diagnostic *d = &list->items[list->count - 1];
+  free((char *)d->cell);
+  d->cell = jx_xstrdup(cell);
+  d->line = d->column = 0;
 }
 
 /* Diagnostic with its arrival order, for a stable sort. */
@@ -296,7 +307,9 @@ void jx_diag_sort(jx_diag_list *list, size_t first, jx_arena *arena) {
 
 void jx_diagnostic_print(const jx_diagnostic *d, FILE *out) {
   static const char *const names[] = {N_("note"), N_("warning"), N_("error")};
-  if (d->file && d->line)
+  if (d->file && d->cell)
+    fprintf(out, "%s:%s: ", d->file, d->cell);
+  else if (d->file && d->line)
     fprintf(out, "%s:%u:%u: ", d->file, d->line, d->column ? d->column : 1);
   else if (d->file)
     fprintf(out, "%s: ", d->file);

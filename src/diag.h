@@ -45,6 +45,9 @@ void jx_diag_add_copy(jx_diag_list *list, const jx_diagnostic *d);
 void jx_diag_subject(jx_diag_list *list, const char *field, const char *label);
 /* Sets the technical detail of the last diagnostic added (copied). */
 void jx_diag_set_detail(jx_diag_list *list, const char *detail);
+/* Sets the workbook place ("项目表!C12", copied) of the last diagnostic
+ * added, and clears its line and column. */
+void jx_diag_set_cell(jx_diag_list *list, const char *cell);
 /* Puts the diagnostics added from index `first` on in source order (line,
  * then column; arrival order among equals).  Its scratch memory comes
  * from `arena`. */

@@ -47,6 +47,9 @@ typedef struct jx_diagnostic {
                          NULL when none */
   size_t arg_count;   /* the values the message quotes, in order, as text */
   const char *const *args;
+  const char *cell; /* in a workbook (.xlsx, .xls, .csv): the sheet and
+                       cell, "项目表!C12"; line and column are then 0.
+                       NULL for other files */
 } jx_diagnostic;
 
 typedef struct jx_session jx_session;
