@@ -36,6 +36,8 @@
  */
 #include "jxlimits.h"
 #include "model.h"
+#include "utf8.h"
+#include "xalloc.h"
 #include "ynode.h"
 
 #include <errno.h>
@@ -48,8 +50,6 @@
 
 /* Largest amount accepted, in hundredths: 999,999,999,999,999.99. */
 #define JX_AMOUNT_MAX_CENTS INT64_C(99999999999999999)
-
-#define JX_COUNT(array) (sizeof(array) / sizeof((array)[0]))
 
 /* What a key of the file stands for. */
 typedef enum { JX_K_NONE, JX_K_FIELD, JX_K_GROUP, JX_K_GRID } jx_kind;
@@ -417,14 +417,6 @@ static bool jx_keyboard_key(jx_loader *ld, const jx_ynode *key,
              "':'; type a half-width ':' and a space instead: '%s:%s%s'",
              s, prefix, name, name, *value ? " " : "", value);
   return true;
-}
-
-/* Characters of UTF-8 `s`. */
-static size_t jx_utf8_chars(const char *s) {
-  size_t n = 0;
-  for (; *s; s++)
-    n += ((unsigned char)*s & 0xC0) != 0x80;
-  return n;
 }
 
 /* True if `next` (a key) starts on the line where plain value `prev` ends,
@@ -1460,32 +1452,6 @@ static void jx_note_open_quote(jx_diag_list *diags, const char *file,
   }
 }
 
-/* True if data[0..size) is well-formed UTF-8; else *bad is the offset of
- * the first byte that is not. */
-static bool jx_valid_utf8(const unsigned char *s, size_t size, size_t *bad) {
-  for (size_t i = 0; i < size;) {
-    unsigned char c = s[i];
-    size_t len = c < 0x80                 ? 1
-                 : c >= 0xC2 && c <= 0xDF ? 2
-                 : c >= 0xE0 && c <= 0xEF ? 3
-                 : c >= 0xF0 && c <= 0xF4 ? 4
-                                          : 0;
-    bool ok = len > 0 && i + len <= size;
-    for (size_t k = 1; ok && k < len; k++)
-      ok = (s[i + k] & 0xC0) == 0x80;
-    if (ok && len == 3)
-      ok = !(c == 0xE0 && s[i + 1] < 0xA0) && !(c == 0xED && s[i + 1] > 0x9F);
-    if (ok && len == 4)
-      ok = !(c == 0xF0 && s[i + 1] < 0x90) && !(c == 0xF4 && s[i + 1] > 0x8F);
-    if (!ok) {
-      *bad = i;
-      return false;
-    }
-    i += len;
-  }
-  return true;
-}
-
 /* True if every byte above 0x7F pairs up as a GBK / GB18030 two-byte
  * character (lead 0x81-0xFE, trail 0x40-0xFE but not 0x7F). */
 static bool jx_looks_gbk(const unsigned char *s, size_t size) {
@@ -1510,7 +1476,7 @@ static bool jx_check_encoding(jx_diag_list *diags, const char *file,
                               const char *data, size_t size) {
   const unsigned char *s = (const unsigned char *)data;
   size_t bad = 0;
-  if (jx_valid_utf8(s, size, &bad) || !jx_looks_gbk(s, size))
+  if (jx_utf8_valid(s, size, &bad) || !jx_looks_gbk(s, size))
     return false;
   jx_pos pos = {file, 1, 1};
   for (size_t i = 0; i < bad; i++) {

@@ -27,6 +27,7 @@
  * whatever the thread timing.
  */
 #include "packet.h"
+#include "utf8.h"
 
 #include "jxlimits.h"
 #include "layout.h"
@@ -243,16 +244,6 @@ static void append_safe(char *out, size_t *len, size_t cap, const char *s) {
   out[*len] = '\0';
 }
 
-/* Cuts `s` to at most `max` bytes at a UTF-8 character boundary. */
-static void cut_utf8(char *s, size_t max) {
-  size_t n = strlen(s);
-  if (n <= max)
-    return;
-  while (max > 0 && ((unsigned char)s[max] & 0xC0) == 0x80)
-    max--;
-  s[max] = '\0';
-}
-
 /* strncasecmp for ASCII letters only (locale-independent). */
 static int strncasecmp_ascii(const char *a, const char *b, size_t n) {
   for (size_t i = 0; i < n; i++) {
@@ -362,7 +353,7 @@ static void split_name(const char *pattern, const jx_result *r, size_t index,
     strcpy(ext, dot);
     out[dot - out] = '\0';
   }
-  cut_utf8(out, JX_NAME_MAX - strlen(ext));
+  jx_utf8_cut(out, JX_NAME_MAX - strlen(ext));
   len = strlen(out);
   while (len > 0 && (out[len - 1] == '.' || out[len - 1] == ' '))
     out[--len] = '\0';

@@ -31,6 +31,7 @@
 #include "render.h"
 #include "i18n.h"
 #include "srgb-icc.h"
+#include "utf8.h"
 #include "xalloc.h"
 
 #include <ft2build.h>
@@ -157,37 +158,6 @@ static void buf_grid(jx_buf *b, long long steps) {
 static long long milli(double v) { return llround(v * 1000.0); }
 
 static void buf_num(jx_buf *b, double v) { buf_milli(b, milli(v)); }
-
-/* Decodes one UTF-8 sequence (see render.h). */
-uint32_t jx_utf8_next(const unsigned char *s, size_t len, size_t *i) {
-  unsigned c = s[*i];
-  uint32_t cp, min;
-  size_t n;
-  if (c < 0x80) {
-    (*i)++;
-    return c;
-  } else if ((c & 0xE0) == 0xC0) {
-    cp = c & 0x1F, n = 1, min = 0x80;
-  } else if ((c & 0xF0) == 0xE0) {
-    cp = c & 0x0F, n = 2, min = 0x800;
-  } else if ((c & 0xF8) == 0xF0) {
-    cp = c & 0x07, n = 3, min = 0x10000;
-  } else {
-    return UINT32_MAX;
-  }
-  if (n >= len - *i) /* truncated: bytes *i+1 .. *i+n must exist */
-    return UINT32_MAX;
-  for (size_t k = 1; k <= n; k++) {
-    unsigned cc = s[*i + k];
-    if ((cc & 0xC0) != 0x80)
-      return UINT32_MAX;
-    cp = (cp << 6) | (cc & 0x3F);
-  }
-  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-    return UINT32_MAX;
-  *i += n + 1;
-  return cp;
-}
 
 /* ---- MD5 (RFC 1321), for the trailer's /ID ---- */
 
@@ -471,7 +441,7 @@ static bool encode_string(jx_buf *b, const jx_drun *run, size_t page_no,
   while (i < run->len) {
     size_t at = i;
     uint32_t cp = jx_utf8_next(s, run->len, &i);
-    if (cp == UINT32_MAX) {
+    if (cp == JX_UTF8_BAD) {
       jx_error(diags, pos,
                "cannot write the PDF: page %zu: the text at (%.2f, %.2f) "
                "is not valid UTF-8 (byte %zu is 0x%02X)",
@@ -808,10 +778,8 @@ static void buf_text_string(jx_buf *b, const char *s) {
   size_t len = strlen(s), i = 0;
   while (i < len) {
     uint32_t cp = jx_utf8_next((const unsigned char *)s, len, &i);
-    if (cp == UINT32_MAX) {
+    if (cp == JX_UTF8_BAD)
       cp = 0xFFFD;
-      i++;
-    }
     if (cp >= 0x10000) {
       cp -= 0x10000;
       buf_printf(b, "%04X%04X", (unsigned)(0xD800 + (cp >> 10)),
@@ -1265,19 +1233,7 @@ const unsigned char *jx_srgb_profile(size_t *len) {
 /* Appends code point `cp` as UTF-8. */
 static void buf_utf8(jx_buf *b, uint32_t cp) {
   char u[4];
-  size_t n;
-  if (cp < 0x80)
-    u[0] = (char)cp, n = 1;
-  else if (cp < 0x800)
-    u[0] = (char)(0xC0 | cp >> 6), u[1] = (char)(0x80 | (cp & 63)), n = 2;
-  else if (cp < 0x10000)
-    u[0] = (char)(0xE0 | cp >> 12), u[1] = (char)(0x80 | ((cp >> 6) & 63)),
-    u[2] = (char)(0x80 | (cp & 63)), n = 3;
-  else
-    u[0] = (char)(0xF0 | cp >> 18), u[1] = (char)(0x80 | ((cp >> 12) & 63)),
-    u[2] = (char)(0x80 | ((cp >> 6) & 63)), u[3] = (char)(0x80 | (cp & 63)),
-    n = 4;
-  buf_put(b, u, n);
+  buf_put(b, u, jx_utf8_put(cp, u));
 }
 
 char *jx_pdfa_text(const char *s) {
@@ -1288,10 +1244,8 @@ char *jx_pdfa_text(const char *s) {
   size_t len = strlen(s), i = 0;
   while (i < len) {
     uint32_t cp = jx_utf8_next((const unsigned char *)s, len, &i);
-    if (cp == UINT32_MAX) {
+    if (cp == JX_UTF8_BAD)
       cp = 0xFFFD;
-      i++;
-    }
     if ((cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') || cp == 0xFFFE ||
         cp == 0xFFFF)
       cp = 0xFFFD;

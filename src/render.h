@@ -347,11 +347,6 @@ int jx_source_date_xmp(char *out, size_t size);
 /* The value of Creator in the Info dictionary and of xmp:CreatorTool. */
 #define JX_CREATOR_TOOL "jxform " JXFORM_VERSION
 
-/* Decodes one UTF-8 sequence from s[*i..len).  Returns the code point and
- * advances *i, or returns UINT32_MAX for malformed input (overlong forms,
- * surrogates, truncation, values past U+10FFFF) without advancing. */
-uint32_t jx_utf8_next(const unsigned char *s, size_t len, size_t *i);
-
 /* Both writers put text positions on a grid of 1/JX_TEXT_GRID pt.  Text
  * is positioned with relative moves (Td); on this grid every move and
  * every sum of moves is exact, in libharu's single precision as in a

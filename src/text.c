@@ -26,6 +26,7 @@
  */
 #include "text.h"
 #include "i18n.h"
+#include "utf8.h"
 #include "xalloc.h"
 
 #include <hb.h>
@@ -41,7 +42,7 @@
 /* One decoded character of the text being processed. */
 typedef struct jx_tchar {
   uint32_t off;   /* byte offset in the text */
-  uint32_t cp;    /* code point; JX_BAD_UTF8 for an invalid byte */
+  uint32_t cp;    /* code point; JX_UTF8_BAD for an invalid byte */
   int32_t units;  /* width for fitting, in rules->units_per_em */
   double advance; /* drawn advance, points (filled by shape_advances) */
   uint16_t face;  /* index into the session's face table */
@@ -57,51 +58,8 @@ enum {
   JX_TC_WIDE = 32,   /* is_wide */
 };
 
-#define JX_BAD_UTF8 0x110000u
-
 /* ------------------------------------------------------------------ */
 /* UTF-8 and character classes                                          */
-
-/* Decodes the code point at s[*i] (len bytes in all) and advances *i.
- * Returns JX_BAD_UTF8 (and advances one byte) for an invalid sequence. */
-static uint32_t utf8_next(const unsigned char *s, size_t len, size_t *i) {
-  size_t p = *i;
-  unsigned c = s[p];
-  if (c < 0x80) {
-    *i = p + 1;
-    return c;
-  }
-  int n;
-  uint32_t cp, min;
-  if (c >= 0xC2 && c <= 0xDF) {
-    n = 1, cp = c & 0x1F, min = 0x80;
-  } else if (c >= 0xE0 && c <= 0xEF) {
-    n = 2, cp = c & 0x0F, min = 0x800;
-  } else if (c >= 0xF0 && c <= 0xF4) {
-    n = 3, cp = c & 0x07, min = 0x10000;
-  } else {
-    *i = p + 1;
-    return JX_BAD_UTF8;
-  }
-  if (p + (size_t)n >= len) {
-    *i = p + 1;
-    return JX_BAD_UTF8;
-  }
-  for (int k = 1; k <= n; k++) {
-    unsigned b = s[p + (size_t)k];
-    if ((b & 0xC0) != 0x80) {
-      *i = p + 1;
-      return JX_BAD_UTF8;
-    }
-    cp = (cp << 6) | (b & 0x3F);
-  }
-  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
-    *i = p + 1;
-    return JX_BAD_UTF8;
-  }
-  *i = p + (size_t)n + 1;
-  return cp;
-}
 
 /* A template character set (no_start, no_end) decoded once per call. */
 typedef struct jx_cpset {
@@ -120,7 +78,7 @@ static void cpset_init(jx_cpset *set, const char *utf8) {
       set->overflow = utf8;
       return;
     }
-    set->cps[set->count++] = utf8_next((const unsigned char *)utf8, n, &i);
+    set->cps[set->count++] = jx_utf8_next((const unsigned char *)utf8, n, &i);
   }
 }
 
@@ -129,7 +87,7 @@ static bool cpset_has(const jx_cpset *set, uint32_t cp) {
   if (set->overflow) {
     size_t n = strlen(set->overflow), i = 0;
     while (i < n)
-      if (utf8_next((const unsigned char *)set->overflow, n, &i) == cp)
+      if (jx_utf8_next((const unsigned char *)set->overflow, n, &i) == cp)
         return true;
     return false;
   }
@@ -387,7 +345,7 @@ static void decode(jx_fonts *fonts, const jx_font_chain *chain,
   while (i < len) {
     jx_tchar *c = &chars[n++];
     c->off = (uint32_t)i;
-    c->cp = utf8_next(s, len, &i);
+    c->cp = jx_utf8_next(s, len, &i);
     c->flags = 0;
     c->units = 0;
     c->advance = 0;
@@ -407,10 +365,10 @@ static void decode(jx_fonts *fonts, const jx_font_chain *chain,
     d->cps[n - 1] = cp;
     /* jx_text_check's verdict, from the same facts */
     if (cp != '\n' && cp != '\r' &&
-        (!found || cp == JX_BAD_UTF8 || cp < 0x20 ||
+        (!found || cp == JX_UTF8_BAD || cp < 0x20 ||
          (cp >= 0x7F && cp < 0xA0) || cp > 0xFFFF))
       d->drawable = false;
-    if (cp == JX_BAD_UTF8 || cp == 0xFFFF)
+    if (cp == JX_UTF8_BAD || cp == 0xFFFF)
       d->bad = true;
     if (is_newline(cp)) {
       c->flags |= JX_TC_NEWLINE;
@@ -567,12 +525,12 @@ bool jx_text_check(jx_fonts *fonts, const jx_font_chain *chain,
   size_t i = 0;
   while (i < len) {
     size_t at = i;
-    uint32_t cp = utf8_next(s, len, &i);
+    uint32_t cp = jx_utf8_next(s, len, &i);
     if (cp == '\n' || cp == '\r')
       continue;
     bool bmp_char = cp <= 0xFFFF;
     bool drawable = false;
-    if (cp != JX_BAD_UTF8 && cp >= 0x20 && !(cp >= 0x7F && cp < 0xA0) &&
+    if (cp != JX_UTF8_BAD && cp >= 0x20 && !(cp >= 0x7F && cp < 0xA0) &&
         bmp_char) {
       for (size_t k = 0; k < chain->count && !drawable; k++)
         drawable = jx_face_has_char(fonts, chain->faces[k], cp);
@@ -588,7 +546,7 @@ bool jx_text_check(jx_fonts *fonts, const jx_font_chain *chain,
     if (nreported < sizeof reported / sizeof reported[0])
       reported[nreported++] = cp;
     int clen = (int)(i - at);
-    if (cp == JX_BAD_UTF8) {
+    if (cp == JX_UTF8_BAD) {
       jx_error(diags, pos, "invalid UTF-8 byte 0x%02X in text", s[at]);
     } else if (cp == '\t') {
       jx_error(diags, pos,

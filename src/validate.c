@@ -32,13 +32,12 @@
  */
 #include "validate.h"
 #include "i18n.h"
+#include "xalloc.h"
 
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-
-#define JX_COUNT(array) (sizeof(array) / sizeof((array)[0]))
 
 typedef struct jx_checker {
   const jx_model *m;

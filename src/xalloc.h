@@ -12,6 +12,9 @@
 
 #include <stddef.h>
 
+/* The number of elements of array `array` (not of a pointer). */
+#define JX_COUNT(array) (sizeof(array) / sizeof((array)[0]))
+
 /* malloc(size): uninitialised memory, never NULL. */
 void *jx_xmalloc(size_t size);
 /* calloc(n, size): zeroed memory, never NULL. */

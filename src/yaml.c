@@ -35,6 +35,7 @@
  * error.  A UTF-8 byte-order mark is skipped.
  */
 #include "i18n.h"
+#include "utf8.h"
 #include "ynode.h"
 
 #include <stdint.h>
@@ -167,6 +168,9 @@ static bool jx_check_utf8(jx_ybuilder *b) {
   const unsigned char *s = (const unsigned char *)b->data;
   size_t n = b->size;
   size_t i = 0;
+  if (jx_utf8_valid(s, n, &i))
+    return true;
+  /* say what is wrong with the first bad byte, at offset i */
   while (i < n) {
     unsigned char c = s[i];
     if (c < 0x80) {

@@ -166,7 +166,10 @@ static void test_memory_and_structure(void **state) {
  * Issue 15 (text that survives Ghostscript's pdfwrite) adds 0.7 %: a
  * ToUnicode CMap of one bfchar entry per character (+729 B; Ghostscript
  * misreads the bfrange one), the Tw that keeps pdfwrite from joining
- * runs (+296 B) and the trailer /ID (+78 B), so the bound is 151.5 KB. */
+ * runs (+296 B) and the trailer /ID (+78 B): 150,831 B.  Issue 12 (one
+ * form rendered within 20 ms) compresses at libdeflate's level 6, not 12:
+ * +2.8 % (155,013 B) for a third of the CPU time (34 ms against 100 ms
+ * for the six, perf stat), so the bound is 155.5 KB. */
 static void test_six_samples(void **state) {
   fixture *fx = *state;
   static const char *const samples[] = {"01-chengshi-daolu", "02-daolu-wajue",
@@ -194,7 +197,7 @@ static void test_six_samples(void **state) {
   long size = file_size(out);
   print_message("six samples in one PDF: %ld bytes, %.0f ms\n", size,
                 (t1 - t0) * 1e3);
-  assert_true(size <= 151500);
+  assert_true(size <= 155500);
   char cmd[600], *err, *text;
   snprintf(cmd, sizeof cmd, "pdftotext '%s' -", out);
   text = run_command(cmd, &err);
