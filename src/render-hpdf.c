@@ -34,6 +34,7 @@
  * HarfBuzz).  Output is byte-for-byte reproducible (no dates, no /ID).
  */
 #include "i18n.h"
+#include "pdfbuf.h"
 #include "render.h"
 #include "utf8.h"
 #include "xalloc.h"
@@ -75,12 +76,6 @@ typedef struct jx_rfont {
   const char *name;    /* libharu's base font name (owned by libharu) */
   HPDF_Font font;
 } jx_rfont;
-
-/* A growable byte buffer (malloc). */
-typedef struct jx_buf {
-  char *data;
-  size_t len, cap;
-} jx_buf;
 
 typedef struct jx_render_ctx {
   const jx_layout *layout;
@@ -195,16 +190,6 @@ static bool hpdf_unexpected(jx_render_ctx *ctx, const jx_rfont *rf,
 }
 
 /* ---- small helpers ---- */
-
-static void buf_reserve(jx_buf *b, size_t extra) {
-  if (b->len + extra + 1 <= b->cap)
-    return;
-  size_t cap = b->cap ? b->cap : 256;
-  while (cap < b->len + extra + 1)
-    cap *= 2;
-  b->data = jx_xrealloc(b->data, cap);
-  b->cap = cap;
-}
 
 /* Writes all of `data` to `fd`; returns false with errno set on error. */
 static bool write_all(int fd, const void *data, size_t len) {

@@ -3,15 +3,16 @@
  * used by `jxform packet`: libharu (render-hpdf.c, used by `jxform
  * render`) holds the whole document in memory until it saves, while this
  * writer keeps only object offsets, so a packet of thousands of forms
- * stays small in memory.  It also holds what both writers share: the font
- * subset (jx_subset_face), the ToUnicode CMap, the /W runs and the
- * compressor.
+ * stays small in memory.  What both writers share lives in modules of
+ * its own: font embedding (pdffont.c), compression (deflate.c), MD5
+ * (md5.c), PDF/A metadata and dates (pdfmeta.c), atomic output
+ * (outfile.c), UTF-8 (utf8.c).
  *
  * The PDF is written directly, object by object:
  *   1. each page is encoded into a content stream (rules, boxes, then one
  *      text object of runs; numbers with at most three decimals, text
  *      positioned relative to the previous run, strings as 2-byte codes)
- *      and compressed with zlib — jx_page_encode, on any thread;
+ *      and compressed (deflate.c) — jx_page_encode, on any thread;
  *   2. the writer appends the stream objects to a temporary file in the
  *      target folder as they come (jx_pdf_add_stream), remembering only
  *      their offsets;
@@ -30,7 +31,7 @@
  */
 #include "render.h"
 #include "i18n.h"
-#include "srgb-icc.h"
+#include "pdfbuf.h"
 #include "utf8.h"
 #include "xalloc.h"
 
@@ -39,16 +40,11 @@
 #include FT_TRUETYPE_TABLES_H
 #include <hb-subset.h>
 #include <hb.h>
-#include <zlib.h>
-#ifdef JX_HAVE_LIBDEFLATE
-#include <libdeflate.h>
-#endif
 
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
 #include <math.h>
-#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -69,85 +65,6 @@
 #define JX_ZLEVEL_PAGE 12
 #define JX_ZLEVEL_ONCE 12
 
-/* ---- small helpers ---- */
-
-/* A growable byte buffer (malloc). */
-typedef struct jx_buf {
-  char *data;
-  size_t len, cap;
-} jx_buf;
-
-static void buf_reserve(jx_buf *b, size_t extra) {
-  if (b->len + extra + 1 <= b->cap)
-    return;
-  size_t cap = b->cap ? b->cap : 1024;
-  while (cap < b->len + extra + 1)
-    cap *= 2;
-  b->data = jx_xrealloc(b->data, cap);
-  b->cap = cap;
-}
-
-static void buf_put(jx_buf *b, const void *data, size_t len) {
-  buf_reserve(b, len);
-  memcpy(b->data + b->len, data, len);
-  b->len += len;
-  b->data[b->len] = '\0';
-}
-
-static void buf_puts(jx_buf *b, const char *s) { buf_put(b, s, strlen(s)); }
-
-static void buf_putc(jx_buf *b, char c) {
-  buf_reserve(b, 1);
-  b->data[b->len++] = c;
-  b->data[b->len] = '\0';
-}
-
-static void buf_printf(jx_buf *b, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-static void buf_printf(jx_buf *b, const char *fmt, ...) {
-  va_list ap;
-  va_start(ap, fmt);
-  int n = vsnprintf(NULL, 0, fmt, ap);
-  va_end(ap);
-  if (n < 0)
-    return;
-  buf_reserve(b, (size_t)n);
-  va_start(ap, fmt);
-  vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
-  va_end(ap);
-  b->len += (size_t)n;
-}
-
-/* Appends m / 10^digits (digits <= 9) in its shortest form: 12.3, -0.05,
- * 7. */
-static void buf_decimal(jx_buf *b, long long m, int digits) {
-  char tmp[40], *p = tmp + sizeof tmp;
-  bool neg = m < 0;
-  unsigned long long v = neg ? (unsigned long long)-m : (unsigned long long)m;
-  unsigned long long unit = 1;
-  for (int i = 0; i < digits; i++)
-    unit *= 10;
-  unsigned long long frac = v % unit;
-  v /= unit;
-  if (frac) {
-    while (frac % 10 == 0)
-      frac /= 10, digits--;
-    for (int i = 0; i < digits; i++, frac /= 10)
-      *--p = (char)('0' + frac % 10);
-    *--p = '.';
-  }
-  do {
-    *--p = (char)('0' + v % 10);
-    v /= 10;
-  } while (v);
-  if (neg)
-    *--p = '-';
-  buf_put(b, p, (size_t)(tmp + sizeof tmp - p));
-}
-
-/* Appends a number given in thousandths. */
-static void buf_milli(jx_buf *b, long long m) { buf_decimal(b, m, 3); }
-
 /* Appends a number given in grid steps (render.h), exactly: 1/8 is 125
  * thousandths. */
 static void buf_grid(jx_buf *b, long long steps) {
@@ -158,210 +75,6 @@ static void buf_grid(jx_buf *b, long long steps) {
 static long long milli(double v) { return llround(v * 1000.0); }
 
 static void buf_num(jx_buf *b, double v) { buf_milli(b, milli(v)); }
-
-/* ---- MD5 (RFC 1321), for the trailer's /ID ---- */
-
-static const uint32_t md5_k[64] = {
-    0xd76aa478, 0xe8c7b756, 0x242070db, 0xc1bdceee, 0xf57c0faf, 0x4787c62a,
-    0xa8304613, 0xfd469501, 0x698098d8, 0x8b44f7af, 0xffff5bb1, 0x895cd7be,
-    0x6b901122, 0xfd987193, 0xa679438e, 0x49b40821, 0xf61e2562, 0xc040b340,
-    0x265e5a51, 0xe9b6c7aa, 0xd62f105d, 0x02441453, 0xd8a1e681, 0xe7d3fbc8,
-    0x21e1cde6, 0xc33707d6, 0xf4d50d87, 0x455a14ed, 0xa9e3e905, 0xfcefa3f8,
-    0x676f02d9, 0x8d2a4c8a, 0xfffa3942, 0x8771f681, 0x6d9d6122, 0xfde5380c,
-    0xa4beea44, 0x4bdecfa9, 0xf6bb4b60, 0xbebfbc70, 0x289b7ec6, 0xeaa127fa,
-    0xd4ef3085, 0x04881d05, 0xd9d4d039, 0xe6db99e5, 0x1fa27cf8, 0xc4ac5665,
-    0xf4292244, 0x432aff97, 0xab9423a7, 0xfc93a039, 0x655b59c3, 0x8f0ccc92,
-    0xffeff47d, 0x85845dd1, 0x6fa87e4f, 0xfe2ce6e0, 0xa3014314, 0x4e0811a1,
-    0xf7537e82, 0xbd3af235, 0x2ad7d2bb, 0xeb86d391};
-static const unsigned char md5_r[64] = {
-    7, 12, 17, 22, 7, 12, 17, 22, 7, 12, 17, 22, 7, 12, 17, 22,
-    5, 9,  14, 20, 5, 9,  14, 20, 5, 9,  14, 20, 5, 9,  14, 20,
-    4, 11, 16, 23, 4, 11, 16, 23, 4, 11, 16, 23, 4, 11, 16, 23,
-    6, 10, 15, 21, 6, 10, 15, 21, 6, 10, 15, 21, 6, 10, 15, 21};
-
-static void md5_block(uint32_t h[4], const unsigned char *p) {
-  uint32_t m[16];
-  for (int i = 0; i < 16; i++)
-    m[i] = (uint32_t)p[4 * i] | (uint32_t)p[4 * i + 1] << 8 |
-           (uint32_t)p[4 * i + 2] << 16 | (uint32_t)p[4 * i + 3] << 24;
-  uint32_t a = h[0], b = h[1], c = h[2], d = h[3];
-  for (int i = 0; i < 64; i++) {
-    uint32_t f;
-    int g;
-    if (i < 16)
-      f = (b & c) | (~b & d), g = i;
-    else if (i < 32)
-      f = (d & b) | (~d & c), g = (5 * i + 1) & 15;
-    else if (i < 48)
-      f = b ^ c ^ d, g = (3 * i + 5) & 15;
-    else
-      f = c ^ (b | ~d), g = (7 * i) & 15;
-    uint32_t t = a + f + md5_k[i] + m[g];
-    a = d, d = c, c = b;
-    b += t << md5_r[i] | t >> (32 - md5_r[i]);
-  }
-  h[0] += a, h[1] += b, h[2] += c, h[3] += d;
-}
-
-void jx_md5_init(jx_md5 *m) {
-  m->h[0] = 0x67452301, m->h[1] = 0xefcdab89;
-  m->h[2] = 0x98badcfe, m->h[3] = 0x10325476;
-  m->len = 0;
-}
-
-void jx_md5_update(jx_md5 *m, const void *data, size_t len) {
-  const unsigned char *p = data;
-  size_t have = (size_t)(m->len & 63);
-  m->len += len;
-  if (have) {
-    size_t take = 64 - have < len ? 64 - have : len;
-    memcpy(m->buf + have, p, take);
-    p += take, len -= take, have += take;
-    if (have < 64)
-      return;
-    md5_block(m->h, m->buf);
-  }
-  for (; len >= 64; p += 64, len -= 64)
-    md5_block(m->h, p);
-  memcpy(m->buf, p, len);
-}
-
-void jx_md5_final(jx_md5 *m, unsigned char out[16]) {
-  uint64_t bits = m->len * 8;
-  unsigned char pad[72] = {0x80};
-  size_t n =
-      (size_t)((m->len & 63) < 56 ? 56 - (m->len & 63) : 120 - (m->len & 63));
-  for (int i = 0; i < 8; i++)
-    pad[n + (size_t)i] = (unsigned char)(bits >> (8 * i));
-  jx_md5_update(m, pad, n + 8);
-  for (int i = 0; i < 16; i++)
-    out[i] = (unsigned char)(m->h[i / 4] >> (8 * (i % 4)));
-}
-
-#ifdef JX_HAVE_LIBDEFLATE
-/* libdeflate compressors, one per thread and level, made on first use
- * (making one costs more than compressing a page) and freed when the
- * thread ends. */
-typedef struct jx_compressors {
-  struct libdeflate_compressor *by_level[13];
-} jx_compressors;
-
-static pthread_key_t compressors_key;
-static pthread_once_t compressors_once = PTHREAD_ONCE_INIT;
-
-static void compressors_free(void *p) {
-  jx_compressors *cs = p;
-  for (int i = 0; i < 13; i++)
-    if (cs->by_level[i])
-      libdeflate_free_compressor(cs->by_level[i]);
-  free(cs);
-}
-
-static void compressors_key_init(void) {
-  pthread_key_create(&compressors_key, compressors_free);
-}
-
-static struct libdeflate_compressor *compressor(int level) {
-  pthread_once(&compressors_once, compressors_key_init);
-  jx_compressors *cs = pthread_getspecific(compressors_key);
-  if (!cs) {
-    cs = jx_xcalloc(1, sizeof *cs);
-    pthread_setspecific(compressors_key, cs);
-  }
-  if (!cs->by_level[level])
-    cs->by_level[level] = libdeflate_alloc_compressor(level);
-  if (!cs->by_level[level]) {
-    fputs(_("jxform: out of memory (libdeflate)\n"), stderr);
-    abort();
-  }
-  return cs->by_level[level];
-}
-#endif
-
-/* Compresses `len` bytes at `data` into *out (zlib format, for
- * /FlateDecode) at `level`: with libdeflate when built with it (smaller
- * and faster), else with zlib (levels above 9 act as 9).  The result
- * depends only on the input: output stays reproducible. */
-static void deflate_bytes(const void *data, size_t len, int level,
-                          jx_bytes *out) {
-#ifdef JX_HAVE_LIBDEFLATE
-  if (level < 1 || level > 12)
-    level = 6;
-  struct libdeflate_compressor *c = compressor(level);
-  size_t cap = libdeflate_zlib_compress_bound(c, len);
-  out->data = jx_xmalloc(cap);
-  out->len = libdeflate_zlib_compress(c, data, len, out->data, cap);
-  if (out->len == 0) {
-    fputs(_("jxform: libdeflate failed\n"), stderr);
-    abort();
-  }
-#else
-  z_stream z = {0};
-  if (deflateInit(&z, level > 9 ? 9 : level) != Z_OK) {
-    fputs(_("jxform: out of memory (zlib)\n"), stderr);
-    abort();
-  }
-  size_t cap = deflateBound(&z, (uLong)len);
-  out->data = jx_xmalloc(cap);
-  z.next_in = (Bytef *)data;
-  z.avail_in = (uInt)len;
-  z.next_out = out->data;
-  z.avail_out = (uInt)cap;
-  if (deflate(&z, Z_FINISH) != Z_STREAM_END) {
-    fputs(_("jxform: zlib failed\n"), stderr);
-    abort();
-  }
-  out->len = z.total_out;
-  deflateEnd(&z);
-#endif
-}
-
-void jx_deflate(const void *data, size_t len, int level, jx_bytes *out) {
-  deflate_bytes(data ? data : "", len, level, out);
-}
-
-/* ---- code point sets per font ---- */
-
-void jx_glyph_use_init(jx_glyph_use *use, const jx_fonts *fonts) {
-  memset(use, 0, sizeof *use);
-  jx_glyph_use_update(use, fonts);
-}
-
-void jx_glyph_use_update(jx_glyph_use *use, const jx_fonts *fonts) {
-  size_t old = use->face_count, n = fonts->count;
-  if (n <= old)
-    return;
-  use->slot = jx_xrealloc(use->slot, n * sizeof *use->slot);
-  use->bits = jx_xrealloc(use->bits, n * JX_BMP_WORDS * sizeof *use->bits);
-  memset(use->bits + old * JX_BMP_WORDS, 0,
-         (n - old) * JX_BMP_WORDS * sizeof *use->bits);
-  for (size_t i = old; i < n; i++) {
-    const jx_face *f = &fonts->faces[i];
-    use->slot[i] = (int)i;
-    for (size_t k = 0; k < i; k++) {
-      const jx_face *g = &fonts->faces[k];
-      if (f->path && g->path && f->index == g->index &&
-          strcmp(f->path, g->path) == 0) {
-        use->slot[i] = use->slot[k];
-        break;
-      }
-    }
-  }
-  use->face_count = n;
-}
-
-void jx_glyph_use_free(jx_glyph_use *use) {
-  free(use->slot);
-  free(use->bits);
-  memset(use, 0, sizeof *use);
-}
-
-void jx_glyph_use_merge(jx_glyph_use *into, const jx_glyph_use *from) {
-  size_t n =
-      into->face_count < from->face_count ? into->face_count : from->face_count;
-  for (size_t w = 0; w < n * JX_BMP_WORDS; w++)
-    into->bits[w] |= from->bits[w];
-}
 
 /* ---- stage 1: page content ---- */
 
@@ -586,7 +299,7 @@ bool jx_page_encode(const jx_dpage *page, double page_height,
                             page->form_page > 0 ? (size_t)page->form_page : 1,
                             where, diags, &raw);
   if (ok)
-    deflate_bytes(raw.data ? raw.data : "", raw.len, JX_ZLEVEL_PACKET, out);
+    jx_deflate(raw.data ? raw.data : "", raw.len, JX_ZLEVEL_PACKET, out);
   free(raw.data);
   return ok;
 }
@@ -670,7 +383,7 @@ static void stream_write(jx_pdf *pdf, uint32_t n, const char *dict_extra,
 static void stream_write_packed(jx_pdf *pdf, uint32_t n, const char *extra,
                                 const void *data, size_t len) {
   jx_bytes z;
-  deflate_bytes(data, len, pdf->font_level, &z);
+  jx_deflate(data, len, pdf->font_level, &z);
   if (z.len + 20 < len)
     stream_write(pdf, n, extra, z.data, z.len, true);
   else
@@ -791,253 +504,6 @@ static void buf_text_string(jx_buf *b, const char *s) {
   buf_putc(b, '>');
 }
 
-/* ---- stage 3: fonts ---- */
-
-/* Checks that the face has every code point in `used` (`have`: the subset
- * plan's code point → glyph map); lists the missing ones otherwise. */
-static bool check_coverage(jx_diag_list *diags, jx_pos pos, const char *spec,
-                           const uint64_t *used, const hb_map_t *have) {
-  jx_buf list = {0};
-  size_t missing = 0;
-  for (uint32_t cp = 0x20; cp <= 0xFFFF; cp++) {
-    if (!jx_bit_get(used, cp) || hb_map_has(have, cp))
-      continue;
-    if (missing < JX_MISSING_SHOWN) {
-      char utf8[4];
-      int n;
-      if (cp < 0x80)
-        utf8[0] = (char)cp, n = 1;
-      else if (cp < 0x800)
-        utf8[0] = (char)(0xC0 | cp >> 6), utf8[1] = (char)(0x80 | (cp & 63)),
-        n = 2;
-      else
-        utf8[0] = (char)(0xE0 | cp >> 12),
-        utf8[1] = (char)(0x80 | ((cp >> 6) & 63)),
-        utf8[2] = (char)(0x80 | (cp & 63)), n = 3;
-      buf_printf(&list, "%sU+%04X %.*s", missing ? ", " : "", (unsigned)cp, n,
-                 utf8);
-    } else if (missing == JX_MISSING_SHOWN) {
-      buf_puts(&list, ", …");
-    }
-    missing++;
-  }
-  if (missing)
-    jx_error(diags, pos,
-             "cannot write the PDF: font %s has no glyph for %zu character%s "
-             "drawn with it: %s",
-             spec, missing, missing == 1 ? "" : "s", list.data);
-  free(list.data);
-  return missing == 0;
-}
-
-bool jx_subset_face(const jx_face *f, const uint64_t *used, unsigned flags,
-                    const char *where, jx_diag_list *diags, jx_subset *out) {
-  memset(out, 0, sizeof *out);
-  jx_pos pos = {where, 0, 0};
-  const char *spec = f->spec ? f->spec : f->path;
-  hb_blob_t *blob = hb_blob_create_from_file_or_fail(f->path);
-  if (!blob) {
-    jx_error(diags, pos, "cannot write the PDF: cannot read font file %s",
-             f->path);
-    return false;
-  }
-  hb_face_t *face = hb_face_create(blob, (unsigned)f->index);
-  hb_blob_destroy(blob);
-  bool ok = false;
-  hb_subset_input_t *input = hb_subset_input_create_or_fail();
-  if (!input) {
-    jx_error(diags, pos, "cannot write the PDF: out of memory");
-    goto done;
-  }
-  hb_set_t *unicodes = hb_subset_input_unicode_set(input);
-  for (uint32_t w = 0; w < JX_BMP_WORDS; w++) {
-    uint64_t bits = used[w];
-    while (bits) {
-      int k = __builtin_ctzll(bits);
-      hb_set_add(unicodes, w * 64 + (uint32_t)k);
-      bits &= bits - 1;
-      out->count++;
-    }
-  }
-  unsigned hb_flags = HB_SUBSET_FLAGS_NO_HINTING;
-  if (flags & JX_SUBSET_ALL_NAMES) {
-    /* Every language, and the legacy (Mac) records too. */
-    hb_set_t *langs = hb_subset_input_set(input, HB_SUBSET_SETS_NAME_LANG_ID);
-    hb_set_clear(langs);
-    hb_set_invert(langs);
-    hb_flags |= HB_SUBSET_FLAGS_NAME_LEGACY;
-  }
-  hb_subset_input_set_flags(input, hb_flags);
-  /* Names: only family, subfamily, full and PostScript name (libharu's
-   * loader needs 2 and 6); nothing reads the others of an embedded
-   * subset, and the copyright notice alone is about 1 KB. */
-  hb_set_t *ids = hb_subset_input_set(input, HB_SUBSET_SETS_NAME_ID);
-  hb_set_clear(ids);
-  static const unsigned name_ids[] = {1, 2, 4, 6};
-  for (size_t i = 0; i < sizeof name_ids / sizeof name_ids[0]; i++)
-    hb_set_add(ids, name_ids[i]);
-  /* A PDF viewer positions glyphs by /W and picks them by CIDToGIDMap,
-   * horizontally: layout, vertical-metric and hinting tables are never
-   * read (keeping GSUB would also pull in its substitutes' glyphs), and
-   * ISO 32000-1 §9.9 requires a cmap only for simple fonts, not for a
-   * CIDFontType2. */
-  hb_set_t *drop = hb_subset_input_set(input, HB_SUBSET_SETS_DROP_TABLE_TAG);
-  static const char *const dropped[] = {"GSUB", "GPOS", "GDEF", "BASE", "JSTF",
-                                        "vhea", "vmtx", "VORG", "gasp", "hdmx",
-                                        "LTSH", "VDMX", "kern", "DSIG"};
-  for (size_t i = 0; i < sizeof dropped / sizeof dropped[0]; i++)
-    hb_set_add(drop, hb_tag_from_string(dropped[i], 4));
-  if (!(flags & JX_SUBSET_KEEP_CMAP))
-    hb_set_add(drop, HB_TAG('c', 'm', 'a', 'p'));
-  out->plan = hb_subset_plan_create_or_fail(face, input);
-  if (out->plan &&
-      !check_coverage(diags, pos, spec, used,
-                      hb_subset_plan_unicode_to_old_glyph_mapping(out->plan)))
-    goto done;
-  out->face = out->plan ? hb_subset_plan_execute_or_fail(out->plan) : NULL;
-  if (out->face)
-    out->blob = hb_face_reference_blob(out->face);
-  if (!out->blob || hb_blob_get_length(out->blob) == 0) {
-    jx_error(diags, pos,
-             "cannot write the PDF: HarfBuzz could not subset font %s", spec);
-    goto done;
-  }
-  ok = true;
-
-done:
-  hb_subset_input_destroy(input);
-  hb_face_destroy(face);
-  if (!ok)
-    jx_subset_free(out);
-  return ok;
-}
-
-void jx_subset_free(jx_subset *s) {
-  hb_blob_destroy(s->blob);
-  hb_face_destroy(s->face);
-  hb_subset_plan_destroy(s->plan);
-  memset(s, 0, sizeof *s);
-}
-
-/* A ToUnicode CMap mapping each 2-byte code drawn to the same Unicode
- * value, one bfchar entry per code.  (One bfrange per block of 256 codes
- * would be shorter, but Ghostscript 10.0 misreads a bfrange whose
- * destination's first byte is not zero, <4E00><4EFF><4E00>, and its
- * pdfwrite then writes wrong text for every Han character.) */
-static void build_to_unicode(const uint64_t *used, jx_buf *out) {
-  size_t n = 0;
-  for (size_t w = 0; w < JX_BMP_WORDS; w++)
-    n += (size_t)__builtin_popcountll(used[w]);
-  buf_puts(out, "/CIDInit/ProcSet findresource begin\n"
-                "12 dict begin\n"
-                "begincmap\n"
-                "/CIDSystemInfo<</Registry(Adobe)/Ordering(UCS)/Supplement 0>>"
-                "def\n"
-                "/CMapName/Adobe-Identity-UCS def\n"
-                "/CMapType 2 def\n"
-                "1 begincodespacerange\n<0000><FFFF>\nendcodespacerange\n");
-  buf_reserve(out, n * 13 + (n / JX_CMAP_BLOCK + 1) * 32);
-  size_t left = n, in_block = 0;
-  for (uint32_t w = 0; w < JX_BMP_WORDS; w++) {
-    for (uint64_t bits = used[w]; bits; bits &= bits - 1) {
-      unsigned cp = w * 64 + (unsigned)__builtin_ctzll(bits);
-      if (in_block == 0)
-        buf_printf(out, "%zu beginbfchar\n",
-                   left < JX_CMAP_BLOCK ? left : (size_t)JX_CMAP_BLOCK);
-      /* Hex strings need no space between them; without it the map
-       * compresses to about 60 %. */
-      buf_printf(out, "<%04X><%04X>", cp, cp);
-      left--;
-      if (++in_block == JX_CMAP_BLOCK || left == 0) {
-        buf_puts(out, "\nendbfchar\n");
-        in_block = 0;
-      }
-    }
-  }
-  buf_puts(out, "endcmap\n"
-                "CMapName currentdict/CMap defineresource pop\n"
-                "end\n"
-                "end\n");
-}
-
-void jx_to_unicode_cmap(const uint64_t *used, jx_bytes *out) {
-  jx_buf b = {0};
-  build_to_unicode(used, &b);
-  out->data = (unsigned char *)b.data;
-  out->len = b.len;
-}
-
-size_t jx_width_runs(const uint32_t *cids, const long long *w, size_t n,
-                     long long dw, jx_width_run **runs) {
-  size_t count = 0, cap = 16;
-  *runs = jx_xmalloc(cap * sizeof **runs);
-  for (size_t i = 0; i < n;) {
-    if (w[i] == dw) {
-      i++;
-      continue;
-    }
-    size_t j = i + 1; /* run of consecutive codes, none of width dw */
-    while (j < n && cids[j] == cids[j - 1] + 1 && w[j] != dw)
-      j++;
-    size_t k = i;
-    while (k < j) {
-      size_t same = k + 1;
-      while (same < j && w[same] == w[k])
-        same++;
-      size_t end = same;
-      if (same - k < 3) {
-        /* a list up to the next run of three equal widths */
-        end = k;
-        while (end < j) {
-          size_t e2 = end + 1;
-          while (e2 < j && w[e2] == w[end])
-            e2++;
-          if (e2 - end >= 3)
-            break;
-          end = e2;
-        }
-      }
-      if (count == cap) {
-        cap *= 2;
-        *runs = jx_xrealloc(*runs, cap * sizeof **runs);
-      }
-      (*runs)[count++] =
-          (jx_width_run){.first = k, .count = end - k, .same = same - k >= 3};
-      k = end;
-    }
-    i = j;
-  }
-  return count;
-}
-
-/* Appends the /W array for the used code points (jx_width_runs): "c1 c2
- * w" for a range of one width, "c [w1 w2 …]" for a list. */
-static void build_widths(const uint32_t *cps, const long long *w, size_t n,
-                         long long dw, jx_buf *out) {
-  jx_width_run *runs;
-  size_t nruns = jx_width_runs(cps, w, n, dw, &runs);
-  buf_puts(out, "/W[");
-  for (size_t r = 0; r < nruns; r++) {
-    size_t k = runs[r].first, end = k + runs[r].count;
-    if (r > 0)
-      buf_putc(out, ' ');
-    if (runs[r].same) {
-      buf_printf(out, "%" PRIu32 " %" PRIu32 " ", cps[k], cps[end - 1]);
-      buf_milli(out, w[k]);
-      continue;
-    }
-    buf_printf(out, "%" PRIu32 "[", cps[k]);
-    for (size_t m = k; m < end; m++) {
-      if (m > k)
-        buf_putc(out, ' ');
-      buf_milli(out, w[m]);
-    }
-    buf_putc(out, ']');
-  }
-  buf_puts(out, "]");
-  free(runs);
-}
-
 /* The font objects of one slot, once written. */
 typedef struct jx_wfont {
   int slot;
@@ -1144,7 +610,7 @@ static bool write_font(jx_pdf *pdf, const jx_face *f, int slot,
              "/CIDSystemInfo<</Registry(Adobe)/Ordering(Identity)"
              "/Supplement 0>>/FontDescriptor %" PRIu32 " 0 R/DW 1000",
              name, o_desc);
-  build_widths(cps, widths, n, 1000000, &b);
+  jx_width_array(cps, widths, n, 1000000, &b);
   buf_printf(&b, "/CIDToGIDMap %" PRIu32 " 0 R>>", o_map);
   obj_write(pdf, o_cid, b.data, b.len);
 
@@ -1162,7 +628,7 @@ static bool write_font(jx_pdf *pdf, const jx_face *f, int slot,
   stream_write_packed(pdf, o_file, extra, data, size);
   stream_write_packed(pdf, o_map, "", map, map_len);
   b.len = 0;
-  build_to_unicode(used, &b);
+  jx_to_unicode_text(used, &b);
   stream_write_packed(pdf, o_tou, "", b.data, b.len);
   *type0 = o_type0;
 
@@ -1178,43 +644,6 @@ static bool write_font(jx_pdf *pdf, const jx_face *f, int slot,
 
 /* ---- stage 4: document structure ---- */
 
-/* SOURCE_DATE_EPOCH as a time: 1 (set in *t), 0 (unset) or -1 (not a
- * whole number of seconds from 1970 to the end of 9999). */
-static int source_time(struct tm *tm) {
-  const char *env = getenv("SOURCE_DATE_EPOCH");
-  if (!env || !*env)
-    return 0;
-  char *end;
-  errno = 0;
-  long long v = strtoll(env, &end, 10);
-  /* 253402300799 is 9999-12-31T23:59:59Z: a PDF date has 4 digits of
-   * year */
-  if (errno || *end || v < 0 || v > 253402300799LL)
-    return -1;
-  time_t t = (time_t)v;
-  if ((long long)t != v || !gmtime_r(&t, tm))
-    return -1;
-  return 1;
-}
-
-int jx_source_date(char *out, size_t size) {
-  out[0] = '\0';
-  struct tm tm;
-  int r = source_time(&tm);
-  if (r == 1)
-    strftime(out, size, "D:%Y%m%d%H%M%SZ", &tm);
-  return r;
-}
-
-int jx_source_date_xmp(char *out, size_t size) {
-  out[0] = '\0';
-  struct tm tm;
-  int r = source_time(&tm);
-  if (r == 1)
-    strftime(out, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return r;
-}
-
 /* ---- PDF/A: metadata, output intent ---- */
 
 static bool pdfa_default;
@@ -1223,107 +652,6 @@ void jx_render_set_pdfa_default(bool on) { pdfa_default = on; }
 
 bool jx_render_wants_pdfa(const jx_render_info *info) {
   return pdfa_default || (info && info->pdfa);
-}
-
-const unsigned char *jx_srgb_profile(size_t *len) {
-  *len = sizeof jx_srgb_icc;
-  return jx_srgb_icc;
-}
-
-/* Appends code point `cp` as UTF-8. */
-static void buf_utf8(jx_buf *b, uint32_t cp) {
-  char u[4];
-  buf_put(b, u, jx_utf8_put(cp, u));
-}
-
-char *jx_pdfa_text(const char *s) {
-  if (!s)
-    return NULL;
-  jx_buf b = {0};
-  buf_reserve(&b, strlen(s));
-  size_t len = strlen(s), i = 0;
-  while (i < len) {
-    uint32_t cp = jx_utf8_next((const unsigned char *)s, len, &i);
-    if (cp == JX_UTF8_BAD)
-      cp = 0xFFFD;
-    if ((cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') || cp == 0xFFFE ||
-        cp == 0xFFFF)
-      cp = 0xFFFD;
-    buf_utf8(&b, cp);
-  }
-  return b.data;
-}
-
-/* Appends UTF-8 text `s` as XML character data. */
-static void buf_xml(jx_buf *b, const char *s) {
-  for (; *s; s++) {
-    switch (*s) {
-    case '&':
-      buf_puts(b, "&amp;");
-      break;
-    case '<':
-      buf_puts(b, "&lt;");
-      break;
-    case '>':
-      buf_puts(b, "&gt;");
-      break;
-    case '\r': /* a parser would read a raw CR as LF */
-      buf_puts(b, "&#13;");
-      break;
-    default:
-      buf_putc(b, *s);
-    }
-  }
-}
-
-/* Appends open, `text` escaped for XML, close; nothing when text is NULL
- * or empty. */
-static void xmp_element(jx_buf *b, const char *open, const char *text,
-                        const char *close) {
-  if (!text || !*text)
-    return;
-  buf_puts(b, open);
-  buf_xml(b, text);
-  buf_puts(b, close);
-}
-
-void jx_xmp_packet(const jx_xmp *x, jx_bytes *out) {
-  jx_buf b = {0};
-  /* The xpacket header without the deprecated bytes= and encoding=
-   * attributes, which PDF/A forbids. */
-  buf_puts(&b, "<?xpacket begin=\"\xEF\xBB\xBF\" "
-               "id=\"W5M0MpCehiHzreSzNTczkc9d\"?>\n"
-               "<x:xmpmeta xmlns:x=\"adobe:ns:meta/\">\n"
-               "<rdf:RDF "
-               "xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\">\n"
-               "<rdf:Description rdf:about=\"\"\n"
-               " xmlns:dc=\"http://purl.org/dc/elements/1.1/\"\n"
-               " xmlns:xmp=\"http://ns.adobe.com/xap/1.0/\"\n"
-               " xmlns:pdf=\"http://ns.adobe.com/pdf/1.3/\"\n"
-               " xmlns:pdfaid=\"http://www.aiim.org/pdfa/ns/id/\">\n"
-               "<dc:format>application/pdf</dc:format>\n");
-  xmp_element(&b, "<dc:title><rdf:Alt><rdf:li xml:lang=\"x-default\">",
-              x->title, "</rdf:li></rdf:Alt></dc:title>\n");
-  xmp_element(&b, "<dc:creator><rdf:Seq><rdf:li>", x->author,
-              "</rdf:li></rdf:Seq></dc:creator>\n");
-  xmp_element(&b, "<dc:description><rdf:Alt><rdf:li xml:lang=\"x-default\">",
-              x->subject, "</rdf:li></rdf:Alt></dc:description>\n");
-  xmp_element(&b, "<xmp:CreatorTool>", x->creator_tool, "</xmp:CreatorTool>\n");
-  if (x->date && *x->date)
-    buf_printf(&b,
-               "<xmp:CreateDate>%s</xmp:CreateDate>\n"
-               "<xmp:ModifyDate>%s</xmp:ModifyDate>\n"
-               "<xmp:MetadataDate>%s</xmp:MetadataDate>\n",
-               x->date, x->date, x->date);
-  xmp_element(&b, "<pdf:Producer>", x->producer, "</pdf:Producer>\n");
-  buf_puts(&b, "<pdfaid:part>2</pdfaid:part>\n"
-               "<pdfaid:conformance>B</pdfaid:conformance>\n"
-               "</rdf:Description>\n"
-               "</rdf:RDF>\n"
-               "</x:xmpmeta>\n"
-               "<?xpacket end=\"w\"?>");
-  out->data = (unsigned char *)b.data;
-  out->len = b.len;
 }
 
 static void write_outlines(jx_pdf *pdf, const jx_pdf_doc *doc,
@@ -1601,259 +929,6 @@ bool jx_pdf_close(jx_pdf *pdf, const jx_pdf_doc *doc, const jx_fonts *fonts,
   return ok;
 }
 
-/* ---- atomic output (render-hpdf.c writes through it too) ---- */
-
-#if !defined(O_TMPFILE) && defined(__linux__) &&                               \
-    (defined(__x86_64__) || defined(__i386__) || defined(__aarch64__) ||       \
-     defined(__arm__) || defined(__riscv))
-/* glibc defines it only under _GNU_SOURCE; the value of these ABIs. */
-#define O_TMPFILE (020000000 | O_DIRECTORY)
-#endif
-/* Creates the file the PDF is written to, in out->path's folder.  Where
- * the system allows it (Linux, local file systems) the file is anonymous
- * (O_TMPFILE): it has no name until jx_out_commit links it in, so a run
- * killed half-way (kill -9, power cut) leaves nothing behind.  Otherwise
- * it is a hidden mkstemp file named by tmp_path.  Returns the descriptor,
- * or -1 with errno set. */
-static int open_temp(jx_out *out) {
-#ifdef O_TMPFILE
-  /* Naming the file later goes through /proc/self/fd. */
-  if (access("/proc/self/fd", X_OK) == 0) {
-    int fd = open(out->dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
-    if (fd >= 0) {
-      out->anonymous = true;
-      return fd;
-    }
-    if (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL)
-      return -1; /* the folder itself is the problem */
-  }
-#endif
-  int fd = mkstemp(out->tmp_path);
-  out->named = fd >= 0;
-  return fd;
-}
-
-/* Creates out->tmp_path's file (open_temp); on failure records why at
- * `pos`, frees `out` and returns false. */
-static bool open_temp_or_report(jx_out *out, jx_pos pos, jx_diag_list *diags) {
-  out->fd = open_temp(out);
-  if (out->fd >= 0)
-    return true;
-  int err = errno;
-  jx_error(diags, pos,
-           "cannot write the PDF: cannot create a file in folder %s: %s",
-           out->dir, strerror(err));
-  jx_out_free(out);
-  return false;
-}
-
-/* Gives the anonymous file out->fd a unique hidden name beside out->path
- * (tmp_path, whose last six characters are replaced).  Returns false with
- * errno set. */
-static bool link_temp(jx_out *out) {
-  char proc[64];
-  snprintf(proc, sizeof proc, "/proc/self/fd/%d", out->fd);
-  size_t len = strlen(out->tmp_path);
-  static const char digits[] = "abcdefghijklmnopqrstuvwxyz0123456789";
-  uint64_t seed = (uint64_t)getpid() * 2654435761u ^ (uint64_t)time(NULL) ^
-                  (uint64_t)(uintptr_t)out;
-  for (int attempt = 0; attempt < 100; attempt++) {
-    for (size_t i = len - 6; i < len; i++) {
-      seed = seed * 6364136223846793005u + 1442695040888963407u;
-      out->tmp_path[i] = digits[(seed >> 33) % 36];
-    }
-    if (linkat(AT_FDCWD, proc, AT_FDCWD, out->tmp_path, AT_SYMLINK_FOLLOW) ==
-        0) {
-      out->named = true;
-      return true;
-    }
-    if (errno != EEXIST)
-      return false;
-  }
-  return false;
-}
-
-bool jx_out_open(jx_out *out, const char *path, jx_diag_list *diags) {
-  memset(out, 0, sizeof *out);
-  out->fd = -1;
-  out->path = jx_xstrdup(path);
-  jx_pos pos = {out->path, 0, 0};
-  const char *slash = strrchr(path, '/');
-  const char *base = slash ? slash + 1 : path;
-  if (!*path) {
-    jx_error(diags, pos, "cannot write the PDF: the output path is empty");
-    jx_out_free(out);
-    return false;
-  }
-  if (!*base) {
-    jx_error(diags, pos,
-             "cannot write the PDF: the output path names a folder, not a "
-             "file");
-    jx_out_free(out);
-    return false;
-  }
-  /* Renaming over a device, pipe or folder would replace it (as root,
-   * -o /dev/null would leave a PDF in /dev): only a regular file, or no
-   * file, may be at path. */
-  struct stat st;
-  if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
-    if (S_ISDIR(st.st_mode))
-      jx_error(diags, pos,
-               "cannot write the PDF: %s is a folder, not a regular file; "
-               "choose a file name",
-               path);
-    else
-      jx_error(diags, pos,
-               "cannot write the PDF: %s is a device or pipe, not a regular "
-               "file; choose a file name",
-               path);
-    jx_out_free(out);
-    return false;
-  }
-  /* The folder of path: "." without a slash, "/" for "/name". */
-  jx_buf dir = {0}, tmp = {0};
-  if (!slash)
-    buf_puts(&dir, ".");
-  else if (slash == path)
-    buf_puts(&dir, "/");
-  else
-    buf_put(&dir, path, (size_t)(slash - path));
-  buf_printf(&tmp, "%s/.%s.XXXXXX", dir.data, base);
-  out->dir = dir.data;
-  out->tmp_path = tmp.data;
-  return open_temp_or_report(out, pos, diags);
-}
-
-bool jx_out_open_unique(jx_out *out, const char *dir, const char *where,
-                        jx_diag_list *diags) {
-  memset(out, 0, sizeof *out);
-  out->fd = -1;
-  out->keep = true;
-  out->path = jx_xstrdup(where);
-  out->dir = jx_xstrdup(*dir ? dir : ".");
-  jx_buf tmp = {0};
-  size_t n = strlen(out->dir);
-  buf_printf(&tmp, "%s%s.jxform-part.XXXXXX", out->dir,
-             out->dir[n - 1] == '/' ? "" : "/");
-  out->tmp_path = tmp.data;
-  return open_temp_or_report(out, (jx_pos){out->path, 0, 0}, diags);
-}
-
-/* The mode open(…, 0666) would give, read once (reading the umask means
- * setting it, which is not safe while other threads create files). */
-static mode_t file_mode;
-static pthread_once_t file_mode_once = PTHREAD_ONCE_INIT;
-static void read_umask(void) {
-  mode_t mask = umask(0);
-  umask(mask);
-  file_mode = 0666 & ~mask;
-}
-
-/* What jx_out_commit was doing to the temporary file when it failed. */
-typedef enum {
-  TEMP_WRITE,
-  TEMP_FLUSH,
-  TEMP_CHMOD,
-  TEMP_NAME,
-  TEMP_CLOSE
-} temp_step;
-
-/* Records that `step` failed on temporary file `tmp` with errno `err`
- * (one whole sentence per step, for the translations). */
-static void report_temp_failure(jx_diag_list *diags, jx_pos pos, temp_step step,
-                                const char *tmp, int err) {
-  const char *why = strerror(err);
-  switch (step) {
-  case TEMP_WRITE:
-    jx_error(diags, pos,
-             "cannot write the PDF: cannot write temporary file %s: %s", tmp,
-             why);
-    break;
-  case TEMP_FLUSH:
-    jx_error(diags, pos,
-             "cannot write the PDF: cannot flush temporary file %s: %s", tmp,
-             why);
-    break;
-  case TEMP_CHMOD:
-    jx_error(diags, pos,
-             "cannot write the PDF: cannot set permissions of temporary file "
-             "%s: %s",
-             tmp, why);
-    break;
-  case TEMP_NAME:
-    jx_error(diags, pos,
-             "cannot write the PDF: cannot name temporary file %s: %s", tmp,
-             why);
-    break;
-  case TEMP_CLOSE:
-    jx_error(diags, pos,
-             "cannot write the PDF: cannot close temporary file %s: %s", tmp,
-             why);
-    break;
-  }
-}
-
-bool jx_out_commit(jx_out *out, FILE *f, int write_errno, jx_diag_list *diags) {
-  jx_pos pos = {out->path, 0, 0};
-  int err = write_errno;
-  temp_step failed = TEMP_WRITE;
-  if (!err && fsync(out->fd) != 0)
-    err = errno, failed = TEMP_FLUSH;
-  if (!err) {
-    /* mkstemp and O_TMPFILE made it 0600; give it the mode open(…, 0666)
-     * would have. */
-    pthread_once(&file_mode_once, read_umask);
-    if (fchmod(out->fd, file_mode) != 0)
-      err = errno, failed = TEMP_CHMOD;
-  }
-  if (!err && out->anonymous && !link_temp(out))
-    err = errno, failed = TEMP_NAME;
-  if ((f ? fclose(f) : close(out->fd)) != 0 && !err)
-    err = errno, failed = TEMP_CLOSE;
-  out->fd = -1;
-  if (!err && out->keep)
-    return true; /* the caller renames it (jx_out_open_unique) */
-  if (!err && rename(out->tmp_path, out->path) != 0) {
-    err = errno;
-    jx_error(diags, pos,
-             "cannot write the PDF: cannot rename temporary file %s to %s: %s",
-             out->tmp_path, out->path, strerror(err));
-    if (out->named)
-      unlink(out->tmp_path);
-    return false;
-  }
-  if (err) {
-    report_temp_failure(diags, pos, failed, out->tmp_path, err);
-    if (out->named)
-      unlink(out->tmp_path);
-    return false;
-  }
-  /* Make the rename durable; failure here loses nothing written. */
-  int dfd = open(out->dir, O_RDONLY);
-  if (dfd >= 0) {
-    fsync(dfd);
-    close(dfd);
-  }
-  return true;
-}
-
-void jx_out_abort(jx_out *out, FILE *f) {
-  if (f)
-    fclose(f);
-  else if (out->fd >= 0)
-    close(out->fd);
-  out->fd = -1;
-  if (out->tmp_path && out->named)
-    unlink(out->tmp_path);
-}
-
-void jx_out_free(jx_out *out) {
-  free(out->path);
-  free(out->tmp_path);
-  free(out->dir);
-  out->path = out->tmp_path = out->dir = NULL;
-}
-
 /* ---- one call: a whole display list ---- */
 
 /* Encodes and adds every page of `layout` to `pdf`, then closes it. */
@@ -1872,7 +947,7 @@ static bool render_layout(jx_pdf *pdf, const jx_layout *layout, jx_fonts *fonts,
     if (!ok)
       break;
     jx_bytes z;
-    deflate_bytes(raw.data ? raw.data : "", raw.len, JX_ZLEVEL_PAGE, &z);
+    jx_deflate(raw.data ? raw.data : "", raw.len, JX_ZLEVEL_PAGE, &z);
     pages[p].contents[0] = jx_pdf_add_stream(pdf, &z);
     pages[p].width = layout->page_width;
     pages[p].height = layout->page_height;

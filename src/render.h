@@ -9,10 +9,11 @@
  *     directly, for `jxform packet` (packet.c), whose thousands of pages
  *     would make libharu's memory grow with the page count.
  *
- * Both embed the same fonts the same way: render.c's jx_subset_face
- * (hb-subset to the characters drawn, unneeded tables dropped), its
- * ToUnicode CMap (jx_to_unicode_cmap), its compact /W runs
- * (jx_width_runs) and its compressor (jx_deflate), declared at the end.
+ * Both embed the same fonts the same way (pdffont.h: hb-subset to the
+ * characters drawn, unneeded tables dropped, the ToUnicode CMap, compact
+ * /W runs), compress through deflate.h, sign the trailer with md5.h,
+ * describe PDF/A with pdfmeta.h and write through outfile.h; this header
+ * includes them all.
  *
  * render.c writes PDF itself (objects, cross-reference table, Flate
  * streams through zlib): pages are encoded into compressed content
@@ -36,9 +37,14 @@
 #ifndef JX_RENDER_H
 #define JX_RENDER_H
 
+#include "deflate.h"
 #include "diag.h"
 #include "display.h"
 #include "fonts.h"
+#include "md5.h"
+#include "outfile.h"
+#include "pdffont.h"
+#include "pdfmeta.h"
 #include <math.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -89,30 +95,6 @@ bool jx_render_memory(const jx_layout *layout, jx_fonts *fonts,
                       char **data, size_t *size);
 
 /* ---- the streaming writer ---- */
-
-/* Bytes in malloc'd memory (free `data`). */
-typedef struct jx_bytes {
-  unsigned char *data;
-  size_t len;
-} jx_bytes;
-
-/* Which BMP code points each embedded font draws.  Faces that resolve to
- * the same file and face index share one font (`slot` = the lowest such
- * face index).  Built for one face table; a copy of the face table
- * loaded with the same specs in the same order (one per thread) gives the
- * same slots. */
-typedef struct jx_glyph_use {
-  size_t face_count;
-  int *slot;      /* per face */
-  uint64_t *bits; /* face_count × 1024 words; only slot rows are used */
-} jx_glyph_use;
-
-void jx_glyph_use_init(jx_glyph_use *use, const jx_fonts *fonts);
-/* Grows `use` to a face table that has gained faces since init. */
-void jx_glyph_use_update(jx_glyph_use *use, const jx_fonts *fonts);
-void jx_glyph_use_free(jx_glyph_use *use);
-/* ORs every code point of `from` into `into` (same face table). */
-void jx_glyph_use_merge(jx_glyph_use *into, const jx_glyph_use *from);
 
 /* Encodes the drawing of `page` (height `page_height` points) as a
  * Flate-compressed content stream in *out (malloc'd), marking the code
@@ -198,152 +180,6 @@ bool jx_render_hpdf_memory(const jx_layout *layout, jx_fonts *fonts,
                            const jx_render_info *info, jx_diag_list *diags,
                            char **data, size_t *size);
 
-/* ---- pieces both writers share (render.c) ---- */
-
-typedef struct hb_blob_t hb_blob_t;
-typedef struct hb_face_t hb_face_t;
-typedef struct hb_subset_plan_t hb_subset_plan_t;
-
-/* jx_subset_face flags. */
-enum {
-  /* Keep the subset's cmap (libharu's loader needs one; the streaming
-   * writer maps CIDs to glyphs itself and drops it). */
-  JX_SUBSET_KEEP_CMAP = 1,
-  /* Keep name records of every language and the legacy (Mac) ones, not
-   * only Windows US English. */
-  JX_SUBSET_ALL_NAMES = 2,
-};
-
-/* A face subset to the code points a document draws. */
-typedef struct jx_subset {
-  hb_subset_plan_t *plan; /* code point → old glyph → new glyph maps */
-  hb_face_t *face;        /* the subset face */
-  hb_blob_t *blob;        /* its TrueType bytes */
-  size_t count;           /* code points asked for */
-} jx_subset;
-
-/* Subsets face `f` with hb-subset to the BMP code points set in `used`
- * (1024 words of 64 bits, bit cp & 63 of word cp >> 6), without hinting,
- * with name IDs 1, 2, 4 and 6 only, and without the tables a PDF viewer
- * never reads for a horizontal CIDFontType2 (layout, vertical metrics,
- * kern, DSIG, …; cmap unless JX_SUBSET_KEEP_CMAP).  Returns false after
- * recording an error at `where` (unreadable file, characters the face
- * lacks — listed — or a failed subset); on success the caller frees *out
- * with jx_subset_free. */
-bool jx_subset_face(const jx_face *f, const uint64_t *used, unsigned flags,
-                    const char *where, jx_diag_list *diags, jx_subset *out);
-void jx_subset_free(jx_subset *s);
-
-/* The ToUnicode CMap text for Identity-H with CID = code point: one
- * bfrange per block of 256 codes with any code of `used` (same bitmap as
- * jx_subset_face).  *out is malloc'd; the caller frees out->data. */
-void jx_to_unicode_cmap(const uint64_t *used, jx_bytes *out);
-
-/* One entry of a compact /W array: `count` consecutive CIDs from index
- * `first` of the arrays given to jx_width_runs, either all of one width
- * (`same`: written "c1 c2 w") or listed one by one ("c [w1 w2 …]"). */
-typedef struct jx_width_run {
-  size_t first, count;
-  bool same;
-} jx_width_run;
-
-/* Splits the widths `w` of the ascending CIDs `cids` (n of each; any unit)
- * into /W entries, leaving out every width equal to `dw` (the /DW).
- * Returns the number of entries, stored in *runs (malloc'd; the caller
- * frees it). */
-size_t jx_width_runs(const uint32_t *cids, const long long *w, size_t n,
-                     long long dw, jx_width_run **runs);
-
-/* Compresses `len` bytes at `data` into out->data (malloc'd) in zlib
- * format for /FlateDecode, at `level` (1..12; libdeflate when built with
- * it, else zlib capped at 9).  Deterministic; aborts on out of memory. */
-void jx_deflate(const void *data, size_t len, int level, jx_bytes *out);
-
-/* ---- PDF/A and the trailer /ID (render.c; both writers use it) ---- */
-
-/* MD5 (RFC 1321): the trailer /ID of both writers is the MD5 of every
- * byte before the cross-reference table, so it is derived from the
- * content and the same input gives the same file. */
-typedef struct jx_md5 {
-  uint32_t h[4];
-  uint64_t len;
-  unsigned char buf[64];
-} jx_md5;
-
-void jx_md5_init(jx_md5 *m);
-void jx_md5_update(jx_md5 *m, const void *data, size_t len);
-void jx_md5_final(jx_md5 *m, unsigned char out[16]);
-
-/* The output intent: its condition identifier and ICC profile (sRGB,
- * ICC version 2, from Debian's icc-profiles-free; srgb-icc.h). */
-#define JX_SRGB_NAME "sRGB IEC61966-2.1"
-const unsigned char *jx_srgb_profile(size_t *len);
-
-/* A malloc'd copy of UTF-8 text `s` that the Info dictionary and XMP can
- * both carry alike: malformed bytes, and the characters XML 1.0 cannot
- * hold (controls other than tab, LF and CR; U+FFFE; U+FFFF), each become
- * U+FFFD.  NULL for NULL. */
-char *jx_pdfa_text(const char *s);
-
-/* What the XMP metadata of a PDF/A document says, each the same as in its
- * Info dictionary (Title = dc:title, Subject = dc:description, Author =
- * dc:creator, Creator = xmp:CreatorTool, Producer = pdf:Producer, the
- * dates = xmp:CreateDate and xmp:ModifyDate).  NULL or "" = absent. */
-typedef struct jx_xmp {
-  const char *title, *subject, *author; /* jx_pdfa_text strings */
-  const char *creator_tool, *producer;
-  const char *date; /* "YYYY-MM-DDThh:mm:ssZ" (jx_source_date_xmp) */
-} jx_xmp;
-
-/* The XMP packet (UTF-8, no padding) of `x`, with pdfaid:part 2 and
- * pdfaid:conformance B.  out->data is malloc'd. */
-void jx_xmp_packet(const jx_xmp *x, jx_bytes *out);
-
-/* ---- atomic output (render.c; both writers use it) ---- */
-
-/* A file being written: a temporary file beside `path`, renamed over it
- * by jx_out_commit, so `path` is either the whole new file or left as it
- * was.  Strings are malloc'ed and freed by jx_out_free. */
-typedef struct jx_out {
-  char *path;     /* the target (also the position of diagnostics) */
-  char *tmp_path; /* hidden temporary beside it: "<dir>/.<name>.XXXXXX" */
-  char *dir;      /* path's folder */
-  int fd;         /* the temporary file, -1 when closed */
-  bool anonymous; /* the file has no name yet (O_TMPFILE) */
-  bool named;     /* tmp_path names the file (remove it on failure) */
-  bool keep;      /* jx_out_open_unique: commit leaves it at tmp_path */
-} jx_out;
-
-/* Refuses a path naming a folder or a non-regular file, then creates the
- * temporary file (out->fd, mode 0600) in path's folder.  Returns true, or
- * false after recording an error (nothing to free then). */
-bool jx_out_open(jx_out *out, const char *path, jx_diag_list *diags);
-/* Like jx_out_open, but for a file whose final name is chosen later:
- * creates it with a unique hidden name in folder `dir`; jx_out_commit
- * then syncs, closes and names it (out->tmp_path) without renaming it.
- * Diagnostics are placed at `where`. */
-bool jx_out_open_unique(jx_out *out, const char *dir, const char *where,
-                        jx_diag_list *diags);
-/* Syncs the file, gives it the mode open(…, 0666) would, closes it (with
- * fclose when `f`, the stream over out->fd, is not NULL) and renames it
- * to out->path.  A nonzero `write_errno` (an earlier write error) fails
- * it at once.  Returns true, or false after recording an error, the
- * temporary file removed.  The caller still calls jx_out_free. */
-bool jx_out_commit(jx_out *out, FILE *f, int write_errno, jx_diag_list *diags);
-/* Closes the file (through `f` if not NULL) and removes it. */
-void jx_out_abort(jx_out *out, FILE *f);
-/* Frees out's strings. */
-void jx_out_free(jx_out *out);
-
-/* The PDF date ("D:YYYYMMDDHHmmSSZ") of the SOURCE_DATE_EPOCH variable
- * in out (size >= 20): returns 1, or 0 with out "" when it is unset, or
- * -1 with out "" when it is not a whole number of seconds from 1970 to
- * the end of 9999 (no date is written then). */
-int jx_source_date(char *out, size_t size);
-/* The same date as XMP writes it ("YYYY-MM-DDThh:mm:ssZ", out of size >=
- * 21), with the same results. */
-int jx_source_date_xmp(char *out, size_t size);
-
 /* The value of Creator in the Info dictionary and of xmp:CreatorTool. */
 #define JX_CREATOR_TOOL "jxform " JXFORM_VERSION
 
@@ -363,15 +199,6 @@ int jx_source_date_xmp(char *out, size_t size);
 /* `v` points as a whole number of grid steps. */
 static inline long long jx_text_grid_steps(double v) {
   return llround(v * JX_TEXT_GRID);
-}
-
-/* Bit `cp` of a code-point bitmap (one bit per code point). */
-static inline bool jx_bit_get(const uint64_t *bits, uint32_t cp) {
-  return (bits[cp >> 6] >> (cp & 63)) & 1u;
-}
-
-static inline void jx_bit_set(uint64_t *bits, uint32_t cp) {
-  bits[cp >> 6] |= (uint64_t)1 << (cp & 63);
 }
 
 #endif
