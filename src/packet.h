@@ -1,5 +1,6 @@
 /*
- * packet.h — internal pieces shared by packet.c and session.c.
+ * packet.h — internal pieces shared by the packet's files (packet.c,
+ * document.c, order.c: jx_packet_sort) and session.c.
  *
  * A packet lays projects out on worker threads, each with its own face
  * table (fonts.c keeps scratch buffers), while the session owns the

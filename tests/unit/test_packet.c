@@ -1,5 +1,6 @@
 /*
- * test_packet.c — a packet's order and numbering (src/packet.c): the
+ * test_packet.c — a packet's order and numbering (src/order.c,
+ * src/document.c): the
  * order of projects alone (jx_packet_sort, packet.h: department code,
  * then names in 拼音 order by ICU's collator — 安 < 白 < 张 < 赵, not their
  * code point order 安 张 白 赵 —, then byte order, then input position;
