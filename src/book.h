@@ -24,6 +24,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 typedef enum {
   JX_CELL_TEXT,   /* a string (shared, inline, or a formula's text) */
@@ -67,7 +68,11 @@ typedef struct jx_sheet {
   size_t cell_count;
   jx_merge *merges;
   size_t merge_count;
-  uint32_t rows, cols; /* one past the last row and column used */
+  uint32_t rows, cols; /* one past the last row and column used (cells
+                          and merged ranges) */
+  /* The readers' index of `merges` for jx_sheet_merge; NULL (a sheet
+   * made by hand) makes it look through every merge. */
+  const void *merge_index;
 } jx_sheet;
 
 typedef struct jx_book {
@@ -86,14 +91,14 @@ bool jx_book_path(const char *path);
 /* Reads the workbook at `path` (or, when data is not NULL, held in
  * data[0..size), named `path` in diagnostics).  Returns the book, or NULL
  * after recording errors in `diags` (file `path`, with the sheet and
- * cell where there is one: jx_diag_set_cell).  Everything is allocated
- * in `arena`. */
+ * cell where there is one: jx_diag_set_cell).  Errors about single cells
+ * (a formula with no saved result) leave those cells out and the book is
+ * still returned.  Everything is allocated in `arena`. */
 jx_book *jx_book_read(jx_arena *arena, jx_diag_list *diags, const char *path,
                       const char *data, size_t size);
 
 /* The cell at (row, col), or NULL when it is empty.  O(log n). */
-const jx_cell *jx_sheet_cell(const jx_sheet *sheet, uint32_t row,
-                             uint32_t col);
+const jx_cell *jx_sheet_cell(const jx_sheet *sheet, uint32_t row, uint32_t col);
 /* The merged range holding (row, col), or NULL. */
 const jx_merge *jx_sheet_merge(const jx_sheet *sheet, uint32_t row,
                                uint32_t col);
@@ -108,5 +113,16 @@ const char *jx_cell_place(jx_arena *arena, const jx_sheet *sheet, uint32_t row,
  * its 1900-02-29, or the 1904 system): sets y, m, d; false when out of
  * range (before 1900-01-01 or after 9999-12-31). */
 bool jx_serial_date(double serial, bool date1904, int *y, int *m, int *d);
+
+/* Prints the book in a stable text form, for tests and debugging:
+ *   book xlsx [encoding=UTF-8] [date1904]
+ *   sheet "My sheet" rows=3 cols=4 cells=5 merges=1
+ *   'My sheet'!A1 text "Name"
+ *   'My sheet'!B2 number percent 0.95 decimals=0 [thousands] [formula]
+ *   'My sheet'!C2 bool 1 | 'My sheet'!D2 error "#N/A"
+ *   merge 'My sheet'!A3:C3
+ * Text is quoted with \" \\ \n \r \t escaped; a number's decimals are
+ * left out when General (-1). */
+void jx_book_dump(const jx_book *book, FILE *out);
 
 #endif

@@ -6,6 +6,7 @@
  *                [--template-dir D]
  *   jxform new [--template T] [--year YYYY] [-o FILE.yaml]
  *              [--template-dir D]
+ *   jxform new --xlsx -o FILE.xlsx [--template T] [--year YYYY]
  *
  * check loads and validates every file (all of a file's problems, then
  * the rules across files), prints each diagnostic as
@@ -23,7 +24,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
+#include <unistd.h>
 
 /* Length of the well-formed UTF-8 sequence of two or more bytes at p
  * (RFC 3629: no overlong forms, no surrogates, nothing past U+10FFFF),
@@ -282,10 +285,49 @@ int cmd_check(int argc, char **argv) {
   return failed ? EXIT_INPUT : EXIT_OK;
 }
 
+/* True if `name` ends in .xlsx (any letter case). */
+static bool xlsx_name(const char *name) {
+  size_t n = name ? strlen(name) : 0;
+  return n > 5 && !strcasecmp(name + n - 5, ".xlsx");
+}
+
+/* `new --xlsx`: the workbook to fill in (book-write.c), to a file only. */
+static int write_workbook(const char *template_name, const char *template_dir,
+                          int year, const char *output) {
+  if (!output || !strcmp(output, "-"))
+    return cli_usage_error(
+        _("new: a workbook cannot go to standard output; name its file with "
+          "-o FILE.xlsx"),
+        NULL);
+  if (!xlsx_name(output))
+    return cli_usage_error(_("new --xlsx: the file name must end in .xlsx:"),
+                           output);
+  if (access(output, F_OK) == 0) {
+    fprintf(stderr, _("jxform: cannot create %s: %s%s\n"), output,
+            strerror(EEXIST),
+            _(" (choose another name; new never overwrites a file)"));
+    return EXIT_INPUT;
+  }
+  jx_session *s = cli_session_new(template_dir);
+  if (!s)
+    return EXIT_INPUT;
+  bool ok = jx_write_workbook(s, template_name, year, output);
+  size_t shown = 0;
+  cli_print_diagnostics(s, &shown);
+  jx_session_free(s);
+  if (ok)
+    fprintf(stderr,
+            _("jxform: wrote %s; fill it in with Excel, WPS or LibreOffice, "
+              "then run 'jxform import %s'\n"),
+            output, output);
+  return ok ? EXIT_OK : EXIT_INPUT;
+}
+
 /* `new` and `schema` share their options; `schema` writes the JSON
- * Schema instead of the skeleton. */
+ * Schema instead of the skeleton, `new --xlsx` a workbook. */
 static int write_description(int argc, char **argv, bool schema) {
   const char *template_name = NULL, *template_dir = NULL, *output = NULL;
+  bool xlsx = false;
   time_t now = time(NULL);
   struct tm *tm = localtime(&now);
   int year = tm ? tm->tm_year + 1900 : 2025;
@@ -300,6 +342,8 @@ static int write_description(int argc, char **argv, bool schema) {
       template_dir = argv[++i];
     } else if ((!strcmp(a, "-o") || !strcmp(a, "--output")) && has_next) {
       output = argv[++i];
+    } else if (!strcmp(a, "--xlsx") && !schema) {
+      xlsx = true;
     } else if (!strcmp(a, "--year") && has_next && !schema) {
       char *end;
       long y = strtol(argv[++i], &end, 10);
@@ -316,6 +360,8 @@ static int write_description(int argc, char **argv, bool schema) {
                              a);
     }
   }
+  if (!schema && (xlsx || xlsx_name(output)))
+    return write_workbook(template_name, template_dir, year, output);
   FILE *out = stdout;
   if (output) {
     /* "wx": never overwrite a file someone has started filling in. */

@@ -7,8 +7,10 @@
 #ifndef _XOPEN_SOURCE
 #define _XOPEN_SOURCE 700 /* realpath */
 #endif
+#include "book.h"
 #include "cli.h"
 #include "i18n.h"
+#include "import.h"
 #include "xalloc.h"
 
 #include <dirent.h>
@@ -32,8 +34,11 @@ void cli_print_diagnostics(jx_session *s, size_t *shown) {
     jx_diagnostic_print(jx_diagnostic_at(s, *shown), stderr);
 }
 
+const char *cli_import_template, *cli_template_dir;
+
 jx_session *cli_session_new(const char *template_dir) {
-  jx_options opts = {.template_dir = template_dir};
+  jx_options opts = {.template_dir = template_dir,
+                     .import_template = cli_import_template};
   jx_session *s = jx_session_new(&opts);
   if (!s)
     fputs(_("jxform: out of memory\n"), stderr);
@@ -166,6 +171,7 @@ void cli_inputs_free(cli_inputs *in) {
   seen_free(&in->folders);
   seen_free(&in->seen_lists);
   free(in->root);
+  jx_session_free(in->books);
   memset(in, 0, sizeof *in);
 }
 
@@ -188,6 +194,22 @@ static void add_file(cli_inputs *in, char *path, const struct stat *st) {
       return;
     }
     seen_add(&in->files, st, path);
+    /* a workbook of several projects: one input each, PATH#1 … PATH#N */
+    if (S_ISREG(st->st_mode) && jx_import_is_book(path)) {
+      if (!in->books)
+        in->books = cli_session_new(cli_template_dir);
+      size_t n = in->books ? jx_workbook_projects(in->books, path) : 0;
+      if (n > 1) {
+        for (size_t i = 1; i <= n; i++) {
+          size_t len = strlen(path) + 24;
+          char *one = jx_xmalloc(len);
+          snprintf(one, len, "%s#%zu", path, i);
+          push(in, one);
+        }
+        free(path);
+        return;
+      }
+    }
   }
   push(in, path);
 }
@@ -209,8 +231,15 @@ static bool ends_with_ci(const char *name, const char *ext) {
 
 /* The length of the project-file extension `name` ends in (.yaml, .yml or
  * .json, any letter case), or 0.  A JSON Schema that `jxform schema`
- * wrote for editors (NAME.schema.json) is not a project file. */
+ * wrote for editors (NAME.schema.json) is not a project file.  Workbooks
+ * (.xlsx, .xlsm, .xls, .csv) are, but not the lock file Excel and WPS
+ * keep beside an open one (~$NAME.xlsx). */
 static size_t project_ext(const char *name) {
+  if (jx_book_path(name)) {
+    const char *base = strrchr(name, '/');
+    base = base ? base + 1 : name;
+    return strncmp(base, "~$", 2) ? strlen(strrchr(name, '.')) : 0;
+  }
   if (ends_with_ci(name, ".yaml"))
     return 5;
   if (ends_with_ci(name, ".yml"))
@@ -410,8 +439,8 @@ static bool add_input(cli_inputs *in, const char *arg, int depth) {
     in->root = outer;
     if (ok && !again && in->found == before) {
       fprintf(stderr,
-              _("jxform: %s: no project files (.yaml, .yml or .json) in this "
-                "folder or its subfolders\n"),
+              _("jxform: %s: no project files (.yaml, .yml, .json, .xlsx, "
+                ".xls or .csv) in this folder or its subfolders\n"),
               arg);
       ok = false;
     }

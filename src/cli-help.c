@@ -10,12 +10,15 @@
 #include <string.h>
 
 static const char usage_text[] = N_(
-    "usage: jxform render FILE.yaml|FOLDER... [-o OUT.pdf] "
+    "usage: jxform render FILE.yaml|BOOK.xlsx|FOLDER... [-o OUT.pdf] "
     "[--dump=model|layout]\n"
-    "       jxform check FILE.yaml|FOLDER... [--strict] [--format=text|json]\n"
+    "       jxform check FILE.yaml|BOOK.xlsx|FOLDER... [--strict] "
+    "[--format=text|json]\n"
     "       jxform new [--template T] [--year YYYY] [-o FILE.yaml]\n"
+    "       jxform new --xlsx -o FILE.xlsx [--template T] [--year YYYY]\n"
     "       jxform schema [--template T] [-o FILE.json]\n"
     "       jxform packet INPUTS... -o PACKET.pdf | --split DIR [options]\n"
+    "       jxform import BOOK.xlsx... [-o DIR] [--template T]\n"
     "       jxform help [COMMAND] | COMMAND --help | --version\n"
     "\n"
     "Renders 项目支出绩效目标表 forms from YAML project files.\n"
@@ -34,8 +37,13 @@ static const char usage_text[] = N_(
     "  --format=json     (check) print the diagnostics as JSON on stdout\n"
     "  new               write a commented project skeleton to stdout, or\n"
     "                    to FILE.yaml with -o (never overwrites)\n"
+    "  --xlsx            (new) write a workbook to fill in with Excel or WPS\n"
+    "                    instead, to -o FILE.xlsx; import reads it back\n"
     "  --template T      (new, schema) the form's template, default\n"
-    "                    yangquan-2025 (templates/NAME.yaml)\n"
+    "                    yangquan-2025 (templates/NAME.yaml); (import,\n"
+    "                    render, check, packet) the template of the\n"
+    "                    projects in workbooks, default: the one the\n"
+    "                    workbook names\n"
     "  schema            write the JSON Schema of the template's project\n"
     "                    files (for editors), to stdout or -o FILE.json\n"
     "  packet            many projects into one PDF: cover, contents,\n"
@@ -59,6 +67,10 @@ static const char usage_text[] = N_(
     "  --pdfa            (render) write PDF/A-2b, for archives; packets are\n"
     "                    PDF/A-2b already\n"
     "  --no-pdfa         (packet) write plain PDF instead of PDF/A-2b\n"
+    "  import            write each project of each workbook (.xlsx, .xls,\n"
+    "                    .csv) as a project file beside it, or in DIR with\n"
+    "                    -o; render, check and packet read workbooks too\n"
+    "  --dump=book       (import) print the workbook's cells as read\n"
     "  --strict          (render, check, packet) count consistency warnings\n"
     "                    as errors\n"
     "  --template-dir D  look for templates in D; without it: "
@@ -80,9 +92,10 @@ static const struct {
   const char *command, *text;
 } command_help[] = {
     {"render",
-     N_("usage: jxform render FILE.yaml|FOLDER... [-o OUT.pdf] "
+     N_("usage: jxform render FILE.yaml|BOOK.xlsx|FOLDER... [-o OUT.pdf] "
         "[--dump=model|layout]\n"
-        "                     [--strict] [-q] [--template-dir D]\n"
+        "                     [--strict] [-q] [--template T] "
+        "[--template-dir D]\n"
         "\n"
         "Renders each project file to FILE.pdf beside it, or all of them, in\n"
         "order, into OUT.pdf with -o.  A FOLDER stands for the project files\n"
@@ -91,28 +104,42 @@ static const struct {
         "gets its PDF beside it.  '-' reads a project from standard input\n"
         "(then -o is needed); '-o -' writes the PDF to standard output.  The\n"
         "warnings are those 'jxform check' gives for the same files.\n"
+        "A workbook (.xlsx, .xls, .csv) is read as 'jxform import' reads it:\n"
+        "project N of BOOK.xlsx goes to BOOK-N.pdf when it holds several.\n"
         "  --dump=model    print the loaded project(s) as text, no PDF\n"
         "  --dump=layout   print the laid-out pages as text, no PDF\n"
         "  --pdfa          write PDF/A-2b (for archives)\n"
         "  --strict        count consistency warnings as errors\n"
-        "  -q, --quiet     no 'wrote …' line\n")},
+        "  -q, --quiet     no 'wrote …' line\n"
+        "  --template T    the template of projects in workbooks (default:\n"
+        "                  the one the workbook names, else yangquan-2025)\n")},
     {"check",
-     N_("usage: jxform check FILE.yaml|FOLDER... [--strict] "
+     N_("usage: jxform check FILE.yaml|BOOK.xlsx|FOLDER... [--strict] "
         "[--format=text|json]\n"
+        "                    [--template T]\n"
         "\n"
         "Checks each project file against its template (keys, types, the\n"
         "consistency rules, and that the form can be laid out) without\n"
         "writing anything; exit 1 on any error.  A FOLDER stands for the\n"
         "project files in it and its subfolders (.yaml, .yml and .json, as\n"
-        "for packet).  '-' reads standard input.\n"
+        "for packet).  '-' reads standard input.  Workbooks (.xlsx, .xls,\n"
+        ".csv) are checked as 'jxform import' reads them, each problem at\n"
+        "its cell (book.xlsx:Sheet!C12).\n"
         "  --strict        count warnings as errors\n"
-        "  --format=json   the diagnostics as JSON on standard output\n")},
+        "  --format=json   the diagnostics as JSON on standard output\n"
+        "  --template T    the template of projects in workbooks\n")},
     {"new",
      N_("usage: jxform new [--template T] [--year YYYY] [-o FILE.yaml]\n"
+        "       jxform new --xlsx -o FILE.xlsx [--template T] [--year YYYY]\n"
         "\n"
         "Writes a commented skeleton of a project file of template T (default\n"
         "yangquan-2025): every field with its label, ready to fill in.  -o\n"
-        "never overwrites a file.\n")},
+        "never overwrites a file.\n"
+        "  --xlsx   write a workbook to fill in instead (Excel, WPS,\n"
+        "           LibreOffice): the form as a sheet, labels locked, lists\n"
+        "           and checks on the input cells, a sheet per table;\n"
+        "           'jxform import' reads it back.  Needs -o FILE.xlsx (a\n"
+        "           name ending in .xlsx implies --xlsx).\n")},
     {"schema",
      N_("usage: jxform schema [--template T] [-o FILE.json]\n"
         "\n"
@@ -122,13 +149,29 @@ static const struct {
      N_("usage: jxform packet INPUTS... -o PACKET.pdf | --split DIR [options]\n"
         "\n"
         "Many projects in one PDF with a cover, contents, bookmarks and page\n"
-        "numbers; INPUTS are YAML files, folders (searched recursively) or\n"
-        "@LIST files (one input a line).  Options: --order=dept|name|input, "
-        "--duplex,\n"
-        "--split DIR [--name PATTERN], --fail-fast, --threads N, --title "
-        "TEXT,\n"
-        "-q, --no-pdfa (plain PDF; packets are PDF/A-2b).  See 'jxform "
-        "--help'.\n")},
+        "numbers; INPUTS are project files, workbooks (.xlsx, .xls, .csv),\n"
+        "folders (searched recursively) or @LIST files (one input a line).\n"
+        "Options: --order=dept|name|input, --duplex, --split DIR [--name\n"
+        "PATTERN], --fail-fast, --threads N, --title TEXT, -q, --no-pdfa\n"
+        "(plain PDF; packets are PDF/A-2b), --template T (of projects in\n"
+        "workbooks).  See 'jxform --help'.\n")},
+    {"import",
+     N_("usage: jxform import BOOK.xlsx|BOOK.csv... [-o DIR] [--template T]\n"
+        "                     [--dump=book] [-q] [--template-dir D]\n"
+        "\n"
+        "Reads each workbook (.xlsx, .xls or .csv), laid out as the form\n"
+        "(each label with its value in the cell right of it) or as a list (a\n"
+        "row of labels, then one project a row), and writes each project in\n"
+        "it as a project file named after its department code and name,\n"
+        "beside the workbook or in DIR.  A project with errors is not\n"
+        "written; each error names its cell (book.xlsx:Sheet!C12).  BOOK#N\n"
+        "imports project N.\n"
+        "  -o, --output DIR  write the project files into DIR\n"
+        "  --template T      the projects' template (default: the one the\n"
+        "                    workbook names in its row 'template', else\n"
+        "                    yangquan-2025)\n"
+        "  --dump=book       print the cells as read; nothing is written\n"
+        "  -q, --quiet       no 'wrote …' line for each file\n")},
 };
 
 int cli_help(const char *command) {

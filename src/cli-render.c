@@ -24,18 +24,30 @@
 #include <string.h>
 #include <sys/stat.h>
 
-/* "dir/name.yaml" → "dir/name.pdf" (malloc'd). */
+/* "dir/name.yaml" → "dir/name.pdf", "dir/book.xlsx#2" (project 2 of a
+ * workbook) → "dir/book-2.pdf" (malloc'd). */
 static char *pdf_path_for(const char *input) {
-  size_t n = strlen(input);
-  const char *dot = strrchr(input, '.');
-  const char *slash = strrchr(input, '/');
-  if (dot && (!slash || dot > slash))
-    n = (size_t)(dot - input);
-  char *out = malloc(n + 5);
+  /* project N of a workbook, "book.xlsx#2": book-2.pdf */
+  const char *hash = strrchr(input, '#');
+  size_t digits = hash ? strspn(hash + 1, "0123456789") : 0;
+  bool book_part = hash && digits && !hash[1 + digits];
+  size_t n = book_part ? (size_t)(hash - input) : strlen(input);
+  const char *dot = NULL, *slash = NULL;
+  for (size_t i = 0; i < n; i++)
+    if (input[i] == '.')
+      dot = input + i;
+    else if (input[i] == '/')
+      slash = input + i;
+  size_t stem = dot && (!slash || dot > slash) ? (size_t)(dot - input) : n;
+  size_t cap = stem + (book_part ? digits + 1 : 0) + 5;
+  char *out = malloc(cap);
   if (!out)
     abort();
-  memcpy(out, input, n);
-  memcpy(out + n, ".pdf", 5);
+  memcpy(out, input, stem);
+  if (book_part)
+    snprintf(out + stem, cap - stem, "-%.*s.pdf", (int)digits, hash + 1);
+  else
+    memcpy(out + stem, ".pdf", 5);
   return out;
 }
 

@@ -21,8 +21,13 @@ int cli_usage_error(const char *what, const char *arg);
 void cli_print_diagnostics(jx_session *s, size_t *shown);
 /* A session over `template_dir` (NULL: the default), or NULL after
  * printing "jxform: out of memory".  The caller frees it with
- * jx_session_free. */
+ * jx_session_free.  Its workbooks are read with cli_import_template. */
 jx_session *cli_session_new(const char *template_dir);
+/* Set by main.c before a command runs: the --template T given to render,
+ * check or packet (the template of the projects in workbooks; NULL: the
+ * one the workbook names, else the default), and the --template-dir
+ * given, for cli_inputs to count the projects of a workbook. */
+extern const char *cli_import_template, *cli_template_dir;
 /* Reads all of standard input (at most 128 MiB) into a malloc'd buffer
  * (*size bytes); NULL on a read error. */
 char *cli_read_stdin(size_t *size);
@@ -34,8 +39,10 @@ bool cli_same_file(const char *a, const char *b);
 
 /* The project files named on a command line (cli-common.c), in order:
  * files as given; folders searched recursively for project files (.yaml,
- * .yml and .json in any letter case, names in byte order; a file Notepad
- * saved as NAME.yaml.txt is named in a warning and left out); with
+ * .yml and .json in any letter case, and workbooks: .xlsx, .xlsm, .xls
+ * and .csv; names in byte order; a file Notepad saved as NAME.yaml.txt
+ * is named in a warning and left out); a workbook holding several
+ * projects stands for PATH#1 … PATH#N, one input each; with
  * `lists`, @LIST names a text file of inputs, one a line (blank lines and
  * lines starting with # skipped).  "-" (standard input) is kept as it is.
  * Each file is taken once however often it is reached, each folder
@@ -54,6 +61,7 @@ typedef struct cli_inputs {
   size_t found;        /* files met, repeats included */
   const char *reading; /* the list being read, or NULL */
   char *root;          /* the folder given (resolved) being searched */
+  jx_session *books;   /* counts the projects of workbooks (or NULL) */
 } cli_inputs;
 /* Adds command-line argument `arg`.  Returns false after saying why when
  * it cannot be read (a folder or list that cannot be opened, a folder
@@ -67,5 +75,6 @@ int cmd_check(int argc, char **argv);  /* cli-check.c */
 int cmd_new(int argc, char **argv);
 int cmd_schema(int argc, char **argv); /* cli-check.c */
 int cmd_packet(int argc, char **argv); /* cli-packet.c */
+int cmd_import(int argc, char **argv); /* cli-import.c */
 
 #endif

@@ -213,7 +213,17 @@ void jx_diag_vadd(jx_diag_list *list, jx_severity sev, jx_pos pos,
     buf[n - rule] = '\0';
   }
   d->severity = sev;
-  d->file = jx_dup_or_null(pos.file);
+  const char *cell = pos.file ? strstr(pos.file, JX_POS_CELL) : NULL;
+  if (cell) { /* a workbook cell (JX_POS_CELL) */
+    size_t n = (size_t)(cell - pos.file);
+    char *file = jx_xmalloc(n + 1);
+    memcpy(file, pos.file, n);
+    file[n] = '\0';
+    d->file = file;
+    d->cell = jx_xstrdup(cell + strlen(JX_POS_CELL));
+  } else {
+    d->file = jx_dup_or_null(pos.file);
+  }
   d->line = pos.line;
   d->column = pos.col;
   d->message = jx_xstrdup(buf);

@@ -19,6 +19,11 @@ typedef struct jx_pos {
   uint32_t col;
 } jx_pos;
 
+/* A position in a workbook: `file` is "BOOK" JX_POS_CELL "Sheet!C12"
+ * with line and column 0 (an imported project's model keeps these).  A
+ * diagnostic at such a position gets file BOOK and cell "Sheet!C12". */
+#define JX_POS_CELL "\x1f"
+
 typedef struct jx_diag_list {
   jx_diagnostic *items;
   size_t count, cap;

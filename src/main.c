@@ -6,9 +6,11 @@
  *   jxform new [--template T]
  *   jxform schema [--template T]
  *   jxform packet INPUTS... -o packet.pdf
+ *   jxform import BOOK.xlsx... [-o DIR]
  *
  * Each command is in its own file (cli-render.c, cli-check.c,
- * cli-packet.c), their shared helpers in cli-common.c and the help texts
+ * cli-packet.c, cli-import.c), their shared helpers in cli-common.c and
+ * the help texts
  * in cli-help.c; this file chooses the language and dispatches.
  *
  * Exit status: 0 ok, 1 input or render error, 2 usage error.
@@ -49,6 +51,41 @@ static int close_stdout(int status) {
   return status == EXIT_OK ? EXIT_INPUT : status;
 }
 
+/* render, check and packet read workbooks too: takes their --template T
+ * (the template of the workbooks' projects) out of argv, before a "--",
+ * into cli_import_template, and notes their --template-dir for
+ * cli_inputs (which counts a workbook's projects).  Returns false after
+ * a usage error. */
+static bool workbook_options(int *argc, char **argv) {
+  int out = 2;
+  bool done = false;
+  for (int i = 2; i < *argc; i++) {
+    const char *a = argv[i];
+    if (!done && !strcmp(a, "--"))
+      done = true;
+    if (!done && !strcmp(a, "--template")) {
+      if (i + 1 >= *argc) {
+        cli_usage_error(_("missing template name after"), a);
+        return false;
+      }
+      cli_import_template = argv[++i];
+      continue;
+    }
+    if (!done && !strncmp(a, "--template=", 11)) {
+      cli_import_template = a + 11;
+      continue;
+    }
+    if (!done && !strcmp(a, "--template-dir") && i + 1 < *argc)
+      cli_template_dir = argv[i + 1];
+    else if (!done && !strncmp(a, "--template-dir=", 15))
+      cli_template_dir = a + 15;
+    argv[out++] = argv[i];
+  }
+  argv[out] = NULL;
+  *argc = out;
+  return true;
+}
+
 static int run(int argc, char **argv) {
   if (argc < 2)
     return cli_usage_error(_("no command given"), NULL);
@@ -65,6 +102,10 @@ static int run(int argc, char **argv) {
     jx_print_versions(stdout);
     return EXIT_OK;
   }
+  if ((!strcmp(cmd, "render") || !strcmp(cmd, "check") ||
+       !strcmp(cmd, "packet")) &&
+      !workbook_options(&argc, argv))
+    return EXIT_USAGE;
   if (!strcmp(cmd, "render"))
     return cmd_render(argc - 2, argv + 2);
   if (!strcmp(cmd, "check"))
@@ -75,6 +116,8 @@ static int run(int argc, char **argv) {
     return cmd_schema(argc - 2, argv + 2);
   if (!strcmp(cmd, "packet"))
     return cmd_packet(argc - 2, argv + 2);
+  if (!strcmp(cmd, "import"))
+    return cmd_import(argc - 2, argv + 2);
   return cli_usage_error(_("unknown command"), cmd);
 }
 

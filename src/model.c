@@ -132,8 +132,13 @@ static void jx_dump_quoted(const char *s, FILE *out) {
   fputc('"', out);
 }
 
+/* "@line:col", or "@Sheet!C12" for a workbook cell (diag.h JX_POS_CELL). */
 static void jx_dump_pos(jx_pos pos, FILE *out) {
-  fprintf(out, "@%" PRIu32 ":%" PRIu32, pos.line, pos.col);
+  const char *cell = pos.file ? strstr(pos.file, JX_POS_CELL) : NULL;
+  if (cell)
+    fprintf(out, "@%s", cell + strlen(JX_POS_CELL));
+  else
+    fprintf(out, "@%" PRIu32 ":%" PRIu32, pos.line, pos.col);
 }
 
 /* `value` as "text" or the word absent. */

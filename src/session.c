@@ -11,6 +11,7 @@
 #include "datadir.h"
 #include "diag.h"
 #include "fonts.h"
+#include "import.h"
 #include "jxlimits.h"
 #include "layout.h"
 #include "model.h"
@@ -24,6 +25,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 typedef struct jx_tentry {
@@ -44,7 +46,30 @@ struct jx_session {
   bool pdfa;   /* render writes PDF/A-2b */
   jx_tentry *templates;
   size_t template_count, template_cap;
+  const char *import_template; /* workbooks: the template, or NULL */
+  /* Workbooks of several projects, imported once: PATH#1 … PATH#N each
+   * load from here instead of reading the whole book again (which made
+   * checking a book of 600 projects take minutes). */
+  struct jx_book_entry **books;
+  size_t book_count, book_cap;
+  pthread_mutex_t book_lock;
 };
+
+/* A workbook as imported: its projects' YAML, what reading it said, and
+ * the file it was read from (its identity and time: a book changed on
+ * disk is read again).  Everything in `arena`. */
+typedef struct jx_book_entry {
+  char *path;
+  dev_t dev;
+  ino_t ino;
+  off_t size;
+  struct timespec mtime;
+  jx_arena arena;
+  jx_diag_list diags; /* what reading and mapping the book said */
+  jx_import imp;
+  const jx_template *tpl;
+  bool ok; /* jx_session_import succeeded */
+} jx_book_entry;
 
 struct jx_project {
   jx_arena arena;
@@ -61,8 +86,18 @@ jx_session *jx_session_new(const jx_options *options) {
   if (!dir || !*dir)
     dir = jx_default_template_dir();
   s->template_dir = jx_arena_strdup(&s->arena, dir);
+  if (options && options->import_template && *options->import_template)
+    s->import_template = jx_arena_strdup(&s->arena, options->import_template);
   s->fonts_ready = jx_fonts_init(&s->fonts);
+  pthread_mutex_init(&s->book_lock, NULL);
   return s;
+}
+
+static void book_entry_free(jx_book_entry *e) {
+  jx_import_free(&e->imp);
+  jx_diag_list_free(&e->diags);
+  jx_arena_free(&e->arena);
+  free(e->path);
 }
 
 void jx_session_free(jx_session *s) {
@@ -70,6 +105,12 @@ void jx_session_free(jx_session *s) {
     return;
   if (s->fonts_ready)
     jx_fonts_free(&s->fonts);
+  for (size_t i = 0; i < s->book_count; i++) {
+    book_entry_free(s->books[i]);
+    free(s->books[i]);
+  }
+  free(s->books);
+  pthread_mutex_destroy(&s->book_lock);
   jx_diag_list_free(&s->diags);
   jx_arena_free(&s->arena);
   free(s);
@@ -127,25 +168,11 @@ static const jx_template *session_template(jx_session *s, const char *name,
   return t;
 }
 
-/* Reads a project (from `path`, or from data[0..size) named `path`) into
- * `arena` against the template it asks for, and validates it.  The
- * template is looked up in the session under `lock` (when not NULL), its
- * diagnostics going to `diags` too.  Sets *tpl; returns the model, or
- * NULL when the file has errors (recorded in `diags`). */
-static jx_model *load_project(jx_session *s, jx_arena *arena,
-                              jx_diag_list *diags, const char *path,
-                              const char *data, size_t size,
-                              pthread_mutex_t *lock, const jx_template **tpl) {
-  *tpl = NULL;
-  size_t first_diag = diags->count, errors_before = diags->errors;
-  bool complete = false;
-  const jx_ynode *root =
-      data ? jx_load_tree(arena, diags, path, data, size, &complete)
-           : jx_load_tree_file(arena, diags, path, &complete);
-  if (!root)
-    return NULL;
-  jx_pos pos;
-  const char *name = jx_load_template_name(root, JX_DEFAULT_TEMPLATE, &pos);
+/* The template called `name`, looked up in the session under `lock`
+ * (when not NULL), its diagnostics going to `diags`. */
+static const jx_template *find_template(jx_session *s, jx_diag_list *diags,
+                                        const char *name, jx_pos pos,
+                                        pthread_mutex_t *lock) {
   if (lock)
     pthread_mutex_lock(lock);
   const jx_template *t;
@@ -161,6 +188,41 @@ static jx_model *load_project(jx_session *s, jx_arena *arena,
   }
   if (lock)
     pthread_mutex_unlock(lock);
+  return t;
+}
+
+static jx_model *load_book(jx_session *s, jx_arena *arena, jx_diag_list *diags,
+                           const char *input, const char *path, size_t index,
+                           pthread_mutex_t *lock, const jx_template **tpl);
+
+/* Reads a project (from `path`, or from data[0..size) named `path`) into
+ * `arena` against the template it asks for, and validates it.  The
+ * template is looked up in the session under `lock` (when not NULL), its
+ * diagnostics going to `diags` too.  Sets *tpl; returns the model, or
+ * NULL when the file has errors (recorded in `diags`).  A workbook
+ * (PATH, or PATH#N for its project N) is imported (import.h). */
+static jx_model *load_project(jx_session *s, jx_arena *arena,
+                              jx_diag_list *diags, const char *path,
+                              const char *data, size_t size,
+                              pthread_mutex_t *lock, const jx_template **tpl) {
+  *tpl = NULL;
+  if (!data) {
+    const char *book = NULL;
+    size_t index = 0;
+    jx_import_split(arena, path, &book, &index);
+    if (index || jx_import_is_book(book))
+      return load_book(s, arena, diags, path, book, index, lock, tpl);
+  }
+  size_t first_diag = diags->count, errors_before = diags->errors;
+  bool complete = false;
+  const jx_ynode *root =
+      data ? jx_load_tree(arena, diags, path, data, size, &complete)
+           : jx_load_tree_file(arena, diags, path, &complete);
+  if (!root)
+    return NULL;
+  jx_pos pos;
+  const char *name = jx_load_template_name(root, JX_DEFAULT_TEMPLATE, &pos);
+  const jx_template *t = find_template(s, diags, name, pos, lock);
   if (!t)
     return NULL;
   jx_model *m = jx_load_model(arena, diags, path, root, complete, &t->content,
@@ -169,6 +231,165 @@ static jx_model *load_project(jx_session *s, jx_arena *arena,
     return NULL;
   *tpl = t;
   return m;
+}
+
+/* ---- workbooks (import.h) ---- */
+
+bool jx_session_import(jx_session *s, jx_arena *arena, jx_diag_list *diags,
+                       const char *path, pthread_mutex_t *lock, jx_import *out,
+                       const jx_template **tpl) {
+  *tpl = NULL;
+  memset(out, 0, sizeof *out);
+  jx_book *book = jx_book_read(arena, diags, path, NULL, 0);
+  if (!book)
+    return false;
+  const char *where = NULL;
+  const char *name = s->import_template;
+  if (!name)
+    name = jx_import_template_name(arena, book, &where);
+  if (!name)
+    name = JX_DEFAULT_TEMPLATE;
+  size_t before = diags->count;
+  const jx_template *t =
+      find_template(s, diags, name, (jx_pos){path, 0, 0}, lock);
+  if (where)
+    for (size_t i = before; i < diags->count; i++)
+      if (diags->items[i].file && !strcmp(diags->items[i].file, path) &&
+          !diags->items[i].cell)
+        diags->items[i].cell = jx_xstrdup(where);
+  if (!t)
+    return false;
+  *tpl = t;
+  return jx_import_book(arena, diags, book, &t->content, name, out);
+}
+
+jx_model *jx_session_load_import(jx_session *s, jx_arena *arena,
+                                 jx_diag_list *diags, const jx_import *imp,
+                                 size_t index, const char *name,
+                                 const jx_template *t) {
+  const jx_import_project *p = &imp->projects[index];
+  for (size_t i = 0; i < p->diags.count; i++)
+    jx_diag_add_copy(diags, &p->diags.items[i]);
+  size_t first_diag = diags->count, errors_before = diags->errors;
+  bool complete = false;
+  const jx_ynode *root =
+      jx_load_tree(arena, diags, name, p->yaml, p->size, &complete);
+  jx_model *m = NULL;
+  if (root) {
+    m = jx_load_model(arena, diags, name, root, complete, &t->content,
+                      imp->template_name, first_diag, errors_before);
+    if (m && !jx_validate(m, t, s->strict, diags))
+      m = NULL;
+  }
+  jx_import_move_diags(diags, first_diag, name, imp->book->path, p);
+  if (m)
+    jx_import_relocate(arena, m, name, imp->book->path, p);
+  return p->errors ? NULL : m;
+}
+
+/* True if entry `e` is of the file `st` describes, unchanged. */
+static bool book_same_file(const jx_book_entry *e, const struct stat *st) {
+  return e->dev == st->st_dev && e->ino == st->st_ino &&
+         e->size == st->st_size && e->mtime.tv_sec == st->st_mtim.tv_sec &&
+         e->mtime.tv_nsec == st->st_mtim.tv_nsec;
+}
+
+/* The workbook at `path` as imported: the session's cached entry when the
+ * file has not changed since, else `local` filled here (*cached false;
+ * the caller frees it with book_entry_free), which is moved into the
+ * cache when the book holds several projects (those are loaded one by
+ * one).  Thread-safe: the cache is under s->book_lock, and entries are
+ * read-only once cached. */
+static const jx_book_entry *book_get(jx_session *s, const char *path,
+                                     pthread_mutex_t *lock,
+                                     jx_book_entry *local, bool *cached) {
+  struct stat st;
+  bool have_stat = stat(path, &st) == 0 && S_ISREG(st.st_mode);
+  *cached = false;
+  if (have_stat) {
+    pthread_mutex_lock(&s->book_lock);
+    for (size_t i = 0; i < s->book_count; i++) {
+      jx_book_entry *e = s->books[i];
+      if (!strcmp(e->path, path) && book_same_file(e, &st)) {
+        pthread_mutex_unlock(&s->book_lock);
+        *cached = true;
+        return e;
+      }
+    }
+    pthread_mutex_unlock(&s->book_lock);
+  }
+  memset(local, 0, sizeof *local);
+  jx_arena_init(&local->arena);
+  local->ok = jx_session_import(s, &local->arena, &local->diags, path, lock,
+                                &local->imp, &local->tpl);
+  if (!have_stat || !local->ok || local->imp.count < 2)
+    return local;
+  jx_book_entry *e = jx_xmalloc(sizeof *e);
+  *e = *local;
+  e->path = jx_xstrdup(path);
+  e->dev = st.st_dev;
+  e->ino = st.st_ino;
+  e->size = st.st_size;
+  e->mtime = st.st_mtim;
+  pthread_mutex_lock(&s->book_lock);
+  if (s->book_count == s->book_cap) {
+    s->book_cap = s->book_cap ? 2 * s->book_cap : 8;
+    s->books = jx_xrealloc(s->books, s->book_cap * sizeof *s->books);
+  }
+  s->books[s->book_count++] = e; /* a twin another thread added is harmless */
+  pthread_mutex_unlock(&s->book_lock);
+  memset(local, 0, sizeof *local);
+  *cached = true;
+  return e;
+}
+
+/* Loads project `index` (1-based; 0: the only one) of workbook `path`,
+ * given as `input`. */
+static jx_model *load_book(jx_session *s, jx_arena *arena, jx_diag_list *diags,
+                           const char *input, const char *path, size_t index,
+                           pthread_mutex_t *lock, const jx_template **tpl) {
+  jx_book_entry local;
+  bool cached;
+  const jx_book_entry *e = book_get(s, path, lock, &local, &cached);
+  /* what reading the book said is said for each of its projects; its
+   * errors (a cell that could not be read) fail each of them */
+  for (size_t i = 0; i < e->diags.count; i++)
+    jx_diag_add_copy(diags, &e->diags.items[i]);
+  bool book_errors = e->diags.errors > 0;
+  jx_pos pos = {path, 0, 0};
+  jx_model *m = NULL;
+  if (!e->ok)
+    ;
+  else if (index == 0 && e->imp.count > 1)
+    jx_error(diags, pos,
+             "the workbook holds %zu projects: name one as %s#1 to %s#%zu "
+             "(render, check, packet and import take the whole workbook)",
+             e->imp.count, path, path, e->imp.count);
+  else if (index > e->imp.count)
+    jx_error(diags, pos,
+             "there is no project %zu in the workbook: it holds %zu (%s#1 "
+             "to %s#%zu)",
+             index, e->imp.count, path, path, e->imp.count);
+  else
+    m = jx_session_load_import(s, arena, diags, &e->imp, index ? index - 1 : 0,
+                               input, e->tpl);
+  const jx_template *t = e->tpl;
+  if (!cached)
+    book_entry_free(&local);
+  if (!m || book_errors)
+    return NULL;
+  *tpl = t;
+  return m;
+}
+
+size_t jx_workbook_projects(jx_session *s, const char *path) {
+  jx_book_entry local;
+  bool cached;
+  const jx_book_entry *e = book_get(s, path, NULL, &local, &cached);
+  size_t n = e->ok ? e->imp.count : 0;
+  if (!cached)
+    book_entry_free(&local);
+  return n;
 }
 
 static jx_project *new_project(jx_session *s, const char *name,

@@ -48,6 +48,18 @@ sed 's|^template: .*|template: nofont|' "$SRC/samples/01-chengshi-daolu.yaml" \
   >"$WORK/nofont.yaml"
 check 1 render "$WORK/nofont.yaml" --template-dir "$WORK/tpl" -o "$WORK/x.pdf"
 check 1 render "$SRC/samples/01-chengshi-daolu.yaml" -o "$WORK/no/such/x.pdf"
+# workbooks: a form book and a list (.xlsx, .xls), import, a new workbook,
+# a packet of a folder of them, and broken ones
+books="$SRC/tests/import/books"
+check 0 render "$books/openpyxl/form-02.xlsx" -o "$WORK/book.pdf"
+check 0 check "$books/libreoffice/flat.xls"
+check 0 import "$books/xlsxwriter/flat.xlsx" -o "$WORK/imported" -q
+check 0 new --xlsx -o "$WORK/new.xlsx"
+check 0 packet "$books/libreoffice" -o "$WORK/books.pdf"
+for f in "$SRC"/tests/book/zip-bomb.xlsx "$SRC"/tests/book/broken-cd.xlsx \
+  "$SRC"/tests/book/deep.xlsx "$SRC"/tests/book/password.xls; do
+  [ -e "$f" ] && check 1 render "$f" -o "$WORK/x.pdf"
+done
 
 if [ "$failures" -ne 0 ]; then
   echo "leakcheck: $failures failure(s)" >&2

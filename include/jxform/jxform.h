@@ -57,9 +57,13 @@ typedef struct jx_project jx_project;
 
 /* Session options.  NULL fields take defaults. */
 typedef struct jx_options {
-  const char *template_dir; /* folder holding NAME.yaml templates; default:
-                               $JXFORM_TEMPLATE_DIR, then the build/install
-                               template folder */
+  const char *template_dir;    /* folder holding NAME.yaml templates; default:
+                                  $JXFORM_TEMPLATE_DIR, then the build/install
+                                  template folder */
+  const char *import_template; /* the template of the projects in
+                                  workbooks (.xlsx, .xls, .csv); NULL: the
+                                  one a workbook names in a `template`
+                                  cell, else the default */
 } jx_options;
 
 /* Creates a session.  Returns NULL only when out of memory.  Free with
@@ -98,8 +102,15 @@ JX_EXPORT void jx_diagnostic_print(const jx_diagnostic *diag, FILE *out);
 
 /* Loads and validates one YAML project.  Returns NULL when the file has
  * errors (recorded in the session).  The project belongs to the caller:
- * free it with jx_project_free. */
+ * free it with jx_project_free.  A workbook (.xlsx, .xls or .csv; see
+ * docs/import-layouts.md) is imported: "PATH#N" names its project N
+ * (from 1); plain PATH loads a workbook holding one project.  Its
+ * diagnostics name the workbook and the cell (`cell`). */
 JX_EXPORT jx_project *jx_project_load(jx_session *session, const char *path);
+/* The number of projects workbook `path` holds (what "PATH#1" … name);
+ * 0 when it cannot be read or holds none (jx_project_load then says
+ * why).  Records no diagnostics. */
+JX_EXPORT size_t jx_workbook_projects(jx_session *session, const char *path);
 /* Same, from a buffer; `name` is used in diagnostics. */
 JX_EXPORT jx_project *jx_project_load_buffer(jx_session *session,
                                              const char *name, const char *data,
@@ -118,6 +129,19 @@ JX_EXPORT bool jx_check_projects(jx_session *session,
  * cannot be loaded, or on a write error. */
 JX_EXPORT bool jx_write_skeleton(jx_session *session, const char *template_name,
                                  int year, FILE *out);
+
+/* Writes a workbook (.xlsx) to fill in for template `template_name`
+ * (NULL: the default) to `path`, in the layout `jxform import` reads
+ * (docs/import-layouts.md, layout 1): a sheet laid out like the form
+ * (labels locked, input cells with drop-down lists and checks, `year`
+ * filled in), a sheet per grid named by its label, and an instructions
+ * sheet holding the row `template | NAME`.  It is written under a
+ * temporary name beside `path` and then named `path`; an existing file
+ * is never replaced.  The same arguments give the same bytes (the
+ * document's date is $SOURCE_DATE_EPOCH, else 1980-01-01).  Returns
+ * false after recording diagnostics; no file is left behind then. */
+JX_EXPORT bool jx_write_workbook(jx_session *session, const char *template_name,
+                                 int year, const char *path);
 
 /* Writes the JSON Schema of project files for template `template_name`
  * (NULL: the default), for editors that complete and check YAML.  Returns

@@ -16,7 +16,9 @@ For every tests/bad/NAME.yaml, with the options in NAME.args if present:
   * with --strict in ARGS (the input only has warnings), `jxform check`
     without it exits 0 and prints the same lines as warnings.
 
-Usage: bad_corpus.py JXFORM SOURCE_DIR WORK_DIR
+Usage: bad_corpus.py JXFORM SOURCE_DIR WORK_DIR [CORPUS [MIN_CASES]]
+CORPUS is a folder of the source tree (default tests/bad, of YAML files);
+tests/import/bad holds workbooks (.xlsx, .xls, .csv), checked the same.
 JXFORM_UPDATE_BAD=1 rewrites the .expected files from `check` (review the
 diff before committing).
 """
@@ -28,6 +30,8 @@ import subprocess
 import sys
 
 MIN_CASES = 60
+# The inputs of a corpus: project files and workbooks.
+INPUT_SUFFIXES = ('.yaml', '.xlsx', '.xls', '.csv')
 
 
 def diag_lines(stderr, template_dir):
@@ -65,7 +69,9 @@ def json_lines(doc, template_dir, lang):
     out = []
     for d in doc['diagnostics']:
         where = d['file'] or ''
-        if d['file'] and d['line']:
+        if d['file'] and d.get('cell'):
+            where = '%s:%s: ' % (d['file'], d['cell'])
+        elif d['file'] and d['line']:
             where = '%s:%d:%d: ' % (d['file'], d['line'], d['column'])
         elif d['file']:
             where = '%s: ' % d['file']
@@ -98,20 +104,24 @@ def run(cmd, cwd, env):
 def main():
     jxform, src, work = (os.path.abspath(a) for a in sys.argv[1:4])
     update = os.environ.get('JXFORM_UPDATE_BAD') == '1'
-    bad = os.path.join(src, 'tests', 'bad')
+    corpus = sys.argv[4] if len(sys.argv) > 4 else os.path.join('tests', 'bad')
+    min_cases = int(sys.argv[5]) if len(sys.argv) > 5 else MIN_CASES
+    bad = os.path.join(src, corpus)
     template_dir = os.path.join(src, 'templates')
     env = dict(os.environ, JXFORM_TEMPLATE_DIR=template_dir)
     shutil.rmtree(work, ignore_errors=True)
     os.makedirs(work)
-    names = sorted(f[:-5] for f in os.listdir(bad) if f.endswith('.yaml'))
+    inputs = {os.path.splitext(f)[0]: f for f in os.listdir(bad)
+              if f.endswith(INPUT_SUFFIXES)}
+    names = sorted(inputs)
     failures = []
     for name in names:
         case_dir = os.path.join(work, name)
         os.makedirs(case_dir)
-        shutil.copy(os.path.join(bad, name + '.yaml'), case_dir)
+        shutil.copy(os.path.join(bad, inputs[name]), case_dir)
         args_path = os.path.join(bad, name + '.args')
         args = open(args_path).read().split() if os.path.exists(args_path) else []
-        yaml = name + '.yaml'
+        yaml = inputs[name]
 
         def fail(what):
             failures.append('%s: %s' % (name, what))
@@ -196,9 +206,9 @@ def main():
 
     for f in failures:
         print('FAIL: ' + f)
-    if len(names) < MIN_CASES:
+    if len(names) < min_cases:
         print('FAIL: the corpus has %d cases, fewer than %d' %
-              (len(names), MIN_CASES))
+              (len(names), min_cases))
         failures.append('size')
     print('corpus: %d passed, %d failed' %
           (len(names) - len({f.split(':')[0] for f in failures}),
