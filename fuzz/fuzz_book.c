@@ -1,9 +1,11 @@
 /*
- * fuzz_book.c — libFuzzer target for the workbook readers (src/book*.c):
- * bytes → jx_book_read (the format told by the first bytes: a zip is read
- * as .xlsx, an OLE file as .xls through a temporary file, anything else
- * as CSV) → the dump, which walks every cell and merge, and a lookup of
- * every cell and of the merge holding it.
+ * fuzz_book.c — libFuzzer target for the workbook path: the readers
+ * (src/book*.c): bytes → jx_book_read (the format told by the first
+ * bytes: a zip is read as .xlsx, an OLE file as .xls through a temporary
+ * file, anything else as CSV) → the dump, which walks every cell and
+ * merge, and a lookup of every cell and of the merge holding it; then the
+ * import (src/import.c) of a book that reads: its projects mapped to the
+ * default template, each loaded and validated as `render` would.
  *
  * A refused input must say why (an error), every diagnostic must carry a
  * message, and a book's cells must be sorted and found again by
@@ -17,12 +19,14 @@
  *   build-fuzz/fuzz/fuzz_book -max_len=1048576 corpus-book tests/book
  */
 #include "book.h"
+#include "import.h"
 
 #include <pthread.h>
 #include <sanitizer/common_interface_defs.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -46,6 +50,42 @@ static void check_sheet(const jx_sheet *sheet) {
   }
 }
 
+/* Imports the book held in data[0..size) (read again from a temporary
+ * file, as jx_session_import reads its path) and loads its first
+ * projects.  Every diagnostic must carry a message. */
+static void import_book(const uint8_t *data, size_t size) {
+  static jx_session *session;
+  if (!session) {
+    jx_options opt = {.template_dir = JX_TEMPLATE_DIR};
+    session = jx_session_new(&opt);
+    if (!session)
+      abort();
+  }
+  char path[] = "/tmp/fuzz-book-XXXXXX"; /* the format is told by the bytes */
+  int fd = mkstemp(path);
+  if (fd < 0)
+    return;
+  bool written = write(fd, data, size) == (ssize_t)size;
+  close(fd);
+  jx_arena arena;
+  jx_arena_init(&arena);
+  jx_diag_list diags = {0};
+  jx_import imp = {0};
+  const struct jx_template *tpl = NULL;
+  if (written &&
+      jx_session_import(session, &arena, &diags, path, NULL, &imp, &tpl)) {
+    for (size_t i = 0; i < imp.count && i < 4; i++)
+      jx_session_load_import(session, &arena, &diags, &imp, i, path, tpl);
+  }
+  jx_import_free(&imp);
+  for (size_t i = 0; i < diags.count; i++)
+    if (!diags.items[i].message || !diags.items[i].message[0])
+      abort();
+  jx_diag_list_free(&diags);
+  jx_arena_free(&arena);
+  unlink(path);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   static int forked;
   if (!forked++)
@@ -63,6 +103,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     }
     for (size_t i = 0; i < book->sheet_count; i++)
       check_sheet(&book->sheets[i]);
+    import_book(data, size);
   } else if (diags.errors == 0) {
     abort(); /* refused without saying why */
   }

@@ -19,6 +19,7 @@
 #include "cli.h"
 #include "i18n.h"
 #include "session.h"
+#include "utf8.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -27,29 +28,6 @@
 #include <strings.h>
 #include <time.h>
 #include <unistd.h>
-
-/* Length of the well-formed UTF-8 sequence of two or more bytes at p
- * (RFC 3629: no overlong forms, no surrogates, nothing past U+10FFFF),
- * or 0 if there is none. */
-static size_t utf8_seq(const unsigned char *p) {
-  unsigned char c = p[0];
-  size_t n;
-  unsigned char lo = 0x80, hi = 0xBF; /* range of the second byte */
-  if (c >= 0xC2 && c <= 0xDF)
-    n = 2;
-  else if (c >= 0xE0 && c <= 0xEF)
-    n = 3, lo = c == 0xE0 ? 0xA0 : 0x80, hi = c == 0xED ? 0x9F : 0xBF;
-  else if (c >= 0xF0 && c <= 0xF4)
-    n = 4, lo = c == 0xF0 ? 0x90 : 0x80, hi = c == 0xF4 ? 0x8F : 0xBF;
-  else
-    return 0;
-  if (p[1] < lo || p[1] > hi)
-    return 0;
-  for (size_t i = 2; i < n; i++)
-    if (p[i] < 0x80 || p[i] > 0xBF)
-      return 0; /* also stops at the terminating NUL */
-  return n;
-}
 
 /* Writes `s` as a JSON string.  JSON text must be UTF-8, and file names
  * need not be (a GBK name from a Windows zip): each byte that is not part
@@ -73,7 +51,7 @@ static void json_string(const char *s, FILE *out) {
     } else if (*p < 0x80) {
       fputc(*p, out);
     } else {
-      size_t n = utf8_seq(p);
+      size_t n = jx_utf8_seq(p, strnlen((const char *)p, 4));
       if (n) {
         fwrite(p, 1, n, out);
         p += n - 1;

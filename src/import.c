@@ -19,6 +19,7 @@
  * from number cells as plain digits) with the place of every line.
  */
 #include "import.h"
+#include "filename.h"
 
 #include "utf8.h"
 #include "xalloc.h"
@@ -1690,30 +1691,15 @@ bool jx_import_is_book(const char *path) {
   return book;
 }
 
-/* Appends `s` made safe for a file name: no / \ : * ? " < > | or control
- * characters (each becomes _), no leading dots or spaces. */
-static void append_safe(char *out, size_t *len, size_t cap, const char *s) {
-  for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-    unsigned char c = *p;
-    if (c < 0x20 || c == 0x7F || strchr("/\\:*?\"<>|", c))
-      c = '_';
-    if (*len == 0 && (c == '.' || c == ' '))
-      continue;
-    if (*len + 1 < cap)
-      out[(*len)++] = (char)c;
-  }
-  out[*len] = '\0';
-}
-
 const char *jx_import_file_name(jx_arena *arena, const jx_import_project *p,
                                 size_t index) {
   char name[256];
   size_t len = 0;
   name[0] = '\0';
-  append_safe(name, &len, 200, p->dept_code);
+  jx_filename_append(name, &len, 200, p->dept_code);
   if (*p->dept_code && *p->name)
-    append_safe(name, &len, 200, "-");
-  append_safe(name, &len, 200, p->name);
+    jx_filename_append(name, &len, 200, "-");
+  jx_filename_append(name, &len, 200, p->name);
   jx_utf8_cut(name, 200);
   len = strlen(name);
   while (len > 0 && (name[len - 1] == '.' || name[len - 1] == ' '))

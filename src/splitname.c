@@ -4,6 +4,7 @@
  * made safe on any common file system and unlike the names given before.
  */
 #include "document.h"
+#include "filename.h"
 #include "utf8.h"
 #include "xalloc.h"
 
@@ -15,10 +16,7 @@
  * all take 255). */
 #define JX_NAME_MAX 240
 
-/* Appends `s` to `out` made safe as part of a file name on any common
- * file system: no / \ : * ? " < > | or control characters (each becomes
- * _), no leading dots or spaces. */
-static void append_safe(char *out, size_t *len, size_t cap, const char *s) {
+void jx_filename_append(char *out, size_t *len, size_t cap, const char *s) {
   for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
     unsigned char c = *p;
     if (c < 0x20 || c == 0x7F || strchr("/\\:*?\"<>|", c))
@@ -114,7 +112,7 @@ static void split_name(const char *pattern, const jx_entry *e, size_t index,
   for (const char *p = pattern; *p;) {
     const char *val = key_at(p, e, index, num, &skip);
     if (val) {
-      append_safe(out, &len, cap, val);
+      jx_filename_append(out, &len, cap, val);
       p += skip;
       continue;
     }
@@ -130,7 +128,7 @@ static void split_name(const char *pattern, const jx_entry *e, size_t index,
     }
     for (; p < q; p++) {
       char one[2] = {*p, '\0'};
-      append_safe(out, &len, cap, one);
+      jx_filename_append(out, &len, cap, one);
     }
   }
   /* keep the extension when cutting a long name */

@@ -145,7 +145,46 @@ cd "$work" || exit 1
 "$jxform" render --dump=model "$work/yangquan-2025.xlsx" >/dev/null 2>"$work/probe.err"
 if grep -q '\.xlsx:[^ ]*![A-Z][0-9]' "$work/probe.err"; then
   n=0
-  for y in "$src"/samples/*.yaml "$src"/samples/forms/*.yaml; do
+  # every template: those without a sample of their own get one (the
+  # centred variant takes sample 02, annual-only-2023 its skeleton)
+  mkdir -p "$work/extra"
+  sed 's/^template: .*/template: yangquan-2025-centred/' \
+    "$src/samples/02-daolu-wajue.yaml" >"$work/extra/centred-02.yaml"
+  "$jxform" new --template annual-only-2023 --year 2023 \
+    -o "$work/annual-only-2023.yaml" 2>/dev/null ||
+    fail "new --template annual-only-2023"
+  # its indicator rows filled in: 三级指标 and 指标值 (a blank row of the
+  # skeleton is no row in a workbook)
+  "$py" - "$work/annual-only-2023.yaml" "$work/extra/annual-only-2023.yaml" <<'PY'
+import sys, yaml
+doc = yaml.safe_load(open(sys.argv[1], encoding='utf-8'))
+def fill(rows):
+    for k, row in enumerate(rows or []):
+        if isinstance(row, dict):
+            for key in row:
+                if row[key] in (None, ''):
+                    row[key] = '指标%d' % (k + 1) if key != 'value' else '%d个' % (k + 1)
+for key, grid in list(doc.items()):
+    if isinstance(grid, dict):
+        for side in grid.values():
+            if isinstance(side, list):
+                fill(side)
+    elif isinstance(grid, list):
+        fill(grid)
+def prune(node):  # blank values are left out: a blank cell
+    if isinstance(node, dict):
+        for key in [k for k, v in node.items() if v is None]:
+            del node[key]
+        for v in node.values():
+            prune(v)
+    elif isinstance(node, list):
+        for v in node:
+            prune(v)
+prune(doc)
+yaml.safe_dump(doc, open(sys.argv[2], 'w', encoding='utf-8'), allow_unicode=True, sort_keys=False)
+PY
+  : >"$work/round-trip-templates"
+  for y in "$src"/samples/*.yaml "$src"/samples/forms/*.yaml "$work"/extra/*.yaml; do
     base=$(basename "$y" .yaml)
     tpl=$("$py" -c "import yaml,sys; print(yaml.safe_load(open(sys.argv[1], encoding='utf-8')).get('template') or 'yangquan-2025')" "$y")
     yr=$("$py" -c "import yaml,sys; print(yaml.safe_load(open(sys.argv[1], encoding='utf-8')).get('year') or 2025)" "$y")
@@ -176,9 +215,14 @@ if grep -q '\.xlsx:[^ ]*![A-Z][0-9]' "$work/probe.err"; then
     cmp -s "$work/rt-$base.yaml.pdf" "$work/rt-$base.xlsx.pdf" ||
       fail "round trip $base: the PDFs differ"
     n=$((n + 1))
+    echo "$tpl" >>"$work/round-trip-templates"
   done
   echo "round trip: $n samples"
-  [ "$n" -ge 11 ] || fail "round trip: only $n samples (11 expected: samples/ and samples/forms/)"
+  [ "$n" -ge 13 ] || fail "round trip: only $n samples (13 expected)"
+  for t in "$src"/templates/*.yaml; do
+    t=$(basename "$t" .yaml)
+    grep -qx "$t" "$work/round-trip-templates" || fail "round trip: template $t not covered"
+  done
 else
   fail "the round trip: jxform does not read the workbook back ($(head -1 "$work/probe.err"))"
 fi
