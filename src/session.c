@@ -130,36 +130,35 @@ size_t jx_error_count(const jx_session *s) { return s->diags.errors; }
 
 /* Returns the template called `name`, loading it on first use; NULL after
  * recording diagnostics when it cannot be loaded. */
-static const jx_template *session_template(jx_session *s, const char *name,
-                                           jx_pos pos) {
+static const jx_template *session_template(jx_session *s, jx_diag_list *diags,
+                                           const char *name, jx_pos pos) {
   for (size_t i = 0; i < s->template_count; i++)
     if (!strcmp(s->templates[i].name, name)) {
       if (!s->templates[i].tpl)
-        jx_error(&s->diags, pos, "template '%s' could not be loaded", name);
+        jx_error(diags, pos, "template '%s' could not be loaded", name);
       return s->templates[i].tpl;
     }
   if (!s->fonts_ready) {
-    jx_error(&s->diags, pos, "cannot initialise FreeType");
+    jx_error(diags, pos, "cannot initialise FreeType");
     return NULL;
   }
-  size_t before = s->diags.errors;
+  size_t before = diags->errors;
   jx_template *t =
-      jx_template_load(&s->arena, &s->diags, &s->fonts, s->template_dir, name);
-  if (!t && s->diags.errors == before)
-    jx_error(&s->diags, pos, "template '%s' could not be loaded", name);
+      jx_template_load(&s->arena, diags, &s->fonts, s->template_dir, name);
+  if (!t && diags->errors == before)
+    jx_error(diags, pos, "template '%s' could not be loaded", name);
   if (!t) {
     /* Found but broken, or not there at all: two different fixes. */
     char *file =
         jx_arena_printf(&s->arena, "%s/%s.yaml", s->template_dir, name);
     if (!strchr(name, '/') && access(file, F_OK) == 0)
-      jx_error(&s->diags, pos,
+      jx_error(diags, pos,
                "the project's template '%s' (%s) has the errors above; fix "
                "the template, or name another one",
                name, file);
     else
-      jx_error(&s->diags, pos,
-               "the project asks for template '%s' (looked in %s)", name,
-               s->template_dir);
+      jx_error(diags, pos, "the project asks for template '%s' (looked in %s)",
+               name, s->template_dir);
   }
   s->templates = jx_arena_grow(&s->arena, s->templates, sizeof *s->templates,
                                &s->template_cap, s->template_count + 1);
@@ -175,17 +174,7 @@ static const jx_template *find_template(jx_session *s, jx_diag_list *diags,
                                         pthread_mutex_t *lock) {
   if (lock)
     pthread_mutex_lock(lock);
-  const jx_template *t;
-  if (diags == &s->diags) {
-    t = session_template(s, name, pos);
-  } else {
-    /* the template's diagnostics go to this file's list */
-    jx_diag_list keep = s->diags;
-    s->diags = *diags;
-    t = session_template(s, name, pos);
-    *diags = s->diags;
-    s->diags = keep;
-  }
+  const jx_template *t = session_template(s, diags, name, pos);
   if (lock)
     pthread_mutex_unlock(lock);
   return t;
@@ -431,14 +420,14 @@ bool jx_write_skeleton(jx_session *s, const char *template_name, int year,
                        FILE *out) {
   jx_pos pos = {NULL, 0, 0};
   const jx_template *t = session_template(
-      s, template_name ? template_name : JX_DEFAULT_TEMPLATE, pos);
+      s, &s->diags, template_name ? template_name : JX_DEFAULT_TEMPLATE, pos);
   return t && jx_skeleton_write(t, year, out);
 }
 
 bool jx_write_schema(jx_session *s, const char *template_name, FILE *out) {
   jx_pos pos = {NULL, 0, 0};
   const jx_template *t = session_template(
-      s, template_name ? template_name : JX_DEFAULT_TEMPLATE, pos);
+      s, &s->diags, template_name ? template_name : JX_DEFAULT_TEMPLATE, pos);
   return t && jx_schema_write(t, out);
 }
 
