@@ -34,6 +34,7 @@
  * '340元'): the unknown key is explained, with the value in quotes.  A
  * UTF-8 byte-order mark is allowed.
  */
+#include "book.h"
 #include "jxlimits.h"
 #include "model.h"
 #include "utf8.h"
@@ -1108,7 +1109,11 @@ static void jx_report_missing(jx_loader *ld, size_t i, jx_pos at) {
   }
   const char *dot = strrchr(f->id, '.');
   const char *example = f->example ? f->example : "…";
-  if (!dot) {
+  if (jx_book_name(ld->model->path)) { /* imported: no YAML to write */
+    jx_error(ld->diags, at,
+             "'%s' (%s) has no value: fill it in in the workbook, e.g. %s",
+             f->label, f->id, example);
+  } else if (!dot) {
     jx_error(ld->diags, at,
              "missing required key '%s' (%s): write '%s: %s' at the top level",
              f->id, f->label, jx_last_part(f->id), example);

@@ -31,6 +31,7 @@
  * (text-comment) too.
  */
 #include "validate.h"
+#include "book.h"
 #include "i18n.h"
 #include "xalloc.h"
 
@@ -717,7 +718,13 @@ static void jx_rule_sum(jx_checker *c, const jx_rule *r) {
       }
     }
     jx_diag_subject(c->diags, total_id, total_f->label);
-    if (!total->present && sources) {
+    if (!total->present && sources && jx_book_name(c->m->path)) {
+      jx_rule_error(c, total->pos,
+                    "'%s' is empty but the sources add up to %s; fill in %s "
+                    "as %s%s [funds-total]",
+                    total_id, jx_money(c, b, sum), jx_money(c, b, sum),
+                    b->column_labels[col], b->row_labels[b->total_row]);
+    } else if (!total->present && sources) {
       jx_rule_error(c, total->pos,
                     "'%s' is empty but the sources add up to %s; write "
                     "'%s: %s' (%s%s) [funds-total]",
