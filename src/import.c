@@ -43,7 +43,10 @@ typedef enum {
   LK_GRID_COL,  /* a grid column label: a = grid, b = column */
   LK_SIDE,      /* a side label, or side + grid label: a = grid, b = side */
   LK_SIDE_COL,  /* side labels joined by '/': a = grid */
-  LK_OTHER      /* a group, block or grid label: a label, nothing else */
+  LK_GROUP,     /* a group's label: a = group; its value
+                   holds the group's code and name when it has just those
+                   two fields (group_value) */
+  LK_OTHER      /* a block or grid label: a label, nothing else */
 } label_kind;
 
 typedef struct label {
@@ -258,7 +261,7 @@ static void build_labels(imp *im) {
     add_label(im, norm_text(im, gd->label), LK_OTHER, (int)g, 0);
   }
   for (size_t i = 0; i < ct->group_count; i++)
-    add_label(im, norm_text(im, ct->groups[i].label), LK_OTHER, (int)i, 0);
+    add_label(im, norm_text(im, ct->groups[i].label), LK_GROUP, (int)i, 0);
 }
 
 const char *jx_import_norm(jx_arena *arena, const jx_content *content,
@@ -526,6 +529,9 @@ static const char *field_name(imp *im, int f) {
 /* Sets field `f` of `p` from the value cell at (vr, vc) (with `read`
  * false: found, but left empty), its label at (lr, lc).  A label given
  * twice with two different values is an error at the second. */
+static void set_field_text(imp *im, iproj *p, int f, const char *text,
+                           bool plain, const char *at, const char *label_at);
+
 static void set_field(imp *im, iproj *p, const sheet_ix *ix, int f, uint32_t lr,
                       uint32_t lc, uint32_t vr, uint32_t vc, bool read) {
   const jx_field *fd = &im->ct->fields[f];
@@ -538,8 +544,16 @@ static void set_field(imp *im, iproj *p, const sheet_ix *ix, int f, uint32_t lr,
       cell_value(im, cell_of(ix, vi), fd->type, at, what, &plain, &bad);
   if (vi >= 0)
     ix->used[vi] = true;
+  set_field_text(im, p, f, text, plain, at, place(im, ix->sh, lr, lc));
+}
+
+/* Sets field `f` of project `p` to `text` (from the cell at `at`, its
+ * label at `label_at`), unless it has a value already: the same value
+ * is fine, another one an error at the label. */
+static void set_field_text(imp *im, iproj *p, int f, const char *text,
+                           bool plain, const char *at, const char *label_at) {
+  const char *what = field_name(im, f);
   val *v = &p->fields[f];
-  const char *label_at = place(im, ix->sh, lr, lc);
   if (v->text) {
     if (!*text || !strcmp(text, v->text))
       return;
@@ -1031,6 +1045,80 @@ static int money_column_above(imp *im, const sheet_ix *ix, int b, uint32_t r,
   return mb->column_count == 1 ? 0 : -1;
 }
 
+/* The two fields of group `g` when it has just two, one a code and the
+ * other text (a department's code and name): sets *code and *name to
+ * their indexes and returns true. */
+static bool code_and_name(const imp *im, int g, int *code, int *name) {
+  const char *gid = im->ct->groups[g].id;
+  size_t len = strlen(gid);
+  int n = 0;
+  *code = *name = -1;
+  for (size_t f = 0; f < im->ct->field_count; f++) {
+    const jx_field *fd = &im->ct->fields[f];
+    if (strncmp(fd->id, gid, len) || fd->id[len] != '.' ||
+        strchr(fd->id + len + 1, '.'))
+      continue;
+    n++;
+    if (fd->type == JX_FT_CODE)
+      *code = (int)f;
+    else if (fd->type == JX_FT_TEXT)
+      *name = (int)f;
+  }
+  return n == 2 && *code >= 0 && *name >= 0;
+}
+
+/* A group's label with its value beside it, as the printed form has it:
+ * LABEL | 045-NAME.  When the group is a code and a
+ * name (code_and_name), the value is split at the first dash (or space)
+ * after the code's digits and letters into the two fields.  Returns false
+ * when the group is not such a pair or its value cell is empty (the cell
+ * is then left to other passes). */
+static bool group_value(imp *im, iproj *p, sheet_ix *ix, int g, uint32_t r,
+                        uint32_t lc, uint32_t vc) {
+  int code, name;
+  long vi = shown_index(ix, r, vc);
+  if (!code_and_name(im, g, &code, &name) || vi < 0 ||
+      blank_cell(cell_of(ix, vi)))
+    return false;
+  const char *at = place(im, ix->sh, r, vc);
+  const char *label_at = place(im, ix->sh, r, lc);
+  bool plain = false, bad = false;
+  im->cur = &p->diags;
+  const char *text = cell_value(im, cell_of(ix, vi), JX_FT_TEXT, at,
+                                field_name(im, code), &plain, &bad);
+  ix->used[vi] = true;
+  size_t n = strspn(text, "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklm"
+                          "nopqrstuvwxyz");
+  size_t gap = n ? strspn(text + n, " -_") : 0;
+  if (!gap && n && !strncmp(text + n, "－", strlen("－")))
+    gap = strlen("－"); /* a full-width dash */
+  if (!n || !gap || !text[n + gap]) {
+    jx_pos pos = {im->book->path, 0, 0};
+    /* the example of each field, without the quotes YAML needs */
+    const char *ex[2];
+    for (int i = 0; i < 2; i++) {
+      const char *e = im->ct->fields[i ? name : code].example;
+      e = e ? e : "…";
+      size_t len = strlen(e);
+      ex[i] = len >= 2 && e[0] == '"' && e[len - 1] == '"'
+                  ? jx_arena_strndup(im->arena, e + 1, len - 2)
+                  : e;
+    }
+    jx_warning(&p->diags, pos,
+               "'%s' holds '%s', which is not a code and a name joined by "
+               "'-' (e.g. %s-%s): %s and %s are left empty",
+               im->ct->groups[g].label, text, ex[0], ex[1],
+               field_name(im, code), field_name(im, name));
+    jx_diag_set_cell(&p->diags, at);
+    return true;
+  }
+  set_field_text(im, p, code, jx_arena_strndup(im->arena, text, n), false, at,
+                 label_at);
+  set_field_text(im, p, name, trimmed(im->arena, text + n + gap), false, at,
+                 label_at);
+  return true;
+}
+
 static void form_fields(imp *im, sheet_ix *ix, iproj *p) {
   const jx_sheet *sh = ix->sh;
   for (size_t k = 0; k < sh->cell_count; k++) {
@@ -1049,6 +1137,12 @@ static void form_fields(imp *im, sheet_ix *ix, iproj *p) {
       ix->used[k] = true;
       /* no value when the next cell is another label */
       set_field(im, p, ix, fl->a, c->row, c->col, c->row, vc, !label_right);
+      continue;
+    }
+    const label *gl = hit_of(hs, LK_GROUP, -1);
+    if (gl && !label_right &&
+        group_value(im, p, ix, gl->a, c->row, c->col, vc)) {
+      ix->used[k] = true;
       continue;
     }
     const label *ml = hit_of(hs, LK_MONEY_ROW, -1);

@@ -1099,7 +1099,11 @@ static void jx_report_missing(jx_loader *ld, size_t i, jx_pos at) {
       }
     }
     jx_pos where = jx_absent_at(ld, &ld->groups[g], gid);
-    if (need[0])
+    if (jx_book_name(ld->model->path))
+      jx_error(ld->diags, where,
+               "'%s' (%s) has no value: fill it in in the workbook",
+               c->groups[g].label, gid);
+    else if (need[0])
       jx_error(ld->diags, where, "missing required key '%s' (%s) with %s", gid,
                c->groups[g].label, need);
     else

@@ -465,6 +465,43 @@ static void test_values(void **state) {
   jx_session_free(s);
 }
 
+/* A group's label with its value beside it, as the printed form has it:
+ * 主管部门及代码 | 045-某局 fills the code and the name (the group is a code
+ * and a text field in the template); "045 某局" too; a value that is no
+ * code and name is a warning at its cell and leaves both empty. */
+static void test_code_and_name_in_one_cell(void **state) {
+  fixture *f = *state;
+  static const char *const values[] = {"045-某局", "045 某局", "某局"};
+  for (int k = 0; k < 3; k++) {
+    tbook *b = book_new(f, "book.xlsx");
+    jx_sheet *sh = sheet_new(b, "项目表");
+    text(f, b, sh, "A1", "项目名称");
+    text(f, b, sh, "B1", "某项目");
+    text(f, b, sh, "A2", "主管部门及代码");
+    text(f, b, sh, "B2", values[k]);
+    text(f, b, sh, "A3", "年度");
+    number(f, b, sh, "B3", 2025, JX_NUMFMT_GENERAL, -1);
+    text(f, b, sh, "A4", "实施单位");
+    text(f, b, sh, "B4", "某局");
+    text(f, b, sh, "A5", "项目期");
+    text(f, b, sh, "B5", "1年");
+    jx_import imp = import(f, b, 1);
+    jx_session *s = session();
+    if (k < 2) {
+      jx_model *m = load_ok(f, s, &imp, 0);
+      assert_string_equal(value(m, "project.department.code"), "045");
+      assert_string_equal(value(m, "project.department.name"), "某局");
+    } else {
+      assert_null(load(f, s, &imp, 0));
+      const jx_diagnostic *d = find_diag(&f->diags, "not a code and a name");
+      assert_int_equal(d->severity, JX_SEV_WARNING);
+      assert_string_equal(d->cell, "项目表!B2");
+    }
+    jx_import_free(&imp);
+    jx_session_free(s);
+  }
+}
+
 /* A label given twice: the same value is fine, two values are an error
  * at the second label; an error cell (#N/A) is an error at the cell. */
 static void test_duplicate_and_error_cells(void **state) {
@@ -720,6 +757,8 @@ int main(void) {
                                       fixture_teardown),
       cmocka_unit_test_setup_teardown(test_values, fixture_setup,
                                       fixture_teardown),
+      cmocka_unit_test_setup_teardown(test_code_and_name_in_one_cell,
+                                      fixture_setup, fixture_teardown),
       cmocka_unit_test_setup_teardown(test_duplicate_and_error_cells,
                                       fixture_setup, fixture_teardown),
       cmocka_unit_test_setup_teardown(test_diagnostics_to_cells, fixture_setup,
