@@ -27,7 +27,12 @@ demo: build
 	  [ -e "$$f" ] || continue; \
 	  $(JXFORM) render "$$f" -o "out/forms/$$(basename "$${f%.yaml}").pdf" || exit 1; \
 	done
-	@echo "jxform: wrote $$(ls out/*.pdf out/forms/*.pdf 2>/dev/null | wc -l) PDFs to out/ (the other templates' samples in out/forms/)"
+	mkdir -p out/workbooks
+	$(JXFORM) render examples/workbooks/清单-阳泉六个项目.xlsx -o out/workbooks/清单.pdf
+	$(JXFORM) render examples/workbooks/填报-道路挖掘修复费.xlsx -o out/workbooks/填报.pdf
+	rm -f out/workbooks/填报-空白.xlsx
+	$(JXFORM) --lang=zh new --xlsx -o out/workbooks/填报-空白.xlsx
+	@echo "jxform: wrote $$(ls out/*.pdf out/forms/*.pdf out/workbooks/*.pdf 2>/dev/null | wc -l) PDFs to out/ (the other templates' samples in out/forms/, workbooks in out/workbooks/ with a blank one to fill in)"
 
 test: build
 	ctest --test-dir $(BUILD) --output-on-failure -j$(JOBS)
