@@ -9,6 +9,7 @@
  */
 #include "book-read.h"
 #include "jxlimits.h"
+#include "model.h"
 #include "xalloc.h"
 
 #include <errno.h>
@@ -761,32 +762,6 @@ bool jx_book_cell_diag_ok(jx_book_reader *r) {
 
 /* ---- the dump ------------------------------------------------------------ */
 
-static void jx_dump_quoted(FILE *out, const char *s) {
-  fputc('"', out);
-  for (; *s; s++) {
-    switch (*s) {
-    case '"':
-      fputs("\\\"", out);
-      break;
-    case '\\':
-      fputs("\\\\", out);
-      break;
-    case '\n':
-      fputs("\\n", out);
-      break;
-    case '\r':
-      fputs("\\r", out);
-      break;
-    case '\t':
-      fputs("\\t", out);
-      break;
-    default:
-      fputc(*s, out);
-    }
-  }
-  fputc('"', out);
-}
-
 static const char *jx_numfmt_name(jx_numfmt format) {
   switch (format) {
   case JX_NUMFMT_PERCENT:
@@ -811,11 +786,11 @@ static void jx_dump_cell(FILE *out, const char *sheet_ref, const jx_cell *c) {
   switch (c->kind) {
   case JX_CELL_TEXT:
     fputs("text ", out);
-    jx_dump_quoted(out, c->text);
+    jx_dump_quoted(c->text, out);
     break;
   case JX_CELL_ERROR:
     fputs("error ", out);
-    jx_dump_quoted(out, c->text);
+    jx_dump_quoted(c->text, out);
     break;
   case JX_CELL_BOOL:
     fprintf(out, "bool %s", c->text);
@@ -846,7 +821,7 @@ void jx_book_dump(const jx_book *book, FILE *out) {
     const jx_sheet *sheet = &book->sheets[i];
     const char *ref = jx_sheet_ref(&scratch, sheet->name ? sheet->name : "");
     fputs("sheet ", out);
-    jx_dump_quoted(out, sheet->name ? sheet->name : "");
+    jx_dump_quoted(sheet->name ? sheet->name : "", out);
     fprintf(out, " rows=%" PRIu32 " cols=%" PRIu32 " cells=%zu merges=%zu\n",
             sheet->rows, sheet->cols, sheet->cell_count, sheet->merge_count);
     for (size_t k = 0; k < sheet->cell_count; k++)

@@ -103,7 +103,7 @@ const char *jx_model_print(jx_arena *arena, const jx_model *model, int field) {
 
 /* Writes `s` as a double-quoted string: \" \\ \n \r \t escaped, other
  * control bytes as \xNN, UTF-8 text as is. */
-static void jx_dump_quoted(const char *s, FILE *out) {
+void jx_dump_quoted(const char *s, FILE *out) {
   fputc('"', out);
   for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
     switch (*p) {

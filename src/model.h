@@ -106,6 +106,11 @@ jx_model *jx_load_model(jx_arena *arena, jx_diag_list *diags, const char *name,
                         const jx_content *content, const char *template_name,
                         size_t first_diag, size_t errors_before);
 
+/* Writes `s` as a double-quoted string: \" \\ \n \r \t escaped, other
+ * control bytes as \xNN, UTF-8 text as is (the dumps of models and
+ * workbooks). */
+void jx_dump_quoted(const char *s, FILE *out);
+
 /* Prints the model as stable, position-annotated text. */
 void jx_model_dump(const jx_model *model, FILE *out);
 
