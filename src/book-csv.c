@@ -18,6 +18,7 @@
  */
 #include "book-read.h"
 #include "jxlimits.h"
+#include "utf8.h"
 #include "xalloc.h"
 
 #include <errno.h>
@@ -71,8 +72,8 @@ static const char *jx_csv_text(jx_book_reader *r, const char *data,
     return NULL;
   }
   bool bom = n >= 3 && u[0] == 0xEF && u[1] == 0xBB && u[2] == 0xBF;
-  if (bom || jx_book_valid_utf8(u, n)) {
-    if (bom && !jx_book_valid_utf8(u + 3, n - 3)) {
+  if (bom || jx_utf8_valid(u, n, NULL)) {
+    if (bom && !jx_utf8_valid(u + 3, n - 3, NULL)) {
       jx_error(r->diags, r->pos,
                "the text file is marked as UTF-8 but is not UTF-8 "
                "throughout; save it again as \"CSV UTF-8\"");

@@ -1,7 +1,8 @@
 /*
- * book-read.h — what the workbook readers share (book.c and the format
- * readers book-xlsx.c, book-xls.c, book-csv.c); not for their callers,
- * which use book.h.
+ * book-read.h — what the workbook readers share (book-sheet.c, which
+ * builds sheets, and the format readers book-xlsx.c, book-xls.c,
+ * book-csv.c, which book.c picks from); not for their callers, which use
+ * book.h.
  *
  * A reader fills the jx_book a jx_book_reader holds: it allocates the
  * sheets (jx_book_sheets), adds cells and merges through a jx_sheet_fill
@@ -53,10 +54,10 @@ typedef struct jx_numstyle {
 
 /* The style of built-in number format `id` (Excel's 0-49, and the dates
  * and times zh-CN Excel writes by id alone: 27-36, 50-58), the same in
- * .xlsx and .xls; General for other ids.  (book-xlsx.c) */
+ * .xlsx and .xls; General for other ids.  (book-sheet.c) */
 jx_numstyle jx_numstyle_builtin(uint32_t id);
 /* The style of a format code ("0.00%", "yyyy-mm-dd", "#,##0"): its first
- * section read outside quotes and brackets.  (book-xlsx.c) */
+ * section read outside quotes and brackets.  (book-sheet.c) */
 jx_numstyle jx_numstyle_of_code(const char *code);
 
 /* Gives the book `count` empty sheets (in the arena).  False, after an
@@ -88,9 +89,9 @@ double jx_book_date_serial(int y, int m, int d, bool date1904);
 bool jx_book_parse_datetime(const char *text, bool date1904, double *serial,
                             jx_numfmt *format);
 
-/* True if s[0..n) is valid UTF-8 (no overlongs, surrogates or code
- * points past U+10FFFF). */
-bool jx_book_valid_utf8(const unsigned char *s, size_t n);
+/* Sheet name `name` as a place writes it, in the arena: quoted as Excel
+ * does when it has spaces or punctuation ('My sheet'). */
+const char *jx_sheet_ref(jx_arena *arena, const char *name);
 
 /* A copy of sheet name `name` in the arena, cut after 31 characters
  * (Excel's limit: a longer name can only come from a crafted file, and it

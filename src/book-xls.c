@@ -26,6 +26,7 @@
  */
 #include "book-read.h"
 #include "jxlimits.h"
+#include "utf8.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -919,7 +920,7 @@ static jx_xls_status jx_xls_on_sheet(jx_xls_reader *x) {
     return JX_XLS_BROKEN;
   char *name = jx_arena_alloc(x->r->arena, (size_t)len + 1);
   if (!jx_pipe_read(x->pipe, name, len) ||
-      !jx_book_valid_utf8((const unsigned char *)name, len) ||
+      !jx_utf8_valid((const unsigned char *)name, len, NULL) ||
       memchr(name, '\0', len))
     return JX_XLS_BROKEN;
   jx_xls_end_sheet(x);
@@ -971,7 +972,7 @@ static jx_xls_status jx_xls_on_text(jx_xls_reader *x) {
     return JX_XLS_BROKEN;
   char *s = jx_arena_alloc(x->r->arena, (size_t)text.len + 1);
   if (!jx_pipe_read(x->pipe, s, text.len) ||
-      !jx_book_valid_utf8((const unsigned char *)s, text.len) ||
+      !jx_utf8_valid((const unsigned char *)s, text.len, NULL) ||
       memchr(s, '\0', text.len))
     return JX_XLS_BROKEN;
   jx_cell *cell = jx_sheet_add_cell(x->r, &x->fill, text.row, text.col);
