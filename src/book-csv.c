@@ -91,6 +91,11 @@ static const char *jx_csv_text(jx_book_reader *r, const char *data,
     return NULL;
   }
   r->book->encoding = "GB18030";
+  /* the encoding was guessed: say so, once, with the way not to guess */
+  jx_diag_add(r->diags, JX_SEV_NOTE, r->pos,
+              "read as GB18030 (Chinese text, as Excel and WPS save \"CSV\" "
+              "on Chinese Windows); a file saved as \"CSV UTF-8\" is read "
+              "without guessing");
   return text;
 }
 

@@ -11,7 +11,8 @@ Two kinds of case:
     broken zip directory, a Word file renamed .xlsx, a plain zip, an
     encrypted workbook, a part too large, a cell beyond XFD1048576, a
     formula without its result, a password-protected and a Word .xls, a
-    CSV with an open quote;
+    CSV with an open quote, a GB18030 CSV (its encoding said in a note)
+    without labels;
   * workbooks that read but whose projects do not load, made here from
     tests/import/books/openpyxl/form-02.xlsx and flat.xlsx with openpyxl:
     each changes one thing.
@@ -40,6 +41,7 @@ FROM_READERS = [
     ("11-password.xls", "password.xls"),
     ("12-word.xls", "word-doc.xls"),
     ("13-open-quote.csv", "unclosed.csv"),
+    ("14-gb18030-no-labels.csv", "gb18030.csv"),
 ]
 
 
