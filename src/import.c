@@ -113,6 +113,8 @@ typedef struct imp {
   size_t project_count, project_cap;
   const jx_sheet *tpl_sheet; /* the `template` cell, left alone */
   uint32_t tpl_row, tpl_col;
+  const char *const *titles; /* the form's title lines (patterns) */
+  size_t title_count;
 } imp;
 
 /* ---- normalising ---- */
@@ -1159,6 +1161,47 @@ static void form_fields(imp *im, sheet_ix *ix, iproj *p) {
   }
 }
 
+/* Fields a form sheet's title lines give: a text cell no pass has taken
+ * that reads as one of the form's title lines holding one {field}
+ * ("（{year}年度）" → "（2025年度）"), the field not given by a label of its
+ * own, gets the text in the placeholder's place (compared normalised:
+ * full/half width, spaces). */
+static void title_fields(imp *im, sheet_ix *ix, iproj *p) {
+  for (size_t t = 0; t < im->title_count; t++) {
+    const char *pat = im->titles[t];
+    const char *open = pat ? strchr(pat, '{') : NULL;
+    const char *close = open ? strchr(open, '}') : NULL;
+    if (!close || strstr(pat, "{{") || strchr(close + 1, '{'))
+      continue;
+    int f =
+        jx_content_field(im->ct, jx_arena_strndup(im->arena, open + 1,
+                                                  (size_t)(close - open - 1)));
+    if (f < 0 || p->fields[f].text)
+      continue;
+    const char *pre = norm_chars(
+        im->arena, jx_arena_strndup(im->arena, pat, (size_t)(open - pat)));
+    const char *post = norm_chars(im->arena, close + 1);
+    size_t np = strlen(pre), nq = strlen(post);
+    if (!np && !nq)
+      continue; /* a bare {field} would take any cell */
+    for (size_t k = 0; k < ix->sh->cell_count; k++) {
+      const jx_cell *c = &ix->sh->cells[k];
+      if (ix->used[k] || c->kind != JX_CELL_TEXT)
+        continue;
+      const char *s = norm_chars(im->arena, c->text);
+      size_t n = strlen(s);
+      if (n <= np + nq || strncmp(s, pre, np) || strcmp(s + n - nq, post))
+        continue;
+      ix->used[k] = true;
+      const char *at = place(im, ix->sh, c->row, c->col);
+      im->cur = &p->diags;
+      set_field_text(im, p, f, jx_arena_strndup(im->arena, s + np, n - np - nq),
+                     false, at, at);
+      break;
+    }
+  }
+}
+
 /* The distinct fields whose labels a sheet holds in cells no pass has
  * taken, for telling a form sheet: a label that is also a money column or
  * a side label (年度) does not count, it is in every grid. */
@@ -1581,12 +1624,18 @@ static void no_project(imp *im, sheet_ix **ix) {
 }
 
 bool jx_import_book(jx_arena *arena, jx_diag_list *diags, const jx_book *book,
-                    const jx_content *content, const char *template_name,
+                    const jx_content *content, const char *const *titles,
+                    size_t title_count, const char *template_name,
                     jx_import *out) {
   memset(out, 0, sizeof *out);
   out->book = book;
   out->template_name = template_name;
-  imp im = {.arena = arena, .diags = diags, .book = book, .ct = content};
+  imp im = {.arena = arena,
+            .diags = diags,
+            .book = book,
+            .ct = content,
+            .titles = titles,
+            .title_count = title_count};
   build_labels(&im);
   /* the `template` cell and its value are not labels of the form */
   for (size_t s = 0; s < book->sheet_count && !im.tpl_sheet; s++) {
@@ -1648,6 +1697,7 @@ bool jx_import_book(jx_arena *arena, jx_diag_list *diags, const jx_book *book,
     form_grids(&im, ix[s], p);
     cross_tables(&im, ix[s], p);
     form_fields(&im, ix[s], p);
+    title_fields(&im, ix[s], p);
     only_form = forms == 1 ? p : NULL;
   }
   for (size_t s = 0; s < n; s++) {

@@ -72,11 +72,15 @@ const char *jx_import_template_name(jx_arena *arena, const jx_book *book,
 /* Maps `book` to the projects of template `template_name` (whose content
  * is `content`).  Problems go to `diags`, or to a project's own `diags`
  * when they are about its cells, with the book's path and the cell.
+ * `titles` are the patterns of the form's title lines (the template's
+ * `heading`): a form sheet that copies a line holding one {field}, such as
+ * "（{year}年度）", gives that field when no label of its own does.
  * Returns false when the book holds no project (said in `diags`).
  * Everything is allocated in `arena`; free the projects' diagnostics
  * with jx_import_free. */
 bool jx_import_book(jx_arena *arena, jx_diag_list *diags, const jx_book *book,
-                    const jx_content *content, const char *template_name,
+                    const jx_content *content, const char *const *titles,
+                    size_t title_count, const char *template_name,
                     jx_import *out);
 void jx_import_free(jx_import *imp);
 

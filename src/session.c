@@ -249,7 +249,12 @@ bool jx_session_import(jx_session *s, jx_arena *arena, jx_diag_list *diags,
   if (!t)
     return false;
   *tpl = t;
-  return jx_import_book(arena, diags, book, &t->content, name, out);
+  const char **titles =
+      jx_arena_alloc(arena, (t->heading_count + 1) * sizeof *titles);
+  for (size_t i = 0; i < t->heading_count; i++)
+    titles[i] = t->heading[i].pattern;
+  return jx_import_book(arena, diags, book, &t->content, titles,
+                        t->heading_count, name, out);
 }
 
 jx_model *jx_session_load_import(jx_session *s, jx_arena *arena,

@@ -136,8 +136,12 @@ static void print_diags(const jx_diag_list *d) {
 static jx_import import(fixture *f, tbook *b, size_t count) {
   finish(b);
   jx_import imp;
+  const char *titles[8];
+  size_t title_count = 0;
+  for (size_t i = 0; i < yq()->heading_count && i < 8; i++)
+    titles[title_count++] = yq()->heading[i].pattern;
   bool ok = jx_import_book(&f->arena, &f->diags, &b->book, &yq()->content,
-                           "yangquan-2025", &imp);
+                           titles, title_count, "yangquan-2025", &imp);
   if (!ok || imp.count != count) {
     print_diags(&f->diags);
     for (size_t i = 0; i < imp.count; i++)
@@ -502,6 +506,30 @@ static void test_code_and_name_in_one_cell(void **state) {
   }
 }
 
+/* The form's title line copied into the sheet, "（ 2025 年度 ）" (the
+ * template's heading "（{year}年度）", spaces and widths aside), gives the
+ * year when no 年度 label does. */
+static void test_title_line(void **state) {
+  fixture *f = *state;
+  tbook *b = book_new(f, "book.xlsx");
+  jx_sheet *sh = sheet_new(b, "项目表");
+  text(f, b, sh, "A1", "（ 2025 年度 ）");
+  text(f, b, sh, "A2", "项目名称");
+  text(f, b, sh, "B2", "某项目");
+  text(f, b, sh, "A3", "主管部门及代码");
+  text(f, b, sh, "B3", "045-某局");
+  text(f, b, sh, "A4", "实施单位");
+  text(f, b, sh, "B4", "某局");
+  text(f, b, sh, "A5", "项目期");
+  text(f, b, sh, "B5", "1年");
+  jx_import imp = import(f, b, 1);
+  jx_session *s = session();
+  jx_model *m = load_ok(f, s, &imp, 0);
+  assert_string_equal(value(m, "year"), "2025");
+  jx_import_free(&imp);
+  jx_session_free(s);
+}
+
 /* A label given twice: the same value is fine, two values are an error
  * at the second label; an error cell (#N/A) is an error at the cell. */
 static void test_duplicate_and_error_cells(void **state) {
@@ -699,7 +727,7 @@ static void test_no_project(void **state) {
   finish(b);
   jx_import imp;
   assert_false(jx_import_book(&f->arena, &f->diags, &b->book, &yq()->content,
-                              "yangquan-2025", &imp));
+                              NULL, 0, "yangquan-2025", &imp));
   assert_int_equal(imp.count, 0);
   const jx_diagnostic *d = find_diag(&f->diags, "Sheet1");
   assert_int_equal(d->severity, JX_SEV_ERROR);
@@ -759,6 +787,8 @@ int main(void) {
                                       fixture_teardown),
       cmocka_unit_test_setup_teardown(test_code_and_name_in_one_cell,
                                       fixture_setup, fixture_teardown),
+      cmocka_unit_test_setup_teardown(test_title_line, fixture_setup,
+                                      fixture_teardown),
       cmocka_unit_test_setup_teardown(test_duplicate_and_error_cells,
                                       fixture_setup, fixture_teardown),
       cmocka_unit_test_setup_teardown(test_diagnostics_to_cells, fixture_setup,
