@@ -16,6 +16,7 @@
  * a folder is searched recursively for project files as `packet` does
  * (cli_inputs, cli-common.c).
  */
+#include "book.h"
 #include "cli.h"
 #include "i18n.h"
 #include "session.h"
@@ -252,10 +253,24 @@ int cmd_check(int argc, char **argv) {
       errors += sev == JX_SEV_ERROR;
       warnings += sev == JX_SEV_WARNING;
     }
-    fprintf(stderr,
-            _("jxform: checked %zu file%s: %zu error%s, %zu warning%s\n"),
-            count, count == 1 ? "" : "s", errors, errors == 1 ? "" : "s",
-            warnings, warnings == 1 ? "" : "s");
+    /* workbooks of several projects came as BOOK#1 … BOOK#N: one file */
+    size_t nfiles = 0;
+    for (size_t i = 0; i < count; i++) {
+      const char *hash = strrchr(files.items[i], '#');
+      nfiles += !(jx_book_name(files.items[i]) && hash && strcmp(hash, "#1") &&
+                  !jx_book_path(files.items[i]));
+    }
+    if (nfiles != count)
+      fprintf(stderr,
+              _("jxform: checked %zu projects in %zu file%s: %zu error%s, "
+                "%zu warning%s\n"),
+              count, nfiles, nfiles == 1 ? "" : "s", errors,
+              errors == 1 ? "" : "s", warnings, warnings == 1 ? "" : "s");
+    else
+      fprintf(stderr,
+              _("jxform: checked %zu file%s: %zu error%s, %zu warning%s\n"),
+              count, count == 1 ? "" : "s", errors, errors == 1 ? "" : "s",
+              warnings, warnings == 1 ? "" : "s");
   }
   free(inputs);
   cli_inputs_free(&files);

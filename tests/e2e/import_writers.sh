@@ -57,6 +57,12 @@ book="$SRC/tests/import/books/xlsxwriter/flat.xlsx"
 grep -q "^$book:项目!N6: warning: .*\[one-year-funds\]$" "$WORK/w5.txt" ||
   fail "the one-year-funds warning is not at 项目!N6 (年度资金总额 of row 6): $(cat "$WORK/w5.txt")"
 
+# check of the folder counts projects and files apart: 6 form books and a
+# list of 6 are 12 projects in 7 files
+"$JXFORM" check "$SRC/tests/import/books/openpyxl" >/dev/null 2>"$WORK/folder-check.txt"
+tail -1 "$WORK/folder-check.txt" | grep -q '^jxform: checked 12 projects in 7 files: 0 errors, ' ||
+  fail "check of a folder of workbooks: $(tail -1 "$WORK/folder-check.txt")"
+
 # A packet straight from a folder of workbooks, with a broken one among
 # them (cut short, as a failed copy leaves it): it is named, left out,
 # and the other 12 projects (6 form books, the flat book's 6) are in.
