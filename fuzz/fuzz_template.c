@@ -80,9 +80,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     bool complete = false;
     const jx_ynode *root = jx_load_tree(&arena, &diags, "p.yaml", project,
                                         strlen(project), &complete);
-    jx_model *m = root ? jx_load_model(&arena, &diags, "p.yaml", root, complete,
-                                       &tpl->content, "fuzz", first, errors)
-                       : NULL;
+    jx_model *m =
+        root ? jx_load_model(&arena, &diags, "p.yaml", false, root, complete,
+                             &tpl->content, "fuzz", first, errors)
+             : NULL;
     if (m && jx_validate(m, tpl, false, &diags)) {
       jx_layout layout = {0};
       layout.arena = &arena;

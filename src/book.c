@@ -24,36 +24,18 @@
 
 /* ---- the file ------------------------------------------------------------ */
 
-/* True if path[0..len) ends in a workbook's extension. */
-static bool book_extension(const char *path, size_t len) {
+bool jx_book_path(const char *path) {
   static const char *const extensions[] = {".xlsx", ".xlsm", ".xls", ".csv"};
-  const char *dot = NULL;
-  for (size_t i = 0; i < len; i++)
-    if (path[i] == '.')
-      dot = path + i;
-    else if (path[i] == '/')
-      dot = NULL;
-  if (!dot)
+  if (!path)
     return false;
-  size_t n = (size_t)(path + len - dot);
+  const char *dot = strrchr(path, '.');
+  const char *slash = strrchr(path, '/');
+  if (!dot || (slash && dot < slash))
+    return false;
   for (size_t i = 0; i < sizeof extensions / sizeof extensions[0]; i++)
-    if (strlen(extensions[i]) == n && !strncasecmp(dot, extensions[i], n))
+    if (!strcasecmp(dot, extensions[i]))
       return true;
   return false;
-}
-
-bool jx_book_path(const char *path) {
-  return path && book_extension(path, strlen(path));
-}
-
-bool jx_book_name(const char *name) {
-  if (!name)
-    return false;
-  const char *hash = strrchr(name, '#');
-  size_t digits = hash ? strspn(hash + 1, "0123456789") : 0;
-  if (hash && digits && !hash[1 + digits])
-    return book_extension(name, (size_t)(hash - name));
-  return jx_book_path(name);
 }
 
 /* Records why the file cannot be opened (or, `reading`, read). */

@@ -87,10 +87,6 @@ typedef struct jx_book {
 /* True if `path` names a workbook by its extension (.xlsx, .xlsm, .xls,
  * .csv, any letter case). */
 bool jx_book_path(const char *path);
-/* The same for a name diagnostics and models carry: a workbook's path, or
- * PATH#N (project N of it).  Stages that suggest what to type say it the
- * workbook's way for these ("fill it in") rather than YAML's. */
-bool jx_book_name(const char *name);
 
 /* Reads the workbook at `path` (or, when data is not NULL, held in
  * data[0..size), named `path` in diagnostics).  Returns the book, or NULL

@@ -16,7 +16,6 @@
  * a folder is searched recursively for project files as `packet` does
  * (cli_inputs, cli-common.c).
  */
-#include "book.h"
 #include "cli.h"
 #include "i18n.h"
 #include "session.h"
@@ -254,12 +253,9 @@ int cmd_check(int argc, char **argv) {
       warnings += sev == JX_SEV_WARNING;
     }
     /* workbooks of several projects came as BOOK#1 … BOOK#N: one file */
-    size_t nfiles = 0;
-    for (size_t i = 0; i < count; i++) {
-      const char *hash = strrchr(files.items[i], '#');
-      nfiles += !(jx_book_name(files.items[i]) && hash && strcmp(hash, "#1") &&
-                  !jx_book_path(files.items[i]));
-    }
+    size_t nfiles = 0, base_len;
+    for (size_t i = 0; i < count; i++)
+      nfiles += cli_project_index(files.items[i], &base_len) <= 1;
     if (nfiles != count)
       fprintf(stderr,
               _("jxform: checked %zu projects in %zu file%s: %zu error%s, "

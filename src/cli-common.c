@@ -21,6 +21,16 @@
 #include <string.h>
 #include <sys/stat.h>
 
+size_t cli_project_index(const char *input, size_t *base_len) {
+  const char *hash = strrchr(input, '#');
+  size_t digits = hash ? strspn(hash + 1, "0123456789") : 0;
+  *base_len = strlen(input);
+  if (!hash || !digits || hash[1 + digits] || hash[1] == '0' || digits > 9)
+    return 0;
+  *base_len = (size_t)(hash - input);
+  return (size_t)strtoul(hash + 1, NULL, 10);
+}
+
 /* Prints "jxform: what 'arg'" and a hint; returns the usage exit status. */
 int cli_usage_error(const char *what, const char *arg) {
   fprintf(stderr, "jxform: %s%s%s\n", what, arg ? " " : "", arg ? arg : "");

@@ -27,11 +27,8 @@
 /* "dir/name.yaml" → "dir/name.pdf", "dir/book.xlsx#2" (project 2 of a
  * workbook) → "dir/book-2.pdf" (malloc'd). */
 static char *pdf_path_for(const char *input) {
-  /* project N of a workbook, "book.xlsx#2": book-2.pdf */
-  const char *hash = strrchr(input, '#');
-  size_t digits = hash ? strspn(hash + 1, "0123456789") : 0;
-  bool book_part = hash && digits && !hash[1 + digits];
-  size_t n = book_part ? (size_t)(hash - input) : strlen(input);
+  size_t n;
+  size_t index = cli_project_index(input, &n);
   const char *dot = NULL, *slash = NULL;
   for (size_t i = 0; i < n; i++)
     if (input[i] == '.')
@@ -39,13 +36,13 @@ static char *pdf_path_for(const char *input) {
     else if (input[i] == '/')
       slash = input + i;
   size_t stem = dot && (!slash || dot > slash) ? (size_t)(dot - input) : n;
-  size_t cap = stem + (book_part ? digits + 1 : 0) + 5;
+  size_t cap = stem + 32;
   char *out = malloc(cap);
   if (!out)
     abort();
   memcpy(out, input, stem);
-  if (book_part)
-    snprintf(out + stem, cap - stem, "-%.*s.pdf", (int)digits, hash + 1);
+  if (index)
+    snprintf(out + stem, cap - stem, "-%zu.pdf", index);
   else
     memcpy(out + stem, ".pdf", 5);
   return out;

@@ -34,6 +34,10 @@ char *cli_read_stdin(size_t *size);
 /* Prints the help of `command` (NULL: the whole tool) to stdout; returns
  * EXIT_OK, or EXIT_USAGE for an unknown command. */
 int cli_help(const char *command);
+/* N when `input` names project N of a workbook as cli_inputs_add
+ * expands it ("book.xlsx#2"), with *base_len the length of the workbook's
+ * path; 0 (and *base_len the whole length) otherwise. */
+size_t cli_project_index(const char *input, size_t *base_len);
 /* True if paths a and b name the same existing file. */
 bool cli_same_file(const char *a, const char *b);
 

@@ -34,7 +34,6 @@
  * '340元'): the unknown key is explained, with the value in quotes.  A
  * UTF-8 byte-order mark is allowed.
  */
-#include "book.h"
 #include "jxlimits.h"
 #include "model.h"
 #include "utf8.h"
@@ -1099,7 +1098,7 @@ static void jx_report_missing(jx_loader *ld, size_t i, jx_pos at) {
       }
     }
     jx_pos where = jx_absent_at(ld, &ld->groups[g], gid);
-    if (jx_book_name(ld->model->path))
+    if (ld->model->workbook)
       jx_error(ld->diags, where,
                "'%s' (%s) has no value: fill it in in the workbook",
                c->groups[g].label, gid);
@@ -1113,7 +1112,7 @@ static void jx_report_missing(jx_loader *ld, size_t i, jx_pos at) {
   }
   const char *dot = strrchr(f->id, '.');
   const char *example = f->example ? f->example : "…";
-  if (jx_book_name(ld->model->path)) { /* imported: no YAML to write */
+  if (ld->model->workbook) { /* imported: no YAML to write */
     jx_error(ld->diags, at,
              "'%s' (%s) has no value: fill it in in the workbook, e.g. %s",
              f->label, f->id, example);
@@ -1596,12 +1595,13 @@ static void jx_load_settings(jx_loader *ld, const jx_ynode *root,
 }
 
 jx_model *jx_load_model(jx_arena *arena, jx_diag_list *diags, const char *name,
-                        const jx_ynode *root, bool complete,
+                        bool workbook, const jx_ynode *root, bool complete,
                         const jx_content *content, const char *template_name,
                         size_t first_diag, size_t errors_before) {
   const char *file = jx_arena_strdup(arena, name ? name : "<input>");
   jx_model *model = jx_arena_alloc(arena, sizeof *model);
   model->path = file;
+  model->workbook = workbook;
   model->content = content;
   model->fields =
       jx_arena_alloc(arena, (content->field_count + 1) * sizeof(jx_text));

@@ -48,6 +48,8 @@ typedef struct jx_rows {
 
 typedef struct jx_model {
   const char *path; /* the file it came from */
+  bool workbook;    /* imported from a workbook (import.h): messages say what
+                       to fill in, not what YAML to write */
   const jx_content *content;
   jx_text schema; /* "1" */
   jx_text template_name;
@@ -95,14 +97,15 @@ const jx_ynode *jx_load_tree_file(jx_arena *arena, jx_diag_list *diags,
 const char *jx_load_template_name(const jx_ynode *root, const char *fallback,
                                   jx_pos *pos);
 
-/* Reads a parsed project against `content`.  On success returns the model
+/* Reads a parsed project against `content` (`workbook`: the text was
+ * made by the import of a workbook).  On success returns the model
  * (allocated in `arena`); errors go to `diags` — all the file's problems,
  * not only the first, in line order from index `first_diag` (the count
  * before jx_load_tree).  Returns NULL if any error was recorded since
  * `errors_before` (the error count before jx_load_tree).  `complete` is
  * what jx_load_tree set. */
 jx_model *jx_load_model(jx_arena *arena, jx_diag_list *diags, const char *name,
-                        const jx_ynode *root, bool complete,
+                        bool workbook, const jx_ynode *root, bool complete,
                         const jx_content *content, const char *template_name,
                         size_t first_diag, size_t errors_before);
 

@@ -214,8 +214,8 @@ static jx_model *load_project(jx_session *s, jx_arena *arena,
   const jx_template *t = find_template(s, diags, name, pos, lock);
   if (!t)
     return NULL;
-  jx_model *m = jx_load_model(arena, diags, path, root, complete, &t->content,
-                              name, first_diag, errors_before);
+  jx_model *m = jx_load_model(arena, diags, path, false, root, complete,
+                              &t->content, name, first_diag, errors_before);
   if (!m || !jx_validate(m, t, s->strict, diags))
     return NULL;
   *tpl = t;
@@ -270,7 +270,7 @@ jx_model *jx_session_load_import(jx_session *s, jx_arena *arena,
       jx_load_tree(arena, diags, name, p->yaml, p->size, &complete);
   jx_model *m = NULL;
   if (root) {
-    m = jx_load_model(arena, diags, name, root, complete, &t->content,
+    m = jx_load_model(arena, diags, name, true, root, complete, &t->content,
                       imp->template_name, first_diag, errors_before);
     if (m && !jx_validate(m, t, s->strict, diags))
       m = NULL;

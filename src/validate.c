@@ -31,7 +31,6 @@
  * (text-comment) too.
  */
 #include "validate.h"
-#include "book.h"
 #include "i18n.h"
 #include "xalloc.h"
 
@@ -718,7 +717,7 @@ static void jx_rule_sum(jx_checker *c, const jx_rule *r) {
       }
     }
     jx_diag_subject(c->diags, total_id, total_f->label);
-    if (!total->present && sources && jx_book_name(c->m->path)) {
+    if (!total->present && sources && c->m->workbook) {
       jx_rule_error(c, total->pos,
                     "'%s' is empty but the sources add up to %s; fill in %s "
                     "as %s%s [funds-total]",

@@ -489,8 +489,8 @@ static bool lay_out(side *sd, jx_arena *arena, const char *path, jx_layout *out,
     const char *name = jx_load_template_name(root, "yangquan-2025", &pos);
     jx_template *t = strchr(name, '/') ? NULL : template_of(sd, arena, name);
     if (t)
-      m = jx_load_model(arena, &diags, path, root, complete, &t->content, name,
-                        0, 0);
+      m = jx_load_model(arena, &diags, path, false, root, complete, &t->content,
+                        name, 0, 0);
     if (m)
       jx_layout_form(out, &sd->fonts, t, m, 0, &diags);
   }

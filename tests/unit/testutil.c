@@ -98,8 +98,8 @@ jx_model *test_load(jx_arena *arena, jx_diag_list *diags,
   }
   if (used)
     *used = tpl;
-  return jx_load_model(arena, diags, name, root, complete, &tpl->content, tname,
-                       first_diag, errors_before);
+  return jx_load_model(arena, diags, name, false, root, complete, &tpl->content,
+                       tname, first_diag, errors_before);
 }
 
 char *test_replace(const char *text, const char *from, const char *to) {
