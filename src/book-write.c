@@ -31,6 +31,7 @@
 #include "diag.h"
 #include "i18n.h"
 #include "packet.h"
+#include "pdfmeta.h"
 #include "template.h"
 
 #include <errno.h>
@@ -802,15 +803,8 @@ static void lists_sheet(book *b, lxw_worksheet *ws) {
 /* SOURCE_DATE_EPOCH when it is a time from 1970 to 9999, else the fixed
  * date. */
 static time_t book_time(void) {
-  const char *env = getenv("SOURCE_DATE_EPOCH");
-  if (env && *env) {
-    char *end;
-    errno = 0;
-    long long v = strtoll(env, &end, 10);
-    if (!errno && !*end && v > 0 && v <= 253402300799LL)
-      return (time_t)v;
-  }
-  return BOOK_FIXED_TIME;
+  time_t t;
+  return jx_source_epoch(&t) == 1 && t > 0 ? t : BOOK_FIXED_TIME;
 }
 
 /* Writes the workbook of template `tpl` to `path`.  Returns false after

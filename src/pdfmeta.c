@@ -14,9 +14,7 @@
 #include <string.h>
 #include <time.h>
 
-/* SOURCE_DATE_EPOCH as a time: 1 (set in *t), 0 (unset) or -1 (not a
- * whole number of seconds from 1970 to the end of 9999). */
-static int source_time(struct tm *tm) {
+int jx_source_epoch(time_t *t) {
   const char *env = getenv("SOURCE_DATE_EPOCH");
   if (!env || !*env)
     return 0;
@@ -27,28 +25,32 @@ static int source_time(struct tm *tm) {
    * year */
   if (errno || *end || v < 0 || v > 253402300799LL)
     return -1;
-  time_t t = (time_t)v;
-  if ((long long)t != v || !gmtime_r(&t, tm))
-    return -1;
-  return 1;
+  *t = (time_t)v;
+  return (long long)*t == v ? 1 : -1;
 }
 
-int jx_source_date(char *out, size_t size) {
+/* SOURCE_DATE_EPOCH in out, as PDF writes dates or (`xmp`) as XMP does;
+ * the result of jx_source_epoch, out "" unless 1. */
+static int source_date(char *out, size_t size, bool xmp) {
   out[0] = '\0';
+  time_t t;
   struct tm tm;
-  int r = source_time(&tm);
-  if (r == 1)
+  int r = jx_source_epoch(&t);
+  if (r == 1 && !gmtime_r(&t, &tm))
+    r = -1;
+  if (r == 1 && xmp)
+    strftime(out, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  else if (r == 1)
     strftime(out, size, "D:%Y%m%d%H%M%SZ", &tm);
   return r;
 }
 
+int jx_source_date(char *out, size_t size) {
+  return source_date(out, size, false);
+}
+
 int jx_source_date_xmp(char *out, size_t size) {
-  out[0] = '\0';
-  struct tm tm;
-  int r = source_time(&tm);
-  if (r == 1)
-    strftime(out, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return r;
+  return source_date(out, size, true);
 }
 
 const unsigned char *jx_srgb_profile(size_t *len) {

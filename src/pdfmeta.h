@@ -8,6 +8,7 @@
 
 #include "deflate.h"
 #include <stddef.h>
+#include <time.h>
 
 /* The output intent: its condition identifier and ICC profile (sRGB,
  * ICC version 2, from Debian's icc-profiles-free; srgb-icc.h). */
@@ -39,6 +40,10 @@ void jx_xmp_packet(const jx_xmp *x, jx_bytes *out);
  * -1 with out "" when it is not a whole number of seconds from 1970 to
  * the end of 9999 (no date is written then). */
 int jx_source_date(char *out, size_t size);
+/* SOURCE_DATE_EPOCH as a time: 1 (set in *t), 0 (unset) or -1 (not a
+ * whole number of seconds from 1970 to the end of 9999).  Every date
+ * jxform writes comes from here, or is fixed. */
+int jx_source_epoch(time_t *t);
 /* The same date as XMP writes it ("YYYY-MM-DDThh:mm:ssZ", out of size >=
  * 21), with the same results. */
 int jx_source_date_xmp(char *out, size_t size);
