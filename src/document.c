@@ -7,6 +7,9 @@
  * the front matter and the page footers (frontmatter.c), a bookmark per
  * department and project and page labels (封面, 目录1…, then 1… matching
  * the footers), and closes the PDF with its page tree in that order.
+ * The PDF is a streaming sink (sink.h): the forms' pages come encoded by
+ * its encoders on the workers, the front matter and footers as display
+ * pages.
  */
 #include "document.h"
 #include "xalloc.h"
@@ -17,11 +20,10 @@
 bool jx_document_open(jx_document *doc, jx_session *session,
                       const jx_packet_options *opt, const char *out_path) {
   *doc = (jx_document){.session = session, .opt = opt, .out_path = out_path};
-  doc->pdf = jx_pdf_open(out_path, jx_session_diags(session));
-  if (!doc->pdf)
-    return false;
-  jx_pdf_set_font_level(doc->pdf, 6); /* once per packet: speed over 0.2% */
-  return true;
+  doc->sink =
+      jx_sink_stream_open(out_path, jx_session_fonts(session),
+                          &JX_SINK_STREAM_PACKET, jx_session_diags(session));
+  return doc->sink != NULL;
 }
 
 void jx_document_add(jx_document *doc, const jx_template *tpl,
@@ -36,7 +38,7 @@ void jx_document_add(jx_document *doc, const jx_template *tpl,
   *to = *e;
   to->objs = jx_xcalloc(e->page_count, sizeof *to->objs);
   for (size_t p = 0; p < e->page_count; p++)
-    to->objs[p] = jx_pdf_add_stream(doc->pdf, &pages[p]);
+    to->objs[p] = jx_sink_add_encoded(doc->sink, &pages[p]);
 }
 
 /* Puts the entries in the packet's order and numbers their departments
@@ -77,20 +79,16 @@ static size_t number_forms(jx_entry *const *es, size_t n, bool duplex) {
  * pages[] (the forms from main0 on, main_pages of them; blank pages keep
  * the template's size and no content).  Returns false after recording an
  * error. */
-static bool write_pages(jx_document *doc, jx_glyph_use *use, const jx_front *fr,
+static bool write_pages(jx_document *doc, const jx_front *fr,
                         jx_entry *const *es, size_t n, size_t main0,
-                        size_t main_pages, jx_pdf_page *pages) {
+                        size_t main_pages, jx_sink_page *pages) {
   jx_fonts *fonts = jx_session_fonts(doc->session);
-  jx_diag_list *diags = jx_session_diags(doc->session);
   const jx_template *tpl = doc->tpl;
   bool ok = true;
   for (size_t p = 0; p < fr->layout.page_count && ok; p++) {
-    jx_bytes b;
-    ok = jx_page_encode(&fr->layout.pages[p], tpl->page_height, fonts, use,
-                        doc->out_path, diags, &b);
-    if (ok)
-      pages[p].contents[0] = jx_pdf_add_stream(doc->pdf, &b);
-    free(b.data);
+    pages[p].contents[0] =
+        jx_sink_add_page(doc->sink, &fr->layout.pages[p], tpl->page_height);
+    ok = pages[p].contents[0] != 0;
   }
   for (size_t i = 0; i < n && ok; i++) {
     for (size_t k = 0; k < es[i]->page_count && ok; k++) {
@@ -98,12 +96,15 @@ static bool write_pages(jx_document *doc, jx_glyph_use *use, const jx_front *fr,
       pages[p].contents[0] = es[i]->objs[k];
       pages[p].width = es[i]->page_width;
       pages[p].height = es[i]->page_height;
-      jx_bytes b;
-      ok = jx_footer_stream(fonts, tpl, use, diags, p - main0 + 1, main_pages,
-                            &b);
-      if (ok)
-        pages[p].contents[1] = jx_pdf_add_stream(doc->pdf, &b);
-      free(b.data);
+      /* one footer at a time: memory does not grow with the pages */
+      jx_arena arena;
+      jx_arena_init(&arena);
+      jx_layout footer = {.arena = &arena};
+      jx_footer_page(fonts, tpl, p - main0 + 1, main_pages, &footer);
+      pages[p].contents[1] =
+          jx_sink_add_page(doc->sink, &footer.pages[0], tpl->page_height);
+      ok = pages[p].contents[1] != 0;
+      jx_arena_free(&arena);
     }
   }
   return ok;
@@ -112,9 +113,9 @@ static bool write_pages(jx_document *doc, jx_glyph_use *use, const jx_front *fr,
 /* The bookmarks of es[0..n): each department (open in packets of 100
  * projects or fewer), its projects under it.  Returns them (malloc'd, the
  * caller frees; *count of them), titles in `arena` or the entries. */
-static jx_pdf_outline *outlines(jx_arena *arena, jx_entry *const *es, size_t n,
-                                size_t *count) {
-  jx_pdf_outline *ol = jx_xcalloc(2 * n, sizeof *ol);
+static jx_sink_outline *outlines(jx_arena *arena, jx_entry *const *es, size_t n,
+                                 size_t *count) {
+  jx_sink_outline *ol = jx_xcalloc(2 * n, sizeof *ol);
   size_t no = 0;
   int dept = -1;
   for (size_t i = 0; i < n; i++) {
@@ -137,16 +138,17 @@ static jx_pdf_outline *outlines(jx_arena *arena, jx_entry *const *es, size_t n,
 /* The page labels: 封面, 目录1… (when there are contents pages), then
  * 1… from the first form page main0, matching the footers.  Returns how
  * many of labels[0..3) are set. */
-static size_t page_labels(jx_pdf_label labels[3], bool contents, size_t main0) {
+static size_t page_labels(jx_sink_label labels[3], bool contents,
+                          size_t main0) {
   size_t nlab = 0;
-  labels[nlab++] = (jx_pdf_label){0, 0, "封面", 0};
+  labels[nlab++] = (jx_sink_label){0, 0, "封面", 0};
   if (contents)
-    labels[nlab++] = (jx_pdf_label){1, 'D', "目录", 1};
-  labels[nlab++] = (jx_pdf_label){main0, 'D', NULL, 1};
+    labels[nlab++] = (jx_sink_label){1, 'D', "目录", 1};
+  labels[nlab++] = (jx_sink_label){main0, 'D', NULL, 1};
   return nlab;
 }
 
-bool jx_document_finish(jx_document *doc, jx_glyph_use *use, size_t *pdf_pages,
+bool jx_document_finish(jx_document *doc, size_t *pdf_pages,
                         size_t *form_pages) {
   const jx_packet_options *opt = doc->opt;
   jx_fonts *fonts = jx_session_fonts(doc->session);
@@ -184,36 +186,35 @@ bool jx_document_finish(jx_document *doc, jx_glyph_use *use, size_t *pdf_pages,
     es[i]->first_page += main0;
 
   size_t total = main0 + main_pages;
-  jx_pdf_page *pages = jx_xcalloc(total, sizeof *pages);
+  jx_sink_page *pages = jx_xcalloc(total, sizeof *pages);
   for (size_t p = 0; p < total; p++)
     pages[p].width = tpl->page_width, pages[p].height = tpl->page_height;
   if (ok)
-    ok = write_pages(doc, use, &fr, es, n, main0, main_pages, pages);
+    ok = write_pages(doc, &fr, es, n, main0, main_pages, pages);
 
   size_t no = 0;
-  jx_pdf_outline *ol = outlines(&arena, es, n, &no);
-  jx_pdf_label labels[3];
+  jx_sink_outline *ol = outlines(&arena, es, n, &no);
+  jx_sink_label labels[3];
   size_t nlab = page_labels(labels, fr.contents_pages > 0, main0);
   char subject[128];
   snprintf(subject, sizeof subject, "%zu 个项目，正文 %zu 页，共 %zu 页", n,
            main_pages, total);
-  jx_pdf_doc pd = {.pages = pages,
-                   .page_count = total,
-                   .outlines = ol,
-                   .outline_count = no,
-                   .labels = labels,
-                   .label_count = nlab,
-                   .show_outlines = true};
+  jx_sink_doc pd = {.pages = pages,
+                    .page_count = total,
+                    .outlines = ol,
+                    .outline_count = no,
+                    .labels = labels,
+                    .label_count = nlab,
+                    .show_outlines = true};
   pd.info.title = opt->title && *opt->title ? opt->title : tpl->title;
   pd.info.subject = subject;
   pd.info.author = tpl->author ? tpl->author : "jxform";
   pd.info.pdfa = !opt->no_pdfa;
-  if (ok) {
-    ok = jx_pdf_close(doc->pdf, &pd, fonts, use);
-  } else {
-    jx_pdf_abort(doc->pdf);
-  }
-  doc->pdf = NULL;
+  if (ok)
+    ok = jx_sink_close(doc->sink, &pd);
+  else
+    jx_sink_abort(doc->sink);
+  doc->sink = NULL;
   *pdf_pages = ok ? total : 0;
   *form_pages = ok ? main_pages : 0;
   free(ol);
@@ -225,9 +226,8 @@ bool jx_document_finish(jx_document *doc, jx_glyph_use *use, size_t *pdf_pages,
 }
 
 void jx_document_abort(jx_document *doc) {
-  if (doc->pdf)
-    jx_pdf_abort(doc->pdf);
-  doc->pdf = NULL;
+  jx_sink_abort(doc->sink);
+  doc->sink = NULL;
 }
 
 void jx_document_free(jx_document *doc) {

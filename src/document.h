@@ -36,7 +36,7 @@ typedef struct jx_entry {
   bool total_fixed; /* its form prints two decimals always */
   size_t kind;      /* its kind of total (jx_kinds_number), SIZE_MAX: none */
   size_t dept;      /* its department's number (jx_entries_order) */
-  uint32_t *objs;   /* content stream per page */
+  jx_sink_content *objs; /* content per page */
   size_t page_count;
   double page_width, page_height;
   size_t first_page; /* physical index, set when numbering */
@@ -50,28 +50,33 @@ typedef struct jx_document {
   jx_session *session; /* its diagnostics */
   const jx_packet_options *opt;
   const char *out_path;
-  jx_pdf *pdf;            /* NULL once finished or aborted */
+  jx_sink *sink;          /* the streaming sink (sink.h): NULL once
+                             finished or aborted */
   const jx_template *tpl; /* the first project's: front matter, footers */
   jx_entry *entries;      /* in input order */
   size_t count, cap;
 } jx_document;
 
-/* Opens the PDF at out_path for a packet made with `opt`.  Returns true,
- * or false after recording an error in the session (nothing to free). */
+/* Opens the PDF at out_path for a packet made with `opt`: a streaming
+ * sink, whose encoders the workers encode the forms' pages with.
+ * Returns true, or false after recording an error in the session
+ * (nothing to free). */
 bool jx_document_open(jx_document *doc, jx_session *session,
                       const jx_packet_options *opt, const char *out_path);
 /* Takes the next project (in input order) laid out with `tpl`: the entry
  * `e` (copied, its strings now owned by the document; objs set here,
- * kind, dept and first_page when finishing) and its e->page_count encoded
- * pages, which are written to the PDF at once (the caller frees them). */
+ * kind, dept and first_page when finishing) and its e->page_count pages
+ * encoded by the sink's encoders, which are written to the PDF at once
+ * (the caller frees them). */
 void jx_document_add(jx_document *doc, const jx_template *tpl,
                      const jx_entry *e, const jx_bytes *pages);
-/* Finishes the PDF: puts the projects in the packet's order, numbers the
- * pages, lays out the front matter and footers with the glyphs recorded in
- * `use`, adds bookmarks and page labels and closes it.  Sets *pdf_pages
- * (all pages) and *form_pages (those the footers number), 0 on failure.
- * Returns false after recording an error (the PDF is then removed). */
-bool jx_document_finish(jx_document *doc, jx_glyph_use *use, size_t *pdf_pages,
+/* Finishes the PDF (every encoder of its sink freed before): puts the
+ * projects in the packet's order, numbers the pages, lays out the front
+ * matter and footers, adds bookmarks and page labels and closes it.  Sets
+ * *pdf_pages (all pages) and *form_pages (those the footers number), 0 on
+ * failure.  Returns false after recording an error (the PDF is then
+ * removed). */
+bool jx_document_finish(jx_document *doc, size_t *pdf_pages,
                         size_t *form_pages);
 /* Removes the unfinished PDF (nothing when finished already). */
 void jx_document_abort(jx_document *doc);
@@ -132,12 +137,11 @@ typedef struct jx_front_in {
  * relative to the first form page `main0`. */
 void jx_front_build(jx_fonts *fonts, const jx_front_in *in, size_t main0,
                     jx_front *fr);
-/* Encodes the footer "第 num 页 共 total 页" of a form page of `tpl` into
- * *out (malloc'd data, the caller frees).  Returns false after recording
- * an error. */
-bool jx_footer_stream(jx_fonts *fonts, const jx_template *tpl,
-                      jx_glyph_use *use, jx_diag_list *diags, size_t num,
-                      size_t total, jx_bytes *out);
+/* Lays out the footer "第 num 页 共 total 页" of a form page of `tpl` as
+ * a new page of `L` (its arena and page size set by the caller), drawn
+ * over the form's page. */
+void jx_footer_page(jx_fonts *fonts, const jx_template *tpl, size_t num,
+                    size_t total, jx_layout *L);
 
 /* ---- names for --split (splitname.c) ---- */
 

@@ -499,20 +499,12 @@ void jx_front_build(jx_fonts *fonts, const jx_front_in *in, size_t main0,
 
 /* ---- page footers ---- */
 
-bool jx_footer_stream(jx_fonts *fonts, const jx_template *tpl,
-                      jx_glyph_use *use, jx_diag_list *diags, size_t num,
-                      size_t total, jx_bytes *out) {
-  jx_arena arena;
-  jx_arena_init(&arena);
-  jx_layout L = {0};
-  L.arena = &arena;
-  jx_dpage *pg = jx_layout_add_page(&L);
+void jx_footer_page(jx_fonts *fonts, const jx_template *tpl, size_t num,
+                    size_t total, jx_layout *L) {
+  jx_dpage *pg = jx_layout_add_page(L);
   const jx_font_role *body = &tpl->fonts[tpl->body_font];
   char text[96];
   snprintf(text, sizeof text, "第 %zu 页 共 %zu 页", num, total);
   double y = tpl->page_height - tpl->margin_bottom / 2 + body->chain.size / 3;
-  put_text(fonts, &arena, pg, body, text, tpl->page_width / 2, y, 'c');
-  bool ok = jx_page_encode(pg, tpl->page_height, fonts, use, NULL, diags, out);
-  jx_arena_free(&arena);
-  return ok;
+  put_text(fonts, L->arena, pg, body, text, tpl->page_width / 2, y, 'c');
 }

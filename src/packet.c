@@ -5,8 +5,9 @@
  *   - worker threads take inputs in order from a shared counter; each
  *     loads, validates and lays out its project with its own face table
  *     (same specs, same order as the session's, so face ids agree) and
- *     encodes the pages into compressed content streams (render.h), or
- *     writes the project's own PDF for --split;
+ *     encodes the pages with its encoder of the packet's streaming sink
+ *     (sink.h), or, for --split, writes the project's own PDF through a
+ *     streaming sink of its own (jx_sink_write_layout);
  *   - the calling thread is the one writer: it takes the results strictly
  *     in input order (a window of WINDOW inputs bounds memory), copies
  *     their diagnostics into the session and hands their page streams to
@@ -64,8 +65,9 @@ typedef struct jx_shared {
   size_t written; /* inputs consumed by the writer */
   bool stop;
   jx_result slots[WINDOW];
-  jx_glyph_use *uses; /* per worker, merged at the end */
-  jx_fonts *fonts;    /* per worker */
+  jx_sink *sink;          /* the packet's (NULL for --split) */
+  jx_sink_encoder **encs; /* per worker (not for --split): the packet's */
+  jx_fonts *fonts;        /* per worker */
 } jx_shared;
 
 typedef struct jx_worker {
@@ -147,13 +149,17 @@ static void do_input(jx_shared *sh, size_t wid, size_t i, jx_result *r) {
                                .subject = r->e.name,
                                .author = tpl->author ? tpl->author : "jxform",
                                .pdfa = !sh->opt->no_pdfa};
-        r->ok = jx_render_unique(&layout, wf, &info, &r->diags,
-                                 sh->opt->split_dir, path, &r->split_tmp);
+        jx_sink *sink = jx_sink_stream_unique(sh->opt->split_dir, path, wf,
+                                              &JX_SINK_STREAM_ONE, &r->diags,
+                                              &r->split_tmp);
+        r->ok =
+            sink && jx_sink_write_layout(sink, &layout, &info, path, &r->diags);
       } else {
         r->pages = jx_xcalloc(layout.page_count, sizeof *r->pages);
         for (size_t p = 0; p < layout.page_count && r->ok; p++)
-          r->ok = jx_page_encode(&layout.pages[p], layout.page_height, wf,
-                                 &sh->uses[wid], path, &r->diags, &r->pages[p]);
+          r->ok =
+              jx_sink_encode(sh->sink, sh->encs[wid], &layout.pages[p],
+                             layout.page_height, path, &r->diags, &r->pages[p]);
       }
     }
   }
@@ -491,13 +497,14 @@ bool jx_packet_render_forms(jx_session *s, const char *const *inputs,
   pthread_mutex_init(&sh.lock, NULL);
   pthread_cond_init(&sh.cond, NULL);
   w.lock = &sh.lock;
-  jx_fonts *sfonts = jx_session_fonts(s);
   sh.fonts = jx_xcalloc(nthreads, sizeof *sh.fonts);
-  sh.uses = jx_xcalloc(nthreads, sizeof *sh.uses);
+  sh.encs = jx_xcalloc(nthreads, sizeof *sh.encs);
+  sh.sink = w.doc.sink;
   for (unsigned t = 0; t < nthreads; t++) {
     jx_fonts_init(&sh.fonts[t]);
     sync_fonts(&sh, &sh.fonts[t]);
-    jx_glyph_use_init(&sh.uses[t], &sh.fonts[t]);
+    if (sh.sink)
+      sh.encs[t] = jx_sink_encoder_new(sh.sink, &sh.fonts[t]);
   }
   jx_worker *ws = jx_xcalloc(nthreads, sizeof *ws);
   pthread_t *tids = jx_xcalloc(nthreads, sizeof *tids);
@@ -549,14 +556,13 @@ bool jx_packet_render_forms(jx_session *s, const char *const *inputs,
     result_clear(&sh.slots[k]);
   }
 
-  jx_glyph_use use;
-  jx_glyph_use_init(&use, sfonts);
+  /* what the workers' pages draw goes to the packet's sink */
   for (unsigned t = 0; t < nthreads; t++) {
-    jx_glyph_use_merge(&use, &sh.uses[t]);
-    jx_glyph_use_free(&sh.uses[t]);
+    if (sh.sink)
+      jx_sink_encoder_free(sh.sink, sh.encs[t]);
     jx_fonts_free(&sh.fonts[t]);
   }
-  free(sh.uses);
+  free(sh.encs);
   free(sh.fonts);
   free(ws);
   free(tids);
@@ -609,7 +615,7 @@ bool jx_packet_render_forms(jx_session *s, const char *const *inputs,
   if (!opt->split_dir) {
     size_t pdf_pages = 0;
     if (ok)
-      ok = jx_document_finish(&w.doc, &use, &pdf_pages, &forms);
+      ok = jx_document_finish(&w.doc, &pdf_pages, &forms);
     else
       jx_document_abort(&w.doc);
     if (ok)
@@ -625,7 +631,6 @@ bool jx_packet_render_forms(jx_session *s, const char *const *inputs,
   sum.left_out = bad;
   if (opt->summary)
     *opt->summary = sum;
-  jx_glyph_use_free(&use);
   jx_document_free(&w.doc);
   for (size_t i = 0; i < w.split_count; i++)
     free(w.split_names[i]);

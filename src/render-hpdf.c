@@ -1,11 +1,14 @@
 /*
- * render-hpdf.c — display list → PDF through libharu, for `jxform render`
- * (jx_render_hpdf, see render.h).
+ * render-hpdf.c — display list → PDF through libharu: the libharu page
+ * sink (jx_sink_hpdf_*, sink.h), the mandated writer, used by `jxform
+ * render` and jx_render_pdf* (session.c).
  *
  * The only file that includes hpdf.h.  libharu builds the whole document
  * in memory and writes it at save time, so memory grows with the page
  * count: packets, which can have thousands of pages, go through the
- * streaming writer of render.c instead.  The steps, in order:
+ * streaming sink of render.c instead.  The sink copies each display page
+ * it is given (jx_sink_add_page); at close, for the pages the document
+ * lists (each one or two contents drawn in order), in order:
  *   1. collect, per distinct font file and face, the BMP code points drawn;
  *   2. subset each such face to those code points with render.c's
  *      jx_subset_face (keeping the cmap libharu's loader needs), write it
@@ -16,6 +19,7 @@
  *      per-CID /W array with a compact one (/DW 1000 and ranges, from
  *      render.c's jx_width_runs), drop /DW2 and correct the ordering;
  *   3. draw each page: boxes, then rules, then one text object of runs;
+ *      then the bookmarks and page labels the document has;
  *   4. before saving: drop what libharu writes needlessly (the obsolete
  *      /ProcSet, /Length2, /Length3 and a zero /XHeight, the cmap of the
  *      embedded font — a CIDFontType2 is addressed through CIDToGIDMap),
@@ -77,8 +81,16 @@ typedef struct jx_rfont {
   HPDF_Font font;
 } jx_rfont;
 
+/* One content added to the sink: a copy of a display page, drawn at
+ * close. */
+typedef struct jx_hcontent {
+  jx_dpage page;
+  double height; /* of the page it was laid out on: y is flipped with it */
+} jx_hcontent;
+
 typedef struct jx_render_ctx {
-  const jx_layout *layout;
+  const jx_sink_doc *doc;
+  const jx_hcontent *contents; /* the sink's, numbered from 1 */
   jx_fonts *fonts;
   jx_diag_list *diags;
   const char *where; /* out_path, or "<memory>" */
@@ -234,9 +246,13 @@ static int font_slot(jx_render_ctx *ctx, uint16_t face) {
 /* Marks every code point of every run; reports malformed runs (which
  * layout should never produce) rather than drawing something else. */
 static bool collect_code_points(jx_render_ctx *ctx) {
-  const jx_layout *layout = ctx->layout;
-  for (size_t p = 0; p < layout->page_count; p++) {
-    const jx_dpage *page = &layout->pages[p];
+  const jx_sink_doc *doc = ctx->doc;
+  for (size_t k = 0; k < 2 * doc->page_count; k++) {
+    size_t p = k / 2;
+    jx_sink_content c = doc->pages[p].contents[k % 2];
+    if (!c)
+      continue;
+    const jx_dpage *page = &ctx->contents[c - 1].page;
     for (size_t r = 0; r < page->run_count; r++) {
       const jx_drun *run = &page->runs[r];
       if (run->len == 0)
@@ -679,23 +695,30 @@ static void draw_runs(jx_render_ctx *ctx, HPDF_Page page, const jx_dpage *dp,
   HPDF_Page_EndText(page);
 }
 
+/* Draws each page of the document: its contents in order, the state
+ * of the first carried into the second (as a PDF page's content streams
+ * are one). */
 static bool draw_pages(jx_render_ctx *ctx) {
-  const jx_layout *layout = ctx->layout;
-  double height = layout->page_height;
-  for (size_t p = 0; p < layout->page_count; p++) {
-    const jx_dpage *dp = &layout->pages[p];
+  const jx_sink_doc *doc = ctx->doc;
+  for (size_t p = 0; p < doc->page_count; p++) {
     HPDF_Page page = HPDF_AddPage(ctx->pdf);
     if (!page) {
       ctx->hpdf_code = ctx->hpdf_code ? ctx->hpdf_code : HPDF_INVALID_PAGE;
       return hpdf_ok(ctx, _("adding a page"));
     }
     ctx->pages[p] = page;
-    HPDF_Page_SetWidth(page, (HPDF_REAL)layout->page_width);
-    HPDF_Page_SetHeight(page, (HPDF_REAL)height);
+    HPDF_Page_SetWidth(page, (HPDF_REAL)doc->pages[p].width);
+    HPDF_Page_SetHeight(page, (HPDF_REAL)doc->pages[p].height);
     jx_gstate gs = {.line_width = 1, .fill_gray = 0};
-    draw_boxes(page, dp, height, &gs);
-    draw_rules(page, dp, height, &gs);
-    draw_runs(ctx, page, dp, height, &gs);
+    for (int k = 0; k < 2; k++) {
+      jx_sink_content c = doc->pages[p].contents[k];
+      if (!c)
+        continue;
+      const jx_hcontent *hc = &ctx->contents[c - 1];
+      draw_boxes(page, &hc->page, hc->height, &gs);
+      draw_rules(page, &hc->page, hc->height, &gs);
+      draw_runs(ctx, page, &hc->page, hc->height, &gs);
+    }
     char doing[64];
     snprintf(doing, sizeof doing, _("drawing page %zu"), p + 1);
     if (!hpdf_ok(ctx, doing))
@@ -759,7 +782,7 @@ static bool same_resources(jx_render_ctx *ctx, char *key) {
   key[0] = '\0';
   if (ctx->rfont_count > 1)
     return false;
-  for (size_t p = 0; p < ctx->layout->page_count; p++) {
+  for (size_t p = 0; p < ctx->doc->page_count; p++) {
     HPDF_Dict res =
         HPDF_Dict_GetItem(ctx->pages[p], "Resources", HPDF_OCLASS_DICT);
     if (!res)
@@ -783,20 +806,27 @@ static bool same_resources(jx_render_ctx *ctx, char *key) {
 }
 
 /* Moves what every page repeats to the root of the page tree, from which
- * pages inherit it (ISO 32000-1 §7.7.3.4): the media box (all pages of a
- * layout have one size) and, when they are the same, the resources. */
+ * pages inherit it (ISO 32000-1 §7.7.3.4): the media box when all pages
+ * have one size (those of a layout do) and, when they are the same, the
+ * resources. */
 static bool hoist_page_attributes(jx_render_ctx *ctx) {
   HPDF_Dict root = ctx->pdf->root_pages;
-  const jx_layout *layout = ctx->layout;
+  const jx_sink_doc *doc = ctx->doc;
   if (!root)
     return true;
-  HPDF_Box box = {0, 0, (HPDF_REAL)layout->page_width,
-                  (HPDF_REAL)layout->page_height};
-  HPDF_Array media = HPDF_Box_Array_New(root->mmgr, box);
-  if (!media || HPDF_Dict_Add(root, "MediaBox", media) != HPDF_OK)
-    return hpdf_ok(ctx, _("finishing the pages"));
-  for (size_t p = 0; p < layout->page_count; p++)
-    HPDF_Dict_RemoveElement(ctx->pages[p], "MediaBox");
+  bool one_size = true;
+  for (size_t p = 1; p < doc->page_count && one_size; p++)
+    one_size = doc->pages[p].width == doc->pages[0].width &&
+               doc->pages[p].height == doc->pages[0].height;
+  if (one_size) {
+    HPDF_Box box = {0, 0, (HPDF_REAL)doc->pages[0].width,
+                    (HPDF_REAL)doc->pages[0].height};
+    HPDF_Array media = HPDF_Box_Array_New(root->mmgr, box);
+    if (!media || HPDF_Dict_Add(root, "MediaBox", media) != HPDF_OK)
+      return hpdf_ok(ctx, _("finishing the pages"));
+    for (size_t p = 0; p < doc->page_count; p++)
+      HPDF_Dict_RemoveElement(ctx->pages[p], "MediaBox");
+  }
 
   char key[HPDF_LIMIT_MAX_NAME_LEN + 1];
   if (!same_resources(ctx, key) || !key[0])
@@ -811,7 +841,7 @@ static bool hoist_page_attributes(jx_render_ctx *ctx) {
   if (!fonts || HPDF_Dict_Add(res, "Font", fonts) != HPDF_OK ||
       HPDF_Dict_Add(fonts, key, ctx->rfonts[0].font) != HPDF_OK)
     return hpdf_ok(ctx, _("finishing the pages"));
-  for (size_t p = 0; p < layout->page_count; p++)
+  for (size_t p = 0; p < doc->page_count; p++)
     HPDF_Dict_RemoveElement(ctx->pages[p], "Resources");
   return hpdf_ok(ctx, _("finishing the pages"));
 }
@@ -1118,7 +1148,7 @@ static bool finish_document(jx_render_ctx *ctx) {
      * saving, from asking libharu to compress them again. */
     rf->font->filter = HPDF_STREAM_FILTER_NONE;
   }
-  for (size_t p = 0; p < ctx->layout->page_count; p++) {
+  for (size_t p = 0; p < ctx->doc->page_count; p++) {
     HPDF_Dict res =
         HPDF_Dict_GetItem(ctx->pages[p], "Resources", HPDF_OCLASS_DICT);
     if (res) /* "since PDF 1.4 … obsolete" (ISO 32000-1 §14.2) */
@@ -1221,10 +1251,8 @@ static bool is_ascii(const char *s) {
 }
 
 static void set_info(jx_render_ctx *ctx, const jx_render_info *info) {
-  const char *title = info && info->title ? info->title : ctx->layout->title;
-  const char *subject =
-      info && info->subject ? info->subject : ctx->layout->subject;
-  const char *author = info ? info->author : NULL;
+  const char *title = info->title, *subject = info->subject,
+             *author = info->author;
   if (ctx->pdfa) {
     /* Text that XMP can carry as well, the same in both. */
     title = ctx->info_text[0] = jx_pdfa_text(title);
@@ -1259,25 +1287,110 @@ static void set_info(jx_render_ctx *ctx, const jx_render_info *info) {
                   HPDF_String_New(dict->mmgr, date, NULL));
 }
 
-/* Builds and saves the document to libharu's memory stream, then writes
- * it to ctx->where (a file) or, when `data` is not NULL, to *data. */
-static bool render(const jx_layout *layout, jx_fonts *fonts,
-                   const jx_render_info *info, jx_diag_list *diags,
+/* libharu's encoder for `text`: none (a literal string) for ASCII, UTF-8
+ * (written as UTF-16) for the rest. */
+static HPDF_Encoder text_encoder(jx_render_ctx *ctx, const char *text) {
+  return is_ascii(text) ? NULL : HPDF_GetEncoder(ctx->pdf, "UTF-8");
+}
+
+/* Adds the document's bookmarks, each to the top of its page. */
+static bool add_outlines(jx_render_ctx *ctx) {
+  const jx_sink_doc *doc = ctx->doc;
+  if (!doc->outline_count)
+    return true;
+  HPDF_Outline *made = jx_xcalloc(doc->outline_count, sizeof *made);
+  bool ok = true;
+  for (size_t i = 0; i < doc->outline_count && ok; i++) {
+    const jx_sink_outline *it = &doc->outlines[i];
+    HPDF_Outline parent =
+        it->parent >= 0 && (size_t)it->parent < i ? made[it->parent] : NULL;
+    made[i] = HPDF_CreateOutline(ctx->pdf, parent, it->title,
+                                 text_encoder(ctx, it->title));
+    if (!made[i]) {
+      ok = false;
+      break;
+    }
+    HPDF_Outline_SetOpened(made[i], it->open ? HPDF_TRUE : HPDF_FALSE);
+    size_t pg = it->page < doc->page_count ? it->page : 0;
+    HPDF_Destination dst = HPDF_Page_CreateDestination(ctx->pages[pg]);
+    if (dst)
+      HPDF_Outline_SetDestination(made[i], dst);
+  }
+  free(made);
+  if (ok && doc->show_outlines)
+    HPDF_SetPageMode(ctx->pdf, HPDF_PAGE_MODE_USE_OUTLINE);
+  if (!ok && ctx->hpdf_code == 0)
+    ctx->hpdf_code = HPDF_FAILD_TO_ALLOC_MEM;
+  return hpdf_ok(ctx, _("adding the bookmarks"));
+}
+
+/* Adds the document's page labels to the catalog, built here: libharu's
+ * HPDF_AddPageLabel writes a prefix's UTF-8 bytes as they are. */
+static bool add_page_labels(jx_render_ctx *ctx) {
+  const jx_sink_doc *doc = ctx->doc;
+  if (!doc->label_count)
+    return true;
+  HPDF_Doc pdf = ctx->pdf;
+  HPDF_STATUS st = HPDF_OK;
+  /* Each new object is owned by the document before the next is made. */
+  HPDF_Dict labels = HPDF_Dict_New(pdf->mmgr);
+  st = labels ? HPDF_Dict_Add(pdf->catalog, "PageLabels", labels)
+              : HPDF_FAILD_TO_ALLOC_MEM;
+  HPDF_Array nums = st == HPDF_OK ? HPDF_Array_New(pdf->mmgr) : NULL;
+  if (st == HPDF_OK)
+    st = nums ? HPDF_Dict_Add(labels, "Nums", nums) : HPDF_FAILD_TO_ALLOC_MEM;
+  for (size_t i = 0; i < doc->label_count && st == HPDF_OK; i++) {
+    const jx_sink_label *l = &doc->labels[i];
+    st = HPDF_Array_AddNumber(nums, (HPDF_INT32)l->first_page);
+    HPDF_Dict d = st == HPDF_OK ? HPDF_Dict_New(pdf->mmgr) : NULL;
+    if (st == HPDF_OK)
+      st = d ? HPDF_Array_Add(nums, d) : HPDF_FAILD_TO_ALLOC_MEM;
+    if (st == HPDF_OK && l->style) {
+      char style[2] = {l->style, '\0'};
+      st = HPDF_Dict_AddName(d, "S", style);
+    }
+    if (st == HPDF_OK && l->prefix && *l->prefix)
+      st = HPDF_Dict_Add(
+          d, "P",
+          HPDF_String_New(pdf->mmgr, l->prefix, text_encoder(ctx, l->prefix)));
+    if (st == HPDF_OK && l->start > 1)
+      st = HPDF_Dict_AddNumber(d, "St", l->start);
+  }
+  if (st != HPDF_OK && ctx->hpdf_code == 0)
+    ctx->hpdf_code = st;
+  return hpdf_ok(ctx, _("adding the page labels"));
+}
+
+/* Builds and saves the document `doc` of the sink's contents to
+ * libharu's memory stream, then writes it to `where` (a file) or, when
+ * `data` is not NULL, to *data. */
+static bool render(const jx_sink_doc *doc, const jx_hcontent *contents,
+                   size_t content_count, jx_fonts *fonts, jx_diag_list *diags,
                    const char *where, char **data, size_t *size) {
-  jx_render_ctx ctx = {.layout = layout,
+  jx_render_ctx ctx = {.doc = doc,
+                       .contents = contents,
                        .fonts = fonts,
                        .diags = diags,
                        .where = where,
-                       .pdfa = jx_render_wants_pdfa(info)};
-  if (layout->page_count == 0) {
+                       .pdfa = jx_render_wants_pdfa(&doc->info)};
+  if (doc->page_count == 0) {
     jx_error(diags, out_pos(&ctx), "cannot write the PDF: no pages to write");
     return false;
   }
+  for (size_t p = 0; p < doc->page_count; p++)
+    for (int k = 0; k < 2; k++)
+      if (doc->pages[p].contents[k] > content_count) {
+        jx_error(diags, out_pos(&ctx),
+                 "cannot write the PDF: page %zu draws content %u, which "
+                 "was never added",
+                 p + 1, (unsigned)doc->pages[p].contents[k]);
+        return false;
+      }
   ctx.rfonts = jx_xcalloc(fonts->count, sizeof *ctx.rfonts);
   ctx.face_font = jx_xcalloc(fonts->count, sizeof *ctx.face_font);
   for (size_t i = 0; i < fonts->count; i++)
     ctx.face_font[i] = -1;
-  ctx.pages = jx_xcalloc(layout->page_count, sizeof *ctx.pages);
+  ctx.pages = jx_xcalloc(doc->page_count, sizeof *ctx.pages);
 
   bool ok = collect_code_points(&ctx);
   if (ok) {
@@ -1293,9 +1406,10 @@ static bool render(const jx_layout *layout, jx_fonts *fonts,
     /* PDF 1.7, which PDF/A-2 is based on (libharu would write 1.3). */
     ctx.pdf->pdf_version = HPDF_VER_17;
     HPDF_UseUTFEncodings(ctx.pdf);
-    set_info(&ctx, info);
+    set_info(&ctx, &doc->info);
     ok = hpdf_ok(&ctx, _("setting up the document")) && load_fonts(&ctx) &&
-         draw_pages(&ctx) && finish_document(&ctx);
+         draw_pages(&ctx) && add_outlines(&ctx) && add_page_labels(&ctx) &&
+         finish_document(&ctx);
   }
   if (ok) {
     HPDF_SaveToStream(ctx.pdf);
@@ -1317,16 +1431,101 @@ static bool render(const jx_layout *layout, jx_fonts *fonts,
   return ok;
 }
 
-bool jx_render_hpdf(const jx_layout *layout, jx_fonts *fonts,
-                    const jx_render_info *info, jx_diag_list *diags,
-                    const char *out_path) {
-  return render(layout, fonts, info, diags, out_path, NULL, NULL);
+/* ---- the libharu sink (sink.h) ---- */
+
+typedef struct jx_hpdf_sink {
+  jx_sink base;
+  jx_fonts *fonts;
+  jx_diag_list *diags;
+  char *where;    /* out_path (a copy), or "<memory>" */
+  jx_arena arena; /* the copies of the display pages */
+  jx_hcontent *contents;
+  size_t count, cap;
+  char **data; /* into memory: where close puts the bytes */
+  size_t *size;
+} jx_hpdf_sink;
+
+/* Copies `n` items of `size` bytes into the arena (NULL when none). */
+static void *arena_copy(jx_arena *arena, const void *items, size_t n,
+                        size_t size) {
+  if (!n)
+    return NULL;
+  void *to = jx_arena_alloc(arena, n * size);
+  memcpy(to, items, n * size);
+  return to;
 }
 
-bool jx_render_hpdf_memory(const jx_layout *layout, jx_fonts *fonts,
-                           const jx_render_info *info, jx_diag_list *diags,
-                           char **data, size_t *size) {
+static jx_sink_content hpdf_add_page(jx_sink *base, const jx_dpage *page,
+                                     double page_height) {
+  jx_hpdf_sink *s = (jx_hpdf_sink *)base;
+  if (s->count == s->cap) {
+    s->cap = s->cap ? 2 * s->cap : 16;
+    s->contents = jx_xrealloc(s->contents, s->cap * sizeof *s->contents);
+  }
+  jx_hcontent *c = &s->contents[s->count++];
+  jx_dpage *to = &c->page;
+  *to = *page;
+  c->height = page_height;
+  to->rules =
+      arena_copy(&s->arena, page->rules, page->rule_count, sizeof *page->rules);
+  to->boxes =
+      arena_copy(&s->arena, page->boxes, page->box_count, sizeof *page->boxes);
+  to->runs =
+      arena_copy(&s->arena, page->runs, page->run_count, sizeof *page->runs);
+  to->rule_cap = to->rule_count;
+  to->box_cap = to->box_count;
+  to->run_cap = to->run_count;
+  for (size_t r = 0; r < to->run_count; r++)
+    to->runs[r].text =
+        jx_arena_strndup(&s->arena, page->runs[r].text, page->runs[r].len);
+  return (jx_sink_content)s->count;
+}
+
+static void hpdf_free(jx_hpdf_sink *s) {
+  jx_arena_free(&s->arena);
+  free(s->contents);
+  free(s->where);
+  free(s);
+}
+
+static bool hpdf_close(jx_sink *base, const jx_sink_doc *doc) {
+  jx_hpdf_sink *s = (jx_hpdf_sink *)base;
+  bool ok = render(doc, s->contents, s->count, s->fonts, s->diags, s->where,
+                   s->data, s->size);
+  hpdf_free(s);
+  return ok;
+}
+
+static void hpdf_abort(jx_sink *base) { hpdf_free((jx_hpdf_sink *)base); }
+
+static const jx_sink_ops hpdf_ops = {
+    .add_page = hpdf_add_page,
+    .close = hpdf_close,
+    .abort = hpdf_abort,
+};
+
+static jx_sink *hpdf_new(const char *where, jx_fonts *fonts,
+                         jx_diag_list *diags) {
+  jx_hpdf_sink *s = jx_xcalloc(1, sizeof *s);
+  s->base.ops = &hpdf_ops;
+  s->fonts = fonts;
+  s->diags = diags;
+  s->where = jx_xstrdup(where);
+  jx_arena_init(&s->arena);
+  return &s->base;
+}
+
+jx_sink *jx_sink_hpdf_open(const char *out_path, jx_fonts *fonts,
+                           jx_diag_list *diags) {
+  return hpdf_new(out_path, fonts, diags);
+}
+
+jx_sink *jx_sink_hpdf_memory(jx_fonts *fonts, jx_diag_list *diags, char **data,
+                             size_t *size) {
   *data = NULL;
   *size = 0;
-  return render(layout, fonts, info, diags, "<memory>", data, size);
+  jx_hpdf_sink *s = (jx_hpdf_sink *)hpdf_new("<memory>", fonts, diags);
+  s->data = data;
+  s->size = size;
+  return &s->base;
 }

@@ -1,20 +1,21 @@
 /*
- * render.c — display list → PDF, the streaming writer (see render.h),
- * used by `jxform packet`: libharu (render-hpdf.c, used by `jxform
- * render`) holds the whole document in memory until it saves, while this
- * writer keeps only object offsets, so a packet of thousands of forms
- * stays small in memory.  What both writers share lives in modules of
- * its own: font embedding (pdffont.c), compression (deflate.c), MD5
- * (md5.c), PDF/A metadata and dates (pdfmeta.c), atomic output
- * (outfile.c), UTF-8 (utf8.c).
+ * render.c — display list → PDF, the streaming writer and its page sink
+ * (jx_sink_stream_*, sink.h), used by `jxform packet` and its --split
+ * files: libharu (render-hpdf.c, used by `jxform render`) holds the whole
+ * document in memory until it saves, while this writer keeps only object
+ * offsets, so a packet of thousands of forms stays small in memory.  What
+ * both writers share lives in modules of its own: font embedding
+ * (pdffont.c), compression (deflate.c), MD5 (md5.c), PDF/A metadata and
+ * dates (pdfmeta.c), atomic output (outfile.c), UTF-8 (utf8.c).
  *
  * The PDF is written directly, object by object:
  *   1. each page is encoded into a content stream (rules, boxes, then one
  *      text object of runs; numbers with at most three decimals, text
  *      positioned relative to the previous run, strings as 2-byte codes)
- *      and compressed (deflate.c) — jx_page_encode, on any thread;
+ *      and compressed (deflate.c) — encode_page: on the sink's thread
+ *      (jx_sink_add_page) or on a worker's (jx_sink_encode);
  *   2. the writer appends the stream objects to a temporary file in the
- *      target folder as they come (jx_pdf_add_stream), remembering only
+ *      target folder as they come (pdf_add_stream), remembering only
  *      their offsets;
  *   3. at close: per embedded face, hb-subset to the code points drawn;
  *      the subset font, its CIDToGIDMap, a /W array listing only the
@@ -58,11 +59,8 @@
 #define JX_CMAP_BLOCK 100
 /* Missing characters listed in one diagnostic before "…". */
 #define JX_MISSING_SHOWN 8
-/* Compression levels (libdeflate's 1..12; zlib's stop at 9): page
- * contents of a packet are many (speed matters), fonts and maps are
- * written once per document (size matters). */
-#define JX_ZLEVEL_PACKET 1
-#define JX_ZLEVEL_PAGE 12
+/* Compression level of fonts and maps unless the sink says otherwise
+ * (libdeflate's 1..12; zlib's stop at 9; sink.h, jx_sink_stream_opt). */
 #define JX_ZLEVEL_ONCE 12
 
 /* Appends a number given in grid steps (render.h), exactly: 1/8 is 125
@@ -288,23 +286,30 @@ static bool encode_page_raw(const jx_dpage *page, double page_height,
                      diags);
 }
 
-bool jx_page_encode(const jx_dpage *page, double page_height,
-                    const jx_fonts *fonts, jx_glyph_use *use, const char *where,
-                    jx_diag_list *diags, jx_bytes *out) {
+/* Encodes `page` into *out (malloc'd), compressed at `level`, marking
+ * the code points drawn in `use` (grown to `fonts` first).  Safe to call
+ * from several threads with different `use` and `diags`.  Returns false
+ * after recording an error at `where` (malformed text, a face not
+ * loaded); page_no names the page in it. */
+static bool encode_page(const jx_dpage *page, double page_height,
+                        const jx_fonts *fonts, jx_glyph_use *use,
+                        size_t page_no, int level, const char *where,
+                        jx_diag_list *diags, jx_bytes *out) {
   jx_buf raw = {0};
   out->data = NULL;
   out->len = 0;
   jx_glyph_use_update(use, fonts);
-  bool ok = encode_page_raw(page, page_height, fonts, use,
-                            page->form_page > 0 ? (size_t)page->form_page : 1,
-                            where, diags, &raw);
+  bool ok = encode_page_raw(page, page_height, fonts, use, page_no, where,
+                            diags, &raw);
   if (ok)
-    jx_deflate(raw.data ? raw.data : "", raw.len, JX_ZLEVEL_PACKET, out);
+    jx_deflate(raw.data ? raw.data : "", raw.len, level, out);
   free(raw.data);
   return ok;
 }
 
 /* ---- stage 2: the writer ---- */
+
+typedef struct jx_pdf jx_pdf;
 
 struct jx_pdf {
   FILE *f;
@@ -431,7 +436,7 @@ static jx_pdf *pdf_start(jx_pdf *pdf, jx_diag_list *diags) {
   return pdf;
 }
 
-jx_pdf *jx_pdf_open(const char *out_path, jx_diag_list *diags) {
+static jx_pdf *pdf_open(const char *out_path, jx_diag_list *diags) {
   jx_pdf *pdf = pdf_new(diags, out_path);
   if (!jx_out_open(&pdf->out, out_path, diags)) {
     pdf_free(pdf);
@@ -453,15 +458,16 @@ static jx_pdf *pdf_open_memory(jx_diag_list *diags) {
   return pdf;
 }
 
-void jx_pdf_set_font_level(jx_pdf *pdf, int level) { pdf->font_level = level; }
-
-uint32_t jx_pdf_add_stream(jx_pdf *pdf, const jx_bytes *content) {
+/* Writes one compressed content stream as a new object and returns its
+ * object number (a write error is reported at close). */
+static uint32_t pdf_add_stream(jx_pdf *pdf, const jx_bytes *content) {
   uint32_t n = obj_new(pdf);
   stream_write(pdf, n, "", content->data, content->len, true);
-  return pdf->write_errno ? 0 : n;
+  return n;
 }
 
-void jx_pdf_abort(jx_pdf *pdf) {
+/* Abandons the document: removes the temporary file, frees `pdf`. */
+static void pdf_abort(jx_pdf *pdf) {
   if (!pdf)
     return;
   jx_out_abort(&pdf->out, pdf->f);
@@ -654,10 +660,10 @@ bool jx_render_wants_pdfa(const jx_render_info *info) {
   return pdfa_default || (info && info->pdfa);
 }
 
-static void write_outlines(jx_pdf *pdf, const jx_pdf_doc *doc,
+static void write_outlines(jx_pdf *pdf, const jx_sink_doc *doc,
                            const uint32_t *page_objs, uint32_t *root_out) {
   size_t n = doc->outline_count;
-  const jx_pdf_outline *it = doc->outlines;
+  const jx_sink_outline *it = doc->outlines;
   uint32_t root = obj_new(pdf);
   uint32_t *obj = jx_xmalloc(n * sizeof *obj);
   for (size_t i = 0; i < n; i++)
@@ -729,7 +735,7 @@ static void write_outlines(jx_pdf *pdf, const jx_pdf_doc *doc,
 
 /* Writes fonts, pages and the rest, and the trailer.  Returns false after
  * recording an error. */
-static bool write_document(jx_pdf *pdf, const jx_pdf_doc *doc,
+static bool write_document(jx_pdf *pdf, const jx_sink_doc *doc,
                            const jx_fonts *fonts, const jx_glyph_use *use) {
   jx_buf b = {0};
   bool ok = true;
@@ -773,7 +779,7 @@ static bool write_document(jx_pdf *pdf, const jx_pdf_doc *doc,
   uint32_t o_pages = obj_new(pdf);
   uint32_t *page_objs = jx_xmalloc((doc->page_count + 1) * sizeof *page_objs);
   for (size_t i = 0; i < doc->page_count; i++) {
-    const jx_pdf_page *p = &doc->pages[i];
+    const jx_sink_page *p = &doc->pages[i];
     page_objs[i] = obj_new(pdf);
     b.len = 0;
     buf_printf(&b, "<</Type/Page/Parent %" PRIu32 " 0 R/MediaBox[0 0 ",
@@ -860,7 +866,7 @@ static bool write_document(jx_pdf *pdf, const jx_pdf_doc *doc,
   if (doc->label_count) {
     buf_puts(&b, "/PageLabels<</Nums[");
     for (size_t i = 0; i < doc->label_count; i++) {
-      const jx_pdf_label *l = &doc->labels[i];
+      const jx_sink_label *l = &doc->labels[i];
       buf_printf(&b, "%s%zu<<", i ? " " : "", l->first_page);
       if (l->style)
         buf_printf(&b, "/S/%c", l->style);
@@ -914,10 +920,14 @@ static bool pdf_commit(jx_pdf *pdf) {
   return ok;
 }
 
-bool jx_pdf_close(jx_pdf *pdf, const jx_pdf_doc *doc, const jx_fonts *fonts,
-                  const jx_glyph_use *use) {
+/* Writes the fonts (every code point of `use`), pages, outlines, labels,
+ * metadata and cross-reference table, then moves the file into place.
+ * Frees `pdf` in every case.  Returns false after recording an error;
+ * out_path is then left as it was. */
+static bool pdf_close(jx_pdf *pdf, const jx_sink_doc *doc,
+                      const jx_fonts *fonts, const jx_glyph_use *use) {
   if (!write_document(pdf, doc, fonts, use)) {
-    jx_pdf_abort(pdf);
+    pdf_abort(pdf);
     return false;
   }
   bool ok = pdf_commit(pdf);
@@ -929,38 +939,89 @@ bool jx_pdf_close(jx_pdf *pdf, const jx_pdf_doc *doc, const jx_fonts *fonts,
   return ok;
 }
 
-/* ---- one call: a whole display list ---- */
+/* ---- the streaming sink (sink.h) ---- */
 
-/* Encodes and adds every page of `layout` to `pdf`, then closes it. */
-static bool render_layout(jx_pdf *pdf, const jx_layout *layout, jx_fonts *fonts,
-                          const jx_render_info *info, bool to_memory,
-                          char **data, size_t *size) {
+typedef struct jx_stream_sink {
+  jx_sink base;
+  jx_pdf *pdf;
+  const jx_fonts *fonts;
+  jx_glyph_use use; /* the code points drawn: pages added, encoders freed */
+  jx_sink_stream_opt opt;
+  size_t contents; /* added so far */
+  char **data;     /* into memory: where close puts the bytes */
+  size_t *size;
+} jx_stream_sink;
+
+struct jx_sink_encoder {
+  const jx_fonts *fonts; /* the worker's */
   jx_glyph_use use;
-  jx_glyph_use_init(&use, fonts);
-  jx_pdf_page *pages = jx_xcalloc(layout->page_count, sizeof *pages);
-  jx_buf raw = {0};
-  bool ok = true;
-  for (size_t p = 0; p < layout->page_count && ok; p++) {
-    raw.len = 0;
-    ok = encode_page_raw(&layout->pages[p], layout->page_height, fonts, &use,
-                         p + 1, pdf->where, pdf->diags, &raw);
-    if (!ok)
-      break;
-    jx_bytes z;
-    jx_deflate(raw.data ? raw.data : "", raw.len, JX_ZLEVEL_PAGE, &z);
-    pages[p].contents[0] = jx_pdf_add_stream(pdf, &z);
-    pages[p].width = layout->page_width;
-    pages[p].height = layout->page_height;
-    free(z.data);
-  }
-  free(raw.data);
-  jx_pdf_doc doc = {.pages = pages, .page_count = layout->page_count};
-  doc.info.title = info && info->title ? info->title : layout->title;
-  doc.info.subject = info && info->subject ? info->subject : layout->subject;
-  doc.info.author = info ? info->author : NULL;
-  doc.info.pdfa = info && info->pdfa;
-  if (ok && to_memory) {
-    ok = write_document(pdf, &doc, fonts, &use);
+  int level;
+};
+
+static jx_sink_content stream_add_page(jx_sink *base, const jx_dpage *page,
+                                       double page_height) {
+  jx_stream_sink *s = (jx_stream_sink *)base;
+  jx_bytes z;
+  if (!encode_page(page, page_height, s->fonts, &s->use, s->contents + 1,
+                   s->opt.page_level, s->pdf->where, s->pdf->diags, &z))
+    return 0;
+  uint32_t n = pdf_add_stream(s->pdf, &z);
+  free(z.data);
+  s->contents++;
+  return n;
+}
+
+static jx_sink_encoder *stream_encoder_new(jx_sink *base,
+                                           const jx_fonts *fonts) {
+  jx_stream_sink *s = (jx_stream_sink *)base;
+  jx_sink_encoder *enc = jx_xcalloc(1, sizeof *enc);
+  enc->fonts = fonts;
+  enc->level = s->opt.page_level;
+  jx_glyph_use_init(&enc->use, fonts);
+  return enc;
+}
+
+static bool stream_encode(jx_sink_encoder *enc, const jx_dpage *page,
+                          double page_height, const char *where,
+                          jx_diag_list *diags, jx_bytes *out) {
+  return encode_page(page, page_height, enc->fonts, &enc->use,
+                     page->form_page > 0 ? (size_t)page->form_page : 1,
+                     enc->level, where, diags, out);
+}
+
+static void stream_encoder_free(jx_sink *base, jx_sink_encoder *enc) {
+  jx_stream_sink *s = (jx_stream_sink *)base;
+  jx_glyph_use_update(&s->use, s->fonts);
+  jx_glyph_use_merge(&s->use, &enc->use);
+  jx_glyph_use_free(&enc->use);
+  free(enc);
+}
+
+static jx_sink_content stream_add_encoded(jx_sink *base,
+                                          const jx_bytes *content) {
+  jx_stream_sink *s = (jx_stream_sink *)base;
+  s->contents++;
+  return pdf_add_stream(s->pdf, content);
+}
+
+static void stream_free(jx_stream_sink *s) {
+  jx_glyph_use_free(&s->use);
+  free(s);
+}
+
+static void stream_abort(jx_sink *base) {
+  jx_stream_sink *s = (jx_stream_sink *)base;
+  pdf_abort(s->pdf);
+  stream_free(s);
+}
+
+static bool stream_close(jx_sink *base, const jx_sink_doc *doc) {
+  jx_stream_sink *s = (jx_stream_sink *)base;
+  jx_pdf *pdf = s->pdf;
+  jx_glyph_use_update(&s->use, s->fonts);
+  bool ok;
+  if (s->data) {
+    ok = write_document(pdf, doc, s->fonts, &s->use);
     if (ok && (fflush(pdf->f) != 0 || pdf->write_errno)) {
       jx_error(pdf->diags, pdf_pos(pdf), "cannot write the PDF: out of memory");
       ok = false;
@@ -968,68 +1029,74 @@ static bool render_layout(jx_pdf *pdf, const jx_layout *layout, jx_fonts *fonts,
     if (ok) {
       fclose(pdf->f);
       pdf->f = NULL;
-      *data = pdf->mem;
-      *size = pdf->mem_size;
+      *s->data = pdf->mem;
+      *s->size = pdf->mem_size;
       pdf->mem = NULL;
     }
     pdf_free(pdf);
-  } else if (ok) {
-    ok = jx_pdf_close(pdf, &doc, fonts, &use);
   } else {
-    jx_pdf_abort(pdf);
+    ok = pdf_close(pdf, doc, s->fonts, &s->use);
   }
-  free(pages);
-  jx_glyph_use_free(&use);
+  stream_free(s);
   return ok;
 }
 
-bool jx_render(const jx_layout *layout, jx_fonts *fonts,
-               const jx_render_info *info, jx_diag_list *diags,
-               const char *out_path) {
-  if (layout->page_count == 0) {
-    jx_error(diags, ((jx_pos){out_path, 0, 0}),
-             "cannot write the PDF: no pages to write");
-    return false;
-  }
-  jx_pdf *pdf = jx_pdf_open(out_path, diags);
+static const jx_sink_ops stream_ops = {
+    .add_page = stream_add_page,
+    .encoder_new = stream_encoder_new,
+    .encode = stream_encode,
+    .encoder_free = stream_encoder_free,
+    .add_encoded = stream_add_encoded,
+    .close = stream_close,
+    .abort = stream_abort,
+};
+
+/* Wraps the open writer `pdf` (NULL after an error: returns NULL). */
+static jx_sink *stream_new(jx_pdf *pdf, const jx_fonts *fonts,
+                           const jx_sink_stream_opt *opt) {
   if (!pdf)
-    return false;
-  return render_layout(pdf, layout, fonts, info, false, NULL, NULL);
+    return NULL;
+  jx_stream_sink *s = jx_xcalloc(1, sizeof *s);
+  s->base.ops = &stream_ops;
+  s->pdf = pdf;
+  s->fonts = fonts;
+  s->opt = opt ? *opt : JX_SINK_STREAM_ONE;
+  pdf->font_level = s->opt.font_level;
+  jx_glyph_use_init(&s->use, fonts);
+  return &s->base;
 }
 
-bool jx_render_unique(const jx_layout *layout, jx_fonts *fonts,
-                      const jx_render_info *info, jx_diag_list *diags,
-                      const char *dir, const char *where, char **tmp_path) {
+jx_sink *jx_sink_stream_open(const char *out_path, const jx_fonts *fonts,
+                             const jx_sink_stream_opt *opt,
+                             jx_diag_list *diags) {
+  return stream_new(pdf_open(out_path, diags), fonts, opt);
+}
+
+jx_sink *jx_sink_stream_unique(const char *dir, const char *where,
+                               const jx_fonts *fonts,
+                               const jx_sink_stream_opt *opt,
+                               jx_diag_list *diags, char **tmp_path) {
   *tmp_path = NULL;
-  jx_pos pos = {where, 0, 0};
-  if (layout->page_count == 0) {
-    jx_error(diags, pos, "cannot write the PDF: no pages to write");
-    return false;
-  }
   jx_pdf *pdf = pdf_new(diags, where);
   if (!jx_out_open_unique(&pdf->out, dir, where, diags)) {
     pdf_free(pdf);
-    return false;
+    return NULL;
   }
   pdf = pdf_start(pdf, diags);
-  if (!pdf)
-    return false;
-  pdf->kept = tmp_path;
-  return render_layout(pdf, layout, fonts, info, false, NULL, NULL);
+  if (pdf)
+    pdf->kept = tmp_path;
+  return stream_new(pdf, fonts, opt);
 }
 
-bool jx_render_memory(const jx_layout *layout, jx_fonts *fonts,
-                      const jx_render_info *info, jx_diag_list *diags,
-                      char **data, size_t *size) {
+jx_sink *jx_sink_stream_memory(const jx_fonts *fonts,
+                               const jx_sink_stream_opt *opt,
+                               jx_diag_list *diags, char **data, size_t *size) {
   *data = NULL;
   *size = 0;
-  if (layout->page_count == 0) {
-    jx_error(diags, ((jx_pos){"<memory>", 0, 0}),
-             "cannot write the PDF: no pages to write");
-    return false;
+  jx_sink *sink = stream_new(pdf_open_memory(diags), fonts, opt);
+  if (sink) {
+    ((jx_stream_sink *)sink)->data = data;
+    ((jx_stream_sink *)sink)->size = size;
   }
-  jx_pdf *pdf = pdf_open_memory(diags);
-  if (!pdf)
-    return false;
-  return render_layout(pdf, layout, fonts, info, true, data, size);
+  return sink;
 }

@@ -483,10 +483,10 @@ bool jx_project_dump_layout(jx_session *s, jx_project *p, FILE *out) {
   return lay_out_one(s, p, out);
 }
 
-/* Lays out `projects` (count >= 1) and writes them with libharu: to
- * out_path, or, when `data` is not NULL, into a malloc'd buffer (*data,
- * *size; the caller frees *data).  Returns true on success, false after
- * recording diagnostics in the session. */
+/* Lays out `projects` (count >= 1) and writes them through the libharu
+ * sink: to out_path, or, when `data` is not NULL, into a malloc'd buffer
+ * (*data, *size; the caller frees *data).  Returns true on success, false
+ * after recording diagnostics in the session. */
 static bool layout_and_render(jx_session *s, jx_project *const *projects,
                               size_t count, const char *out_path, char **data,
                               size_t *size) {
@@ -504,9 +504,10 @@ static bool layout_and_render(jx_session *s, jx_project *const *projects,
         .subject = count == 1 && name && name->present ? name->str : t->title,
         .author = t->author ? t->author : "jxform",
         .pdfa = s->pdfa};
-    ok = data ? jx_render_hpdf_memory(&layout, &s->fonts, &info, &s->diags,
-                                      data, size)
-              : jx_render_hpdf(&layout, &s->fonts, &info, &s->diags, out_path);
+    jx_sink *sink = data ? jx_sink_hpdf_memory(&s->fonts, &s->diags, data, size)
+                         : jx_sink_hpdf_open(out_path, &s->fonts, &s->diags);
+    ok = jx_sink_write_layout(sink, &layout, &info,
+                              data ? "<memory>" : out_path, &s->diags);
   }
   jx_arena_free(&arena);
   return ok;

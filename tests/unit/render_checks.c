@@ -35,6 +35,28 @@ const char *const page2_texts[] = {
     "满意度≥90％ Satisfaction",
 };
 
+bool rc_render_stream(const jx_layout *layout, jx_fonts *fonts,
+                      const jx_render_info *info, jx_diag_list *diags,
+                      const char *out_path) {
+  jx_sink *sink =
+      jx_sink_stream_open(out_path, fonts, &JX_SINK_STREAM_ONE, diags);
+  return sink && jx_sink_write_layout(sink, layout, info, out_path, diags);
+}
+
+bool rc_render_hpdf(const jx_layout *layout, jx_fonts *fonts,
+                    const jx_render_info *info, jx_diag_list *diags,
+                    const char *out_path) {
+  return jx_sink_write_layout(jx_sink_hpdf_open(out_path, fonts, diags), layout,
+                              info, out_path, diags);
+}
+
+bool rc_render_hpdf_memory(const jx_layout *layout, jx_fonts *fonts,
+                           const jx_render_info *info, jx_diag_list *diags,
+                           char **data, size_t *size) {
+  return jx_sink_write_layout(jx_sink_hpdf_memory(fonts, diags, data, size),
+                              layout, info, "<memory>", diags);
+}
+
 const jx_render_info rc_info = {
     .title = TITLE, .subject = "城市道路维修", .author = "市财政局"};
 

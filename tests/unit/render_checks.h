@@ -1,6 +1,7 @@
 /*
- * render_checks.h — helpers and tests shared by test_render.c (jx_render)
- * and test_render_hpdf.c (jx_render_hpdf): display lists built by hand,
+ * render_checks.h — helpers and tests shared by test_render.c (the
+ * streaming sink) and test_render_hpdf.c (the libharu sink), sink.h:
+ * display lists built by hand,
  * poppler's tools run on the output, and a fixture holding the renderer
  * under test, so the tests both writers must pass are written once.
  *
@@ -21,7 +22,7 @@
 #define UMING "/usr/share/fonts/truetype/arphic/uming.ttc#0"
 #define TITLE "2025年度项目支出绩效目标表"
 
-/* jx_render or jx_render_hpdf. */
+/* rc_render_stream or rc_render_hpdf. */
 typedef bool (*rc_render_fn)(const jx_layout *layout, jx_fonts *fonts,
                              const jx_render_info *info, jx_diag_list *diags,
                              const char *out_path);
@@ -41,6 +42,20 @@ extern const char *const page1_texts[5];
 extern const char *const page2_texts[2];
 /* The document information every test renders with. */
 extern const jx_render_info rc_info;
+
+/* Writes `layout` to out_path through a sink opened for it, with
+ * jx_sink_write_layout: the streaming sink (one document's compression)
+ * or the libharu sink.  Return as jx_sink_write_layout. */
+bool rc_render_stream(const jx_layout *layout, jx_fonts *fonts,
+                      const jx_render_info *info, jx_diag_list *diags,
+                      const char *out_path);
+bool rc_render_hpdf(const jx_layout *layout, jx_fonts *fonts,
+                    const jx_render_info *info, jx_diag_list *diags,
+                    const char *out_path);
+/* The same through the libharu sink into memory (*data malloc'd). */
+bool rc_render_hpdf_memory(const jx_layout *layout, jx_fonts *fonts,
+                           const jx_render_info *info, jx_diag_list *diags,
+                           char **data, size_t *size);
 
 /* Adds a run of `text` (not copied: it must outlive the layout). */
 jx_drun *add_run(jx_arena *arena, jx_dpage *page, int face, double x, double y,

@@ -1,5 +1,6 @@
 /*
- * test_render.c — jx_render: display list → PDF, checked with poppler.
+ * test_render.c — the streaming sink (render.c, sink.h): display list →
+ * PDF, checked with poppler.
  *
  * Builds small display lists by hand (Han, ASCII, full-width punctuation,
  * ≥ ≤ ＞ ％ ㎡ ‰, a bold run, rules, boxes), renders them with AR PL UMing
@@ -7,7 +8,7 @@
  * pdffonts (embedded, subset, ToUnicode), pdfinfo (pages, title),
  * pdftoppm (renders cleanly), byte-identical reruns, size, and atomic
  * output on failure.  Sizes and times are printed for the record.  The
- * helpers and the tests run alike for jx_render_hpdf are in
+ * helpers and the tests run alike for the libharu sink are in
  * render_checks.c.
  */
 #include "arena.h"
@@ -65,7 +66,7 @@ static void add_hanzi_page(jx_layout *layout, jx_arena *arena,
  */
 
 static int setup(void **state) {
-  return rc_setup(state, "test_render", jx_render);
+  return rc_setup(state, "test_render", rc_render_stream);
 }
 
 static int teardown(void **state) { return rc_teardown(state); }
@@ -88,7 +89,8 @@ static void test_packet_time(void **state) {
   char path[512];
   snprintf(path, sizeof path, "%s/packet.pdf", fx->dir);
   double t0 = now();
-  assert_true(jx_render(&layout, &fx->fonts, &rc_info, &fx->diags, path));
+  assert_true(
+      rc_render_stream(&layout, &fx->fonts, &rc_info, &fx->diags, path));
   double t1 = now();
   print_message("packet of 600 pages x 800 hanzi: %ld bytes, %.0f ms\n",
                 file_size(path), (t1 - t0) * 1e3);
@@ -131,7 +133,7 @@ static void test_same_name_fonts(void **state) {
   char path[512];
   snprintf(path, sizeof path, "%s/same.pdf", fx->dir);
   jx_diag_list diags = {0};
-  bool ok = jx_render(&layout, &fx->fonts, &rc_info, &diags, path);
+  bool ok = rc_render_stream(&layout, &fx->fonts, &rc_info, &diags, path);
   print_diags(&diags);
   assert_true(ok);
   snprintf(cmd, sizeof cmd, "pdffonts '%s'", path);

@@ -1,5 +1,5 @@
 /*
- * test_render_hpdf.c — jx_render_hpdf: display list → PDF through libharu
+ * test_render_hpdf.c — the libharu sink: display list → PDF through libharu
  * (the writer of `jxform render`), checked with poppler.
  *
  * Builds small display lists by hand (Han, ASCII, full-width punctuation,
@@ -11,7 +11,7 @@
  * /W, no /ProcSet, no cmap in the font), size (the six samples in one PDF
  * within the issue's 150 KB), and atomic output on failure.  Sizes and
  * times are printed for the record.  The helpers and the tests run alike
- * for jx_render are in render_checks.c.
+ * for the streaming sink are in render_checks.c.
  */
 #include "arena.h"
 #include "diag.h"
@@ -39,7 +39,7 @@
  */
 
 static int setup(void **state) {
-  return rc_setup(state, "test_render_hpdf", jx_render_hpdf);
+  return rc_setup(state, "test_render_hpdf", rc_render_hpdf);
 }
 
 static int teardown(void **state) { return rc_teardown(state); }
@@ -85,10 +85,10 @@ static void test_memory_and_structure(void **state) {
   build_two_pages(&layout, &arena, fx->face);
   char path[512];
   snprintf(path, sizeof path, "%s/m.pdf", fx->dir);
-  assert_true(jx_render_hpdf(&layout, &fx->fonts, &rc_info, &fx->diags, path));
+  assert_true(rc_render_hpdf(&layout, &fx->fonts, &rc_info, &fx->diags, path));
   char *mem = NULL;
   size_t mem_size = 0;
-  assert_true(jx_render_hpdf_memory(&layout, &fx->fonts, &rc_info, &fx->diags,
+  assert_true(rc_render_hpdf_memory(&layout, &fx->fonts, &rc_info, &fx->diags,
                                     &mem, &mem_size));
   size_t size;
   char *file = read_file(path, &size);
@@ -152,7 +152,7 @@ static void test_memory_and_structure(void **state) {
   jx_arena empty_arena;
   init_layout(&empty, &empty_arena);
   jx_diag_list diags = {0};
-  assert_false(jx_render_hpdf_memory(&empty, &fx->fonts, &rc_info, &diags, &mem,
+  assert_false(rc_render_hpdf_memory(&empty, &fx->fonts, &rc_info, &diags, &mem,
                                      &mem_size));
   assert_null(mem);
   assert_true(diags.errors >= 1);
@@ -232,7 +232,7 @@ static void test_same_name_fonts(void **state) {
   char path[512];
   snprintf(path, sizeof path, "%s/same.pdf", fx->dir);
   jx_diag_list diags = {0};
-  assert_false(jx_render_hpdf(&layout, &fx->fonts, &rc_info, &diags, path));
+  assert_false(rc_render_hpdf(&layout, &fx->fonts, &rc_info, &diags, path));
   print_diags(&diags);
   assert_true(diags_mention(&diags, "same PostScript name"));
   assert_int_equal(file_size(path), -1);
@@ -296,7 +296,7 @@ static void test_font_data_fills_block(void **state) {
   char path[512], cmd[1024], *err, *out;
   snprintf(path, sizeof path, "%s/fills-block.pdf", fx->dir);
   jx_diag_list diags = {0};
-  bool ok = jx_render_hpdf(&layout, &fx->fonts, &rc_info, &diags, path);
+  bool ok = rc_render_hpdf(&layout, &fx->fonts, &rc_info, &diags, path);
   print_diags(&diags);
   assert_true(ok);
   assert_int_equal(diags.count, 0);
