@@ -1321,7 +1321,7 @@ static bool add_outlines(jx_render_ctx *ctx) {
     HPDF_SetPageMode(ctx->pdf, HPDF_PAGE_MODE_USE_OUTLINE);
   if (!ok && ctx->hpdf_code == 0)
     ctx->hpdf_code = HPDF_FAILD_TO_ALLOC_MEM;
-  return hpdf_ok(ctx, _("adding the bookmarks"));
+  return hpdf_ok(ctx, _("finishing the pages"));
 }
 
 /* Adds the document's page labels to the catalog, built here: libharu's
@@ -1358,7 +1358,7 @@ static bool add_page_labels(jx_render_ctx *ctx) {
   }
   if (st != HPDF_OK && ctx->hpdf_code == 0)
     ctx->hpdf_code = st;
-  return hpdf_ok(ctx, _("adding the page labels"));
+  return hpdf_ok(ctx, _("finishing the pages"));
 }
 
 /* Builds and saves the document `doc` of the sink's contents to
@@ -1380,10 +1380,9 @@ static bool render(const jx_sink_doc *doc, const jx_hcontent *contents,
   for (size_t p = 0; p < doc->page_count; p++)
     for (int k = 0; k < 2; k++)
       if (doc->pages[p].contents[k] > content_count) {
-        jx_error(diags, out_pos(&ctx),
-                 "cannot write the PDF: page %zu draws content %u, which "
-                 "was never added",
-                 p + 1, (unsigned)doc->pages[p].contents[k]);
+        /* a caller's mistake (sink.h: contents added before) */
+        jx_error(diags, out_pos(&ctx), "cannot write the PDF: %s",
+                 strerror(EINVAL));
         return false;
       }
   ctx.rfonts = jx_xcalloc(fonts->count, sizeof *ctx.rfonts);

@@ -88,8 +88,8 @@ typedef struct jx_sink_doc {
 typedef struct jx_sink_ops {
   /* Adds the drawing of `page` (height `page_height` points); the page
    * may be freed once this returns.  Returns its number, or 0 after
-   * recording an error (malformed text, a face not loaded, a write
-   * error). */
+   * recording an error (malformed text, a face not loaded); a write
+   * error is reported at close. */
   jx_sink_content (*add_page)(jx_sink *sink, const jx_dpage *page,
                               double page_height);
   /* Optional (NULL: the sink draws at close and cannot take encoded
