@@ -1474,9 +1474,14 @@ static jx_sink_content hpdf_add_page(jx_sink *base, const jx_dpage *page,
   to->rule_cap = to->rule_count;
   to->box_cap = to->box_count;
   to->run_cap = to->run_count;
-  for (size_t r = 0; r < to->run_count; r++)
-    to->runs[r].text =
-        jx_arena_strndup(&s->arena, page->runs[r].text, page->runs[r].len);
+  for (size_t r = 0; r < to->run_count; r++) {
+    /* len bytes, whatever they hold (a NUL is reported when drawing) */
+    char *text = jx_arena_alloc(&s->arena, (size_t)page->runs[r].len + 1);
+    if (page->runs[r].len)
+      memcpy(text, page->runs[r].text, page->runs[r].len);
+    text[page->runs[r].len] = '\0';
+    to->runs[r].text = text;
+  }
   return (jx_sink_content)s->count;
 }
 

@@ -323,7 +323,7 @@ struct jx_pdf {
   size_t obj_count, obj_cap;
   int write_errno; /* first write error, 0 if none */
   int font_level;  /* compression of fonts and maps (1..12) */
-  char **kept;     /* jx_render_unique: receives the file's name at close */
+  char **kept;     /* jx_sink_stream_unique: gets the file name at close */
   jx_md5 md5;      /* of every byte written so far: the trailer's /ID */
 };
 
@@ -445,7 +445,7 @@ static jx_pdf *pdf_open(const char *out_path, jx_diag_list *diags) {
   return pdf_start(pdf, diags);
 }
 
-/* A writer into memory (jx_render_memory). */
+/* A writer into memory (jx_sink_stream_memory). */
 static jx_pdf *pdf_open_memory(jx_diag_list *diags) {
   jx_pdf *pdf = pdf_new(diags, "<memory>");
   pdf->f = open_memstream(&pdf->mem, &pdf->mem_size);
