@@ -81,6 +81,7 @@ static bool write_pages(jx_document *doc, jx_glyph_use *use, const jx_front *fr,
                         jx_entry *const *es, size_t n, size_t main0,
                         size_t main_pages, jx_pdf_page *pages) {
   jx_fonts *fonts = jx_session_fonts(doc->session);
+  jx_measure *ms = jx_session_measure(doc->session);
   jx_diag_list *diags = jx_session_diags(doc->session);
   const jx_template *tpl = doc->tpl;
   bool ok = true;
@@ -99,8 +100,7 @@ static bool write_pages(jx_document *doc, jx_glyph_use *use, const jx_front *fr,
       pages[p].width = es[i]->page_width;
       pages[p].height = es[i]->page_height;
       jx_bytes b;
-      ok = jx_footer_stream(fonts, tpl, use, diags, p - main0 + 1, main_pages,
-                            &b);
+      ok = jx_footer_stream(ms, tpl, use, diags, p - main0 + 1, main_pages, &b);
       if (ok)
         pages[p].contents[1] = jx_pdf_add_stream(doc->pdf, &b);
       free(b.data);
@@ -168,7 +168,7 @@ bool jx_document_finish(jx_document *doc, jx_glyph_use *use, size_t *pdf_pages,
   jx_front fr = {0};
   fr.layout.arena = &arena;
   jx_front_in fin = {tpl, opt, es, n, kinds, kind_count, depts, main_pages};
-  jx_front_build(fonts, &fin, 0, &fr);
+  jx_front_build(jx_session_measure(doc->session), &fin, 0, &fr);
   bool ok = true;
   if (overflow) {
     jx_pos pos = {doc->out_path, 0, 0};

@@ -130,14 +130,14 @@ typedef struct jx_front_in {
 /* Lays out the cover and the contents into fr->layout (its arena set by
  * the caller), the projects' page numbers counted from their first_page
  * relative to the first form page `main0`. */
-void jx_front_build(jx_fonts *fonts, const jx_front_in *in, size_t main0,
+void jx_front_build(jx_measure *ms, const jx_front_in *in, size_t main0,
                     jx_front *fr);
 /* Encodes the footer "第 num 页 共 total 页" of a form page of `tpl` into
  * *out (malloc'd data, the caller frees).  Returns false after recording
  * an error. */
-bool jx_footer_stream(jx_fonts *fonts, const jx_template *tpl,
-                      jx_glyph_use *use, jx_diag_list *diags, size_t num,
-                      size_t total, jx_bytes *out);
+bool jx_footer_stream(jx_measure *ms, const jx_template *tpl, jx_glyph_use *use,
+                      jx_diag_list *diags, size_t num, size_t total,
+                      jx_bytes *out);
 
 /* ---- names for --split (splitname.c) ---- */
 

@@ -64,7 +64,7 @@ typedef struct jx_repeat {
 typedef struct jx_lctx {
   jx_layout *layout;
   jx_arena *arena;
-  jx_fonts *fonts;
+  jx_measure *ms; /* the thread's measuring context */
   const jx_template *tpl;
   const jx_model *model;
   jx_diag_list *diags;
@@ -486,12 +486,12 @@ static void break_cells(jx_lctx *cx) {
       continue;
     if (!c->vertical) {
       /* checked and broken in one walk over the text */
-      jx_text_check_break(cx->fonts, cx->arena, c->text, c->len, &role->chain,
+      jx_text_check_break(cx->ms, cx->arena, c->text, c->len, &role->chain,
                           c->w - 2 * t->padding_x, &t->rules, c->pos, cx->diags,
                           &c->lines, &c->line_count);
       continue;
     }
-    if (!jx_text_check(cx->fonts, &role->chain, c->text, c->len, c->pos,
+    if (!jx_text_check(cx->ms, &role->chain, c->text, c->len, c->pos,
                        cx->diags))
       continue;
     if (memchr(c->text, '\n', c->len)) {
@@ -507,7 +507,7 @@ static void break_cells(jx_lctx *cx) {
         c->lines[k].start = (uint32_t)b;
         c->lines[k].end = (uint32_t)e;
         c->lines[k].width =
-            jx_text_width(cx->fonts, &role->chain, c->text + b, e - b);
+            jx_text_width(cx->ms, &role->chain, c->text + b, e - b);
         k++;
         b = e + 1;
       }
@@ -526,7 +526,7 @@ static void break_cells(jx_lctx *cx) {
         c->lines[k].start = (uint32_t)b;
         c->lines[k].end = (uint32_t)e;
         c->lines[k].width =
-            jx_text_width(cx->fonts, &role->chain, c->text + b, e - b);
+            jx_text_width(cx->ms, &role->chain, c->text + b, e - b);
         k++;
         b = e;
       }
@@ -713,7 +713,7 @@ static void paginate(jx_lctx *cx, int form_index, double *end_y) {
 static double baseline_offset(const jx_lctx *cx, const jx_font_role *role) {
   double asc = 0.88, desc = -0.12;
   if (role->chain.count) {
-    const jx_face *f = &cx->fonts->faces[role->chain.faces[0]];
+    const jx_face *f = &cx->ms->fonts->faces[role->chain.faces[0]];
     if (f->ft && f->ft->units_per_EM) {
       asc = (double)f->ft->ascender / f->ft->units_per_EM;
       desc = (double)f->ft->descender / f->ft->units_per_EM;
@@ -750,7 +750,7 @@ static void draw_lines(jx_lctx *cx, jx_dpage *page, const jx_lcell *c,
     size_t k = c->lines[0].start;
     while (k < c->lines[0].end && c->text[k] == ' ')
       k++;
-    indent = jx_text_width(cx->fonts, &role->chain, c->text + c->lines[0].start,
+    indent = jx_text_width(cx->ms, &role->chain, c->text + c->lines[0].start,
                            k - c->lines[0].start);
   }
   for (size_t i = 0; i < c->line_count; i++) {
@@ -769,8 +769,8 @@ static void draw_lines(jx_lctx *cx, jx_dpage *page, const jx_lcell *c,
       jx_text_emit_line(cx->arena, page, &role->chain, c->text, ln, x,
                         baseline);
     else
-      jx_text_emit(cx->fonts, cx->arena, page, &role->chain,
-                   c->text + ln->start, ln->end - ln->start, x, baseline);
+      jx_text_emit(cx->ms, cx->arena, page, &role->chain, c->text + ln->start,
+                   ln->end - ln->start, x, baseline);
   }
 }
 
@@ -888,15 +888,14 @@ static void draw_line_item(jx_lctx *cx, jx_dpage *pg, const jx_tline *tl,
   const char *text = expand(cx, tl->pattern, &pos);
   size_t len = strlen(text);
   const jx_font_role *role = role_of(cx, tl->font);
-  if (!len ||
-      !jx_text_check(cx->fonts, &role->chain, text, len, pos, cx->diags))
+  if (!len || !jx_text_check(cx->ms, &role->chain, text, len, pos, cx->diags))
     return;
-  double w = jx_text_width(cx->fonts, &role->chain, text, len);
+  double w = jx_text_width(cx->ms, &role->chain, text, len);
   if (tl->halign == JX_HALIGN_CENTER)
     x += (cx->tpl->table_width - w) / 2;
   else if (tl->halign == JX_HALIGN_RIGHT)
     x += cx->tpl->table_width - w;
-  jx_text_emit(cx->fonts, cx->arena, pg, &role->chain, text, len, x, baseline);
+  jx_text_emit(cx->ms, cx->arena, pg, &role->chain, text, len, x, baseline);
 }
 
 /* The footer as one run-on line: the items follow each other
@@ -918,12 +917,12 @@ static void draw_footer_flow(jx_lctx *cx, jx_dpage *pg, double top) {
     texts[i] = expand(cx, tl->pattern, &pos);
     size_t len = strlen(texts[i]);
     widths[i] = 0;
-    if (!len || !jx_text_check(cx->fonts, &role->chain, texts[i], len, pos,
-                               cx->diags)) {
+    if (!len ||
+        !jx_text_check(cx->ms, &role->chain, texts[i], len, pos, cx->diags)) {
       texts[i] = NULL;
       continue;
     }
-    widths[i] = jx_text_width(cx->fonts, &role->chain, texts[i], len);
+    widths[i] = jx_text_width(cx->ms, &role->chain, texts[i], len);
     total += widths[i] + (shown++ ? t->footer_item_gap : 0);
   }
   double x = t->margin_left;
@@ -935,19 +934,19 @@ static void draw_footer_flow(jx_lctx *cx, jx_dpage *pg, double top) {
     if (!texts[i])
       continue;
     const jx_font_role *role = role_of(cx, t->footer[i].font);
-    jx_text_emit(cx->fonts, cx->arena, pg, &role->chain, texts[i],
+    jx_text_emit(cx->ms, cx->arena, pg, &role->chain, texts[i],
                  strlen(texts[i]), x, top + baseline_offset(cx, role));
     x += widths[i] + t->footer_item_gap;
   }
 }
 
-bool jx_layout_form(jx_layout *layout, jx_fonts *fonts, const jx_template *tpl,
+bool jx_layout_form(jx_layout *layout, jx_measure *ms, const jx_template *tpl,
                     const jx_model *model, int form_index,
                     jx_diag_list *diags) {
   jx_lctx cx = {0};
   cx.layout = layout;
   cx.arena = layout->arena;
-  cx.fonts = fonts;
+  cx.ms = ms;
   cx.tpl = tpl;
   cx.model = model;
   cx.diags = diags;

@@ -5,6 +5,7 @@
  *   - worker threads take inputs in order from a shared counter; each
  *     loads, validates and lays out its project with its own face table
  *     (same specs, same order as the session's, so face ids agree) and
+ *     its own measuring context over it (fonts.h, jx_measure), and
  *     encodes the pages into compressed content streams (render.h), or
  *     writes the project's own PDF for --split;
  *   - the calling thread is the one writer: it takes the results strictly
@@ -64,8 +65,9 @@ typedef struct jx_shared {
   size_t written; /* inputs consumed by the writer */
   bool stop;
   jx_result slots[WINDOW];
-  jx_glyph_use *uses; /* per worker, merged at the end */
-  jx_fonts *fonts;    /* per worker */
+  jx_glyph_use *uses;   /* per worker, merged at the end */
+  jx_fonts *fonts;      /* per worker */
+  jx_measure *measures; /* per worker, over its fonts */
 } jx_shared;
 
 typedef struct jx_worker {
@@ -118,7 +120,7 @@ static void do_input(jx_shared *sh, size_t wid, size_t i, jx_result *r) {
     pthread_mutex_unlock(&sh->lock);
     jx_layout layout = {0};
     layout.arena = &arena;
-    if (jx_layout_form(&layout, wf, tpl, m, 0, &r->diags)) {
+    if (jx_layout_form(&layout, &sh->measures[wid], tpl, m, 0, &r->diags)) {
       r->ok = true;
       r->tpl = tpl;
       r->e.page_count = layout.page_count;
@@ -493,9 +495,11 @@ bool jx_packet_render_forms(jx_session *s, const char *const *inputs,
   w.lock = &sh.lock;
   jx_fonts *sfonts = jx_session_fonts(s);
   sh.fonts = jx_xcalloc(nthreads, sizeof *sh.fonts);
+  sh.measures = jx_xcalloc(nthreads, sizeof *sh.measures);
   sh.uses = jx_xcalloc(nthreads, sizeof *sh.uses);
   for (unsigned t = 0; t < nthreads; t++) {
     jx_fonts_init(&sh.fonts[t]);
+    jx_measure_init(&sh.measures[t], &sh.fonts[t]);
     sync_fonts(&sh, &sh.fonts[t]);
     jx_glyph_use_init(&sh.uses[t], &sh.fonts[t]);
   }
@@ -554,8 +558,10 @@ bool jx_packet_render_forms(jx_session *s, const char *const *inputs,
   for (unsigned t = 0; t < nthreads; t++) {
     jx_glyph_use_merge(&use, &sh.uses[t]);
     jx_glyph_use_free(&sh.uses[t]);
+    jx_measure_free(&sh.measures[t]);
     jx_fonts_free(&sh.fonts[t]);
   }
+  free(sh.measures);
   free(sh.uses);
   free(sh.fonts);
   free(ws);

@@ -40,6 +40,7 @@ struct jx_session {
   jx_diag_list diags;
   jx_fonts fonts;
   bool fonts_ready;
+  jx_measure measure; /* the calling thread's measuring context */
   jx_arena arena;
   const char *template_dir;
   bool strict; /* warnings of the consistency rules count as errors */
@@ -89,6 +90,7 @@ jx_session *jx_session_new(const jx_options *options) {
   if (options && options->import_template && *options->import_template)
     s->import_template = jx_arena_strdup(&s->arena, options->import_template);
   s->fonts_ready = jx_fonts_init(&s->fonts);
+  jx_measure_init(&s->measure, &s->fonts);
   pthread_mutex_init(&s->book_lock, NULL);
   return s;
 }
@@ -103,6 +105,7 @@ static void book_entry_free(jx_book_entry *e) {
 void jx_session_free(jx_session *s) {
   if (!s)
     return;
+  jx_measure_free(&s->measure);
   if (s->fonts_ready)
     jx_fonts_free(&s->fonts);
   for (size_t i = 0; i < s->book_count; i++) {
@@ -453,8 +456,8 @@ static bool layout_all(jx_session *s, jx_project *const *projects, size_t count,
                        jx_layout *layout) {
   bool ok = true;
   for (size_t i = 0; i < count; i++)
-    if (!jx_layout_form(layout, &s->fonts, projects[i]->tpl, projects[i]->model,
-                        (int)i, &s->diags))
+    if (!jx_layout_form(layout, &s->measure, projects[i]->tpl,
+                        projects[i]->model, (int)i, &s->diags))
       ok = false;
   return ok;
 }
@@ -707,6 +710,8 @@ bool jx_across_check(jx_session *s, const jx_across *a) {
 /* ---- internal entry points for packets (packet.h) ---- */
 
 jx_fonts *jx_session_fonts(jx_session *s) { return &s->fonts; }
+
+jx_measure *jx_session_measure(jx_session *s) { return &s->measure; }
 
 jx_diag_list *jx_session_diags(jx_session *s) { return &s->diags; }
 
