@@ -844,25 +844,63 @@ static void draw_cells(jx_lctx *cx) {
   }
 }
 
-static int rule_order(const void *a, const void *b) {
-  const jx_drule *x = a, *y = b;
+/* True if rule x sorts before rule y: horizontal rules first, then by
+ * their line (y of a horizontal, x of a vertical), then by where they
+ * start along it. */
+static inline bool rule_before(const jx_drule *x, const jx_drule *y) {
   bool xh = x->y0 == x->y1, yh = y->y0 == y->y1;
   if (xh != yh)
-    return xh ? -1 : 1;
+    return xh;
   double k1 = xh ? x->y0 : x->x0, k2 = yh ? y->y0 : y->x0;
   if (k1 != k2)
-    return k1 < k2 ? -1 : 1;
+    return k1 < k2;
   double s1 = xh ? x->x0 : x->y0, s2 = yh ? y->x0 : y->y0;
-  return s1 < s2 ? -1 : s1 > s2;
+  return s1 < s2;
+}
+
+/* Sorts r[0, n) by rule_before, stably (equal rules keep the order they
+ * were drawn in): insertion sort of short runs, then merges through
+ * `tmp` (room for n rules). */
+static void sort_rules(jx_drule *r, size_t n, jx_drule *tmp) {
+  enum { RUN = 16 };
+  for (size_t lo = 0; lo < n; lo += RUN) {
+    size_t hi = lo + RUN < n ? lo + RUN : n;
+    for (size_t i = lo + 1; i < hi; i++) {
+      jx_drule v = r[i];
+      size_t j = i;
+      for (; j > lo && rule_before(&v, &r[j - 1]); j--)
+        r[j] = r[j - 1];
+      r[j] = v;
+    }
+  }
+  jx_drule *from = r, *to = tmp;
+  for (size_t width = RUN; width < n; width *= 2) {
+    for (size_t lo = 0; lo < n; lo += 2 * width) {
+      size_t mid = lo + width < n ? lo + width : n;
+      size_t hi = lo + 2 * width < n ? lo + 2 * width : n;
+      size_t i = lo, j = mid, k = lo;
+      while (i < mid && j < hi)
+        to[k++] = rule_before(&from[j], &from[i]) ? from[j++] : from[i++];
+      while (i < mid)
+        to[k++] = from[i++];
+      while (j < hi)
+        to[k++] = from[j++];
+    }
+    jx_drule *t = from;
+    from = to;
+    to = t;
+  }
+  if (from != r)
+    memcpy(r, from, n * sizeof *r);
 }
 
 /* Sorts a page's rules and merges collinear ones that touch or overlap. */
-static void merge_rules(jx_dpage *pg, size_t from) {
+static void merge_rules(jx_arena *arena, jx_dpage *pg, size_t from) {
   size_t n = pg->rule_count - from;
   if (n < 2)
     return;
   jx_drule *r = pg->rules + from;
-  qsort(r, n, sizeof *r, rule_order);
+  sort_rules(r, n, jx_arena_alloc(arena, n * sizeof *r));
   size_t out = 0;
   for (size_t i = 1; i < n; i++) {
     jx_drule *a = &r[out], *b = &r[i];
@@ -999,7 +1037,7 @@ bool jx_layout_form(jx_layout *layout, jx_measure *ms, const jx_template *tpl,
             top + baseline_offset(&cx, role_of(&cx, tpl->footer[i].font)));
   }
   for (size_t p = cx.first_page; p < layout->page_count; p++)
-    merge_rules(&layout->pages[p], 0);
+    merge_rules(layout->arena, &layout->pages[p], 0);
   if (diags->errors > cx.errors_before) {
     layout->page_count = cx.first_page;
     return false;

@@ -60,7 +60,9 @@ typedef struct jx_shared {
   size_t count;
   const jx_packet_options *opt;
   pthread_mutex_t lock; /* everything below, and the session's templates */
-  pthread_cond_t cond;
+  /* the writer waits on `done` for its next result, the workers on
+   * `room` for the window to move: each side wakes only the other */
+  pthread_cond_t done, room;
   size_t next;    /* next input to take */
   size_t written; /* inputs consumed by the writer */
   bool stop;
@@ -169,7 +171,7 @@ static void *worker_main(void *arg) {
   for (;;) {
     while (!sh->stop && sh->next < sh->count &&
            sh->next >= sh->written + WINDOW)
-      pthread_cond_wait(&sh->cond, &sh->lock);
+      pthread_cond_wait(&sh->room, &sh->lock);
     if (sh->stop || sh->next >= sh->count)
       break;
     size_t i = sh->next++;
@@ -179,7 +181,8 @@ static void *worker_main(void *arg) {
     pthread_mutex_lock(&sh->lock);
     r.done = true;
     sh->slots[i % WINDOW] = r;
-    pthread_cond_broadcast(&sh->cond);
+    if (i == sh->written) /* the writer's next: it may be waiting */
+      pthread_cond_signal(&sh->done);
   }
   pthread_mutex_unlock(&sh->lock);
   return NULL;
@@ -491,7 +494,8 @@ bool jx_packet_render_forms(jx_session *s, const char *const *inputs,
 
   jx_shared sh = {.session = s, .inputs = inputs, .count = count, .opt = opt};
   pthread_mutex_init(&sh.lock, NULL);
-  pthread_cond_init(&sh.cond, NULL);
+  pthread_cond_init(&sh.done, NULL);
+  pthread_cond_init(&sh.room, NULL);
   w.lock = &sh.lock;
   jx_fonts *sfonts = jx_session_fonts(s);
   sh.fonts = jx_xcalloc(nthreads, sizeof *sh.fonts);
@@ -516,7 +520,7 @@ bool jx_packet_render_forms(jx_session *s, const char *const *inputs,
   for (size_t i = 0; i < count; i++) {
     pthread_mutex_lock(&sh.lock);
     while (!sh.slots[i % WINDOW].done)
-      pthread_cond_wait(&sh.cond, &sh.lock);
+      pthread_cond_wait(&sh.done, &sh.lock);
     jx_result r = sh.slots[i % WINDOW];
     memset(&sh.slots[i % WINDOW], 0, sizeof r);
     pthread_mutex_unlock(&sh.lock);
@@ -534,7 +538,7 @@ bool jx_packet_render_forms(jx_session *s, const char *const *inputs,
     sh.written = i + 1;
     if (!good && opt->fail_fast)
       sh.stop = stopped = true;
-    pthread_cond_broadcast(&sh.cond);
+    pthread_cond_broadcast(&sh.room);
     pthread_mutex_unlock(&sh.lock);
     if (opt->progress) {
       jx_packet_progress pr = {i + 1,   count, done_projects,
@@ -567,7 +571,8 @@ bool jx_packet_render_forms(jx_session *s, const char *const *inputs,
   free(ws);
   free(tids);
   pthread_mutex_destroy(&sh.lock);
-  pthread_cond_destroy(&sh.cond);
+  pthread_cond_destroy(&sh.done);
+  pthread_cond_destroy(&sh.room);
   w.lock = NULL; /* the workers are done: nothing to lock against */
   same_projects(&w, inputs);
 
