@@ -1479,12 +1479,12 @@ static bool jx_looks_gbk(const unsigned char *s, size_t size) {
 /* Checks the encoding before the YAML parser sees the file: a file in
  * GBK, as Chinese Windows saves "ANSI" text, is reported in one line
  * naming the encoding (returns true: nothing more can be read).  Other
- * invalid UTF-8 is left to the YAML parser, which names the byte. */
+ * invalid UTF-8 is left to the YAML parser, which names the byte.  Called
+ * for data that is not valid UTF-8, `bad` its first bad byte. */
 static bool jx_check_encoding(jx_diag_list *diags, const char *file,
-                              const char *data, size_t size) {
+                              const char *data, size_t size, size_t bad) {
   const unsigned char *s = (const unsigned char *)data;
-  size_t bad = 0;
-  if (jx_utf8_valid(s, size, &bad) || !jx_looks_gbk(s, size))
+  if (!jx_looks_gbk(s, size))
     return false;
   jx_pos pos = {file, 1, 1};
   for (size_t i = 0; i < bad; i++) {
@@ -1524,10 +1524,14 @@ const jx_ynode *jx_load_tree(jx_arena *arena, jx_diag_list *diags,
     size -= 3;
   }
   size_t first_diag = diags->count;
-  if (jx_check_encoding(diags, file, data, size))
+  size_t bad = 0;
+  bool utf8 = jx_utf8_valid((const unsigned char *)data, size, &bad);
+  if (!utf8 && jx_check_encoding(diags, file, data, size, bad))
     return NULL;
   jx_ynode *root =
-      jx_yaml_parse_partial(arena, diags, file, data, size, complete);
+      utf8
+          ? jx_yaml_parse_partial_utf8(arena, diags, file, data, size, complete)
+          : jx_yaml_parse_partial(arena, diags, file, data, size, complete);
   if (!root || (diags->errors > errors_before && root->kind != JX_YMAP))
     return NULL;
   if (root->kind != JX_YMAP) {
@@ -1648,29 +1652,30 @@ static void jx_file_error(jx_diag_list *diags, jx_pos pos, bool reading,
     jx_error(diags, pos, "cannot open the file: %s", strerror(err));
 }
 
-const jx_ynode *jx_load_tree_file(jx_arena *arena, jx_diag_list *diags,
-                                  const char *path, bool *complete) {
-  *complete = false;
+const char *jx_load_read_file(jx_arena *arena, jx_diag_list *diags,
+                              const char *path, size_t *size_out,
+                              bool *regular_out) {
+  *size_out = 0;
+  *regular_out = false;
   jx_pos file_pos = {path, 0, 0};
   /* Opened without blocking, so that a FIFO nobody writes to cannot hang
-   * an unattended run (reading it then ends at once: an empty file). */
-  FILE *in = NULL;
+   * an unattended run (reading it then ends at once: an empty file); the
+   * reads block (F_SETFL 0 clears O_NONBLOCK, the only flag set). */
   int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-  if (fd >= 0 && fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) == 0)
-    in = fdopen(fd, "rb");
-  if (!in && fd >= 0) {
+  if (fd >= 0 && fcntl(fd, F_SETFL, 0) != 0) {
     int err = errno;
     close(fd);
     errno = err;
+    fd = -1;
   }
-  if (!in) {
+  if (fd < 0) {
     jx_file_error(diags, file_pos, false, errno);
     return NULL;
   }
   struct stat st;
-  bool regular = fstat(fileno(in), &st) == 0 && S_ISREG(st.st_mode);
+  bool regular = fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
   if (regular && st.st_size > (off_t)JX_LIMIT_FILE_BYTES) {
-    fclose(in);
+    close(fd);
     jx_error(diags, file_pos, "file is larger than the %s limit",
              JX_LIMIT_FILE_TEXT);
     return NULL;
@@ -1680,19 +1685,24 @@ const jx_ynode *jx_load_tree_file(jx_arena *arena, jx_diag_list *diags,
   char *data = NULL;
   size_t size = 0, alloc = 0;
   data = jx_arena_grow(arena, data, 1, &alloc, cap);
+  int read_errno = 0;
   for (;;) {
     if (size == alloc)
       data = jx_arena_grow(arena, data, 1, &alloc, size + 1);
-    size_t n = fread(data + size, 1, alloc - size, in);
-    size += n;
+    ssize_t n = read(fd, data + size, alloc - size);
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n < 0) {
+      read_errno = errno;
+      break;
+    }
+    size += (size_t)n;
     if (size > JX_LIMIT_FILE_BYTES || n == 0)
       break;
   }
-  bool read_error = ferror(in);
-  int saved_errno = errno;
-  fclose(in);
-  if (read_error) {
-    jx_file_error(diags, file_pos, true, saved_errno);
+  close(fd);
+  if (read_errno) {
+    jx_file_error(diags, file_pos, true, read_errno);
     return NULL;
   }
   if (size > JX_LIMIT_FILE_BYTES) {
@@ -1700,5 +1710,18 @@ const jx_ynode *jx_load_tree_file(jx_arena *arena, jx_diag_list *diags,
              JX_LIMIT_FILE_TEXT);
     return NULL;
   }
+  *size_out = size;
+  *regular_out = regular;
+  return data;
+}
+
+const jx_ynode *jx_load_tree_file(jx_arena *arena, jx_diag_list *diags,
+                                  const char *path, bool *complete) {
+  *complete = false;
+  size_t size;
+  bool regular;
+  const char *data = jx_load_read_file(arena, diags, path, &size, &regular);
+  if (!data)
+    return NULL;
   return jx_load_tree(arena, diags, path, data, size, complete);
 }

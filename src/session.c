@@ -198,18 +198,24 @@ static jx_model *load_project(jx_session *s, jx_arena *arena,
                               const char *data, size_t size,
                               pthread_mutex_t *lock, const jx_template **tpl) {
   *tpl = NULL;
+  size_t first_diag = diags->count, errors_before = diags->errors;
   if (!data) {
     const char *book = NULL;
     size_t index = 0;
     jx_import_split(arena, path, &book, &index);
-    if (index || jx_import_is_book(book))
+    if (index || jx_book_path(book))
+      return load_book(s, arena, diags, path, book, index, lock, tpl);
+    /* read once: the bytes tell a workbook (jx_import_is_book) */
+    bool regular;
+    data = jx_load_read_file(arena, diags, path, &size, &regular);
+    if (!data)
+      return NULL;
+    if (regular && jx_import_is_book_head((const unsigned char *)data, size))
       return load_book(s, arena, diags, path, book, index, lock, tpl);
   }
-  size_t first_diag = diags->count, errors_before = diags->errors;
   bool complete = false;
   const jx_ynode *root =
-      data ? jx_load_tree(arena, diags, path, data, size, &complete)
-           : jx_load_tree_file(arena, diags, path, &complete);
+      jx_load_tree(arena, diags, path, data, size, &complete);
   if (!root)
     return NULL;
   jx_pos pos;

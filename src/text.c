@@ -656,8 +656,8 @@ static void push_line(jx_arena *arena, jx_line **lines, size_t *count,
 
 #define JX_TC_MAX_TEXT 256 /* bytes: longer strings are not kept */
 #define JX_TC_MAX_FACES 8
-#define JX_TC_SLOTS 8192 /* a power of two */
-#define JX_TC_MAX_ENTRIES (JX_TC_SLOTS / 4 * 3)
+#define JX_TC_SLOTS 16384 /* a power of two */
+#define JX_TC_MAX_ENTRIES (JX_TC_SLOTS / 2)
 #define JX_TC_MAX_BYTES ((size_t)4 << 20)
 #define JX_TC_RULESETS 8
 
@@ -687,6 +687,7 @@ typedef struct jx_tc_slot {
 
 typedef struct jx_tcache {
   jx_tc_slot slots[JX_TC_SLOTS];
+  jx_arena mem; /* the entries, all freed at once when the table empties */
   size_t entries, bytes;
   jx_tc_rules rules[JX_TC_RULESETS];
   size_t rules_count;
@@ -701,8 +702,7 @@ static char *entry_text(const jx_tc_entry *e) {
 }
 
 static void tcache_clear(jx_tcache *c) {
-  for (size_t i = 0; i < JX_TC_SLOTS; i++)
-    free(c->slots[i].entry);
+  jx_arena_free(&c->mem);
   memset(c->slots, 0, sizeof c->slots);
   c->entries = c->bytes = 0;
 }
@@ -748,12 +748,22 @@ static uint8_t tcache_rules_id(jx_tcache *c, const jx_break_rules *r) {
   return (uint8_t)c->rules_count++;
 }
 
-/* FNV-1a over bytes, continuing from h. */
-static uint64_t fnv(uint64_t h, const void *p, size_t n) {
+/* Mixes bytes into the hash h, eight at a time. */
+static uint64_t hash_bytes(uint64_t h, const void *p, size_t n) {
   const unsigned char *b = p;
-  for (size_t i = 0; i < n; i++)
-    h = (h ^ b[i]) * 0x100000001B3ull;
-  return h;
+  const uint64_t k = 0x9E3779B97F4A7C15ull;
+  while (n >= 8) {
+    uint64_t w;
+    memcpy(&w, b, 8);
+    h = (h ^ w) * k;
+    h ^= h >> 29;
+    b += 8;
+    n -= 8;
+  }
+  uint64_t w = 0;
+  memcpy(&w, b, n);
+  h = (h ^ w ^ ((uint64_t)n << 56)) * k;
+  return h ^ (h >> 32);
 }
 
 /* Fills the key of a string to break and returns its hash. */
@@ -768,12 +778,12 @@ static uint64_t tcache_key(jx_tc_entry *k, const char *text, size_t len,
     k->faces[i] = chain->faces[i];
   k->rules_id = rules_id;
   k->len = (uint32_t)len;
-  uint64_t h = fnv(0xCBF29CE484222325ull, text, len);
-  h = fnv(h, &k->width_pt, sizeof k->width_pt);
-  h = fnv(h, &k->size, sizeof k->size);
-  h = fnv(h, k->faces, sizeof k->faces);
-  h = fnv(h, &k->face_count, sizeof k->face_count);
-  return fnv(h, &k->rules_id, sizeof k->rules_id);
+  uint64_t h = hash_bytes(0xCBF29CE484222325ull, text, len);
+  uint64_t num[4] = {0, 0, k->face_count, k->rules_id};
+  memcpy(&num[0], &k->width_pt, sizeof k->width_pt);
+  memcpy(&num[1], &k->size, sizeof k->size);
+  h = hash_bytes(h, num, sizeof num);
+  return hash_bytes(h, k->faces, sizeof k->faces);
 }
 
 /* The slot of the entry with key `k` (hash h) for `text`, or the empty
@@ -827,7 +837,7 @@ static void tcache_store(jx_tcache *c, jx_tc_slot *s, const jx_tc_entry *k,
     tcache_clear(c);
     s = tcache_slot(c, k, h, text);
   }
-  jx_tc_entry *e = jx_xmalloc(bytes);
+  jx_tc_entry *e = jx_arena_alloc(&c->mem, bytes);
   *e = *k;
   e->line_count = (uint32_t)count;
   e->seg_count = (uint32_t)nseg;
@@ -882,7 +892,7 @@ static size_t break_text(jx_measure *ms, jx_arena *arena, const char *text,
   if (!ms->no_text_cache && len <= JX_TC_MAX_TEXT &&
       chain->count <= JX_TC_MAX_FACES) {
     if (!ms->text_cache) {
-      ms->text_cache = jx_xcalloc(1, sizeof(jx_tcache));
+      ms->text_cache = jx_xcalloc(1, sizeof(jx_tcache)); /* mem: empty */
       ms->text_cache_free = tcache_free;
     }
     cache = ms->text_cache;

@@ -943,6 +943,14 @@ static void jx_report_folds(jx_ybuilder *b) {
                b->folds[i].before, b->folds[i].after);
 }
 
+/* True if the C string s (len bytes, then a NUL; it may hold a NUL
+ * before) is `lit`, as strcmp(s, lit) == 0 tells, without walking a long
+ * s. */
+static bool c_string_is(const char *s, size_t len, const char *lit) {
+  size_t n = strlen(lit);
+  return len >= n && !memcmp(s, lit, n) && s[n] == '\0';
+}
+
 /* Builds a scalar node from a SCALAR event; `key` when it is a mapping's
  * key. */
 static jx_ynode *jx_scalar(jx_ybuilder *b, const yaml_event_t *event,
@@ -958,9 +966,10 @@ static jx_ynode *jx_scalar(jx_ybuilder *b, const yaml_event_t *event,
     node->is_null = !strcmp(tag, YAML_NULL_TAG);
   else
     node->is_null =
-        !node->quoted &&
-        (len == 0 || !strcmp(node->str, "~") || !strcmp(node->str, "null") ||
-         !strcmp(node->str, "Null") || !strcmp(node->str, "NULL"));
+        !node->quoted && (len == 0 || c_string_is(node->str, len, "~") ||
+                          c_string_is(node->str, len, "null") ||
+                          c_string_is(node->str, len, "Null") ||
+                          c_string_is(node->str, len, "NULL"));
   jx_refuse_tag(b, event->data.scalar.tag, event->start_mark);
   if (key && !node->quoted)
     jx_refuse_question_key(b, node, event->start_mark);
@@ -1068,8 +1077,8 @@ static void jx_close_all(jx_ybuilder *b) {
  * early, *failed true when any error was recorded. */
 static jx_ynode *jx_yaml_parse_tree(jx_arena *arena, jx_diag_list *diags,
                                     const char *name, const char *data,
-                                    size_t size, bool project, bool *complete,
-                                    bool *failed) {
+                                    size_t size, bool project, bool utf8_valid,
+                                    bool *complete, bool *failed) {
   *complete = false;
   *failed = true;
   jx_ybuilder builder;
@@ -1096,7 +1105,7 @@ static jx_ynode *jx_yaml_parse_tree(jx_arena *arena, jx_diag_list *diags,
              JX_LIMIT_FILE_TEXT, b->size);
     return NULL;
   }
-  if (jx_check_utf8(b)) {
+  if (utf8_valid || jx_check_utf8(b)) {
     *complete = jx_run_parser(b);
     if (*complete)
       jx_report_folds(b);
@@ -1117,7 +1126,7 @@ jx_ynode *jx_yaml_parse(jx_arena *arena, jx_diag_list *diags, const char *name,
                         const char *data, size_t size) {
   bool complete, failed;
   jx_ynode *root = jx_yaml_parse_tree(arena, diags, name, data, size, false,
-                                      &complete, &failed);
+                                      false, &complete, &failed);
   return failed ? NULL : root;
 }
 
@@ -1125,8 +1134,16 @@ jx_ynode *jx_yaml_parse_partial(jx_arena *arena, jx_diag_list *diags,
                                 const char *name, const char *data, size_t size,
                                 bool *complete) {
   bool failed;
-  return jx_yaml_parse_tree(arena, diags, name, data, size, true, complete,
-                            &failed);
+  return jx_yaml_parse_tree(arena, diags, name, data, size, true, false,
+                            complete, &failed);
+}
+
+jx_ynode *jx_yaml_parse_partial_utf8(jx_arena *arena, jx_diag_list *diags,
+                                     const char *name, const char *data,
+                                     size_t size, bool *complete) {
+  bool failed;
+  return jx_yaml_parse_tree(arena, diags, name, data, size, true, true,
+                            complete, &failed);
 }
 
 const jx_ynode *jx_ymap_get(const jx_ynode *map, const char *key) {
