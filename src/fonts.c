@@ -37,7 +37,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define JX_ADVANCE_UNKNOWN (-1)
+#define JX_ADVANCE_UNKNOWN (-1) /* as jx_measure_memo (fonts.h) says */
 #define JX_ADVANCE_NO_GLYPH (-2)
 #define JX_BMP_SIZE 0x10000
 
@@ -386,7 +386,7 @@ static int16_t cached_advance(jx_measure *ms, uint16_t face, uint32_t cp) {
   return a;
 }
 
-bool jx_measure_has_char(jx_measure *ms, uint16_t face, uint32_t cp) {
+bool jx_measure_has_char_lookup(jx_measure *ms, uint16_t face, uint32_t cp) {
   if (face >= ms->fonts->count)
     return false;
   if (cp < JX_BMP_SIZE)
@@ -394,7 +394,7 @@ bool jx_measure_has_char(jx_measure *ms, uint16_t face, uint32_t cp) {
   return jx_face_has_char(ms->fonts, face, cp);
 }
 
-int jx_measure_advance(jx_measure *ms, uint16_t face, uint32_t cp) {
+int jx_measure_advance_lookup(jx_measure *ms, uint16_t face, uint32_t cp) {
   if (face >= ms->fonts->count)
     return 0;
   if (cp < JX_BMP_SIZE) {

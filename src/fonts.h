@@ -105,9 +105,31 @@ void jx_measure_init(jx_measure *ms, const jx_fonts *fonts);
 void jx_measure_free(jx_measure *ms);
 
 /* jx_face_has_char and jx_face_advance, remembered per BMP code point in
- * the context. */
-bool jx_measure_has_char(jx_measure *ms, uint16_t face, uint32_t cp);
-int jx_measure_advance(jx_measure *ms, uint16_t face, uint32_t cp);
+ * the context: inline when remembered, else the *_lookup functions (which
+ * fill the memo). */
+bool jx_measure_has_char_lookup(jx_measure *ms, uint16_t face, uint32_t cp);
+int jx_measure_advance_lookup(jx_measure *ms, uint16_t face, uint32_t cp);
+
+/* The remembered advance of `cp` in face `face`: font units, -2 when the
+ * face has no glyph for it, -1 when not known yet. */
+static inline int jx_measure_memo(const jx_measure *ms, uint16_t face,
+                                  uint32_t cp) {
+  if (cp < 0x10000 && face < ms->memo_count && ms->memo[face].advance)
+    return ms->memo[face].advance[cp];
+  return -1;
+}
+
+static inline bool jx_measure_has_char(jx_measure *ms, uint16_t face,
+                                       uint32_t cp) {
+  int a = jx_measure_memo(ms, face, cp);
+  return a == -1 ? jx_measure_has_char_lookup(ms, face, cp) : a != -2;
+}
+
+static inline int jx_measure_advance(jx_measure *ms, uint16_t face,
+                                     uint32_t cp) {
+  int a = jx_measure_memo(ms, face, cp);
+  return a == -1 ? jx_measure_advance_lookup(ms, face, cp) : a == -2 ? 0 : a;
+}
 
 /* How HarfBuzz treats a character in a face (jx_measure_shape_class).  A
  * run of characters of one face that are all PLAIN shapes, with the

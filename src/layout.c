@@ -844,54 +844,56 @@ static void draw_cells(jx_lctx *cx) {
   }
 }
 
-/* True if rule x sorts before rule y: horizontal rules first, then by
- * their line (y of a horizontal, x of a vertical), then by where they
- * start along it. */
-static inline bool rule_before(const jx_drule *x, const jx_drule *y) {
-  bool xh = x->y0 == x->y1, yh = y->y0 == y->y1;
-  if (xh != yh)
-    return xh;
-  double k1 = xh ? x->y0 : x->x0, k2 = yh ? y->y0 : y->x0;
-  if (k1 != k2)
-    return k1 < k2;
-  double s1 = xh ? x->x0 : x->y0, s2 = yh ? y->x0 : y->y0;
-  return s1 < s2;
+/* A rule's place in the order of merge_rules: horizontal rules first,
+ * then by their line (y of a horizontal, x of a vertical), then by where
+ * they start along it; `index` is the rule's. */
+typedef struct jx_rule_key {
+  double line, start;
+  uint32_t vertical, index;
+} jx_rule_key;
+
+static inline bool key_before(const jx_rule_key *x, const jx_rule_key *y) {
+  if (x->vertical != y->vertical)
+    return x->vertical < y->vertical;
+  if (x->line != y->line)
+    return x->line < y->line;
+  return x->start < y->start;
 }
 
-/* Sorts r[0, n) by rule_before, stably (equal rules keep the order they
- * were drawn in): insertion sort of short runs, then merges through
- * `tmp` (room for n rules). */
-static void sort_rules(jx_drule *r, size_t n, jx_drule *tmp) {
+/* Sorts k[0, n) by key_before, stably (equal keys keep the order the
+ * rules were drawn in): insertion sort of short runs, then merges
+ * through `tmp` (room for n keys).  Returns where the result is (k or
+ * tmp). */
+static jx_rule_key *sort_keys(jx_rule_key *k, size_t n, jx_rule_key *tmp) {
   enum { RUN = 16 };
   for (size_t lo = 0; lo < n; lo += RUN) {
     size_t hi = lo + RUN < n ? lo + RUN : n;
     for (size_t i = lo + 1; i < hi; i++) {
-      jx_drule v = r[i];
+      jx_rule_key v = k[i];
       size_t j = i;
-      for (; j > lo && rule_before(&v, &r[j - 1]); j--)
-        r[j] = r[j - 1];
-      r[j] = v;
+      for (; j > lo && key_before(&v, &k[j - 1]); j--)
+        k[j] = k[j - 1];
+      k[j] = v;
     }
   }
-  jx_drule *from = r, *to = tmp;
+  jx_rule_key *from = k, *to = tmp;
   for (size_t width = RUN; width < n; width *= 2) {
     for (size_t lo = 0; lo < n; lo += 2 * width) {
       size_t mid = lo + width < n ? lo + width : n;
       size_t hi = lo + 2 * width < n ? lo + 2 * width : n;
-      size_t i = lo, j = mid, k = lo;
+      size_t i = lo, j = mid, o = lo;
       while (i < mid && j < hi)
-        to[k++] = rule_before(&from[j], &from[i]) ? from[j++] : from[i++];
+        to[o++] = key_before(&from[j], &from[i]) ? from[j++] : from[i++];
       while (i < mid)
-        to[k++] = from[i++];
+        to[o++] = from[i++];
       while (j < hi)
-        to[k++] = from[j++];
+        to[o++] = from[j++];
     }
-    jx_drule *t = from;
+    jx_rule_key *t = from;
     from = to;
     to = t;
   }
-  if (from != r)
-    memcpy(r, from, n * sizeof *r);
+  return from;
 }
 
 /* Sorts a page's rules and merges collinear ones that touch or overlap. */
@@ -900,7 +902,17 @@ static void merge_rules(jx_arena *arena, jx_dpage *pg, size_t from) {
   if (n < 2)
     return;
   jx_drule *r = pg->rules + from;
-  sort_rules(r, n, jx_arena_alloc(arena, n * sizeof *r));
+  jx_rule_key *keys = jx_arena_alloc(arena, 2 * n * sizeof *keys);
+  for (size_t i = 0; i < n; i++) {
+    bool h = r[i].y0 == r[i].y1;
+    keys[i] = (jx_rule_key){h ? r[i].y0 : r[i].x0, h ? r[i].x0 : r[i].y0, !h,
+                            (uint32_t)i};
+  }
+  const jx_rule_key *sorted = sort_keys(keys, n, keys + n);
+  jx_drule *copy = jx_arena_alloc(arena, n * sizeof *copy);
+  memcpy(copy, r, n * sizeof *r);
+  for (size_t i = 0; i < n; i++)
+    r[i] = copy[sorted[i].index];
   size_t out = 0;
   for (size_t i = 1; i < n; i++) {
     jx_drule *a = &r[out], *b = &r[i];

@@ -786,7 +786,8 @@ static size_t jx_halfwidth(const char *text, char *out, size_t size,
   bool seen[JX_COUNT(jx_fullwidth)] = {false};
   *digits = true;
   for (const char *p = text; *p;) {
-    size_t k = 0;
+    /* (every full-width form starts with a byte above ASCII) */
+    size_t k = (unsigned char)*p < 0x80 ? JX_COUNT(jx_fullwidth) : 0;
     while (k < JX_COUNT(jx_fullwidth) &&
            strncmp(p, jx_fullwidth[k][0], strlen(jx_fullwidth[k][0])))
       k++;

@@ -150,10 +150,26 @@ static size_t jx_index_offset(jx_ybuilder *b, size_t index) {
   if (index < b->cursor_index)
     b->cursor_index = b->cursor_offset = 0;
   size_t i = b->cursor_offset, n = b->cursor_index;
-  while (n < index && i < b->size) {
-    i++;
-    while (i < b->size && ((unsigned char)b->data[i] & 0xC0) == 0x80)
-      i++;
+  /* eight bytes at a time while the character sought is further on: n
+   * counts the characters that start before i (which may then be inside
+   * one) */
+  const uint64_t high = 0x8080808080808080ull;
+  while (i + 8 <= b->size) {
+    uint64_t w;
+    memcpy(&w, b->data + i, 8);
+    /* bit 7 of each continuation byte (10xxxxxx) */
+    uint64_t cont = w & high & ~((w << 1) & high);
+    size_t starts = 8 - (size_t)__builtin_popcountll(cont);
+    if (n + starts > index)
+      break;
+    n += starts;
+    i += 8;
+  }
+  for (; i < b->size; i++) {
+    if (((unsigned char)b->data[i] & 0xC0) == 0x80)
+      continue;
+    if (n == index)
+      break;
     n++;
   }
   b->cursor_index = n;
