@@ -65,6 +65,9 @@ typedef struct jx_lctx {
   jx_layout *layout;
   jx_arena *arena;
   jx_measure *ms; /* the thread's measuring context */
+  /* baseline_offset's last role and answer */
+  const jx_font_role *baseline_role;
+  double baseline;
   const jx_template *tpl;
   const jx_model *model;
   jx_diag_list *diags;
@@ -710,7 +713,9 @@ static void paginate(jx_lctx *cx, int form_index, double *end_y) {
 
 /* Baseline offset below a line's top: centres the ideographic em box
  * (taken from the first face's ascender and descender) in the pitch. */
-static double baseline_offset(const jx_lctx *cx, const jx_font_role *role) {
+static double baseline_offset(jx_lctx *cx, const jx_font_role *role) {
+  if (role == cx->baseline_role)
+    return cx->baseline;
   double asc = 0.88, desc = -0.12;
   if (role->chain.count) {
     const jx_face *f = &cx->ms->fonts->faces[role->chain.faces[0]];
@@ -722,8 +727,10 @@ static double baseline_offset(const jx_lctx *cx, const jx_font_role *role) {
   double box = asc - desc;
   /* scale the box to 1 em, then centre it */
   double asc_em = asc / box;
-  return role->line_pitch / 2 - role->chain.size / 2 +
-         asc_em * role->chain.size;
+  cx->baseline_role = role;
+  cx->baseline =
+      role->line_pitch / 2 - role->chain.size / 2 + asc_em * role->chain.size;
+  return cx->baseline;
 }
 
 static void draw_lines(jx_lctx *cx, jx_dpage *page, const jx_lcell *c,

@@ -66,24 +66,34 @@ typedef struct jx_cpset {
   uint32_t cps[64];
   size_t count;
   const char *overflow; /* the UTF-8 set, if it has more than 64 */
+  /* bit (cp & 63) of `low` and bit ((cp >> 6) & 63) of `high` are set for
+   * each member: a code point missing either is not in the set */
+  uint64_t low, high;
 } jx_cpset;
 
 /* Decodes the UTF-8 characters of `set` (NULL = empty). */
 static void cpset_init(jx_cpset *set, const char *utf8) {
   set->count = 0;
   set->overflow = NULL;
+  set->low = set->high = 0;
   size_t n = utf8 ? strlen(utf8) : 0, i = 0;
   while (i < n) {
     if (set->count == sizeof set->cps / sizeof set->cps[0]) {
       set->overflow = utf8;
+      set->low = set->high = ~(uint64_t)0;
       return;
     }
-    set->cps[set->count++] = jx_utf8_next((const unsigned char *)utf8, n, &i);
+    uint32_t cp = jx_utf8_next((const unsigned char *)utf8, n, &i);
+    set->cps[set->count++] = cp;
+    set->low |= (uint64_t)1 << (cp & 63);
+    set->high |= (uint64_t)1 << ((cp >> 6) & 63);
   }
 }
 
 /* True if `cp` is in the set. */
 static bool cpset_has(const jx_cpset *set, uint32_t cp) {
+  if (!(set->low >> (cp & 63) & 1) || !(set->high >> ((cp >> 6) & 63) & 1))
+    return false;
   if (set->overflow) {
     size_t n = strlen(set->overflow), i = 0;
     while (i < n)
@@ -129,6 +139,8 @@ static const jx_range jx_wide_ranges[] = {
 static bool is_wide(uint32_t cp) {
   if (cp < 0xA7)
     return false;
+  if (cp >= 0x4E00 && cp <= 0x9FFF) /* the ideographs: most of a text */
+    return true;
   size_t lo = 0, hi = sizeof jx_wide_ranges / sizeof jx_wide_ranges[0];
   while (lo < hi) {
     size_t mid = (lo + hi) / 2;

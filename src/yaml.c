@@ -159,7 +159,8 @@ static size_t jx_index_offset(jx_ybuilder *b, size_t index) {
     memcpy(&w, b->data + i, 8);
     /* bit 7 of each continuation byte (10xxxxxx) */
     uint64_t cont = w & high & ~((w << 1) & high);
-    size_t starts = 8 - (size_t)__builtin_popcountll(cont);
+    /* one per continuation byte, summed into the top byte */
+    size_t starts = 8 - (size_t)(((cont >> 7) * 0x0101010101010101ull) >> 56);
     if (n + starts > index)
       break;
     n += starts;
