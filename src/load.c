@@ -1216,6 +1216,22 @@ static const char *jx_col_example(const jx_grid_def *g, size_t k) {
   return NULL;
 }
 
+/* Writes a, sep and b one after the other into out[size], as snprintf
+ * with "%s%s%s" would (cut to size - 1 bytes, NUL-terminated). */
+static void jx_join_path(char *out, size_t size, const char *a, const char *sep,
+                         const char *b) {
+  const char *parts[3] = {a, sep, b};
+  size_t used = 0;
+  for (int k = 0; k < 3; k++) {
+    size_t n = strlen(parts[k]);
+    if (n > size - 1 - used)
+      n = size - 1 - used;
+    memcpy(out + used, parts[k], n);
+    used += n;
+  }
+  out[used] = '\0';
+}
+
 /* Reads one row; `path` is "indicators.period[i]" (for messages). */
 static void jx_load_row(jx_loader *ld, const jx_grid_def *g,
                         const jx_ynode *item, const char *path, jx_row *out) {
@@ -1280,7 +1296,7 @@ static void jx_load_row(jx_loader *ld, const jx_grid_def *g,
   for (size_t k = 0; k < g->col_count; k++) {
     const jx_gcol *col = &g->cols[k];
     char col_path[320];
-    snprintf(col_path, sizeof col_path, "%s.%s", path, col->id);
+    jx_join_path(col_path, sizeof col_path, path, ".", col->id);
     jx_pos absent = keys[k] ? keys[k]->pos : item->pos;
     jx_read_value(ld, values[k], absent, col_path, col->label, false, NULL,
                   &out->cells[k]);
@@ -1333,9 +1349,14 @@ static void jx_load_list(jx_loader *ld, const jx_grid_def *g, int side,
   }
   rows->items = jx_arena_alloc(ld->arena, (list->count + 1) * sizeof(jx_row));
   for (size_t i = 0; i < list->count; i++) {
-    char path[192];
+    char path[192], number[32];
     /* items are counted from 1, as a clerk counts rows: [1] is the first */
-    snprintf(path, sizeof path, "%s[%zu]", name, i + 1);
+    size_t digits = sizeof number - 1;
+    number[digits] = '\0';
+    number[--digits] = ']';
+    for (size_t v = i + 1; v; v /= 10)
+      number[--digits] = (char)('0' + v % 10);
+    jx_join_path(path, sizeof path, name, "[", number + digits);
     jx_load_row(ld, g, list->items[i], path, &rows->items[i]);
   }
   rows->count = list->count;
