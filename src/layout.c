@@ -119,6 +119,8 @@ static const char *check_boxes(jx_lctx *cx, const jx_field *f,
  * keeps it.  *pos gets
  * the position of the first present field (for diagnostics). */
 static const char *expand(jx_lctx *cx, const char *pattern, jx_pos *pos) {
+  if (!strpbrk(pattern, "{}")) /* no placeholder: the text itself */
+    return jx_arena_strdup(cx->arena, pattern);
   size_t cap = strlen(pattern) + 64, n = 0;
   char *out = malloc(cap);
   bool any_placeholder = false, any_value = false;
@@ -161,7 +163,11 @@ static const char *expand(jx_lctx *cx, const char *pattern, jx_pos *pos) {
       if (piece_len)
         any_value = true;
     } else {
-      p++;
+      /* plain text up to the next brace (a lone one is plain text too) */
+      piece_len = strcspn(p, "{}");
+      if (!piece_len)
+        piece_len = 1;
+      p += piece_len;
     }
     if (n + piece_len + 1 > cap) {
       cap = (n + piece_len + 1) * 2;

@@ -702,16 +702,32 @@ static void jx_check_duplicates(jx_ybuilder *b, const jx_ynode *map) {
     return;
   /* first[i]: index of the first key equal to key i (i itself if none). */
   size_t *first = jx_arena_alloc(b->arena, n * sizeof *first);
-  jx_keyref *sorted = jx_arena_alloc(b->arena, n * sizeof *sorted);
-  for (size_t i = 0; i < n; i++) {
-    first[i] = i;
-    sorted[i].key = map->keys[i];
-    sorted[i].index = i;
+  if (n <= 32) {
+    /* a few keys: each against those before it */
+    bool any = false;
+    for (size_t i = 0; i < n; i++) {
+      first[i] = i;
+      for (size_t j = 0; j < i; j++)
+        if (jx_same_key(map->keys[j], map->keys[i])) {
+          first[i] = j;
+          any = true;
+          break;
+        }
+    }
+    if (!any)
+      return;
+  } else {
+    jx_keyref *sorted = jx_arena_alloc(b->arena, n * sizeof *sorted);
+    for (size_t i = 0; i < n; i++) {
+      first[i] = i;
+      sorted[i].key = map->keys[i];
+      sorted[i].index = i;
+    }
+    qsort(sorted, n, sizeof *sorted, jx_compare_keyref);
+    for (size_t k = 1; k < n; k++)
+      if (jx_same_key(sorted[k - 1].key, sorted[k].key))
+        first[sorted[k].index] = first[sorted[k - 1].index];
   }
-  qsort(sorted, n, sizeof *sorted, jx_compare_keyref);
-  for (size_t k = 1; k < n; k++)
-    if (jx_same_key(sorted[k - 1].key, sorted[k].key))
-      first[sorted[k].index] = first[sorted[k - 1].index];
   for (size_t i = 0; i < n; i++) {
     if (first[i] == i)
       continue;
