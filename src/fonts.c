@@ -730,7 +730,8 @@ static unsigned classify(jx_measure *ms, uint16_t face,
   return c;
 }
 
-unsigned jx_measure_shape_class(jx_measure *ms, uint16_t face, uint32_t cp) {
+unsigned jx_measure_shape_class_lookup(jx_measure *ms, uint16_t face,
+                                       uint32_t cp) {
   if (face >= ms->fonts->count || cp >= JX_BMP_SIZE)
     return JX_SHAPE_NEEDED;
   jx_face_memo *m = memo_of(ms, face);

@@ -154,7 +154,16 @@ enum {
 
 /* The JX_SHAPE_* class of `cp` in face `face`.  The face's rules are read
  * once per context (at the first call for the face) and each BMP code
- * point's class is remembered in the context. */
-unsigned jx_measure_shape_class(jx_measure *ms, uint16_t face, uint32_t cp);
+ * point's class is remembered in the context (read inline; the lookup,
+ * out of line, fills it). */
+unsigned jx_measure_shape_class_lookup(jx_measure *ms, uint16_t face,
+                                       uint32_t cp);
+static inline unsigned jx_measure_shape_class(jx_measure *ms, uint16_t face,
+                                              uint32_t cp) {
+  if (cp < 0x10000 && face < ms->memo_count && ms->memo[face].shape_class &&
+      ms->memo[face].shape_class[cp])
+    return ms->memo[face].shape_class[cp];
+  return jx_measure_shape_class_lookup(ms, face, cp);
+}
 
 #endif

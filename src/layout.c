@@ -144,16 +144,19 @@ static const char *expand(jx_lctx *cx, const char *pattern, jx_pos *pos) {
       char *bar = strchr(pathbuf, '|');
       if (bar)
         *bar = '\0'; /* {id|check}: the template checked the format */
-      const jx_text *t = jx_model_text(cx->model, pathbuf);
+      /* jx_model_text, with the field's index looked up once */
+      int field = jx_content_field(cx->model->content, pathbuf);
+      const jx_text *t = !strcmp(pathbuf, "template")
+                             ? &cx->model->template_name
+                         : field >= 0 ? &cx->model->fields[field]
+                                      : NULL;
       piece = "";
       if (bar && !strcmp(bar + 1, "check")) {
         /* every choice, the one written ticked: ☑A  ☐B */
-        int field = jx_content_field(cx->model->content, pathbuf);
         piece = check_boxes(cx, &cx->model->content->fields[field], t);
         if (t && t->present && !any_value)
           *pos = t->pos;
       } else if (t && t->present) {
-        int field = jx_content_field(cx->model->content, pathbuf);
         piece =
             field >= 0 ? jx_model_print(cx->arena, cx->model, field) : t->str;
         if (!any_value)
