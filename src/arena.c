@@ -39,7 +39,9 @@ void jx_arena_free(jx_arena *arena) {
   arena->total = 0;
 }
 
-void *jx_arena_alloc(jx_arena *arena, size_t size) {
+/* Returns `size` bytes (rounded up to the alignment) of the arena, not
+ * zeroed. */
+static void *arena_take(jx_arena *arena, size_t size) {
   size_t rounded = (size + JX_ARENA_ALIGN - 1) & ~(size_t)(JX_ARENA_ALIGN - 1);
   if (rounded < size)
     jx_out_of_memory(size);
@@ -58,7 +60,6 @@ void *jx_arena_alloc(jx_arena *arena, size_t size) {
       b->next = nb;
       nb->used = rounded;
       arena->total += rounded;
-      memset(nb->data, 0, rounded);
       return nb->data;
     }
     nb->next = b;
@@ -68,7 +69,12 @@ void *jx_arena_alloc(jx_arena *arena, size_t size) {
   void *p = b->data + b->used;
   b->used += rounded;
   arena->total += rounded;
-  memset(p, 0, rounded);
+  return p;
+}
+
+void *jx_arena_alloc(jx_arena *arena, size_t size) {
+  void *p = arena_take(arena, size);
+  memset(p, 0, size);
   return p;
 }
 
@@ -107,9 +113,25 @@ void *jx_arena_grow(jx_arena *arena, void *items, size_t elem_size, size_t *cap,
     ncap *= 2;
   if (ncap > SIZE_MAX / elem_size)
     jx_out_of_memory(SIZE_MAX);
-  void *n = jx_arena_alloc(arena, ncap * elem_size);
-  if (items && *cap)
-    memcpy(n, items, *cap * elem_size);
+  size_t old = items ? *cap * elem_size : 0, size = ncap * elem_size;
+  unsigned char *n;
+  jx_arena_block *b = arena->head;
+  size_t rounded_old =
+      (old + JX_ARENA_ALIGN - 1) & ~(size_t)(JX_ARENA_ALIGN - 1);
+  size_t rounded = (size + JX_ARENA_ALIGN - 1) & ~(size_t)(JX_ARENA_ALIGN - 1);
+  if (old && b && (unsigned char *)items + rounded_old == b->data + b->used &&
+      b->size - b->used >= rounded - rounded_old) {
+    /* the vector is the last thing taken from the current block and the
+     * block has room: it grows where it is */
+    b->used += rounded - rounded_old;
+    arena->total += rounded - rounded_old;
+    n = items;
+  } else {
+    n = arena_take(arena, size);
+    if (old)
+      memcpy(n, items, old);
+  }
+  memset(n + old, 0, size - old);
   *cap = ncap;
   return n;
 }

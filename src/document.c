@@ -82,7 +82,7 @@ static size_t number_forms(jx_entry *const *es, size_t n, bool duplex) {
 static bool write_pages(jx_document *doc, const jx_front *fr,
                         jx_entry *const *es, size_t n, size_t main0,
                         size_t main_pages, jx_sink_page *pages) {
-  jx_fonts *fonts = jx_session_fonts(doc->session);
+  jx_measure *ms = jx_session_measure(doc->session);
   const jx_template *tpl = doc->tpl;
   bool ok = true;
   for (size_t p = 0; p < fr->layout.page_count && ok; p++) {
@@ -100,7 +100,7 @@ static bool write_pages(jx_document *doc, const jx_front *fr,
       jx_arena arena;
       jx_arena_init(&arena);
       jx_layout footer = {.arena = &arena};
-      jx_footer_page(fonts, tpl, p - main0 + 1, main_pages, &footer);
+      jx_footer_page(ms, tpl, p - main0 + 1, main_pages, &footer);
       pages[p].contents[1] =
           jx_sink_add_page(doc->sink, &footer.pages[0], tpl->page_height);
       ok = pages[p].contents[1] != 0;
@@ -151,7 +151,6 @@ static size_t page_labels(jx_sink_label labels[3], bool contents,
 bool jx_document_finish(jx_document *doc, size_t *pdf_pages,
                         size_t *form_pages) {
   const jx_packet_options *opt = doc->opt;
-  jx_fonts *fonts = jx_session_fonts(doc->session);
   const jx_template *tpl = doc->tpl;
   size_t n = doc->count;
   jx_entry **es = jx_xcalloc(n, sizeof *es);
@@ -170,7 +169,7 @@ bool jx_document_finish(jx_document *doc, size_t *pdf_pages,
   jx_front fr = {0};
   fr.layout.arena = &arena;
   jx_front_in fin = {tpl, opt, es, n, kinds, kind_count, depts, main_pages};
-  jx_front_build(fonts, &fin, 0, &fr);
+  jx_front_build(jx_session_measure(doc->session), &fin, 0, &fr);
   bool ok = true;
   if (overflow) {
     jx_pos pos = {doc->out_path, 0, 0};

@@ -135,12 +135,12 @@ typedef struct jx_front_in {
 /* Lays out the cover and the contents into fr->layout (its arena set by
  * the caller), the projects' page numbers counted from their first_page
  * relative to the first form page `main0`. */
-void jx_front_build(jx_fonts *fonts, const jx_front_in *in, size_t main0,
+void jx_front_build(jx_measure *ms, const jx_front_in *in, size_t main0,
                     jx_front *fr);
 /* Lays out the footer "第 num 页 共 total 页" of a form page of `tpl` as
  * a new page of `L` (its arena and page size set by the caller), drawn
  * over the form's page. */
-void jx_footer_page(jx_fonts *fonts, const jx_template *tpl, size_t num,
+void jx_footer_page(jx_measure *ms, const jx_template *tpl, size_t num,
                     size_t total, jx_layout *L);
 
 /* ---- names for --split (splitname.c) ---- */

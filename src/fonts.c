@@ -37,7 +37,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define JX_ADVANCE_UNKNOWN (-1)
+#define JX_ADVANCE_UNKNOWN (-1) /* as jx_measure_memo (fonts.h) says */
 #define JX_ADVANCE_NO_GLYPH (-2)
 #define JX_BMP_SIZE 0x10000
 
@@ -54,20 +54,12 @@ void jx_fonts_free(jx_fonts *fonts) {
     free(f->spec);
     free(f->path);
     free(f->family);
-    free(f->advance_cache);
-    free(f->shape_class);
-    rules_free(f->rules);
     if (f->hb)
       hb_font_destroy(f->hb);
     if (f->ft)
       FT_Done_Face(f->ft);
   }
   free(fonts->faces);
-  free(fonts->scratch);
-  if (fonts->text_cache && fonts->text_cache_free)
-    fonts->text_cache_free(fonts->text_cache);
-  if (fonts->hb_buffer)
-    hb_buffer_destroy(fonts->hb_buffer);
   if (fonts->ft)
     FT_Done_FreeType(fonts->ft);
   memset(fonts, 0, sizeof *fonts);
@@ -267,8 +259,6 @@ static int open_face(jx_fonts *fonts, jx_diag_list *diags, jx_pos pos,
     fonts->faces = jx_xrealloc(fonts->faces, ncap * sizeof *fonts->faces);
     fonts->cap = ncap;
   }
-  int16_t *cache = jx_xmalloc(JX_BMP_SIZE * sizeof *cache);
-  memset(cache, 0xFF, JX_BMP_SIZE * sizeof *cache); /* all -1: unknown */
   jx_face *f = &fonts->faces[fonts->count];
   *f = (jx_face){
       .spec = jx_xstrdup(spec),
@@ -278,7 +268,6 @@ static int open_face(jx_fonts *fonts, jx_diag_list *diags, jx_pos pos,
       .ft = ft,
       .hb = hfont,
       .upem = upem,
-      .advance_cache = cache,
   };
   free(real);
   return (int)fonts->count++;
@@ -318,45 +307,101 @@ int jx_fonts_load(jx_fonts *fonts, jx_diag_list *diags, jx_pos pos,
   return id;
 }
 
-/* Fills and returns the advance cache entry of BMP code point `cp`:
- * its advance in font units, or JX_ADVANCE_NO_GLYPH. */
-static int16_t cached_advance(jx_face *f, uint32_t cp) {
-  int16_t a = f->advance_cache[cp];
-  if (a != JX_ADVANCE_UNKNOWN)
-    return a;
+/* The advance of `cp` in face `f`, font units, or JX_ADVANCE_NO_GLYPH. */
+static int16_t face_advance(const jx_face *f, uint32_t cp) {
   hb_codepoint_t glyph;
-  if (!hb_font_get_nominal_glyph(f->hb, cp, &glyph) || glyph == 0) {
-    a = JX_ADVANCE_NO_GLYPH;
-  } else {
-    hb_position_t adv = hb_font_get_glyph_h_advance(f->hb, glyph);
-    a = (int16_t)(adv < 0 ? 0 : adv > INT16_MAX ? INT16_MAX : adv);
-  }
-  f->advance_cache[cp] = a;
-  return a;
+  if (!hb_font_get_nominal_glyph(f->hb, cp, &glyph) || glyph == 0)
+    return JX_ADVANCE_NO_GLYPH;
+  hb_position_t adv = hb_font_get_glyph_h_advance(f->hb, glyph);
+  return (int16_t)(adv < 0 ? 0 : adv > INT16_MAX ? INT16_MAX : adv);
 }
 
 bool jx_face_has_char(const jx_fonts *fonts, uint16_t face, uint32_t cp) {
   if (face >= fonts->count)
     return false;
-  jx_face *f = &fonts->faces[face];
-  if (cp < JX_BMP_SIZE)
-    return cached_advance(f, cp) != JX_ADVANCE_NO_GLYPH;
   hb_codepoint_t glyph;
-  return hb_font_get_nominal_glyph(f->hb, cp, &glyph) && glyph != 0;
+  return hb_font_get_nominal_glyph(fonts->faces[face].hb, cp, &glyph) &&
+         glyph != 0;
 }
 
-int jx_face_advance(jx_fonts *fonts, uint16_t face, uint32_t cp) {
+int jx_face_advance(const jx_fonts *fonts, uint16_t face, uint32_t cp) {
   if (face >= fonts->count)
     return 0;
-  jx_face *f = &fonts->faces[face];
+  const jx_face *f = &fonts->faces[face];
   if (cp < JX_BMP_SIZE) {
-    int16_t a = cached_advance(f, cp);
+    int16_t a = face_advance(f, cp);
     return a == JX_ADVANCE_NO_GLYPH ? 0 : a;
   }
   hb_codepoint_t glyph;
   if (!hb_font_get_nominal_glyph(f->hb, cp, &glyph) || glyph == 0)
     return 0;
   return hb_font_get_glyph_h_advance(f->hb, glyph);
+}
+
+/* ---- the measuring context --------------------------------------------- */
+
+void jx_measure_init(jx_measure *ms, const jx_fonts *fonts) {
+  *ms = (jx_measure){.fonts = fonts};
+}
+
+void jx_measure_free(jx_measure *ms) {
+  for (size_t i = 0; i < ms->memo_count; i++) {
+    free(ms->memo[i].advance);
+    free(ms->memo[i].shape_class);
+    rules_free(ms->memo[i].rules);
+  }
+  free(ms->memo);
+  free(ms->scratch);
+  if (ms->text_cache && ms->text_cache_free)
+    ms->text_cache_free(ms->text_cache);
+  if (ms->hb_buffer)
+    hb_buffer_destroy(ms->hb_buffer);
+  *ms = (jx_measure){0};
+}
+
+/* The memo of face `face` (< ms->fonts->count), the table grown to the
+ * faces loaded since. */
+static jx_face_memo *memo_of(jx_measure *ms, uint16_t face) {
+  if (face >= ms->memo_count) {
+    size_t n = ms->fonts->count;
+    ms->memo = jx_xrealloc(ms->memo, n * sizeof *ms->memo);
+    memset(ms->memo + ms->memo_count, 0,
+           (n - ms->memo_count) * sizeof *ms->memo);
+    ms->memo_count = n;
+  }
+  return &ms->memo[face];
+}
+
+/* The remembered advance of BMP code point `cp` in face `face` (filled
+ * on first use): font units, or JX_ADVANCE_NO_GLYPH. */
+static int16_t cached_advance(jx_measure *ms, uint16_t face, uint32_t cp) {
+  jx_face_memo *m = memo_of(ms, face);
+  if (!m->advance) {
+    m->advance = jx_xmalloc(JX_BMP_SIZE * sizeof *m->advance);
+    memset(m->advance, 0xFF, JX_BMP_SIZE * sizeof *m->advance); /* -1 */
+  }
+  int16_t a = m->advance[cp];
+  if (a == JX_ADVANCE_UNKNOWN)
+    a = m->advance[cp] = face_advance(&ms->fonts->faces[face], cp);
+  return a;
+}
+
+bool jx_measure_has_char_lookup(jx_measure *ms, uint16_t face, uint32_t cp) {
+  if (face >= ms->fonts->count)
+    return false;
+  if (cp < JX_BMP_SIZE)
+    return cached_advance(ms, face, cp) != JX_ADVANCE_NO_GLYPH;
+  return jx_face_has_char(ms->fonts, face, cp);
+}
+
+int jx_measure_advance_lookup(jx_measure *ms, uint16_t face, uint32_t cp) {
+  if (face >= ms->fonts->count)
+    return 0;
+  if (cp < JX_BMP_SIZE) {
+    int16_t a = cached_advance(ms, face, cp);
+    return a == JX_ADVANCE_NO_GLYPH ? 0 : a;
+  }
+  return jx_face_advance(ms->fonts, face, cp);
 }
 
 /* ---- which characters need shaping -------------------------------------
@@ -599,7 +644,7 @@ static bool hb_has_table(hb_face_t *face, hb_tag_t tag) {
 }
 
 /* Reads the rules of face `f` (see above). */
-static struct jx_face_rules *read_rules(jx_face *f) {
+static struct jx_face_rules *read_rules(const jx_face *f) {
   struct jx_face_rules *r = jx_xcalloc(1, sizeof *r);
   r->start = hb_set_create();
   r->lig_first = hb_set_create();
@@ -661,39 +706,43 @@ static struct jx_face_rules *read_rules(jx_face *f) {
   return r;
 }
 
-/* The JX_SHAPE_* class of BMP code point `cp` in face `f`. */
-static unsigned classify(jx_face *f, uint32_t cp) {
-  if (f->rules->all || !unicode_plain(cp))
+/* The JX_SHAPE_* class of BMP code point `cp` in face `face`, whose
+ * rules `r` are. */
+static unsigned classify(jx_measure *ms, uint16_t face,
+                         const struct jx_face_rules *r, uint32_t cp) {
+  const jx_face *f = &ms->fonts->faces[face];
+  if (r->all || !unicode_plain(cp))
     return JX_SHAPE_NEEDED;
-  int16_t adv = cached_advance(f, cp);
+  int16_t adv = cached_advance(ms, face, cp);
   hb_codepoint_t glyph;
   if (adv == JX_ADVANCE_NO_GLYPH || adv == INT16_MAX ||
       !hb_font_get_nominal_glyph(f->hb, cp, &glyph) || glyph == 0)
     return JX_SHAPE_NEEDED;
   if (hb_ot_layout_get_glyph_class(hb_font_get_face(f->hb), glyph) ==
           HB_OT_LAYOUT_GLYPH_CLASS_MARK ||
-      hb_set_has(f->rules->start, glyph))
+      hb_set_has(r->start, glyph))
     return JX_SHAPE_NEEDED;
   unsigned c = JX_SHAPE_PLAIN;
-  if (hb_set_has(f->rules->lig_first, glyph))
+  if (hb_set_has(r->lig_first, glyph))
     c |= JX_SHAPE_LIG_FIRST;
-  if (hb_set_has(f->rules->lig_next, glyph))
+  if (hb_set_has(r->lig_next, glyph))
     c |= JX_SHAPE_LIG_NEXT;
   return c;
 }
 
-unsigned jx_face_shape_class(jx_fonts *fonts, uint16_t face, uint32_t cp) {
-  if (face >= fonts->count || cp >= JX_BMP_SIZE)
+unsigned jx_measure_shape_class_lookup(jx_measure *ms, uint16_t face,
+                                       uint32_t cp) {
+  if (face >= ms->fonts->count || cp >= JX_BMP_SIZE)
     return JX_SHAPE_NEEDED;
-  jx_face *f = &fonts->faces[face];
-  if (!f->shape_class)
-    f->shape_class = jx_xcalloc(JX_BMP_SIZE, 1);
-  unsigned c = f->shape_class[cp];
+  jx_face_memo *m = memo_of(ms, face);
+  if (!m->shape_class)
+    m->shape_class = jx_xcalloc(JX_BMP_SIZE, 1);
+  unsigned c = m->shape_class[cp];
   if (c)
     return c;
-  if (!f->rules)
-    f->rules = read_rules(f);
-  c = classify(f, cp);
-  f->shape_class[cp] = (uint8_t)c;
+  if (!m->rules)
+    m->rules = read_rules(&ms->fonts->faces[face]);
+  c = classify(ms, face, m->rules, cp);
+  m->shape_class[cp] = (uint8_t)c;
   return c;
 }

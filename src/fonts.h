@@ -6,6 +6,10 @@
  * loaded once per session with FreeType and HarfBuzz.  Layout measures
  * and shapes with these faces; render embeds the same files, so what is
  * measured is what is drawn.  Faces are referred to by their index.
+ *
+ * The face table is read-only once its faces are loaded: what measuring
+ * learns of a face (advances, shaping classes) and the memory it reuses
+ * live in a measuring context (jx_measure), one per thread.
  */
 #ifndef JX_FONTS_H
 #define JX_FONTS_H
@@ -31,36 +35,12 @@ typedef struct jx_face {
   FT_Face ft;
   hb_font_t *hb; /* unscaled: font units (upem) */
   unsigned upem;
-  int16_t *advance_cache; /* per BMP code point, font units; -1 unknown,
-                             -2 no glyph */
-  /* per BMP code point, its JX_SHAPE_* class in this face (0: not yet
-   * known); allocated at the first jx_face_shape_class */
-  uint8_t *shape_class;
-  /* the glyphs a GSUB/GPOS rule HarfBuzz applies could start at (fonts.c;
-   * NULL until the first jx_face_shape_class) */
-  struct jx_face_rules *rules;
 } jx_face;
 
 typedef struct jx_fonts {
   FT_Library ft;
   jx_face *faces;
   size_t count, cap;
-  /* Working memory text.c reuses from call to call (so measuring does
-   * not allocate per paragraph); freed by jx_fonts_free.  A jx_fonts is
-   * therefore used by one thread at a time. */
-  void *scratch;
-  size_t scratch_size;
-  hb_buffer_t *hb_buffer;
-  /* text.c's cache of strings already broken into lines, freed with
-   * text_cache_free by jx_fonts_free */
-  void *text_cache;
-  void (*text_cache_free)(void *cache);
-  /* Tests: shape every segment with HarfBuzz, never with the plain
-   * advances, and break every string afresh, never from the cache
-   * (text.c); how many segments took each way. */
-  bool always_shape;
-  bool no_text_cache;
-  unsigned long shaped_segments, plain_segments;
 } jx_fonts;
 
 /* Initialises FreeType; returns false if it cannot. */
@@ -75,15 +55,86 @@ void jx_fonts_free(jx_fonts *fonts);
 int jx_fonts_load(jx_fonts *fonts, jx_diag_list *diags, jx_pos pos,
                   const char *spec);
 
-/* True if face `face` has a glyph for code point `cp`. */
+/* True if face `face` has a glyph for code point `cp` (asks HarfBuzz
+ * every time; measuring uses jx_measure_has_char). */
 bool jx_face_has_char(const jx_fonts *fonts, uint16_t face, uint32_t cp);
-/* Horizontal advance of `cp` in face `face`, in font units (0 if absent). */
-int jx_face_advance(jx_fonts *fonts, uint16_t face, uint32_t cp);
+/* Horizontal advance of `cp` in face `face`, in font units (0 if absent;
+ * asks HarfBuzz every time; measuring uses jx_measure_advance). */
+int jx_face_advance(const jx_fonts *fonts, uint16_t face, uint32_t cp);
 
-/* How HarfBuzz treats a character in a face (jx_face_shape_class).  A
+/* What a measuring context has learnt of one face, filled as it goes. */
+typedef struct jx_face_memo {
+  int16_t *advance;     /* per BMP code point, font units; -1 unknown, -2 no
+                           glyph; NULL until first needed */
+  uint8_t *shape_class; /* per BMP code point, its JX_SHAPE_* class (0:
+                           not yet known); NULL until first needed */
+  /* the glyphs a GSUB/GPOS rule HarfBuzz applies could start at (NULL
+   * until the first jx_measure_shape_class) */
+  struct jx_face_rules *rules;
+} jx_face_memo;
+
+/* A measuring context: what measuring and shaping (text.c) reuse from
+ * call to call over a face table they only read.  One per thread (a
+ * packet's worker, the session's own): it is not shared.  Everything in
+ * it is freed by jx_measure_free. */
+typedef struct jx_measure {
+  const jx_fonts *fonts;
+  jx_face_memo *memo; /* per face of `fonts`, grown as faces are added */
+  size_t memo_count;
+  /* text.c's working memory (so measuring does not allocate per
+   * paragraph) and its HarfBuzz buffer */
+  void *scratch;
+  size_t scratch_size;
+  hb_buffer_t *hb_buffer;
+  /* text.c's cache of strings already broken into lines, freed with
+   * text_cache_free */
+  void *text_cache;
+  void (*text_cache_free)(void *cache);
+  /* Tests: shape every segment with HarfBuzz, never with the plain
+   * advances, and break every string afresh, never from the cache
+   * (text.c); how many segments took each way. */
+  bool always_shape;
+  bool no_text_cache;
+  unsigned long shaped_segments, plain_segments;
+} jx_measure;
+
+/* Starts a measuring context over `fonts` (which may gain faces later,
+ * never lose or change one).  Allocates nothing yet. */
+void jx_measure_init(jx_measure *ms, const jx_fonts *fonts);
+/* Frees what the context holds (not the face table). */
+void jx_measure_free(jx_measure *ms);
+
+/* jx_face_has_char and jx_face_advance, remembered per BMP code point in
+ * the context: inline when remembered, else the *_lookup functions (which
+ * fill the memo). */
+bool jx_measure_has_char_lookup(jx_measure *ms, uint16_t face, uint32_t cp);
+int jx_measure_advance_lookup(jx_measure *ms, uint16_t face, uint32_t cp);
+
+/* The remembered advance of `cp` in face `face`: font units, -2 when the
+ * face has no glyph for it, -1 when not known yet. */
+static inline int jx_measure_memo(const jx_measure *ms, uint16_t face,
+                                  uint32_t cp) {
+  if (cp < 0x10000 && face < ms->memo_count && ms->memo[face].advance)
+    return ms->memo[face].advance[cp];
+  return -1;
+}
+
+static inline bool jx_measure_has_char(jx_measure *ms, uint16_t face,
+                                       uint32_t cp) {
+  int a = jx_measure_memo(ms, face, cp);
+  return a == -1 ? jx_measure_has_char_lookup(ms, face, cp) : a != -2;
+}
+
+static inline int jx_measure_advance(jx_measure *ms, uint16_t face,
+                                     uint32_t cp) {
+  int a = jx_measure_memo(ms, face, cp);
+  return a == -1 ? jx_measure_advance_lookup(ms, face, cp) : a == -2 ? 0 : a;
+}
+
+/* How HarfBuzz treats a character in a face (jx_measure_shape_class).  A
  * run of characters of one face that are all PLAIN shapes, with the
  * template's direction, script and language, to their nominal glyphs
- * (cmap) at their plain advances (jx_face_advance), one glyph per
+ * (cmap) at their plain advances (jx_measure_advance), one glyph per
  * character in order -- unless it holds both a LIG_FIRST and a LIG_NEXT
  * character, for a ligature might then form.  A run holding a NEEDED
  * character must be shaped. */
@@ -102,8 +153,17 @@ enum {
 };
 
 /* The JX_SHAPE_* class of `cp` in face `face`.  The face's rules are read
- * once (at the first call for the face) and each BMP code point's class
- * is cached. */
-unsigned jx_face_shape_class(jx_fonts *fonts, uint16_t face, uint32_t cp);
+ * once per context (at the first call for the face) and each BMP code
+ * point's class is remembered in the context (read inline; the lookup,
+ * out of line, fills it). */
+unsigned jx_measure_shape_class_lookup(jx_measure *ms, uint16_t face,
+                                       uint32_t cp);
+static inline unsigned jx_measure_shape_class(jx_measure *ms, uint16_t face,
+                                              uint32_t cp) {
+  if (cp < 0x10000 && face < ms->memo_count && ms->memo[face].shape_class &&
+      ms->memo[face].shape_class[cp])
+    return ms->memo[face].shape_class[cp];
+  return jx_measure_shape_class_lookup(ms, face, cp);
+}
 
 #endif

@@ -29,7 +29,7 @@ static const jx_font_role *role(const jx_template *tpl, const char *name) {
 /* Draws `text` on `page` with its left end at x (align 'l'), its centre
  * at x ('c') or its right end at x ('r'), baseline y.  Text no face can
  * draw is left out (layout has already reported it for project text). */
-static void put_text(jx_fonts *fonts, jx_arena *arena, jx_dpage *page,
+static void put_text(jx_measure *ms, jx_arena *arena, jx_dpage *page,
                      const jx_font_role *r, const char *text, double x,
                      double y, char align) {
   /* runs point into the text: keep it as long as the layout */
@@ -37,16 +37,16 @@ static void put_text(jx_fonts *fonts, jx_arena *arena, jx_dpage *page,
   size_t len = strlen(text);
   jx_diag_list ignore = {0};
   jx_pos pos = {NULL, 0, 0};
-  bool ok = len && jx_text_check(fonts, &r->chain, text, len, pos, &ignore);
+  bool ok = len && jx_text_check(ms, &r->chain, text, len, pos, &ignore);
   jx_diag_list_free(&ignore);
   if (!ok)
     return;
-  double w = jx_text_width(fonts, &r->chain, text, len);
+  double w = jx_text_width(ms, &r->chain, text, len);
   if (align == 'c')
     x -= w / 2;
   else if (align == 'r')
     x -= w;
-  jx_text_emit(fonts, arena, page, &r->chain, text, len, x, y);
+  jx_text_emit(ms, arena, page, &r->chain, text, len, x, y);
 }
 
 /* ---- sums of money ---- */
@@ -147,7 +147,7 @@ jx_kind *jx_kinds_number(jx_entry *const *es, size_t n, size_t *count,
 /* ---- cover and contents ---- */
 
 /* Lays out the cover. */
-static void build_cover(jx_fonts *fonts, const jx_front_in *in, jx_front *fr) {
+static void build_cover(jx_measure *ms, const jx_front_in *in, jx_front *fr) {
   jx_layout *L = &fr->layout;
   const jx_template *tpl = in->tpl;
   double W = tpl->page_width, H = tpl->page_height;
@@ -169,17 +169,17 @@ static void build_cover(jx_fonts *fonts, const jx_front_in *in, jx_front *fr) {
   jx_dpage *cover = jx_layout_add_page(L);
   const char *t =
       in->opt->title && *in->opt->title ? in->opt->title : tpl->title;
-  put_text(fonts, L->arena, cover, title, t, W / 2, H * 0.30, 'c');
+  put_text(ms, L->arena, cover, title, t, W / 2, H * 0.30, 'c');
   snprintf(line, sizeof line, "（%s年度）", years);
-  put_text(fonts, L->arena, cover, sub, line, W / 2, H * 0.30 + 32, 'c');
-  put_text(fonts, L->arena, cover, title, "汇　编", W / 2, H * 0.30 + 90, 'c');
+  put_text(ms, L->arena, cover, sub, line, W / 2, H * 0.30 + 32, 'c');
+  put_text(ms, L->arena, cover, title, "汇　编", W / 2, H * 0.30 + 90, 'c');
   double x = W / 2 - 110, y = H * 0.55;
   snprintf(line, sizeof line, "年　　度：%s", years);
-  put_text(fonts, L->arena, cover, sub, line, x, y, 'l');
+  put_text(ms, L->arena, cover, sub, line, x, y, 'l');
   snprintf(line, sizeof line, "部 门 数：%zu 个", in->depts);
-  put_text(fonts, L->arena, cover, sub, line, x, y += 24, 'l');
+  put_text(ms, L->arena, cover, sub, line, x, y += 24, 'l');
   snprintf(line, sizeof line, "项 目 数：%zu 个", in->n);
-  put_text(fonts, L->arena, cover, sub, line, x, y += 24, 'l');
+  put_text(ms, L->arena, cover, sub, line, x, y += 24, 'l');
   /* the 页数 line: written when the contents' pages are known */
   fr->pages_x = x, fr->pages_y = y += 24;
   /* The totals, as their templates name them: one line per kind, in the
@@ -190,13 +190,13 @@ static void build_cover(jx_fonts *fonts, const jx_front_in *in, jx_front *fr) {
     if (k + 1 < in->kind_count && y + 48 > bottom) {
       snprintf(line, sizeof line, "其余 %zu 项合计见目录末",
                in->kind_count - k);
-      put_text(fonts, L->arena, cover, sub, line, x, y += 24, 'l');
+      put_text(ms, L->arena, cover, sub, line, x, y += 24, 'l');
       break;
     }
     const jx_kind *kd = &in->kinds[k];
     format_money(kd->total, kd->fixed, money, sizeof money);
     snprintf(line, sizeof line, "%s：%s %s", kd->label, money, kd->unit);
-    put_text(fonts, L->arena, cover, sub, line, x, y += 24, 'l');
+    put_text(ms, L->arena, cover, sub, line, x, y += 24, 'l');
   }
 }
 
@@ -347,11 +347,11 @@ static void contents_rows(jx_arena *arena, const jx_front_in *in, size_t main0,
 }
 
 /* Widest of `text` in role r, or `w`. */
-static double wider(jx_fonts *fonts, const jx_font_role *r, const char *text,
+static double wider(jx_measure *ms, const jx_font_role *r, const char *text,
                     double w) {
   if (!text)
     return w;
-  double t = jx_text_width(fonts, &r->chain, text, strlen(text));
+  double t = jx_text_width(ms, &r->chain, text, strlen(text));
   return t > w ? t : w;
 }
 
@@ -360,7 +360,7 @@ static double wider(jx_fonts *fonts, const jx_font_role *r, const char *text,
  * projects with their amount and the number of their first page, its
  * subtotals; the grand totals at the end.  Names wrap in their column,
  * clear of the amount, unit and page columns. */
-static void build_contents(jx_fonts *fonts, const jx_front_in *in, size_t main0,
+static void build_contents(jx_measure *ms, const jx_front_in *in, size_t main0,
                            jx_front *fr) {
   jx_layout *L = &fr->layout;
   const jx_template *tpl = in->tpl;
@@ -377,9 +377,9 @@ static void build_contents(jx_fonts *fonts, const jx_front_in *in, size_t main0,
   double top = tpl->margin_top, bottom = H - tpl->margin_bottom;
   double pw = 2 * em, uw = 0, aw = 0;
   for (size_t i = 0; i < rs.count; i++) {
-    pw = wider(fonts, body, rs.items[i].page, pw);
-    uw = wider(fonts, body, rs.items[i].unit, uw);
-    aw = wider(fonts, body, rs.items[i].amount, aw);
+    pw = wider(ms, body, rs.items[i].page, pw);
+    uw = wider(ms, body, rs.items[i].unit, uw);
+    aw = wider(ms, body, rs.items[i].amount, aw);
   }
   double page_r = right;
   double unit_x = page_r - pw - em - uw;
@@ -401,7 +401,7 @@ static void build_contents(jx_fonts *fonts, const jx_front_in *in, size_t main0,
     double x = head ? left : name_x;
     double w =
         (r->type == ROW_DEPT || r->type == ROW_SECTION ? right : text_r) - x;
-    nl[i] = jx_text_break(fonts, L->arena, r->text, strlen(r->text),
+    nl[i] = jx_text_break(ms, L->arena, r->text, strlen(r->text),
                           &(head && r->type != ROW_TOTAL ? sub : body)->chain,
                           w, &tpl->rules, &lines[i]);
     if (!nl[i]) { /* an empty name: a line all the same */
@@ -430,14 +430,14 @@ static void build_contents(jx_fonts *fonts, const jx_front_in *in, size_t main0,
       pg = jx_layout_add_page(L);
       y = top + 20;
       if (L->page_count - 1 == first_contents) {
-        put_text(fonts, L->arena, pg, title, "目　录", W / 2, y, 'c');
+        put_text(ms, L->arena, pg, title, "目　录", W / 2, y, 'c');
         y += 30;
       }
       fresh = true;
       if (r->dept && r->type != ROW_DEPT) {
         /* a department going on from the page before */
         y += pitch;
-        put_text(fonts, L->arena, pg, sub,
+        put_text(ms, L->arena, pg, sub,
                  jx_arena_printf(L->arena, "%s（续）", r->dept), left, y, 'l');
       }
     }
@@ -455,12 +455,12 @@ static void build_contents(jx_fonts *fonts, const jx_front_in *in, size_t main0,
       if (lines[i] && lines[i][k].end > lines[i][k].start) {
         char *t = jx_arena_strndup(L->arena, r->text + lines[i][k].start,
                                    lines[i][k].end - lines[i][k].start);
-        put_text(fonts, L->arena, pg, font, t, x, y, 'l');
+        put_text(ms, L->arena, pg, font, t, x, y, 'l');
       }
     }
     /* amount, unit and page number on the row's last line */
     if (r->amount) {
-      put_text(fonts, L->arena, pg, body, r->amount, amount_r, y, 'r');
+      put_text(ms, L->arena, pg, body, r->amount, amount_r, y, 'r');
       bool rule = (r->type == ROW_SUBTOTAL || r->type == ROW_TOTAL) && i &&
                   rs.items[i - 1].type != r->type;
       if (rule) /* the sum's line over the amounts it adds up */
@@ -468,9 +468,9 @@ static void build_contents(jx_fonts *fonts, const jx_front_in *in, size_t main0,
                           y - em - 1.5, 0.4);
     }
     if (r->unit)
-      put_text(fonts, L->arena, pg, body, r->unit, unit_x, y, 'l');
+      put_text(ms, L->arena, pg, body, r->unit, unit_x, y, 'l');
     if (r->page)
-      put_text(fonts, L->arena, pg, body, r->page, page_r, y, 'r');
+      put_text(ms, L->arena, pg, body, r->page, page_r, y, 'r');
   }
   fr->contents_pages = L->page_count - first_contents;
   free(lines);
@@ -478,12 +478,12 @@ static void build_contents(jx_fonts *fonts, const jx_front_in *in, size_t main0,
   free(rs.items);
 }
 
-void jx_front_build(jx_fonts *fonts, const jx_front_in *in, size_t main0,
+void jx_front_build(jx_measure *ms, const jx_front_in *in, size_t main0,
                     jx_front *fr) {
   fr->layout.page_width = in->tpl->page_width;
   fr->layout.page_height = in->tpl->page_height;
-  build_cover(fonts, in, fr);
-  build_contents(fonts, in, main0, fr);
+  build_cover(ms, in, fr);
+  build_contents(ms, in, main0, fr);
   /* The pages, as a reader counts them: the forms' (the footers' 共 M 页)
    * and the rest, so that the PDF reader's count adds up. */
   size_t front = fr->layout.page_count;
@@ -493,18 +493,18 @@ void jx_front_build(jx_fonts *fonts, const jx_front_in *in, size_t main0,
            "页　　数：共 %zu 页（正文 %zu 页，封面和目录%s %zu 页）",
            front + in->main_pages, in->main_pages,
            front > 1 + fr->contents_pages ? "及空白页" : "", front);
-  put_text(fonts, fr->layout.arena, &fr->layout.pages[0],
+  put_text(ms, fr->layout.arena, &fr->layout.pages[0],
            role(in->tpl, "subtitle"), line, fr->pages_x, fr->pages_y, 'l');
 }
 
 /* ---- page footers ---- */
 
-void jx_footer_page(jx_fonts *fonts, const jx_template *tpl, size_t num,
+void jx_footer_page(jx_measure *ms, const jx_template *tpl, size_t num,
                     size_t total, jx_layout *L) {
   jx_dpage *pg = jx_layout_add_page(L);
   const jx_font_role *body = &tpl->fonts[tpl->body_font];
   char text[96];
   snprintf(text, sizeof text, "第 %zu 页 共 %zu 页", num, total);
   double y = tpl->page_height - tpl->margin_bottom / 2 + body->chain.size / 3;
-  put_text(fonts, L->arena, pg, body, text, tpl->page_width / 2, y, 'c');
+  put_text(ms, L->arena, pg, body, text, tpl->page_width / 2, y, 'c');
 }

@@ -1818,6 +1818,11 @@ void jx_import_split(jx_arena *arena, const char *input, const char **path,
   *index = n;
 }
 
+bool jx_import_is_book_head(const unsigned char *head, size_t n) {
+  return n >= 8 && (!memcmp(head, "PK\x03\x04", 4) ||
+                    !memcmp(head, "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8));
+}
+
 bool jx_import_is_book(const char *path) {
   if (jx_book_path(path))
     return true;
@@ -1829,8 +1834,7 @@ bool jx_import_is_book(const char *path) {
   bool book = false;
   if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
       read(fd, head, sizeof head) == (ssize_t)sizeof head)
-    book = !memcmp(head, "PK\x03\x04", 4) ||
-           !memcmp(head, "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8);
+    book = jx_import_is_book_head(head, sizeof head);
   close(fd);
   return book;
 }

@@ -107,6 +107,9 @@ void jx_import_split(jx_arena *arena, const char *input, const char **path,
 /* True if `path` is a workbook: by its name (jx_book_path), or a regular
  * file starting as .xlsx or .xls files do. */
 bool jx_import_is_book(const char *path);
+/* True if a regular file's first n bytes are those of an .xlsx or .xls
+ * file (jx_import_is_book's test of the bytes). */
+bool jx_import_is_book_head(const unsigned char *head, size_t n);
 
 /* The file name for project `p` (index `index`, 0-based, for a project
  * with neither code nor name): "{dept_code}-{name}.yaml", made safe for

@@ -64,7 +64,10 @@ typedef struct jx_repeat {
 typedef struct jx_lctx {
   jx_layout *layout;
   jx_arena *arena;
-  jx_fonts *fonts;
+  jx_measure *ms; /* the thread's measuring context */
+  /* baseline_offset's last role and answer */
+  const jx_font_role *baseline_role;
+  double baseline;
   const jx_template *tpl;
   const jx_model *model;
   jx_diag_list *diags;
@@ -116,6 +119,8 @@ static const char *check_boxes(jx_lctx *cx, const jx_field *f,
  * keeps it.  *pos gets
  * the position of the first present field (for diagnostics). */
 static const char *expand(jx_lctx *cx, const char *pattern, jx_pos *pos) {
+  if (!strpbrk(pattern, "{}")) /* no placeholder: the text itself */
+    return jx_arena_strdup(cx->arena, pattern);
   size_t cap = strlen(pattern) + 64, n = 0;
   char *out = malloc(cap);
   bool any_placeholder = false, any_value = false;
@@ -139,16 +144,19 @@ static const char *expand(jx_lctx *cx, const char *pattern, jx_pos *pos) {
       char *bar = strchr(pathbuf, '|');
       if (bar)
         *bar = '\0'; /* {id|check}: the template checked the format */
-      const jx_text *t = jx_model_text(cx->model, pathbuf);
+      /* jx_model_text, with the field's index looked up once */
+      int field = jx_content_field(cx->model->content, pathbuf);
+      const jx_text *t = !strcmp(pathbuf, "template")
+                             ? &cx->model->template_name
+                         : field >= 0 ? &cx->model->fields[field]
+                                      : NULL;
       piece = "";
       if (bar && !strcmp(bar + 1, "check")) {
         /* every choice, the one written ticked: ☑A  ☐B */
-        int field = jx_content_field(cx->model->content, pathbuf);
         piece = check_boxes(cx, &cx->model->content->fields[field], t);
         if (t && t->present && !any_value)
           *pos = t->pos;
       } else if (t && t->present) {
-        int field = jx_content_field(cx->model->content, pathbuf);
         piece =
             field >= 0 ? jx_model_print(cx->arena, cx->model, field) : t->str;
         if (!any_value)
@@ -158,7 +166,11 @@ static const char *expand(jx_lctx *cx, const char *pattern, jx_pos *pos) {
       if (piece_len)
         any_value = true;
     } else {
-      p++;
+      /* plain text up to the next brace (a lone one is plain text too) */
+      piece_len = strcspn(p, "{}");
+      if (!piece_len)
+        piece_len = 1;
+      p += piece_len;
     }
     if (n + piece_len + 1 > cap) {
       cap = (n + piece_len + 1) * 2;
@@ -486,12 +498,12 @@ static void break_cells(jx_lctx *cx) {
       continue;
     if (!c->vertical) {
       /* checked and broken in one walk over the text */
-      jx_text_check_break(cx->fonts, cx->arena, c->text, c->len, &role->chain,
+      jx_text_check_break(cx->ms, cx->arena, c->text, c->len, &role->chain,
                           c->w - 2 * t->padding_x, &t->rules, c->pos, cx->diags,
                           &c->lines, &c->line_count);
       continue;
     }
-    if (!jx_text_check(cx->fonts, &role->chain, c->text, c->len, c->pos,
+    if (!jx_text_check(cx->ms, &role->chain, c->text, c->len, c->pos,
                        cx->diags))
       continue;
     if (memchr(c->text, '\n', c->len)) {
@@ -507,7 +519,7 @@ static void break_cells(jx_lctx *cx) {
         c->lines[k].start = (uint32_t)b;
         c->lines[k].end = (uint32_t)e;
         c->lines[k].width =
-            jx_text_width(cx->fonts, &role->chain, c->text + b, e - b);
+            jx_text_width(cx->ms, &role->chain, c->text + b, e - b);
         k++;
         b = e + 1;
       }
@@ -526,7 +538,7 @@ static void break_cells(jx_lctx *cx) {
         c->lines[k].start = (uint32_t)b;
         c->lines[k].end = (uint32_t)e;
         c->lines[k].width =
-            jx_text_width(cx->fonts, &role->chain, c->text + b, e - b);
+            jx_text_width(cx->ms, &role->chain, c->text + b, e - b);
         k++;
         b = e;
       }
@@ -710,10 +722,12 @@ static void paginate(jx_lctx *cx, int form_index, double *end_y) {
 
 /* Baseline offset below a line's top: centres the ideographic em box
  * (taken from the first face's ascender and descender) in the pitch. */
-static double baseline_offset(const jx_lctx *cx, const jx_font_role *role) {
+static double baseline_offset(jx_lctx *cx, const jx_font_role *role) {
+  if (role == cx->baseline_role)
+    return cx->baseline;
   double asc = 0.88, desc = -0.12;
   if (role->chain.count) {
-    const jx_face *f = &cx->fonts->faces[role->chain.faces[0]];
+    const jx_face *f = &cx->ms->fonts->faces[role->chain.faces[0]];
     if (f->ft && f->ft->units_per_EM) {
       asc = (double)f->ft->ascender / f->ft->units_per_EM;
       desc = (double)f->ft->descender / f->ft->units_per_EM;
@@ -722,8 +736,10 @@ static double baseline_offset(const jx_lctx *cx, const jx_font_role *role) {
   double box = asc - desc;
   /* scale the box to 1 em, then centre it */
   double asc_em = asc / box;
-  return role->line_pitch / 2 - role->chain.size / 2 +
-         asc_em * role->chain.size;
+  cx->baseline_role = role;
+  cx->baseline =
+      role->line_pitch / 2 - role->chain.size / 2 + asc_em * role->chain.size;
+  return cx->baseline;
 }
 
 static void draw_lines(jx_lctx *cx, jx_dpage *page, const jx_lcell *c,
@@ -750,7 +766,7 @@ static void draw_lines(jx_lctx *cx, jx_dpage *page, const jx_lcell *c,
     size_t k = c->lines[0].start;
     while (k < c->lines[0].end && c->text[k] == ' ')
       k++;
-    indent = jx_text_width(cx->fonts, &role->chain, c->text + c->lines[0].start,
+    indent = jx_text_width(cx->ms, &role->chain, c->text + c->lines[0].start,
                            k - c->lines[0].start);
   }
   for (size_t i = 0; i < c->line_count; i++) {
@@ -769,8 +785,8 @@ static void draw_lines(jx_lctx *cx, jx_dpage *page, const jx_lcell *c,
       jx_text_emit_line(cx->arena, page, &role->chain, c->text, ln, x,
                         baseline);
     else
-      jx_text_emit(cx->fonts, cx->arena, page, &role->chain,
-                   c->text + ln->start, ln->end - ln->start, x, baseline);
+      jx_text_emit(cx->ms, cx->arena, page, &role->chain, c->text + ln->start,
+                   ln->end - ln->start, x, baseline);
   }
 }
 
@@ -844,25 +860,75 @@ static void draw_cells(jx_lctx *cx) {
   }
 }
 
-static int rule_order(const void *a, const void *b) {
-  const jx_drule *x = a, *y = b;
-  bool xh = x->y0 == x->y1, yh = y->y0 == y->y1;
-  if (xh != yh)
-    return xh ? -1 : 1;
-  double k1 = xh ? x->y0 : x->x0, k2 = yh ? y->y0 : y->x0;
-  if (k1 != k2)
-    return k1 < k2 ? -1 : 1;
-  double s1 = xh ? x->x0 : x->y0, s2 = yh ? y->x0 : y->y0;
-  return s1 < s2 ? -1 : s1 > s2;
+/* A rule's place in the order of merge_rules: horizontal rules first,
+ * then by their line (y of a horizontal, x of a vertical), then by where
+ * they start along it; `index` is the rule's. */
+typedef struct jx_rule_key {
+  double line, start;
+  uint32_t vertical, index;
+} jx_rule_key;
+
+static inline bool key_before(const jx_rule_key *x, const jx_rule_key *y) {
+  if (x->vertical != y->vertical)
+    return x->vertical < y->vertical;
+  if (x->line != y->line)
+    return x->line < y->line;
+  return x->start < y->start;
+}
+
+/* Sorts k[0, n) by key_before, stably (equal keys keep the order the
+ * rules were drawn in): insertion sort of short runs, then merges
+ * through `tmp` (room for n keys).  Returns where the result is (k or
+ * tmp). */
+static jx_rule_key *sort_keys(jx_rule_key *k, size_t n, jx_rule_key *tmp) {
+  enum { RUN = 16 };
+  for (size_t lo = 0; lo < n; lo += RUN) {
+    size_t hi = lo + RUN < n ? lo + RUN : n;
+    for (size_t i = lo + 1; i < hi; i++) {
+      jx_rule_key v = k[i];
+      size_t j = i;
+      for (; j > lo && key_before(&v, &k[j - 1]); j--)
+        k[j] = k[j - 1];
+      k[j] = v;
+    }
+  }
+  jx_rule_key *from = k, *to = tmp;
+  for (size_t width = RUN; width < n; width *= 2) {
+    for (size_t lo = 0; lo < n; lo += 2 * width) {
+      size_t mid = lo + width < n ? lo + width : n;
+      size_t hi = lo + 2 * width < n ? lo + 2 * width : n;
+      size_t i = lo, j = mid, o = lo;
+      while (i < mid && j < hi)
+        to[o++] = key_before(&from[j], &from[i]) ? from[j++] : from[i++];
+      while (i < mid)
+        to[o++] = from[i++];
+      while (j < hi)
+        to[o++] = from[j++];
+    }
+    jx_rule_key *t = from;
+    from = to;
+    to = t;
+  }
+  return from;
 }
 
 /* Sorts a page's rules and merges collinear ones that touch or overlap. */
-static void merge_rules(jx_dpage *pg, size_t from) {
+static void merge_rules(jx_arena *arena, jx_dpage *pg, size_t from) {
   size_t n = pg->rule_count - from;
   if (n < 2)
     return;
   jx_drule *r = pg->rules + from;
-  qsort(r, n, sizeof *r, rule_order);
+  jx_rule_key *keys = jx_arena_alloc(arena, 2 * n * sizeof *keys);
+  for (size_t i = 0; i < n; i++) {
+    bool h = r[i].y0 == r[i].y1;
+    keys[i] = (jx_rule_key){h ? r[i].y0 : r[i].x0, h ? r[i].x0 : r[i].y0, !h,
+                            (uint32_t)i};
+  }
+  const jx_rule_key *sorted = sort_keys(keys, n, keys + n);
+  jx_drule *copy = jx_arena_alloc(arena, n * sizeof *copy);
+  memcpy(copy, r, n * sizeof *r);
+  for (size_t i = 0; i < n; i++)
+    r[i] = copy[sorted[i].index];
   size_t out = 0;
   for (size_t i = 1; i < n; i++) {
     jx_drule *a = &r[out], *b = &r[i];
@@ -888,15 +954,14 @@ static void draw_line_item(jx_lctx *cx, jx_dpage *pg, const jx_tline *tl,
   const char *text = expand(cx, tl->pattern, &pos);
   size_t len = strlen(text);
   const jx_font_role *role = role_of(cx, tl->font);
-  if (!len ||
-      !jx_text_check(cx->fonts, &role->chain, text, len, pos, cx->diags))
+  if (!len || !jx_text_check(cx->ms, &role->chain, text, len, pos, cx->diags))
     return;
-  double w = jx_text_width(cx->fonts, &role->chain, text, len);
+  double w = jx_text_width(cx->ms, &role->chain, text, len);
   if (tl->halign == JX_HALIGN_CENTER)
     x += (cx->tpl->table_width - w) / 2;
   else if (tl->halign == JX_HALIGN_RIGHT)
     x += cx->tpl->table_width - w;
-  jx_text_emit(cx->fonts, cx->arena, pg, &role->chain, text, len, x, baseline);
+  jx_text_emit(cx->ms, cx->arena, pg, &role->chain, text, len, x, baseline);
 }
 
 /* The footer as one run-on line: the items follow each other
@@ -918,12 +983,12 @@ static void draw_footer_flow(jx_lctx *cx, jx_dpage *pg, double top) {
     texts[i] = expand(cx, tl->pattern, &pos);
     size_t len = strlen(texts[i]);
     widths[i] = 0;
-    if (!len || !jx_text_check(cx->fonts, &role->chain, texts[i], len, pos,
-                               cx->diags)) {
+    if (!len ||
+        !jx_text_check(cx->ms, &role->chain, texts[i], len, pos, cx->diags)) {
       texts[i] = NULL;
       continue;
     }
-    widths[i] = jx_text_width(cx->fonts, &role->chain, texts[i], len);
+    widths[i] = jx_text_width(cx->ms, &role->chain, texts[i], len);
     total += widths[i] + (shown++ ? t->footer_item_gap : 0);
   }
   double x = t->margin_left;
@@ -935,19 +1000,19 @@ static void draw_footer_flow(jx_lctx *cx, jx_dpage *pg, double top) {
     if (!texts[i])
       continue;
     const jx_font_role *role = role_of(cx, t->footer[i].font);
-    jx_text_emit(cx->fonts, cx->arena, pg, &role->chain, texts[i],
+    jx_text_emit(cx->ms, cx->arena, pg, &role->chain, texts[i],
                  strlen(texts[i]), x, top + baseline_offset(cx, role));
     x += widths[i] + t->footer_item_gap;
   }
 }
 
-bool jx_layout_form(jx_layout *layout, jx_fonts *fonts, const jx_template *tpl,
+bool jx_layout_form(jx_layout *layout, jx_measure *ms, const jx_template *tpl,
                     const jx_model *model, int form_index,
                     jx_diag_list *diags) {
   jx_lctx cx = {0};
   cx.layout = layout;
   cx.arena = layout->arena;
-  cx.fonts = fonts;
+  cx.ms = ms;
   cx.tpl = tpl;
   cx.model = model;
   cx.diags = diags;
@@ -1000,7 +1065,7 @@ bool jx_layout_form(jx_layout *layout, jx_fonts *fonts, const jx_template *tpl,
             top + baseline_offset(&cx, role_of(&cx, tpl->footer[i].font)));
   }
   for (size_t p = cx.first_page; p < layout->page_count; p++)
-    merge_rules(&layout->pages[p], 0);
+    merge_rules(layout->arena, &layout->pages[p], 0);
   if (diags->errors > cx.errors_before) {
     layout->page_count = cx.first_page;
     return false;

@@ -12,8 +12,9 @@
 /* Lays out one form and appends its pages to `layout` (whose arena holds
  * everything made).  Returns false after recording diagnostics when the
  * form cannot be laid out (a character no font can draw, …); pages already
- * appended for this form are then removed. */
-bool jx_layout_form(jx_layout *layout, jx_fonts *fonts, const jx_template *tpl,
+ * appended for this form are then removed.  Text is measured with `ms`,
+ * the calling thread's measuring context. */
+bool jx_layout_form(jx_layout *layout, jx_measure *ms, const jx_template *tpl,
                     const jx_model *model, int form_index, jx_diag_list *diags);
 
 #endif

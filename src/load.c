@@ -786,7 +786,8 @@ static size_t jx_halfwidth(const char *text, char *out, size_t size,
   bool seen[JX_COUNT(jx_fullwidth)] = {false};
   *digits = true;
   for (const char *p = text; *p;) {
-    size_t k = 0;
+    /* (every full-width form starts with a byte above ASCII) */
+    size_t k = (unsigned char)*p < 0x80 ? JX_COUNT(jx_fullwidth) : 0;
     while (k < JX_COUNT(jx_fullwidth) &&
            strncmp(p, jx_fullwidth[k][0], strlen(jx_fullwidth[k][0])))
       k++;
@@ -1215,6 +1216,22 @@ static const char *jx_col_example(const jx_grid_def *g, size_t k) {
   return NULL;
 }
 
+/* Writes a, sep and b one after the other into out[size], as snprintf
+ * with "%s%s%s" would (cut to size - 1 bytes, NUL-terminated). */
+static void jx_join_path(char *out, size_t size, const char *a, const char *sep,
+                         const char *b) {
+  const char *parts[3] = {a, sep, b};
+  size_t used = 0;
+  for (int k = 0; k < 3; k++) {
+    size_t n = strlen(parts[k]);
+    if (n > size - 1 - used)
+      n = size - 1 - used;
+    memcpy(out + used, parts[k], n);
+    used += n;
+  }
+  out[used] = '\0';
+}
+
 /* Reads one row; `path` is "indicators.period[i]" (for messages). */
 static void jx_load_row(jx_loader *ld, const jx_grid_def *g,
                         const jx_ynode *item, const char *path, jx_row *out) {
@@ -1279,7 +1296,7 @@ static void jx_load_row(jx_loader *ld, const jx_grid_def *g,
   for (size_t k = 0; k < g->col_count; k++) {
     const jx_gcol *col = &g->cols[k];
     char col_path[320];
-    snprintf(col_path, sizeof col_path, "%s.%s", path, col->id);
+    jx_join_path(col_path, sizeof col_path, path, ".", col->id);
     jx_pos absent = keys[k] ? keys[k]->pos : item->pos;
     jx_read_value(ld, values[k], absent, col_path, col->label, false, NULL,
                   &out->cells[k]);
@@ -1332,9 +1349,14 @@ static void jx_load_list(jx_loader *ld, const jx_grid_def *g, int side,
   }
   rows->items = jx_arena_alloc(ld->arena, (list->count + 1) * sizeof(jx_row));
   for (size_t i = 0; i < list->count; i++) {
-    char path[192];
+    char path[192], number[32];
     /* items are counted from 1, as a clerk counts rows: [1] is the first */
-    snprintf(path, sizeof path, "%s[%zu]", name, i + 1);
+    size_t digits = sizeof number - 1;
+    number[digits] = '\0';
+    number[--digits] = ']';
+    for (size_t v = i + 1; v; v /= 10)
+      number[--digits] = (char)('0' + v % 10);
+    jx_join_path(path, sizeof path, name, "[", number + digits);
     jx_load_row(ld, g, list->items[i], path, &rows->items[i]);
   }
   rows->count = list->count;
@@ -1479,12 +1501,12 @@ static bool jx_looks_gbk(const unsigned char *s, size_t size) {
 /* Checks the encoding before the YAML parser sees the file: a file in
  * GBK, as Chinese Windows saves "ANSI" text, is reported in one line
  * naming the encoding (returns true: nothing more can be read).  Other
- * invalid UTF-8 is left to the YAML parser, which names the byte. */
+ * invalid UTF-8 is left to the YAML parser, which names the byte.  Called
+ * for data that is not valid UTF-8, `bad` its first bad byte. */
 static bool jx_check_encoding(jx_diag_list *diags, const char *file,
-                              const char *data, size_t size) {
+                              const char *data, size_t size, size_t bad) {
   const unsigned char *s = (const unsigned char *)data;
-  size_t bad = 0;
-  if (jx_utf8_valid(s, size, &bad) || !jx_looks_gbk(s, size))
+  if (!jx_looks_gbk(s, size))
     return false;
   jx_pos pos = {file, 1, 1};
   for (size_t i = 0; i < bad; i++) {
@@ -1524,10 +1546,14 @@ const jx_ynode *jx_load_tree(jx_arena *arena, jx_diag_list *diags,
     size -= 3;
   }
   size_t first_diag = diags->count;
-  if (jx_check_encoding(diags, file, data, size))
+  size_t bad = 0;
+  bool utf8 = jx_utf8_valid((const unsigned char *)data, size, &bad);
+  if (!utf8 && jx_check_encoding(diags, file, data, size, bad))
     return NULL;
   jx_ynode *root =
-      jx_yaml_parse_partial(arena, diags, file, data, size, complete);
+      utf8
+          ? jx_yaml_parse_partial_utf8(arena, diags, file, data, size, complete)
+          : jx_yaml_parse_partial(arena, diags, file, data, size, complete);
   if (!root || (diags->errors > errors_before && root->kind != JX_YMAP))
     return NULL;
   if (root->kind != JX_YMAP) {
@@ -1648,29 +1674,30 @@ static void jx_file_error(jx_diag_list *diags, jx_pos pos, bool reading,
     jx_error(diags, pos, "cannot open the file: %s", strerror(err));
 }
 
-const jx_ynode *jx_load_tree_file(jx_arena *arena, jx_diag_list *diags,
-                                  const char *path, bool *complete) {
-  *complete = false;
+const char *jx_load_read_file(jx_arena *arena, jx_diag_list *diags,
+                              const char *path, size_t *size_out,
+                              bool *regular_out) {
+  *size_out = 0;
+  *regular_out = false;
   jx_pos file_pos = {path, 0, 0};
   /* Opened without blocking, so that a FIFO nobody writes to cannot hang
-   * an unattended run (reading it then ends at once: an empty file). */
-  FILE *in = NULL;
+   * an unattended run (reading it then ends at once: an empty file); the
+   * reads block (F_SETFL 0 clears O_NONBLOCK, the only flag set). */
   int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-  if (fd >= 0 && fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) == 0)
-    in = fdopen(fd, "rb");
-  if (!in && fd >= 0) {
+  if (fd >= 0 && fcntl(fd, F_SETFL, 0) != 0) {
     int err = errno;
     close(fd);
     errno = err;
+    fd = -1;
   }
-  if (!in) {
+  if (fd < 0) {
     jx_file_error(diags, file_pos, false, errno);
     return NULL;
   }
   struct stat st;
-  bool regular = fstat(fileno(in), &st) == 0 && S_ISREG(st.st_mode);
+  bool regular = fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
   if (regular && st.st_size > (off_t)JX_LIMIT_FILE_BYTES) {
-    fclose(in);
+    close(fd);
     jx_error(diags, file_pos, "file is larger than the %s limit",
              JX_LIMIT_FILE_TEXT);
     return NULL;
@@ -1680,19 +1707,24 @@ const jx_ynode *jx_load_tree_file(jx_arena *arena, jx_diag_list *diags,
   char *data = NULL;
   size_t size = 0, alloc = 0;
   data = jx_arena_grow(arena, data, 1, &alloc, cap);
+  int read_errno = 0;
   for (;;) {
     if (size == alloc)
       data = jx_arena_grow(arena, data, 1, &alloc, size + 1);
-    size_t n = fread(data + size, 1, alloc - size, in);
-    size += n;
+    ssize_t n = read(fd, data + size, alloc - size);
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n < 0) {
+      read_errno = errno;
+      break;
+    }
+    size += (size_t)n;
     if (size > JX_LIMIT_FILE_BYTES || n == 0)
       break;
   }
-  bool read_error = ferror(in);
-  int saved_errno = errno;
-  fclose(in);
-  if (read_error) {
-    jx_file_error(diags, file_pos, true, saved_errno);
+  close(fd);
+  if (read_errno) {
+    jx_file_error(diags, file_pos, true, read_errno);
     return NULL;
   }
   if (size > JX_LIMIT_FILE_BYTES) {
@@ -1700,5 +1732,18 @@ const jx_ynode *jx_load_tree_file(jx_arena *arena, jx_diag_list *diags,
              JX_LIMIT_FILE_TEXT);
     return NULL;
   }
+  *size_out = size;
+  *regular_out = regular;
+  return data;
+}
+
+const jx_ynode *jx_load_tree_file(jx_arena *arena, jx_diag_list *diags,
+                                  const char *path, bool *complete) {
+  *complete = false;
+  size_t size;
+  bool regular;
+  const char *data = jx_load_read_file(arena, diags, path, &size, &regular);
+  if (!data)
+    return NULL;
   return jx_load_tree(arena, diags, path, data, size, complete);
 }

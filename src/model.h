@@ -91,6 +91,11 @@ const jx_ynode *jx_load_tree(jx_arena *arena, jx_diag_list *diags,
  * hang). */
 const jx_ynode *jx_load_tree_file(jx_arena *arena, jx_diag_list *diags,
                                   const char *path, bool *complete);
+/* Reads the file `path` as jx_load_tree_file does, into `arena`: returns
+ * its bytes (*size of them; *regular: a regular file), or NULL after
+ * recording why it cannot be read. */
+const char *jx_load_read_file(jx_arena *arena, jx_diag_list *diags,
+                              const char *path, size_t *size, bool *regular);
 
 /* The template a parsed project asks for: the value of `template:`, or
  * `fallback` when absent.  *pos is where it was written. */

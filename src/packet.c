@@ -5,6 +5,7 @@
  *   - worker threads take inputs in order from a shared counter; each
  *     loads, validates and lays out its project with its own face table
  *     (same specs, same order as the session's, so face ids agree) and
+ *     its own measuring context over it (fonts.h, jx_measure), and
  *     encodes the pages with its encoder of the packet's streaming sink
  *     (sink.h), or, for --split, writes the project's own PDF through a
  *     streaming sink of its own (jx_sink_write_layout);
@@ -60,7 +61,9 @@ typedef struct jx_shared {
   size_t count;
   const jx_packet_options *opt;
   pthread_mutex_t lock; /* everything below, and the session's templates */
-  pthread_cond_t cond;
+  /* the writer waits on `done` for its next result, the workers on
+   * `room` for the window to move: each side wakes only the other */
+  pthread_cond_t done, room;
   size_t next;    /* next input to take */
   size_t written; /* inputs consumed by the writer */
   bool stop;
@@ -68,6 +71,7 @@ typedef struct jx_shared {
   jx_sink *sink;          /* the packet's (NULL for --split) */
   jx_sink_encoder **encs; /* per worker (not for --split): the packet's */
   jx_fonts *fonts;        /* per worker */
+  jx_measure *measures;   /* per worker, over its fonts */
 } jx_shared;
 
 typedef struct jx_worker {
@@ -120,7 +124,7 @@ static void do_input(jx_shared *sh, size_t wid, size_t i, jx_result *r) {
     pthread_mutex_unlock(&sh->lock);
     jx_layout layout = {0};
     layout.arena = &arena;
-    if (jx_layout_form(&layout, wf, tpl, m, 0, &r->diags)) {
+    if (jx_layout_form(&layout, &sh->measures[wid], tpl, m, 0, &r->diags)) {
       r->ok = true;
       r->tpl = tpl;
       r->e.page_count = layout.page_count;
@@ -173,7 +177,7 @@ static void *worker_main(void *arg) {
   for (;;) {
     while (!sh->stop && sh->next < sh->count &&
            sh->next >= sh->written + WINDOW)
-      pthread_cond_wait(&sh->cond, &sh->lock);
+      pthread_cond_wait(&sh->room, &sh->lock);
     if (sh->stop || sh->next >= sh->count)
       break;
     size_t i = sh->next++;
@@ -183,7 +187,8 @@ static void *worker_main(void *arg) {
     pthread_mutex_lock(&sh->lock);
     r.done = true;
     sh->slots[i % WINDOW] = r;
-    pthread_cond_broadcast(&sh->cond);
+    if (i == sh->written) /* the writer's next: it may be waiting */
+      pthread_cond_signal(&sh->done);
   }
   pthread_mutex_unlock(&sh->lock);
   return NULL;
@@ -495,13 +500,16 @@ bool jx_packet_render_forms(jx_session *s, const char *const *inputs,
 
   jx_shared sh = {.session = s, .inputs = inputs, .count = count, .opt = opt};
   pthread_mutex_init(&sh.lock, NULL);
-  pthread_cond_init(&sh.cond, NULL);
+  pthread_cond_init(&sh.done, NULL);
+  pthread_cond_init(&sh.room, NULL);
   w.lock = &sh.lock;
   sh.fonts = jx_xcalloc(nthreads, sizeof *sh.fonts);
   sh.encs = jx_xcalloc(nthreads, sizeof *sh.encs);
   sh.sink = w.doc.sink;
+  sh.measures = jx_xcalloc(nthreads, sizeof *sh.measures);
   for (unsigned t = 0; t < nthreads; t++) {
     jx_fonts_init(&sh.fonts[t]);
+    jx_measure_init(&sh.measures[t], &sh.fonts[t]);
     sync_fonts(&sh, &sh.fonts[t]);
     if (sh.sink)
       sh.encs[t] = jx_sink_encoder_new(sh.sink, &sh.fonts[t]);
@@ -519,7 +527,7 @@ bool jx_packet_render_forms(jx_session *s, const char *const *inputs,
   for (size_t i = 0; i < count; i++) {
     pthread_mutex_lock(&sh.lock);
     while (!sh.slots[i % WINDOW].done)
-      pthread_cond_wait(&sh.cond, &sh.lock);
+      pthread_cond_wait(&sh.done, &sh.lock);
     jx_result r = sh.slots[i % WINDOW];
     memset(&sh.slots[i % WINDOW], 0, sizeof r);
     pthread_mutex_unlock(&sh.lock);
@@ -537,7 +545,7 @@ bool jx_packet_render_forms(jx_session *s, const char *const *inputs,
     sh.written = i + 1;
     if (!good && opt->fail_fast)
       sh.stop = stopped = true;
-    pthread_cond_broadcast(&sh.cond);
+    pthread_cond_broadcast(&sh.room);
     pthread_mutex_unlock(&sh.lock);
     if (opt->progress) {
       jx_packet_progress pr = {i + 1,   count, done_projects,
@@ -560,14 +568,17 @@ bool jx_packet_render_forms(jx_session *s, const char *const *inputs,
   for (unsigned t = 0; t < nthreads; t++) {
     if (sh.sink)
       jx_sink_encoder_free(sh.sink, sh.encs[t]);
+    jx_measure_free(&sh.measures[t]);
     jx_fonts_free(&sh.fonts[t]);
   }
   free(sh.encs);
+  free(sh.measures);
   free(sh.fonts);
   free(ws);
   free(tids);
   pthread_mutex_destroy(&sh.lock);
-  pthread_cond_destroy(&sh.cond);
+  pthread_cond_destroy(&sh.done);
+  pthread_cond_destroy(&sh.room);
   w.lock = NULL; /* the workers are done: nothing to lock against */
   same_projects(&w, inputs);
 

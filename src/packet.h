@@ -21,6 +21,9 @@
 
 /* The session's face table and diagnostics (session.c). */
 jx_fonts *jx_session_fonts(jx_session *session);
+/* The session's measuring context over its face table, for the thread
+ * that drives the session (packet workers make their own). */
+jx_measure *jx_session_measure(jx_session *session);
 jx_diag_list *jx_session_diags(jx_session *session);
 
 /* Loads and validates one project file into `arena`, as jx_project_load

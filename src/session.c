@@ -40,6 +40,7 @@ struct jx_session {
   jx_diag_list diags;
   jx_fonts fonts;
   bool fonts_ready;
+  jx_measure measure; /* the calling thread's measuring context */
   jx_arena arena;
   const char *template_dir;
   bool strict; /* warnings of the consistency rules count as errors */
@@ -89,6 +90,7 @@ jx_session *jx_session_new(const jx_options *options) {
   if (options && options->import_template && *options->import_template)
     s->import_template = jx_arena_strdup(&s->arena, options->import_template);
   s->fonts_ready = jx_fonts_init(&s->fonts);
+  jx_measure_init(&s->measure, &s->fonts);
   pthread_mutex_init(&s->book_lock, NULL);
   return s;
 }
@@ -103,6 +105,7 @@ static void book_entry_free(jx_book_entry *e) {
 void jx_session_free(jx_session *s) {
   if (!s)
     return;
+  jx_measure_free(&s->measure);
   if (s->fonts_ready)
     jx_fonts_free(&s->fonts);
   for (size_t i = 0; i < s->book_count; i++) {
@@ -195,18 +198,24 @@ static jx_model *load_project(jx_session *s, jx_arena *arena,
                               const char *data, size_t size,
                               pthread_mutex_t *lock, const jx_template **tpl) {
   *tpl = NULL;
+  size_t first_diag = diags->count, errors_before = diags->errors;
   if (!data) {
     const char *book = NULL;
     size_t index = 0;
     jx_import_split(arena, path, &book, &index);
-    if (index || jx_import_is_book(book))
+    if (index || jx_book_path(book))
+      return load_book(s, arena, diags, path, book, index, lock, tpl);
+    /* read once: the bytes tell a workbook (jx_import_is_book) */
+    bool regular;
+    data = jx_load_read_file(arena, diags, path, &size, &regular);
+    if (!data)
+      return NULL;
+    if (regular && jx_import_is_book_head((const unsigned char *)data, size))
       return load_book(s, arena, diags, path, book, index, lock, tpl);
   }
-  size_t first_diag = diags->count, errors_before = diags->errors;
   bool complete = false;
   const jx_ynode *root =
-      data ? jx_load_tree(arena, diags, path, data, size, &complete)
-           : jx_load_tree_file(arena, diags, path, &complete);
+      jx_load_tree(arena, diags, path, data, size, &complete);
   if (!root)
     return NULL;
   jx_pos pos;
@@ -453,8 +462,8 @@ static bool layout_all(jx_session *s, jx_project *const *projects, size_t count,
                        jx_layout *layout) {
   bool ok = true;
   for (size_t i = 0; i < count; i++)
-    if (!jx_layout_form(layout, &s->fonts, projects[i]->tpl, projects[i]->model,
-                        (int)i, &s->diags))
+    if (!jx_layout_form(layout, &s->measure, projects[i]->tpl,
+                        projects[i]->model, (int)i, &s->diags))
       ok = false;
   return ok;
 }
@@ -708,6 +717,8 @@ bool jx_across_check(jx_session *s, const jx_across *a) {
 /* ---- internal entry points for packets (packet.h) ---- */
 
 jx_fonts *jx_session_fonts(jx_session *s) { return &s->fonts; }
+
+jx_measure *jx_session_measure(jx_session *s) { return &s->measure; }
 
 jx_diag_list *jx_session_diags(jx_session *s) { return &s->diags; }
 

@@ -3,12 +3,12 @@
  *
  * Every entry point first decodes the UTF-8 text into an array of
  * characters (code point, byte offset, face of the chain that draws it,
- * measuring width), kept in the session's scratch buffer (fonts->scratch)
+ * measuring width), kept in the measuring context's scratch buffer
  * so that a paragraph costs no allocation once the buffer has grown.
  * That one walk also gives the check's verdict and the code points
  * libunibreak reads (jx_text_check_break), and short strings broken
  * before with the same chain, width and rules are copied from a cache
- * kept with the fonts (one per thread).
+ * kept in the same context (one per thread).
  *
  * Breaking follows FORM-SPEC §2:
  *   - opportunities come from UAX #14 (libunibreak, language "zh"),
@@ -66,24 +66,34 @@ typedef struct jx_cpset {
   uint32_t cps[64];
   size_t count;
   const char *overflow; /* the UTF-8 set, if it has more than 64 */
+  /* bit (cp & 63) of `low` and bit ((cp >> 6) & 63) of `high` are set for
+   * each member: a code point missing either is not in the set */
+  uint64_t low, high;
 } jx_cpset;
 
 /* Decodes the UTF-8 characters of `set` (NULL = empty). */
 static void cpset_init(jx_cpset *set, const char *utf8) {
   set->count = 0;
   set->overflow = NULL;
+  set->low = set->high = 0;
   size_t n = utf8 ? strlen(utf8) : 0, i = 0;
   while (i < n) {
     if (set->count == sizeof set->cps / sizeof set->cps[0]) {
       set->overflow = utf8;
+      set->low = set->high = ~(uint64_t)0;
       return;
     }
-    set->cps[set->count++] = jx_utf8_next((const unsigned char *)utf8, n, &i);
+    uint32_t cp = jx_utf8_next((const unsigned char *)utf8, n, &i);
+    set->cps[set->count++] = cp;
+    set->low |= (uint64_t)1 << (cp & 63);
+    set->high |= (uint64_t)1 << ((cp >> 6) & 63);
   }
 }
 
 /* True if `cp` is in the set. */
 static bool cpset_has(const jx_cpset *set, uint32_t cp) {
+  if (!(set->low >> (cp & 63) & 1) || !(set->high >> ((cp >> 6) & 63) & 1))
+    return false;
   if (set->overflow) {
     size_t n = strlen(set->overflow), i = 0;
     while (i < n)
@@ -129,6 +139,8 @@ static const jx_range jx_wide_ranges[] = {
 static bool is_wide(uint32_t cp) {
   if (cp < 0xA7)
     return false;
+  if (cp >= 0x4E00 && cp <= 0x9FFF) /* the ideographs: most of a text */
+    return true;
   size_t lo = 0, hi = sizeof jx_wide_ranges / sizeof jx_wide_ranges[0];
   while (lo < hi) {
     size_t mid = (lo + hi) / 2;
@@ -281,26 +293,26 @@ static bool break_allowed(uint32_t a, bool wa, uint32_t b, bool wb, char uax14,
 /* ------------------------------------------------------------------ */
 /* Decoding into the scratch buffer                                     */
 
-/* Returns scratch memory of at least `size` bytes, owned by `fonts`
+/* Returns scratch memory of at least `size` bytes, owned by `ms`
  * (valid until the next call). */
-static void *scratch_get(jx_fonts *fonts, size_t size) {
-  if (fonts->scratch_size < size) {
-    size_t n = fonts->scratch_size ? fonts->scratch_size : 4096;
+static void *scratch_get(jx_measure *ms, size_t size) {
+  if (ms->scratch_size < size) {
+    size_t n = ms->scratch_size ? ms->scratch_size : 4096;
     while (n < size)
       n *= 2;
-    fonts->scratch = jx_xrealloc(fonts->scratch, n);
-    fonts->scratch_size = n;
+    ms->scratch = jx_xrealloc(ms->scratch, n);
+    ms->scratch_size = n;
   }
-  return fonts->scratch;
+  return ms->scratch;
 }
 
 /* The face of `chain` that draws `cp`: the first that has it, else the
  * first face (only for text that did not pass jx_text_check); *found
  * tells which. */
-static uint16_t pick_face(const jx_fonts *fonts, const jx_font_chain *chain,
+static uint16_t pick_face(jx_measure *ms, const jx_font_chain *chain,
                           uint32_t cp, bool *found) {
   for (size_t k = 0; k < chain->count; k++)
-    if (jx_face_has_char(fonts, chain->faces[k], cp)) {
+    if (jx_measure_has_char(ms, chain->faces[k], cp)) {
       *found = true;
       return chain->faces[k];
     }
@@ -324,12 +336,11 @@ typedef struct jx_decoded {
 /* Decodes `text` into the scratch buffer: one jx_tchar per code point with
  * its face and, if `rules` is given, its fitting width, its flags and
  * what jx_decoded keeps for breaking. */
-static void decode(jx_fonts *fonts, const jx_font_chain *chain,
-                   const char *text, size_t len, const jx_break_rules *rules,
-                   jx_decoded *d) {
+static void decode(jx_measure *ms, const jx_font_chain *chain, const char *text,
+                   size_t len, const jx_break_rules *rules, jx_decoded *d) {
   size_t chars_size = (len + 1) * sizeof(jx_tchar);
   size_t extra = rules ? len * sizeof(utf32_t) + len + 16 : 0;
-  jx_tchar *chars = scratch_get(fonts, chars_size + extra);
+  jx_tchar *chars = scratch_get(ms, chars_size + extra);
   *d = (jx_decoded){.chars = chars, .drawable = true};
   if (rules) {
     d->cps = (utf32_t *)((char *)chars + chars_size);
@@ -353,10 +364,10 @@ static void decode(jx_fonts *fonts, const jx_font_chain *chain,
      * that face has it; anything else takes the chain's first face that
      * has it. */
     bool found = true;
-    if (n > 1 && is_extend(c->cp) && jx_face_has_char(fonts, prev_face, c->cp))
+    if (n > 1 && is_extend(c->cp) && jx_measure_has_char(ms, prev_face, c->cp))
       c->face = prev_face;
     else
-      c->face = pick_face(fonts, chain, c->cp, &found);
+      c->face = pick_face(ms, chain, c->cp, &found);
     prev_face = c->face;
     if (!rules) {
       continue;
@@ -386,9 +397,9 @@ static void decode(jx_fonts *fonts, const jx_font_chain *chain,
     if (rules->ascii_units > 0 && cp >= 0x20 && cp <= 0x7E) {
       c->units = rules->ascii_units;
     } else {
-      int adv = jx_face_advance(fonts, c->face, cp);
+      int adv = jx_measure_advance(ms, c->face, cp);
       if (adv != memo_adv || c->face != memo_face) {
-        const jx_face *f = &fonts->faces[c->face];
+        const jx_face *f = &ms->fonts->faces[c->face];
         memo_units =
             (int32_t)lround((double)adv * upe / (f->upem ? f->upem : 1));
         memo_adv = adv;
@@ -404,31 +415,31 @@ static void decode(jx_fonts *fonts, const jx_font_chain *chain,
 /* ------------------------------------------------------------------ */
 /* Shaping                                                              */
 
-/* Returns the session's reusable HarfBuzz buffer, emptied. */
-static hb_buffer_t *shaping_buffer(jx_fonts *fonts) {
-  if (!fonts->hb_buffer) {
-    fonts->hb_buffer = hb_buffer_create();
-    if (!hb_buffer_allocation_successful(fonts->hb_buffer)) {
+/* Returns the context's reusable HarfBuzz buffer, emptied. */
+static hb_buffer_t *shaping_buffer(jx_measure *ms) {
+  if (!ms->hb_buffer) {
+    ms->hb_buffer = hb_buffer_create();
+    if (!hb_buffer_allocation_successful(ms->hb_buffer)) {
       fputs(_("jxform: out of memory\n"), stderr);
       abort();
     }
   }
-  hb_buffer_clear_contents(fonts->hb_buffer);
-  return fonts->hb_buffer;
+  hb_buffer_clear_contents(ms->hb_buffer);
+  return ms->hb_buffer;
 }
 
 /* True if HarfBuzz would shape chars[from, to) (one face) to their
  * nominal glyphs at their plain advances, one glyph a character: no
  * character needs more (fonts.h, JX_SHAPE_*) and no ligature can form. */
-static bool plain_run(jx_fonts *fonts, const jx_tchar *chars, size_t from,
+static bool plain_run(jx_measure *ms, const jx_tchar *chars, size_t from,
                       size_t to) {
-  if (fonts->always_shape)
+  if (ms->always_shape)
     return false;
   const unsigned both = JX_SHAPE_LIG_FIRST | JX_SHAPE_LIG_NEXT;
   unsigned all = 0;
   uint16_t face = chars[from].face;
   for (size_t k = from; k < to; k++) {
-    unsigned c = jx_face_shape_class(fonts, face, chars[k].cp);
+    unsigned c = jx_measure_shape_class(ms, face, chars[k].cp);
     if (c & JX_SHAPE_NEEDED)
       return false;
     all |= c;
@@ -441,24 +452,24 @@ static bool plain_run(jx_fonts *fonts, const jx_tchar *chars, size_t from,
  * character its cluster starts at.  A run HarfBuzz would leave as the
  * characters' nominal glyphs takes their plain advances without calling
  * it: the same numbers, computed the same way. */
-static double shape_segment(jx_fonts *fonts, const char *text, size_t len,
+static double shape_segment(jx_measure *ms, const char *text, size_t len,
                             jx_tchar *chars, size_t from, size_t to,
                             double size, bool per_char) {
-  const jx_face *f = &fonts->faces[chars[from].face];
+  const jx_face *f = &ms->fonts->faces[chars[from].face];
   double scale = size / (f->upem ? f->upem : 1);
   long total = 0;
-  if (plain_run(fonts, chars, from, to)) {
-    fonts->plain_segments++;
+  if (plain_run(ms, chars, from, to)) {
+    ms->plain_segments++;
     for (size_t k = from; k < to; k++) {
-      int adv = jx_face_advance(fonts, chars[k].face, chars[k].cp);
+      int adv = jx_measure_advance(ms, chars[k].face, chars[k].cp);
       total += adv;
       if (per_char)
         chars[k].advance += adv * scale;
     }
     return total * scale;
   }
-  fonts->shaped_segments++;
-  hb_buffer_t *buf = shaping_buffer(fonts);
+  ms->shaped_segments++;
+  hb_buffer_t *buf = shaping_buffer(ms);
   uint32_t start = chars[from].off, end = chars[to].off;
   hb_buffer_add_utf8(buf, text, (int)len, start, (int)(end - start));
   hb_buffer_set_direction(buf, HB_DIRECTION_LTR);
@@ -483,7 +494,7 @@ static double shape_segment(jx_fonts *fonts, const char *text, size_t len,
 
 /* Shapes chars[0, n) segment by segment (runs of one face) and returns
  * the total width in points; per_char as in shape_segment. */
-static double shape_all(jx_fonts *fonts, const char *text, size_t len,
+static double shape_all(jx_measure *ms, const char *text, size_t len,
                         jx_tchar *chars, size_t n, double size, bool per_char) {
   double width = 0;
   size_t from = 0;
@@ -491,7 +502,7 @@ static double shape_all(jx_fonts *fonts, const char *text, size_t len,
     size_t to = from + 1;
     while (to < n && chars[to].face == chars[from].face)
       to++;
-    width += shape_segment(fonts, text, len, chars, from, to, size, per_char);
+    width += shape_segment(ms, text, len, chars, from, to, size, per_char);
     from = to;
   }
   return width;
@@ -501,12 +512,12 @@ static double shape_all(jx_fonts *fonts, const char *text, size_t len,
 /* Public functions                                                     */
 
 /* Appends the name of every face of the chain to a message buffer. */
-static void chain_names(const jx_fonts *fonts, const jx_font_chain *chain,
-                        char *buf, size_t size) {
+static void chain_names(jx_measure *ms, const jx_font_chain *chain, char *buf,
+                        size_t size) {
   size_t used = 0;
   buf[0] = '\0';
   for (size_t k = 0; k < chain->count && used < size; k++) {
-    const jx_face *f = &fonts->faces[chain->faces[k]];
+    const jx_face *f = &ms->fonts->faces[chain->faces[k]];
     int w = snprintf(buf + used, size - used, "%s%s", k ? ", " : "",
                      f->family ? f->family : f->spec);
     if (w < 0)
@@ -515,9 +526,8 @@ static void chain_names(const jx_fonts *fonts, const jx_font_chain *chain,
   }
 }
 
-bool jx_text_check(jx_fonts *fonts, const jx_font_chain *chain,
-                   const char *text, size_t len, jx_pos pos,
-                   jx_diag_list *diags) {
+bool jx_text_check(jx_measure *ms, const jx_font_chain *chain, const char *text,
+                   size_t len, jx_pos pos, jx_diag_list *diags) {
   const unsigned char *s = (const unsigned char *)text;
   uint32_t reported[16];
   size_t nreported = 0;
@@ -533,7 +543,7 @@ bool jx_text_check(jx_fonts *fonts, const jx_font_chain *chain,
     if (cp != JX_UTF8_BAD && cp >= 0x20 && !(cp >= 0x7F && cp < 0xA0) &&
         bmp_char) {
       for (size_t k = 0; k < chain->count && !drawable; k++)
-        drawable = jx_face_has_char(fonts, chain->faces[k], cp);
+        drawable = jx_measure_has_char(ms, chain->faces[k], cp);
     }
     if (drawable)
       continue;
@@ -565,7 +575,7 @@ bool jx_text_check(jx_fonts *fonts, const jx_font_chain *chain,
                clen, text + at, (unsigned)cp);
     } else {
       char names[512];
-      chain_names(fonts, chain, names, sizeof names);
+      chain_names(ms, chain, names, sizeof names);
       jx_error(diags, pos,
                "character '%.*s' (U+%04X) is in none of the fonts of this "
                "role: %s",
@@ -650,16 +660,16 @@ static void push_line(jx_arena *arena, jx_line **lines, size_t *count,
 /* The cache of broken strings                                          */
 
 /* A form repeats many strings (the template's labels, indicator names,
- * group names, sources of funds) from project to project; each session's
- * fonts (one per thread) keep the lines of the short ones they broke, to
+ * group names, sources of funds) from project to project; each measuring
+ * context (one per thread) keeps the lines of the short ones it broke, to
  * copy instead of breaking again.  The key is everything the lines depend
  * on: the text, the chain's faces and size, the width and the rules.  The
  * memory is bounded: the table is emptied when it is full. */
 
 #define JX_TC_MAX_TEXT 256 /* bytes: longer strings are not kept */
 #define JX_TC_MAX_FACES 8
-#define JX_TC_SLOTS 8192 /* a power of two */
-#define JX_TC_MAX_ENTRIES (JX_TC_SLOTS / 4 * 3)
+#define JX_TC_SLOTS 16384 /* a power of two */
+#define JX_TC_MAX_ENTRIES (JX_TC_SLOTS / 2)
 #define JX_TC_MAX_BYTES ((size_t)4 << 20)
 #define JX_TC_RULESETS 8
 
@@ -689,6 +699,7 @@ typedef struct jx_tc_slot {
 
 typedef struct jx_tcache {
   jx_tc_slot slots[JX_TC_SLOTS];
+  jx_arena mem; /* the entries, all freed at once when the table empties */
   size_t entries, bytes;
   jx_tc_rules rules[JX_TC_RULESETS];
   size_t rules_count;
@@ -703,8 +714,7 @@ static char *entry_text(const jx_tc_entry *e) {
 }
 
 static void tcache_clear(jx_tcache *c) {
-  for (size_t i = 0; i < JX_TC_SLOTS; i++)
-    free(c->slots[i].entry);
+  jx_arena_free(&c->mem);
   memset(c->slots, 0, sizeof c->slots);
   c->entries = c->bytes = 0;
 }
@@ -750,12 +760,22 @@ static uint8_t tcache_rules_id(jx_tcache *c, const jx_break_rules *r) {
   return (uint8_t)c->rules_count++;
 }
 
-/* FNV-1a over bytes, continuing from h. */
-static uint64_t fnv(uint64_t h, const void *p, size_t n) {
+/* Mixes bytes into the hash h, eight at a time. */
+static uint64_t hash_bytes(uint64_t h, const void *p, size_t n) {
   const unsigned char *b = p;
-  for (size_t i = 0; i < n; i++)
-    h = (h ^ b[i]) * 0x100000001B3ull;
-  return h;
+  const uint64_t k = 0x9E3779B97F4A7C15ull;
+  while (n >= 8) {
+    uint64_t w;
+    memcpy(&w, b, 8);
+    h = (h ^ w) * k;
+    h ^= h >> 29;
+    b += 8;
+    n -= 8;
+  }
+  uint64_t w = 0;
+  memcpy(&w, b, n);
+  h = (h ^ w ^ ((uint64_t)n << 56)) * k;
+  return h ^ (h >> 32);
 }
 
 /* Fills the key of a string to break and returns its hash. */
@@ -770,12 +790,12 @@ static uint64_t tcache_key(jx_tc_entry *k, const char *text, size_t len,
     k->faces[i] = chain->faces[i];
   k->rules_id = rules_id;
   k->len = (uint32_t)len;
-  uint64_t h = fnv(0xCBF29CE484222325ull, text, len);
-  h = fnv(h, &k->width_pt, sizeof k->width_pt);
-  h = fnv(h, &k->size, sizeof k->size);
-  h = fnv(h, k->faces, sizeof k->faces);
-  h = fnv(h, &k->face_count, sizeof k->face_count);
-  return fnv(h, &k->rules_id, sizeof k->rules_id);
+  uint64_t h = hash_bytes(0xCBF29CE484222325ull, text, len);
+  uint64_t num[4] = {0, 0, k->face_count, k->rules_id};
+  memcpy(&num[0], &k->width_pt, sizeof k->width_pt);
+  memcpy(&num[1], &k->size, sizeof k->size);
+  h = hash_bytes(h, num, sizeof num);
+  return hash_bytes(h, k->faces, sizeof k->faces);
 }
 
 /* The slot of the entry with key `k` (hash h) for `text`, or the empty
@@ -829,7 +849,7 @@ static void tcache_store(jx_tcache *c, jx_tc_slot *s, const jx_tc_entry *k,
     tcache_clear(c);
     s = tcache_slot(c, k, h, text);
   }
-  jx_tc_entry *e = jx_xmalloc(bytes);
+  jx_tc_entry *e = jx_arena_alloc(&c->mem, bytes);
   *e = *k;
   e->line_count = (uint32_t)count;
   e->seg_count = (uint32_t)nseg;
@@ -859,7 +879,7 @@ static void tcache_store(jx_tcache *c, jx_tc_slot *s, const jx_tc_entry *k,
  * with *ok false.  The text is walked once: decode gives the faces, the
  * widths, the check's verdict and the code points libunibreak reads, and
  * a string broken before the same way is copied from the cache. */
-static size_t break_text(jx_fonts *fonts, jx_arena *arena, const char *text,
+static size_t break_text(jx_measure *ms, jx_arena *arena, const char *text,
                          size_t len, const jx_font_chain *chain,
                          double width_pt, const jx_break_rules *rules,
                          jx_line **lines, jx_pos pos, jx_diag_list *diags,
@@ -871,7 +891,7 @@ static size_t break_text(jx_fonts *fonts, jx_arena *arena, const char *text,
     return 0;
   if (chain->count == 0) {
     if (diags)
-      *ok = jx_text_check(fonts, chain, text, len, pos, diags);
+      *ok = jx_text_check(ms, chain, text, len, pos, diags);
     return 0;
   }
   if (!rules)
@@ -881,28 +901,28 @@ static size_t break_text(jx_fonts *fonts, jx_arena *arena, const char *text,
   jx_tc_entry key;
   jx_tc_slot *slot = NULL;
   uint64_t hash = 0;
-  if (!fonts->no_text_cache && len <= JX_TC_MAX_TEXT &&
+  if (!ms->no_text_cache && len <= JX_TC_MAX_TEXT &&
       chain->count <= JX_TC_MAX_FACES) {
-    if (!fonts->text_cache) {
-      fonts->text_cache = jx_xcalloc(1, sizeof(jx_tcache));
-      fonts->text_cache_free = tcache_free;
+    if (!ms->text_cache) {
+      ms->text_cache = jx_xcalloc(1, sizeof(jx_tcache)); /* mem: empty */
+      ms->text_cache_free = tcache_free;
     }
-    cache = fonts->text_cache;
+    cache = ms->text_cache;
     hash = tcache_key(&key, text, len, chain, width_pt,
                       tcache_rules_id(cache, rules));
     slot = tcache_slot(cache, &key, hash, text);
     if (slot->entry) {
       if (diags && !slot->entry->drawable &&
-          !(*ok = jx_text_check(fonts, chain, text, len, pos, diags)))
+          !(*ok = jx_text_check(ms, chain, text, len, pos, diags)))
         return 0;
       return tcache_copy(slot->entry, arena, lines);
     }
   }
 
   jx_decoded d;
-  decode(fonts, chain, text, len, rules, &d);
+  decode(ms, chain, text, len, rules, &d);
   if (diags && !d.drawable &&
-      !(*ok = jx_text_check(fonts, chain, text, len, pos, diags)))
+      !(*ok = jx_text_check(ms, chain, text, len, pos, diags)))
     return 0;
   jx_tchar *chars = d.chars;
   size_t n = d.n;
@@ -931,7 +951,7 @@ static size_t break_text(jx_fonts *fonts, jx_arena *arena, const char *text,
               range_dash(chars[k - 2].cp, chars[k - 1].cp, chars[k].cp)))
       chars[k].flags |= JX_TC_BREAK;
   }
-  shape_all(fonts, text, len, chars, n, chain->size, true);
+  shape_all(ms, text, len, chars, n, chain->size, true);
   if (rules->compress_punctuation)
     compress_punctuation(chars, n);
 
@@ -988,44 +1008,44 @@ static size_t break_text(jx_fonts *fonts, jx_arena *arena, const char *text,
   return count;
 }
 
-size_t jx_text_break(jx_fonts *fonts, jx_arena *arena, const char *text,
+size_t jx_text_break(jx_measure *ms, jx_arena *arena, const char *text,
                      size_t len, const jx_font_chain *chain, double width_pt,
                      const jx_break_rules *rules, jx_line **lines) {
   bool ok;
-  return break_text(fonts, arena, text, len, chain, width_pt, rules, lines,
+  return break_text(ms, arena, text, len, chain, width_pt, rules, lines,
                     (jx_pos){0}, NULL, &ok);
 }
 
-bool jx_text_check_break(jx_fonts *fonts, jx_arena *arena, const char *text,
+bool jx_text_check_break(jx_measure *ms, jx_arena *arena, const char *text,
                          size_t len, const jx_font_chain *chain,
                          double width_pt, const jx_break_rules *rules,
                          jx_pos pos, jx_diag_list *diags, jx_line **lines,
                          size_t *count) {
   bool ok;
-  *count = break_text(fonts, arena, text, len, chain, width_pt, rules, lines,
-                      pos, diags, &ok);
+  *count = break_text(ms, arena, text, len, chain, width_pt, rules, lines, pos,
+                      diags, &ok);
   return ok;
 }
 
-double jx_text_width(jx_fonts *fonts, const jx_font_chain *chain,
+double jx_text_width(jx_measure *ms, const jx_font_chain *chain,
                      const char *text, size_t len) {
   if (len == 0 || chain->count == 0)
     return 0;
   jx_decoded d;
-  decode(fonts, chain, text, len, NULL, &d);
-  return shape_all(fonts, text, len, d.chars, d.n, chain->size, false);
+  decode(ms, chain, text, len, NULL, &d);
+  return shape_all(ms, text, len, d.chars, d.n, chain->size, false);
 }
 
 /* The runs point into `text` itself (not a copy): the caller keeps the
  * string alive as long as the display list (layout allocates both in the
  * project's arena). */
-double jx_text_emit(jx_fonts *fonts, jx_arena *arena, jx_dpage *page,
+double jx_text_emit(jx_measure *ms, jx_arena *arena, jx_dpage *page,
                     const jx_font_chain *chain, const char *text, size_t len,
                     double x, double y) {
   if (len == 0 || chain->count == 0)
     return 0;
   jx_decoded d;
-  decode(fonts, chain, text, len, NULL, &d);
+  decode(ms, chain, text, len, NULL, &d);
   jx_tchar *chars = d.chars;
   size_t n = d.n;
   double x0 = x;
@@ -1035,7 +1055,7 @@ double jx_text_emit(jx_fonts *fonts, jx_arena *arena, jx_dpage *page,
     while (to < n && chars[to].face == chars[from].face)
       to++;
     double w =
-        shape_segment(fonts, text, len, chars, from, to, chain->size, false);
+        shape_segment(ms, text, len, chars, from, to, chain->size, false);
     jx_drun *run = jx_dpage_add_run(arena, page);
     run->x = x;
     run->y = y;

@@ -66,15 +66,14 @@ typedef struct jx_line {
  * U+FFFF (libharu's limit) and some face of `chain` has it.  Records one
  * error per offending character at `pos` (naming the character and its
  * code point) and returns false if there was any. */
-bool jx_text_check(jx_fonts *fonts, const jx_font_chain *chain,
-                   const char *text, size_t len, jx_pos pos,
-                   jx_diag_list *diags);
+bool jx_text_check(jx_measure *ms, const jx_font_chain *chain, const char *text,
+                   size_t len, jx_pos pos, jx_diag_list *diags);
 
 /* Breaks `text` into lines no wider than `width_pt` (measured by `rules`).
  * A '\n' in the text forces a break.  Returns the number of lines (at
  * least 1 for non-empty text, 0 for empty) and sets *lines to an array in
  * `arena`. */
-size_t jx_text_break(jx_fonts *fonts, jx_arena *arena, const char *text,
+size_t jx_text_break(jx_measure *ms, jx_arena *arena, const char *text,
                      size_t len, const jx_font_chain *chain, double width_pt,
                      const jx_break_rules *rules, jx_line **lines);
 
@@ -82,20 +81,20 @@ size_t jx_text_break(jx_fonts *fonts, jx_arena *arena, const char *text,
  * over the text (none for a string broken before with the same chain,
  * width and rules).  Returns false after recording the check's errors
  * (then *lines is NULL and *count 0). */
-bool jx_text_check_break(jx_fonts *fonts, jx_arena *arena, const char *text,
+bool jx_text_check_break(jx_measure *ms, jx_arena *arena, const char *text,
                          size_t len, const jx_font_chain *chain,
                          double width_pt, const jx_break_rules *rules,
                          jx_pos pos, jx_diag_list *diags, jx_line **lines,
                          size_t *count);
 
 /* Drawn width of text in points (HarfBuzz advances, face fallback). */
-double jx_text_width(jx_fonts *fonts, const jx_font_chain *chain,
+double jx_text_width(jx_measure *ms, const jx_font_chain *chain,
                      const char *text, size_t len);
 
 /* Appends runs drawing `text` with its left end at x and baseline y:
  * consecutive characters from the same face make one run.  The text must
  * have passed jx_text_check.  Returns the drawn width in points. */
-double jx_text_emit(jx_fonts *fonts, jx_arena *arena, jx_dpage *page,
+double jx_text_emit(jx_measure *ms, jx_arena *arena, jx_dpage *page,
                     const jx_font_chain *chain, const char *text, size_t len,
                     double x, double y);
 

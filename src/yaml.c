@@ -150,10 +150,27 @@ static size_t jx_index_offset(jx_ybuilder *b, size_t index) {
   if (index < b->cursor_index)
     b->cursor_index = b->cursor_offset = 0;
   size_t i = b->cursor_offset, n = b->cursor_index;
-  while (n < index && i < b->size) {
-    i++;
-    while (i < b->size && ((unsigned char)b->data[i] & 0xC0) == 0x80)
-      i++;
+  /* eight bytes at a time while the character sought is further on: n
+   * counts the characters that start before i (which may then be inside
+   * one) */
+  const uint64_t high = 0x8080808080808080ull;
+  while (i + 8 <= b->size) {
+    uint64_t w;
+    memcpy(&w, b->data + i, 8);
+    /* bit 7 of each continuation byte (10xxxxxx) */
+    uint64_t cont = w & high & ~((w << 1) & high);
+    /* one per continuation byte, summed into the top byte */
+    size_t starts = 8 - (size_t)(((cont >> 7) * 0x0101010101010101ull) >> 56);
+    if (n + starts > index)
+      break;
+    n += starts;
+    i += 8;
+  }
+  for (; i < b->size; i++) {
+    if (((unsigned char)b->data[i] & 0xC0) == 0x80)
+      continue;
+    if (n == index)
+      break;
     n++;
   }
   b->cursor_index = n;
@@ -685,16 +702,32 @@ static void jx_check_duplicates(jx_ybuilder *b, const jx_ynode *map) {
     return;
   /* first[i]: index of the first key equal to key i (i itself if none). */
   size_t *first = jx_arena_alloc(b->arena, n * sizeof *first);
-  jx_keyref *sorted = jx_arena_alloc(b->arena, n * sizeof *sorted);
-  for (size_t i = 0; i < n; i++) {
-    first[i] = i;
-    sorted[i].key = map->keys[i];
-    sorted[i].index = i;
+  if (n <= 32) {
+    /* a few keys: each against those before it */
+    bool any = false;
+    for (size_t i = 0; i < n; i++) {
+      first[i] = i;
+      for (size_t j = 0; j < i; j++)
+        if (jx_same_key(map->keys[j], map->keys[i])) {
+          first[i] = j;
+          any = true;
+          break;
+        }
+    }
+    if (!any)
+      return;
+  } else {
+    jx_keyref *sorted = jx_arena_alloc(b->arena, n * sizeof *sorted);
+    for (size_t i = 0; i < n; i++) {
+      first[i] = i;
+      sorted[i].key = map->keys[i];
+      sorted[i].index = i;
+    }
+    qsort(sorted, n, sizeof *sorted, jx_compare_keyref);
+    for (size_t k = 1; k < n; k++)
+      if (jx_same_key(sorted[k - 1].key, sorted[k].key))
+        first[sorted[k].index] = first[sorted[k - 1].index];
   }
-  qsort(sorted, n, sizeof *sorted, jx_compare_keyref);
-  for (size_t k = 1; k < n; k++)
-    if (jx_same_key(sorted[k - 1].key, sorted[k].key))
-      first[sorted[k].index] = first[sorted[k - 1].index];
   for (size_t i = 0; i < n; i++) {
     if (first[i] == i)
       continue;
@@ -943,6 +976,14 @@ static void jx_report_folds(jx_ybuilder *b) {
                b->folds[i].before, b->folds[i].after);
 }
 
+/* True if the C string s (len bytes, then a NUL; it may hold a NUL
+ * before) is `lit`, as strcmp(s, lit) == 0 tells, without walking a long
+ * s. */
+static bool c_string_is(const char *s, size_t len, const char *lit) {
+  size_t n = strlen(lit);
+  return len >= n && !memcmp(s, lit, n) && s[n] == '\0';
+}
+
 /* Builds a scalar node from a SCALAR event; `key` when it is a mapping's
  * key. */
 static jx_ynode *jx_scalar(jx_ybuilder *b, const yaml_event_t *event,
@@ -958,9 +999,10 @@ static jx_ynode *jx_scalar(jx_ybuilder *b, const yaml_event_t *event,
     node->is_null = !strcmp(tag, YAML_NULL_TAG);
   else
     node->is_null =
-        !node->quoted &&
-        (len == 0 || !strcmp(node->str, "~") || !strcmp(node->str, "null") ||
-         !strcmp(node->str, "Null") || !strcmp(node->str, "NULL"));
+        !node->quoted && (len == 0 || c_string_is(node->str, len, "~") ||
+                          c_string_is(node->str, len, "null") ||
+                          c_string_is(node->str, len, "Null") ||
+                          c_string_is(node->str, len, "NULL"));
   jx_refuse_tag(b, event->data.scalar.tag, event->start_mark);
   if (key && !node->quoted)
     jx_refuse_question_key(b, node, event->start_mark);
@@ -1068,8 +1110,8 @@ static void jx_close_all(jx_ybuilder *b) {
  * early, *failed true when any error was recorded. */
 static jx_ynode *jx_yaml_parse_tree(jx_arena *arena, jx_diag_list *diags,
                                     const char *name, const char *data,
-                                    size_t size, bool project, bool *complete,
-                                    bool *failed) {
+                                    size_t size, bool project, bool utf8_valid,
+                                    bool *complete, bool *failed) {
   *complete = false;
   *failed = true;
   jx_ybuilder builder;
@@ -1096,7 +1138,7 @@ static jx_ynode *jx_yaml_parse_tree(jx_arena *arena, jx_diag_list *diags,
              JX_LIMIT_FILE_TEXT, b->size);
     return NULL;
   }
-  if (jx_check_utf8(b)) {
+  if (utf8_valid || jx_check_utf8(b)) {
     *complete = jx_run_parser(b);
     if (*complete)
       jx_report_folds(b);
@@ -1117,7 +1159,7 @@ jx_ynode *jx_yaml_parse(jx_arena *arena, jx_diag_list *diags, const char *name,
                         const char *data, size_t size) {
   bool complete, failed;
   jx_ynode *root = jx_yaml_parse_tree(arena, diags, name, data, size, false,
-                                      &complete, &failed);
+                                      false, &complete, &failed);
   return failed ? NULL : root;
 }
 
@@ -1125,8 +1167,16 @@ jx_ynode *jx_yaml_parse_partial(jx_arena *arena, jx_diag_list *diags,
                                 const char *name, const char *data, size_t size,
                                 bool *complete) {
   bool failed;
-  return jx_yaml_parse_tree(arena, diags, name, data, size, true, complete,
-                            &failed);
+  return jx_yaml_parse_tree(arena, diags, name, data, size, true, false,
+                            complete, &failed);
+}
+
+jx_ynode *jx_yaml_parse_partial_utf8(jx_arena *arena, jx_diag_list *diags,
+                                     const char *name, const char *data,
+                                     size_t size, bool *complete) {
+  bool failed;
+  return jx_yaml_parse_tree(arena, diags, name, data, size, true, true,
+                            complete, &failed);
 }
 
 const jx_ynode *jx_ymap_get(const jx_ynode *map, const char *key) {

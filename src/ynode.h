@@ -63,6 +63,11 @@ jx_ynode *jx_yaml_parse(jx_arena *arena, jx_diag_list *diags, const char *name,
 jx_ynode *jx_yaml_parse_partial(jx_arena *arena, jx_diag_list *diags,
                                 const char *name, const char *data, size_t size,
                                 bool *complete);
+/* As jx_yaml_parse_partial, for data the caller has found to be valid
+ * UTF-8 (jx_utf8_valid): it is not walked again to check it. */
+jx_ynode *jx_yaml_parse_partial_utf8(jx_arena *arena, jx_diag_list *diags,
+                                     const char *name, const char *data,
+                                     size_t size, bool *complete);
 
 /* Value of `key` in mapping `map`, or NULL when absent or map is not a
  * mapping. */

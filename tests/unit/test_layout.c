@@ -24,6 +24,7 @@ typedef struct lfixture {
   jx_arena arena;
   jx_diag_list diags;
   jx_fonts fonts;
+  jx_measure measure;
   jx_template *tpl;
   jx_layout layout;
 } lfixture;
@@ -34,6 +35,7 @@ static int setup(void **state) {
   jx_arena_init(&fx.arena);
   if (!jx_fonts_init(&fx.fonts))
     return -1;
+  jx_measure_init(&fx.measure, &fx.fonts);
   fx.tpl = jx_template_load(&fx.arena, &fx.diags, &fx.fonts,
                             JX_SOURCE_DIR "/templates", "yangquan-2025");
   if (!fx.tpl)
@@ -44,6 +46,7 @@ static int setup(void **state) {
 
 static int teardown(void **state) {
   lfixture *fx = *state;
+  jx_measure_free(&fx->measure);
   jx_fonts_free(&fx->fonts);
   jx_diag_list_free(&fx->diags);
   jx_arena_free(&fx->arena);
@@ -59,7 +62,7 @@ static jx_layout *lay_out(lfixture *fx, const char *name) {
   memset(&fx->layout, 0, sizeof fx->layout);
   fx->layout.arena = &fx->arena;
   assert_true(
-      jx_layout_form(&fx->layout, &fx->fonts, fx->tpl, m, 0, &fx->diags));
+      jx_layout_form(&fx->layout, &fx->measure, fx->tpl, m, 0, &fx->diags));
   return &fx->layout;
 }
 
@@ -164,7 +167,7 @@ static void test_repeat_header(void **state) {
   assert_string_equal(m->template_name.str, "annual-only-2023");
   memset(&fx->layout, 0, sizeof fx->layout);
   fx->layout.arena = &fx->arena;
-  assert_true(jx_layout_form(&fx->layout, &fx->fonts, tpl, m, 0, &fx->diags));
+  assert_true(jx_layout_form(&fx->layout, &fx->measure, tpl, m, 0, &fx->diags));
   jx_layout *l = &fx->layout;
   assert_int_equal(l->page_count, 2);
   assert_int_equal(count_runs(l, 0, "一级指标"), 1);
@@ -314,7 +317,7 @@ static void test_declared_grid_column(void **state) {
 
   memset(&fx->layout, 0, sizeof fx->layout);
   fx->layout.arena = &fx->arena;
-  assert_true(jx_layout_form(&fx->layout, &fx->fonts, tpl, m, 0, &fx->diags));
+  assert_true(jx_layout_form(&fx->layout, &fx->measure, tpl, m, 0, &fx->diags));
   jx_layout *l = &fx->layout;
   assert_int_equal(l->page_count, 1);
   assert_int_equal(count_runs(l, 0, "权重"), 2);
@@ -453,7 +456,7 @@ static void test_plain_list_features(void **state) {
   assert_non_null(m);
   memset(&fx->layout, 0, sizeof fx->layout);
   fx->layout.arena = &fx->arena;
-  assert_true(jx_layout_form(&fx->layout, &fx->fonts, tpl, m, 0, &fx->diags));
+  assert_true(jx_layout_form(&fx->layout, &fx->measure, tpl, m, 0, &fx->diags));
   jx_layout *l = &fx->layout;
   /* check boxes: every choice, the one written ticked */
   assert_int_equal(count_runs(l, 0, "\u2611"), 1);

@@ -1,8 +1,8 @@
 /*
  * test_shaping.c — the shortcuts of text.c change nothing: a run that
  * HarfBuzz would leave as nominal glyphs takes the plain advances without
- * shaping (fonts.c, jx_face_shape_class), and a string broken before is
- * copied from the per-fonts cache.
+ * shaping (fonts.c, jx_measure_shape_class), and a string broken before is
+ * copied from the measuring context's cache.
  *
  * Every project of samples/, samples/forms/, tests/golden/ and
  * tests/regress/ is laid out twice, with the shortcuts and with the
@@ -44,7 +44,8 @@ static const jx_pos here = {"test.yaml", 1, 1};
 /* Strings                                                              */
 
 typedef struct fixture {
-  jx_fonts fast, ref; /* the shortcuts; the reference path */
+  jx_fonts fast_fonts, ref_fonts;
+  jx_measure fast, ref; /* the shortcuts; the reference path */
   jx_diag_list diags;
   jx_arena arena;
   uint16_t faces[2]; /* AR PL UMing CN, HanaMinA (same in both) */
@@ -54,11 +55,13 @@ typedef struct fixture {
 
 static int setup(void **state) {
   fixture *fx = calloc(1, sizeof *fx);
-  if (!fx || !jx_fonts_init(&fx->fast) || !jx_fonts_init(&fx->ref))
+  if (!fx || !jx_fonts_init(&fx->fast_fonts) || !jx_fonts_init(&fx->ref_fonts))
     return -1;
+  jx_measure_init(&fx->fast, &fx->fast_fonts);
+  jx_measure_init(&fx->ref, &fx->ref_fonts);
   fx->ref.always_shape = true;
   fx->ref.no_text_cache = true;
-  jx_fonts *both[2] = {&fx->fast, &fx->ref};
+  jx_fonts *both[2] = {&fx->fast_fonts, &fx->ref_fonts};
   for (int i = 0; i < 2; i++) {
     int u = jx_fonts_load(both[i], &fx->diags, here, "AR PL UMing CN");
     int h = jx_fonts_load(both[i], &fx->diags, here, "HanaMinA");
@@ -77,21 +80,23 @@ static int setup(void **state) {
 
 static int teardown(void **state) {
   fixture *fx = *state;
-  jx_fonts_free(&fx->fast);
-  jx_fonts_free(&fx->ref);
+  jx_measure_free(&fx->fast);
+  jx_measure_free(&fx->ref);
+  jx_fonts_free(&fx->fast_fonts);
+  jx_fonts_free(&fx->ref_fonts);
   jx_diag_list_free(&fx->diags);
   jx_arena_free(&fx->arena);
   free(fx);
   return 0;
 }
 
-/* Width of `s` in the body chain with `fonts`; *shaped gets whether a
+/* Width of `s` in the body chain with `ms`; *shaped gets whether a
  * segment went to HarfBuzz. */
-static double width_of(jx_fonts *fonts, const jx_font_chain *chain,
+static double width_of(jx_measure *ms, const jx_font_chain *chain,
                        const char *s, bool *shaped) {
-  unsigned long before = fonts->shaped_segments;
-  double w = jx_text_width(fonts, chain, s, strlen(s));
-  *shaped = fonts->shaped_segments > before;
+  unsigned long before = ms->shaped_segments;
+  double w = jx_text_width(ms, chain, s, strlen(s));
+  *shaped = ms->shaped_segments > before;
   return w;
 }
 
@@ -155,12 +160,13 @@ static void test_plain_text(void **state) {
       fail_msg("'%s' went to HarfBuzz", plain[i]);
     same_both_ways(fx, &fx->body, plain[i], 30);
   }
-  assert_int_equal(jx_face_shape_class(&fx->fast, 0, 0x62DB), /* 招 */
+  assert_int_equal(jx_measure_shape_class(&fx->fast, 0, 0x62DB), /* 招 */
                    JX_SHAPE_PLAIN | JX_SHAPE_LIG_FIRST);
-  assert_true(jx_face_shape_class(&fx->fast, 0, 0x8CA1) & /* 財 */
+  assert_true(jx_measure_shape_class(&fx->fast, 0, 0x8CA1) & /* 財 */
               JX_SHAPE_LIG_NEXT);
-  assert_int_equal(jx_face_shape_class(&fx->fast, 0, 0x4E00), JX_SHAPE_PLAIN);
-  assert_int_equal(jx_face_shape_class(&fx->fast, 0, 'A'), JX_SHAPE_PLAIN);
+  assert_int_equal(jx_measure_shape_class(&fx->fast, 0, 0x4E00),
+                   JX_SHAPE_PLAIN);
+  assert_int_equal(jx_measure_shape_class(&fx->fast, 0, 'A'), JX_SHAPE_PLAIN);
 }
 
 /* What HarfBuzz does more than map and advance is left to it. */
@@ -199,14 +205,14 @@ static void test_needs_shaping(void **state) {
   double sum = 0;
   static const uint32_t four[] = {0x62DB, 0x8CA1, 0x9032, 0x5BF6};
   for (size_t i = 0; i < 4; i++)
-    sum += jx_face_advance(&fx->fast, 0, four[i]) * SIZE / 1024;
+    sum += jx_measure_advance(&fx->fast, 0, four[i]) * SIZE / 1024;
   assert_true(lig != sum);
   /* classes */
-  assert_true(jx_face_shape_class(&fx->fast, 0, 0x0301) & JX_SHAPE_NEEDED);
-  assert_true(jx_face_shape_class(&fx->fast, 0, 0x2003) & JX_SHAPE_NEEDED);
-  assert_true(jx_face_shape_class(&fx->fast, 0, 0x2044) & JX_SHAPE_NEEDED);
-  assert_true(jx_face_shape_class(&fx->fast, 0, 0x1F600) & JX_SHAPE_NEEDED);
-  assert_true(jx_face_shape_class(&fx->fast, 9, 'a') & JX_SHAPE_NEEDED);
+  assert_true(jx_measure_shape_class(&fx->fast, 0, 0x0301) & JX_SHAPE_NEEDED);
+  assert_true(jx_measure_shape_class(&fx->fast, 0, 0x2003) & JX_SHAPE_NEEDED);
+  assert_true(jx_measure_shape_class(&fx->fast, 0, 0x2044) & JX_SHAPE_NEEDED);
+  assert_true(jx_measure_shape_class(&fx->fast, 0, 0x1F600) & JX_SHAPE_NEEDED);
+  assert_true(jx_measure_shape_class(&fx->fast, 9, 'a') & JX_SHAPE_NEEDED);
 }
 
 /* Random strings from plain and special characters, in several widths:
@@ -333,19 +339,22 @@ static void test_other_faces(void **state) {
       continue;
     }
     fclose(probe);
-    jx_fonts fast, ref;
+    jx_fonts fast_fonts, ref_fonts;
+    jx_measure fast, ref;
     jx_diag_list diags = {0};
-    assert_true(jx_fonts_init(&fast) && jx_fonts_init(&ref));
+    assert_true(jx_fonts_init(&fast_fonts) && jx_fonts_init(&ref_fonts));
+    jx_measure_init(&fast, &fast_fonts);
+    jx_measure_init(&ref, &ref_fonts);
     ref.always_shape = ref.no_text_cache = true;
-    assert_int_equal(jx_fonts_load(&fast, &diags, here, specs[f]), 0);
-    assert_int_equal(jx_fonts_load(&ref, &diags, here, specs[f]), 0);
+    assert_int_equal(jx_fonts_load(&fast_fonts, &diags, here, specs[f]), 0);
+    assert_int_equal(jx_fonts_load(&ref_fonts, &diags, here, specs[f]), 0);
     if (specs[f] == nokern)
       remove(nokern); /* open in both, and gone whatever happens next */
     /* the BMP characters the face has */
     uint32_t *pool = malloc(0x10000 * sizeof *pool);
     size_t np = 0;
     for (uint32_t cp = 0x20; cp < 0x10000; cp++)
-      if (jx_face_has_char(&fast, 0, cp))
+      if (jx_face_has_char(&fast_fonts, 0, cp))
         pool[np++] = cp;
     assert_true(np > 100);
     uint16_t face = 0;
@@ -382,8 +391,10 @@ static void test_other_faces(void **state) {
       assert_true(fast.plain_segments > 0 && fast.shaped_segments > 0);
     free(pool);
     jx_arena_free(&arena);
-    jx_fonts_free(&fast);
-    jx_fonts_free(&ref);
+    jx_measure_free(&fast);
+    jx_measure_free(&ref);
+    jx_fonts_free(&fast_fonts);
+    jx_fonts_free(&ref_fonts);
     jx_diag_list_free(&diags);
   }
 }
@@ -454,6 +465,7 @@ static void test_cache(void **state) {
 /* One side of the comparison: its fonts and the templates loaded there. */
 typedef struct side {
   jx_fonts fonts;
+  jx_measure measure; /* over fonts */
   const char *names[16];
   jx_template *tpls[16];
   size_t count;
@@ -492,7 +504,7 @@ static bool lay_out(side *sd, jx_arena *arena, const char *path, jx_layout *out,
       m = jx_load_model(arena, &diags, path, false, root, complete, &t->content,
                         name, 0, 0);
     if (m)
-      jx_layout_form(out, &sd->fonts, t, m, 0, &diags);
+      jx_layout_form(out, &sd->measure, t, m, 0, &diags);
   }
   *errors = diags.errors;
   jx_diag_list_free(&diags);
@@ -541,8 +553,10 @@ static void test_forms_unchanged(void **state) {
   };
   static side fast, ref;
   assert_true(jx_fonts_init(&fast.fonts) && jx_fonts_init(&ref.fonts));
-  ref.fonts.always_shape = true;
-  ref.fonts.no_text_cache = true;
+  jx_measure_init(&fast.measure, &fast.fonts);
+  jx_measure_init(&ref.measure, &ref.fonts);
+  ref.measure.always_shape = true;
+  ref.measure.no_text_cache = true;
   jx_arena arena;
   jx_arena_init(&arena);
   size_t files = 0, laid_out = 0;
@@ -570,8 +584,10 @@ static void test_forms_unchanged(void **state) {
   assert_true(files >= 25);
   assert_true(laid_out >= 2 * 19);
   /* the reference shaped everything; the shortcuts almost nothing */
-  assert_int_equal(ref.fonts.plain_segments, 0);
-  assert_true(fast.fonts.plain_segments > 20 * fast.fonts.shaped_segments);
+  assert_int_equal(ref.measure.plain_segments, 0);
+  assert_true(fast.measure.plain_segments > 20 * fast.measure.shaped_segments);
+  jx_measure_free(&fast.measure);
+  jx_measure_free(&ref.measure);
   jx_fonts_free(&fast.fonts);
   jx_fonts_free(&ref.fonts);
   jx_arena_free(&arena);

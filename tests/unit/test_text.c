@@ -26,6 +26,7 @@
 
 typedef struct fixture {
   jx_fonts fonts;
+  jx_measure ms; /* over fonts */
   jx_diag_list diags;
   uint16_t uming, hana_a;
   uint16_t chain_faces[2];
@@ -40,6 +41,7 @@ static int setup(void **state) {
   fixture *fx = calloc(1, sizeof *fx);
   if (!fx || !jx_fonts_init(&fx->fonts))
     return -1;
+  jx_measure_init(&fx->ms, &fx->fonts);
   int u = jx_fonts_load(&fx->fonts, &fx->diags, here, "AR PL UMing CN");
   int h = jx_fonts_load(&fx->fonts, &fx->diags, here, "HanaMinA");
   if (u < 0 || h < 0)
@@ -57,6 +59,7 @@ static int setup(void **state) {
 
 static int teardown(void **state) {
   fixture *fx = *state;
+  jx_measure_free(&fx->ms);
   jx_fonts_free(&fx->fonts);
   jx_diag_list_free(&fx->diags);
   free(fx);
@@ -174,16 +177,24 @@ static void test_face_metrics(void **state) {
   assert_int_equal(jx_face_advance(&fx->fonts, fx->uming, 0x4E2D), 1024);
   assert_int_equal(jx_face_advance(&fx->fonts, fx->uming, 'A'), 512);
   assert_int_equal(jx_face_advance(&fx->fonts, fx->uming, 0x3400), 0);
-  /* cached: asking again gives the same */
-  assert_int_equal(jx_face_advance(&fx->fonts, fx->uming, 0x4E2D), 1024);
-  assert_int_equal(fx->fonts.faces[fx->uming].advance_cache[0x4E2D], 1024);
+  /* the measuring context gives the same, remembered in the context
+   * (the face table is not written to) */
+  assert_true(jx_measure_has_char(&fx->ms, fx->uming, 0x4E2D));
+  assert_false(jx_measure_has_char(&fx->ms, fx->uming, 0x3400));
+  assert_true(jx_measure_has_char(&fx->ms, fx->hana_a, 0x3400));
+  assert_int_equal(jx_measure_advance(&fx->ms, fx->uming, 0x4E2D), 1024);
+  assert_int_equal(jx_measure_advance(&fx->ms, fx->uming, 'A'), 512);
+  assert_int_equal(jx_measure_advance(&fx->ms, fx->uming, 0x3400), 0);
+  assert_true(fx->ms.memo_count > fx->uming);
+  assert_int_equal(fx->ms.memo[fx->uming].advance[0x4E2D], 1024);
+  assert_int_equal(jx_measure_advance(&fx->ms, fx->uming, 0x4E2D), 1024);
 }
 
 /* ------------------------------------------------------------------ */
 /* Widths                                                               */
 
 static double width_of(fixture *fx, const char *s) {
-  return jx_text_width(&fx->fonts, &fx->body, s, strlen(s));
+  return jx_text_width(&fx->ms, &fx->body, s, strlen(s));
 }
 
 static void test_widths(void **state) {
@@ -196,7 +207,7 @@ static void test_widths(void **state) {
   assert_float_equal(width_of(fx, "≥95%"), 20.0, 1e-9);
   assert_float_equal(width_of(fx, ""), 0.0, 1e-9);
   /* fallback: 㐀 comes from HanaMinA (1 em there too) */
-  assert_float_equal(jx_text_width(&fx->fonts, &fx->fallback, "中㐀a", 7), 20.0,
+  assert_float_equal(jx_text_width(&fx->ms, &fx->fallback, "中㐀a", 7), 20.0,
                      1e-9);
 }
 
@@ -219,7 +230,7 @@ static void check_lines(fixture *fx, double em, const jx_font_chain *chain,
   jx_arena arena;
   jx_arena_init(&arena);
   jx_line *lines;
-  size_t count = jx_text_break(&fx->fonts, &arena, text, len, chain, em * SIZE,
+  size_t count = jx_text_break(&fx->ms, &arena, text, len, chain, em * SIZE,
                                &fx->rules, &lines);
   bool same = count == n;
   for (size_t i = 0; same && i < n; i++)
@@ -529,8 +540,8 @@ static void test_seed_header_cells(void **state) {
  * `arena`. */
 static size_t break_at(fixture *fx, jx_arena *arena, const char *text,
                        double em, jx_line **lines) {
-  return jx_text_break(&fx->fonts, arena, text, strlen(text), &fx->body,
-                       em * SIZE, &fx->rules, lines);
+  return jx_text_break(&fx->ms, arena, text, strlen(text), &fx->body, em * SIZE,
+                       &fx->rules, lines);
 }
 
 static void test_break_rules(void **state) {
@@ -604,9 +615,9 @@ static void test_ascii_units_matter(void **state) {
   jx_arena arena;
   jx_arena_init(&arena);
   jx_line *a, *b;
-  size_t na = jx_text_break(&fx->fonts, &arena, text, strlen(text), &fx->body,
+  size_t na = jx_text_break(&fx->ms, &arena, text, strlen(text), &fx->body,
                             WIDE * SIZE, &fx->rules, &a);
-  size_t nb = jx_text_break(&fx->fonts, &arena, text, strlen(text), &fx->body,
+  size_t nb = jx_text_break(&fx->ms, &arena, text, strlen(text), &fx->body,
                             WIDE * SIZE, &font_widths, &b);
   assert_int_equal(na, 3);
   assert_int_equal(nb, 2);
@@ -624,12 +635,12 @@ static void test_check(void **state) {
   fixture *fx = *state;
   jx_diag_list d = {0};
   const char *ok = "项目名称 ≥95% “漾泉英才” ＞95% 110元／吨";
-  assert_true(jx_text_check(&fx->fonts, &fx->body, ok, strlen(ok), here, &d));
+  assert_true(jx_text_check(&fx->ms, &fx->body, ok, strlen(ok), here, &d));
   assert_int_equal(d.count, 0);
 
   const char *astral = "吉𠮷家";
   assert_false(
-      jx_text_check(&fx->fonts, &fx->body, astral, strlen(astral), here, &d));
+      jx_text_check(&fx->ms, &fx->body, astral, strlen(astral), here, &d));
   assert_int_equal(d.errors, 1);
   assert_string_equal(d.items[0].message,
                       "character '𠮷' (U+20BB7) is outside the Basic "
@@ -639,13 +650,13 @@ static void test_check(void **state) {
                       "or describe it in words, like （“土+延”字）");
   assert_string_equal(d.items[0].file, "test.yaml");
   /* even with a fallback face that has it */
-  assert_false(jx_text_check(&fx->fonts, &fx->fallback, astral, strlen(astral),
-                             here, &d));
+  assert_false(
+      jx_text_check(&fx->ms, &fx->fallback, astral, strlen(astral), here, &d));
   assert_int_equal(d.errors, 2);
 
   const char *emoji = "满意😀";
   assert_false(
-      jx_text_check(&fx->fonts, &fx->body, emoji, strlen(emoji), here, &d));
+      jx_text_check(&fx->ms, &fx->body, emoji, strlen(emoji), here, &d));
   assert_int_equal(d.errors, 3);
   assert_string_equal(d.items[2].message,
                       "character '😀' (U+1F600) is outside the Basic "
@@ -657,10 +668,9 @@ static void test_check(void **state) {
   /* 㐀 (U+3400) is not in uming but is in HanaMinA */
   const char *rare = "村㐀村㐀";
   assert_true(
-      jx_text_check(&fx->fonts, &fx->fallback, rare, strlen(rare), here, &d));
+      jx_text_check(&fx->ms, &fx->fallback, rare, strlen(rare), here, &d));
   assert_int_equal(d.errors, 3);
-  assert_false(
-      jx_text_check(&fx->fonts, &fx->body, rare, strlen(rare), here, &d));
+  assert_false(jx_text_check(&fx->ms, &fx->body, rare, strlen(rare), here, &d));
   assert_int_equal(d.errors, 4); /* one error per character, not per use */
   assert_string_equal(d.items[3].message,
                       "character '㐀' (U+3400) is in none of the fonts of "
@@ -668,16 +678,14 @@ static void test_check(void **state) {
   /* a role of two faces names both */
   uint16_t two[2] = {fx->uming, fx->uming};
   jx_font_chain chain2 = {two, 2, SIZE, false};
-  assert_false(
-      jx_text_check(&fx->fonts, &chain2, rare, strlen(rare), here, &d));
+  assert_false(jx_text_check(&fx->ms, &chain2, rare, strlen(rare), here, &d));
   assert_string_equal(d.items[4].message,
                       "character '㐀' (U+3400) is in none of the fonts of "
                       "this role: AR PL UMing CN, AR PL UMing CN");
   /* invalid UTF-8 and control characters */
   const char bad[] = "a\xff"
                      "b\tc";
-  assert_false(
-      jx_text_check(&fx->fonts, &fx->body, bad, strlen(bad), here, &d));
+  assert_false(jx_text_check(&fx->ms, &fx->body, bad, strlen(bad), here, &d));
   assert_int_equal(d.errors, 7);
   jx_diag_list_free(&d);
 }
@@ -695,12 +703,12 @@ static void test_compress_punctuation(void **state) {
   jx_break_rules rules = fx->rules;
   jx_line *lines = NULL;
   /* without compression: 8 em do not fit in 7 */
-  size_t n = jx_text_break(&fx->fonts, &arena, text, strlen(text), &fx->body,
+  size_t n = jx_text_break(&fx->ms, &arena, text, strlen(text), &fx->body,
                            7.0 * SIZE, &rules, &lines);
   assert_int_equal(n, 2);
   rules.compress_punctuation = true;
-  n = jx_text_break(&fx->fonts, &arena, text, strlen(text), &fx->body,
-                    7.0 * SIZE, &rules, &lines);
+  n = jx_text_break(&fx->ms, &arena, text, strlen(text), &fx->body, 7.0 * SIZE,
+                    &rules, &lines);
   assert_int_equal(n, 1);
   assert_true(fabs(lines[0].width - 6.5 * SIZE) < 0.01);
   /* runs: "（一）" | "、" | "（二）" | "。" */
@@ -717,7 +725,7 @@ static void test_emit(void **state) {
   jx_arena_init(&arena);
   jx_dpage page = {0};
   const char *text = "村级㐀组织ab";
-  double w = jx_text_emit(&fx->fonts, &arena, &page, &fx->fallback, text,
+  double w = jx_text_emit(&fx->ms, &arena, &page, &fx->fallback, text,
                           strlen(text), 10.0, 20.0);
   assert_float_equal(w, 5 * 8.0 + 2 * 4.0, 1e-9);
   assert_int_equal(page.run_count, 3);
@@ -737,8 +745,8 @@ static void test_emit(void **state) {
   assert_float_equal(r[2].x, 34.0, 1e-9);
   assert_float_equal(r[2].width, 24.0, 1e-9);
   assert_false(r[2].bold);
-  assert_float_equal(
-      jx_text_width(&fx->fonts, &fx->fallback, text, strlen(text)), w, 1e-9);
+  assert_float_equal(jx_text_width(&fx->ms, &fx->fallback, text, strlen(text)),
+                     w, 1e-9);
   jx_arena_free(&arena);
 }
 
