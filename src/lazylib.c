@@ -1,7 +1,8 @@
 /*
- * lazylib.c — ICU and libxlsxwriter opened with dlopen on first use (see
- * lazylib.h).  JX_ICU_SONAME and JX_XLSXWRITER_SONAME come from the build
- * (CMakeLists.txt reads them from the libraries it compiled against).
+ * lazylib.c — ICU, libxlsxwriter, minizip and libfreexl opened with
+ * dlopen on first use (see lazylib.h).  Their JX_*_SONAME come from the
+ * build (CMakeLists.txt reads them from the libraries it compiled
+ * against).
  */
 #include "lazylib.h"
 
@@ -16,6 +17,12 @@
 #endif
 #ifndef JX_XLSXWRITER_SONAME
 #error "JX_XLSXWRITER_SONAME must name libxlsxwriter (libxlsxwriter.so.N)"
+#endif
+#ifndef JX_MINIZIP_SONAME
+#error "JX_MINIZIP_SONAME must name minizip (libminizip.so.N)"
+#endif
+#ifndef JX_FREEXL_SONAME
+#error "JX_FREEXL_SONAME must name libfreexl (libfreexl.so.N)"
 #endif
 
 /* The text of a macro's expansion: JX_NAME(ucol_open) is "ucol_open_72"
@@ -79,6 +86,28 @@ static const jx_symbol xlsxwriter_symbols[] = {
     JX_LXW_SYMBOL(lxw_strerror),
 };
 
+#define JX_UNZ_SYMBOL(f)                                                       \
+  { #f, offsetof(jx_minizip_api, f) }
+static const jx_symbol minizip_symbols[] = {
+    JX_UNZ_SYMBOL(unzOpen2_64),         JX_UNZ_SYMBOL(unzClose),
+    JX_UNZ_SYMBOL(unzGetGlobalInfo64),  JX_UNZ_SYMBOL(unzGoToFirstFile),
+    JX_UNZ_SYMBOL(unzGoToNextFile),     JX_UNZ_SYMBOL(unzGetCurrentFileInfo64),
+    JX_UNZ_SYMBOL(unzGetFilePos64),     JX_UNZ_SYMBOL(unzGoToFilePos64),
+    JX_UNZ_SYMBOL(unzOpenCurrentFile),  JX_UNZ_SYMBOL(unzReadCurrentFile),
+    JX_UNZ_SYMBOL(unzCloseCurrentFile),
+};
+
+#define JX_FREEXL_SYMBOL(f)                                                    \
+  { #f, offsetof(jx_freexl_api, f) }
+static const jx_symbol freexl_symbols[] = {
+    JX_FREEXL_SYMBOL(freexl_open),
+    JX_FREEXL_SYMBOL(freexl_get_info),
+    JX_FREEXL_SYMBOL(freexl_get_worksheet_name),
+    JX_FREEXL_SYMBOL(freexl_select_active_worksheet),
+    JX_FREEXL_SYMBOL(freexl_worksheet_dimensions),
+    JX_FREEXL_SYMBOL(freexl_get_cell_value),
+};
+
 /* A library to open once: its file, its functions, and the outcome. */
 typedef struct jx_lazy {
   const char *file;
@@ -92,15 +121,23 @@ typedef struct jx_lazy {
 
 static jx_icu_api icu_api;
 static jx_xlsxwriter_api xlsxwriter_api;
+static jx_minizip_api minizip_api;
+static jx_freexl_api freexl_api;
+
+#define JX_COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
 static jx_lazy lazies[] = {
-    [JX_LAZY_ICU] = {JX_ICU_SONAME, icu_symbols,
-                     sizeof icu_symbols / sizeof icu_symbols[0], &icu_api,
-                     false, "", PTHREAD_ONCE_INIT},
+    [JX_LAZY_ICU] = {JX_ICU_SONAME, icu_symbols, JX_COUNT(icu_symbols),
+                     &icu_api, false, "", PTHREAD_ONCE_INIT},
     [JX_LAZY_XLSXWRITER] = {JX_XLSXWRITER_SONAME, xlsxwriter_symbols,
-                            sizeof xlsxwriter_symbols /
-                                sizeof xlsxwriter_symbols[0],
-                            &xlsxwriter_api, false, "", PTHREAD_ONCE_INIT},
+                            JX_COUNT(xlsxwriter_symbols), &xlsxwriter_api,
+                            false, "", PTHREAD_ONCE_INIT},
+    [JX_LAZY_MINIZIP] = {JX_MINIZIP_SONAME, minizip_symbols,
+                         JX_COUNT(minizip_symbols), &minizip_api, false, "",
+                         PTHREAD_ONCE_INIT},
+    [JX_LAZY_FREEXL] = {JX_FREEXL_SONAME, freexl_symbols,
+                        JX_COUNT(freexl_symbols), &freexl_api, false, "",
+                        PTHREAD_ONCE_INIT},
 };
 
 /* Opens `l` and fills its table; on failure records the loader's reason
@@ -130,6 +167,8 @@ static void open_lazy(jx_lazy *l) {
 
 static void open_icu(void) { open_lazy(&lazies[JX_LAZY_ICU]); }
 static void open_xlsxwriter(void) { open_lazy(&lazies[JX_LAZY_XLSXWRITER]); }
+static void open_minizip(void) { open_lazy(&lazies[JX_LAZY_MINIZIP]); }
+static void open_freexl(void) { open_lazy(&lazies[JX_LAZY_FREEXL]); }
 
 /* The table of `lib` once opened, or NULL with *why set. */
 static const void *lazy_get(jx_lazy_lib lib, void (*open)(void),
@@ -149,6 +188,14 @@ const jx_icu_api *jx_icu(const char **why) {
 
 const jx_xlsxwriter_api *jx_xlsxwriter(const char **why) {
   return lazy_get(JX_LAZY_XLSXWRITER, open_xlsxwriter, why);
+}
+
+const jx_minizip_api *jx_minizip(const char **why) {
+  return lazy_get(JX_LAZY_MINIZIP, open_minizip, why);
+}
+
+const jx_freexl_api *jx_freexl(const char **why) {
+  return lazy_get(JX_LAZY_FREEXL, open_freexl, why);
 }
 
 void jx_lazylib_set_file(jx_lazy_lib lib, const char *file) {

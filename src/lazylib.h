@@ -1,7 +1,8 @@
 /*
  * lazylib.h — libraries only some commands need, loaded with dlopen when
  * first used rather than by the dynamic loader at every start: ICU (a
- * packet's 拼音 order, the version text) and libxlsxwriter (`new --xlsx`).
+ * packet's 拼音 order, the version text), libxlsxwriter (`new --xlsx`),
+ * minizip and libfreexl (reading .xlsx and .xls workbooks).
  * Linking them costs every run, `jxform render` of one form included,
  * several milliseconds of loading and relocating (they pull in
  * libstdc++, libicudata, libcrypto).
@@ -15,9 +16,11 @@
 #ifndef JX_LAZYLIB_H
 #define JX_LAZYLIB_H
 
+#include <freexl.h>
 #include <unicode/ucol.h>
 #include <unicode/utypes.h>
 #include <unicode/uversion.h>
+#include <unzip.h>
 #include <xlsxwriter.h>
 
 /* The ICU functions jxform calls. */
@@ -76,7 +79,43 @@ typedef struct jx_xlsxwriter_api {
  * library cannot be loaded. */
 const jx_xlsxwriter_api *jx_xlsxwriter(const char **why);
 
-typedef enum jx_lazy_lib { JX_LAZY_ICU, JX_LAZY_XLSXWRITER } jx_lazy_lib;
+/* The minizip functions book-xlsx.c calls, under their own names. */
+typedef struct jx_minizip_api {
+  __typeof__(&unzOpen2_64) unzOpen2_64;
+  __typeof__(&unzClose) unzClose;
+  __typeof__(&unzGetGlobalInfo64) unzGetGlobalInfo64;
+  __typeof__(&unzGoToFirstFile) unzGoToFirstFile;
+  __typeof__(&unzGoToNextFile) unzGoToNextFile;
+  __typeof__(&unzGetCurrentFileInfo64) unzGetCurrentFileInfo64;
+  __typeof__(&unzGetFilePos64) unzGetFilePos64;
+  __typeof__(&unzGoToFilePos64) unzGoToFilePos64;
+  __typeof__(&unzOpenCurrentFile) unzOpenCurrentFile;
+  __typeof__(&unzReadCurrentFile) unzReadCurrentFile;
+  __typeof__(&unzCloseCurrentFile) unzCloseCurrentFile;
+} jx_minizip_api;
+
+/* minizip's functions, or NULL (and *why, as for jx_icu). */
+const jx_minizip_api *jx_minizip(const char **why);
+
+/* The libfreexl functions book-xls.c calls, under their own names. */
+typedef struct jx_freexl_api {
+  __typeof__(&freexl_open) freexl_open;
+  __typeof__(&freexl_get_info) freexl_get_info;
+  __typeof__(&freexl_get_worksheet_name) freexl_get_worksheet_name;
+  __typeof__(&freexl_select_active_worksheet) freexl_select_active_worksheet;
+  __typeof__(&freexl_worksheet_dimensions) freexl_worksheet_dimensions;
+  __typeof__(&freexl_get_cell_value) freexl_get_cell_value;
+} jx_freexl_api;
+
+/* libfreexl's functions, or NULL (and *why, as for jx_icu). */
+const jx_freexl_api *jx_freexl(const char **why);
+
+typedef enum jx_lazy_lib {
+  JX_LAZY_ICU,
+  JX_LAZY_XLSXWRITER,
+  JX_LAZY_MINIZIP,
+  JX_LAZY_FREEXL
+} jx_lazy_lib;
 
 /* Tests: the file dlopen opens for `lib` instead of its SONAME (a name it
  * cannot find makes the library missing).  Takes effect only before the

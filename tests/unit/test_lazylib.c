@@ -4,7 +4,9 @@
  * (jx_packet_sort says so by returning false; jx_entries_order gives the
  * loader's reason, which document.c puts in its warning) and --version
  * prints "ICU ?"; with libxlsxwriter missing, `new --xlsx` fails with the
- * loader's reason and leaves no file.  The libraries are made missing by
+ * loader's reason and leaves no file; with minizip or libfreexl missing,
+ * reading an .xlsx or .xls fails with the loader's reason (and a CSV is
+ * still read).  The libraries are made missing by
  * pointing lazylib at a file that does not exist, before their first use
  * in this process.
  */
@@ -15,6 +17,8 @@
 
 #include <cmocka.h>
 
+#include "arena.h"
+#include "book.h"
 #include "document.h"
 #include "jxform/jxform.h"
 #include "lazylib.h"
@@ -28,6 +32,8 @@
 
 #define NO_ICU "libjxform-test-no-icu.so.0"
 #define NO_XLSXWRITER "libjxform-test-no-xlsxwriter.so.0"
+#define NO_MINIZIP "libjxform-test-no-minizip.so.0"
+#define NO_FREEXL "libjxform-test-no-freexl.so.0"
 
 /* ICU missing: department code, then names in code point order (安 U+5B89
  * < 张 U+5F20 < 白 U+767D < 赵 U+8D75), not 拼音 order (安 白 张 赵). */
@@ -101,14 +107,56 @@ static void test_workbook_without_xlsxwriter(void **state) {
   assert_int_equal(rmdir(dir), 0); /* empty: no temporary file left */
 }
 
+/* Reads workbook `path` (NULL data: from the file) and checks that it
+ * fails with one error naming `missing`. */
+static void assert_unreadable(const char *path, const char *missing) {
+  jx_arena arena;
+  jx_arena_init(&arena);
+  jx_diag_list diags = {0};
+  assert_null(jx_book_read(&arena, &diags, path, NULL, 0));
+  assert_int_equal(diags.errors, 1);
+  assert_non_null(strstr(diags.items[0].message, missing));
+  jx_diag_list_free(&diags);
+  jx_arena_free(&arena);
+}
+
+/* Workbooks without their readers' libraries. */
+static void test_books_without_readers(void **state) {
+  (void)state;
+  assert_unreadable(JX_SOURCE_DIR "/tests/import/books/xlsxwriter/flat.xlsx",
+                    NO_MINIZIP);
+  assert_unreadable(JX_SOURCE_DIR "/tests/book/libreoffice.xls", NO_FREEXL);
+  /* a CSV needs neither */
+  char dir[] = "/tmp/jxform-lazylib-XXXXXX";
+  assert_non_null(mkdtemp(dir));
+  char path[128];
+  snprintf(path, sizeof path, "%s/book.csv", dir);
+  FILE *f = fopen(path, "w");
+  assert_non_null(f);
+  fputs("a,b\n1,2\n", f);
+  fclose(f);
+  jx_arena arena;
+  jx_arena_init(&arena);
+  jx_diag_list diags = {0};
+  assert_non_null(jx_book_read(&arena, &diags, path, NULL, 0));
+  assert_int_equal(diags.errors, 0);
+  jx_diag_list_free(&diags);
+  jx_arena_free(&arena);
+  unlink(path);
+  rmdir(dir);
+}
+
 int main(void) {
   jx_lazylib_set_file(JX_LAZY_ICU, NO_ICU);
   jx_lazylib_set_file(JX_LAZY_XLSXWRITER, NO_XLSXWRITER);
+  jx_lazylib_set_file(JX_LAZY_MINIZIP, NO_MINIZIP);
+  jx_lazylib_set_file(JX_LAZY_FREEXL, NO_FREEXL);
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_packet_sort_without_icu),
       cmocka_unit_test(test_entries_order_reason),
       cmocka_unit_test(test_version_without_icu),
       cmocka_unit_test(test_workbook_without_xlsxwriter),
+      cmocka_unit_test(test_books_without_readers),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
