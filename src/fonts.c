@@ -287,8 +287,9 @@ static int open_face(jx_fonts *fonts, jx_diag_list *diags, jx_pos pos,
     fonts->faces = jx_xrealloc(fonts->faces, ncap * sizeof *fonts->faces);
     fonts->cap = ncap;
   }
-  int16_t *cache = jx_xmalloc(JX_BMP_SIZE * sizeof *cache);
-  memset(cache, 0xFF, JX_BMP_SIZE * sizeof *cache); /* all -1: unknown */
+  /* all 0: unknown (see cached_advance); calloc gives pages that are
+   * zero without being written, so only those measuring touches cost */
+  int16_t *cache = jx_xcalloc(JX_BMP_SIZE, sizeof *cache);
   jx_face *f = &fonts->faces[fonts->count];
   *f = (jx_face){
       .spec = jx_xstrdup(spec),
@@ -341,7 +342,8 @@ int jx_fonts_load(jx_fonts *fonts, jx_diag_list *diags, jx_pos pos,
 /* Fills and returns the advance cache entry of BMP code point `cp`:
  * its advance in font units, or JX_ADVANCE_NO_GLYPH. */
 static int16_t cached_advance(jx_face *f, uint32_t cp) {
-  int16_t a = f->advance_cache[cp];
+  /* the cache holds ~a, so that its zeros (JX_ADVANCE_UNKNOWN) are free */
+  int16_t a = (int16_t)~f->advance_cache[cp];
   if (a != JX_ADVANCE_UNKNOWN)
     return a;
   hb_codepoint_t glyph;
@@ -351,7 +353,7 @@ static int16_t cached_advance(jx_face *f, uint32_t cp) {
     hb_position_t adv = hb_font_get_glyph_h_advance(f->hb, glyph);
     a = (int16_t)(adv < 0 ? 0 : adv > INT16_MAX ? INT16_MAX : adv);
   }
-  f->advance_cache[cp] = a;
+  f->advance_cache[cp] = (int16_t)~a;
   return a;
 }
 

@@ -31,8 +31,9 @@ typedef struct jx_face {
   FT_Face ft;
   hb_font_t *hb; /* unscaled: font units (upem) */
   unsigned upem;
-  int16_t *advance_cache; /* per BMP code point, font units; -1 unknown,
-                             -2 no glyph */
+  /* per BMP code point, the bitwise complement (~) of its advance in font
+   * units, -1 unknown (stored as 0), -2 no glyph; read through fonts.c */
+  int16_t *advance_cache;
   /* per BMP code point, its JX_SHAPE_* class in this face (0: not yet
    * known); allocated at the first jx_face_shape_class */
   uint8_t *shape_class;
