@@ -23,6 +23,10 @@
  * target and linked into place, never over an existing file.  Nothing of
  * the clock goes in: the document date is SOURCE_DATE_EPOCH, else fixed,
  * so the same arguments give the same bytes.
+ *
+ * libxlsxwriter is loaded only when a workbook is written (lazylib.h):
+ * its functions are called through XW, the table jx_write_workbook
+ * checks is there before anything is written.
  */
 #include "jxform/jxform.h"
 
@@ -30,6 +34,7 @@
 #include "content.h"
 #include "diag.h"
 #include "i18n.h"
+#include "lazylib.h"
 #include "packet.h"
 #include "pdfmeta.h"
 #include "template.h"
@@ -43,6 +48,10 @@
 #include <time.h>
 #include <unistd.h>
 #include <xlsxwriter.h>
+
+/* libxlsxwriter's functions (lazylib.h); only used after jx_write_workbook
+ * has found the library. */
+#define XW (*jx_xlsxwriter(NULL))
 
 /* The document date without SOURCE_DATE_EPOCH: 1980-01-01T00:00:00Z, the
  * date libxlsxwriter gives every member of the zip.  (0 would make
@@ -182,13 +191,13 @@ static lxw_format *input_format(book *b, const char *numfmt) {
     if (numfmt == b->inputs[i].numfmt ||
         (numfmt && b->inputs[i].numfmt && !strcmp(numfmt, b->inputs[i].numfmt)))
       return b->inputs[i].f;
-  lxw_format *f = workbook_add_format(b->wb);
-  format_set_unlocked(f);
-  format_set_border(f, LXW_BORDER_THIN);
-  format_set_text_wrap(f);
-  format_set_align(f, LXW_ALIGN_VERTICAL_TOP);
+  lxw_format *f = XW.workbook_add_format(b->wb);
+  XW.format_set_unlocked(f);
+  XW.format_set_border(f, LXW_BORDER_THIN);
+  XW.format_set_text_wrap(f);
+  XW.format_set_align(f, LXW_ALIGN_VERTICAL_TOP);
   if (numfmt)
-    format_set_num_format(f, numfmt);
+    XW.format_set_num_format(f, numfmt);
   if (b->input_count < sizeof b->inputs / sizeof *b->inputs) {
     b->inputs[b->input_count].numfmt = numfmt;
     b->inputs[b->input_count++].f = f;
@@ -197,44 +206,44 @@ static lxw_format *input_format(book *b, const char *numfmt) {
 }
 
 static lxw_format *label_format(book *b, bool bold, uint8_t indent) {
-  lxw_format *f = workbook_add_format(b->wb);
+  lxw_format *f = XW.workbook_add_format(b->wb);
   if (bold)
-    format_set_bold(f);
-  format_set_bg_color(f, 0xD9D9D9);
-  format_set_border(f, LXW_BORDER_THIN);
-  format_set_text_wrap(f);
-  format_set_align(f, LXW_ALIGN_VERTICAL_CENTER);
+    XW.format_set_bold(f);
+  XW.format_set_bg_color(f, 0xD9D9D9);
+  XW.format_set_border(f, LXW_BORDER_THIN);
+  XW.format_set_text_wrap(f);
+  XW.format_set_align(f, LXW_ALIGN_VERTICAL_CENTER);
   if (indent)
-    format_set_indent(f, indent);
+    XW.format_set_indent(f, indent);
   return f;
 }
 
 static void make_formats(book *b) {
-  b->title = workbook_add_format(b->wb);
-  format_set_bold(b->title);
-  format_set_font_size(b->title, 14);
-  format_set_align(b->title, LXW_ALIGN_CENTER);
-  format_set_align(b->title, LXW_ALIGN_VERTICAL_CENTER);
-  format_set_text_wrap(b->title);
-  b->note = workbook_add_format(b->wb);
-  format_set_italic(b->note);
-  format_set_font_color(b->note, 0x595959);
-  format_set_text_wrap(b->note);
-  format_set_align(b->note, LXW_ALIGN_VERTICAL_CENTER);
+  b->title = XW.workbook_add_format(b->wb);
+  XW.format_set_bold(b->title);
+  XW.format_set_font_size(b->title, 14);
+  XW.format_set_align(b->title, LXW_ALIGN_CENTER);
+  XW.format_set_align(b->title, LXW_ALIGN_VERTICAL_CENTER);
+  XW.format_set_text_wrap(b->title);
+  b->note = XW.workbook_add_format(b->wb);
+  XW.format_set_italic(b->note);
+  XW.format_set_font_color(b->note, 0x595959);
+  XW.format_set_text_wrap(b->note);
+  XW.format_set_align(b->note, LXW_ALIGN_VERTICAL_CENTER);
   b->label = label_format(b, true, 0);
   b->sublabel = label_format(b, true, 1);
   b->block = label_format(b, true, 0);
   b->head = label_format(b, true, 0);
-  format_set_align(b->head, LXW_ALIGN_CENTER);
-  b->help = workbook_add_format(b->wb);
-  format_set_text_wrap(b->help);
-  format_set_align(b->help, LXW_ALIGN_VERTICAL_TOP);
-  b->key = workbook_add_format(b->wb);
-  format_set_bold(b->key);
-  format_set_align(b->key, LXW_ALIGN_RIGHT);
-  b->help_title = workbook_add_format(b->wb);
-  format_set_bold(b->help_title);
-  format_set_font_size(b->help_title, 14);
+  XW.format_set_align(b->head, LXW_ALIGN_CENTER);
+  b->help = XW.workbook_add_format(b->wb);
+  XW.format_set_text_wrap(b->help);
+  XW.format_set_align(b->help, LXW_ALIGN_VERTICAL_TOP);
+  b->key = XW.workbook_add_format(b->wb);
+  XW.format_set_bold(b->key);
+  XW.format_set_align(b->key, LXW_ALIGN_RIGHT);
+  b->help_title = XW.workbook_add_format(b->wb);
+  XW.format_set_bold(b->help_title);
+  XW.format_set_font_size(b->help_title, 14);
 }
 
 /* ---- sheet names ----------------------------------------------------------
@@ -345,7 +354,7 @@ static void set_list(book *b, lxw_data_validation *dv, const char *const *items,
   memcpy(l->items, items, n * sizeof *items);
   l->count = n;
   char col[16];
-  lxw_col_to_name(col, (lxw_col_t)(b->list_count - 1), true);
+  XW.lxw_col_to_name(col, (lxw_col_t)(b->list_count - 1), true);
   dv->validate = LXW_VALIDATION_TYPE_LIST_FORMULA;
   dv->value_formula = jx_arena_printf(b->arena, "=%s!%s$1:%s$%zu",
                                       quoted_sheet(b->arena, b->lists_name),
@@ -371,7 +380,7 @@ static void add_check(book *b, lxw_worksheet *ws, lxw_row_t r0, lxw_row_t r1,
       return;
     dv->validate = LXW_VALIDATION_TYPE_ANY;
   }
-  check(b, worksheet_data_validation_range(ws, r0, col, r1, col, dv));
+  check(b, XW.worksheet_data_validation_range(ws, r0, col, r1, col, dv));
 }
 
 /* The number format a value of type `t` is typed in (NULL: General).
@@ -510,7 +519,7 @@ static void size_row(book *b, lxw_worksheet *ws, lxw_row_t row,
   if (lines > 1 && lines * 15.0 + 3 > height)
     height = lines * 15.0 + 3;
   if (height > 0)
-    check(b, worksheet_set_row(ws, row, height, NULL));
+    check(b, XW.worksheet_set_row(ws, row, height, NULL));
 }
 
 /* The row of field `fi`: label in A, value in B (B to D for a
@@ -518,15 +527,15 @@ static void size_row(book *b, lxw_worksheet *ws, lxw_row_t row,
 static void field_row(book *b, lxw_worksheet *ws, lxw_row_t row, size_t fi) {
   const jx_field *f = &b->c->fields[fi];
   const char *label = shown_label(b, f->label, f->required);
-  check(b, worksheet_write_string(ws, row, 0, label, b->label));
+  check(b, XW.worksheet_write_string(ws, row, 0, label, b->label));
   lxw_format *in = input_format(b, type_numfmt(f->type));
   bool paragraph = f->type == JX_FT_PARAGRAPH;
   if (paragraph)
-    check(b, worksheet_merge_range(ws, row, 1, row, FORM_COLS - 1, "", in));
+    check(b, XW.worksheet_merge_range(ws, row, 1, row, FORM_COLS - 1, "", in));
   else if (f->type == JX_FT_YEAR)
-    check(b, worksheet_write_number(ws, row, 1, b->year, in));
+    check(b, XW.worksheet_write_number(ws, row, 1, b->year, in));
   else
-    check(b, worksheet_write_blank(ws, row, 1, in));
+    check(b, XW.worksheet_write_blank(ws, row, 1, in));
   size_row(b, ws, row, label, paragraph);
   lxw_data_validation dv = {0};
   type_check(b, &dv, f->type, (const char *const *)f->choices, f->choice_count,
@@ -548,8 +557,8 @@ static lxw_row_t money_rows(book *b, lxw_worksheet *ws, lxw_row_t row,
                heading of the workbook) */
             ? jx_arena_printf(b->arena, _("%s (%s)"), mb->label, mb->unit)
             : mb->label;
-    check(b, worksheet_merge_range(ws, row, 0, row, FORM_COLS - 1, head,
-                                   b->block));
+    check(b, XW.worksheet_merge_range(ws, row, 0, row, FORM_COLS - 1, head,
+                                      b->block));
     row++;
   }
   lxw_format *in = input_format(b, money_numfmt(mb));
@@ -565,9 +574,9 @@ static lxw_row_t money_rows(book *b, lxw_worksheet *ws, lxw_row_t row,
       bool whole = mb->total_row < 0 || n == 0;
       const char *label =
           shown_label(b, whole ? f->label : mb->row_labels[r], f->required);
-      check(b, worksheet_write_string(ws, row, 0, label,
-                                      whole ? b->label : b->sublabel));
-      check(b, worksheet_write_blank(ws, row, 1, in));
+      check(b, XW.worksheet_write_string(ws, row, 0, label,
+                                         whole ? b->label : b->sublabel));
+      check(b, XW.worksheet_write_blank(ws, row, 1, in));
       size_row(b, ws, row, label, false);
       lxw_data_validation dv = {0};
       type_check(b, &dv, JX_FT_MONEY, NULL, 0, false);
@@ -580,17 +589,18 @@ static lxw_row_t money_rows(book *b, lxw_worksheet *ws, lxw_row_t row,
 
 static void form_sheet(book *b, lxw_worksheet *ws) {
   for (lxw_col_t col = 0; col < FORM_COLS; col++)
-    check(b, worksheet_set_column(ws, col, col, form_widths[col], NULL));
+    check(b, XW.worksheet_set_column(ws, col, col, form_widths[col], NULL));
   const char *title = b->tpl->title ? b->tpl->title : b->tpl->name;
-  check(b, worksheet_merge_range(ws, 0, 0, 0, FORM_COLS - 1, title, b->title));
-  check(b, worksheet_set_row(ws, 0, 30, NULL));
+  check(b,
+        XW.worksheet_merge_range(ws, 0, 0, 0, FORM_COLS - 1, title, b->title));
+  check(b, XW.worksheet_set_row(ws, 0, 30, NULL));
   const char *note = jx_arena_printf(
       b->arena,
       _("Fill in the white cells; select one to see what goes in it.  * marks "
         "what must be filled in.  More in the sheet '%s'."),
       b->help_name);
-  check(b, worksheet_merge_range(ws, 1, 0, 1, FORM_COLS - 1, note, b->note));
-  check(b, worksheet_set_row(ws, 1, 32, NULL));
+  check(b, XW.worksheet_merge_range(ws, 1, 0, 1, FORM_COLS - 1, note, b->note));
+  check(b, XW.worksheet_set_row(ws, 1, 32, NULL));
   lxw_row_t row = 2;
   for (size_t i = 0; i < b->c->field_count; i++) {
     const jx_field *f = &b->c->fields[i];
@@ -600,11 +610,11 @@ static void form_sheet(book *b, lxw_worksheet *ws) {
       row = money_rows(b, ws, row, (size_t)f->money_block);
     }
   }
-  worksheet_set_paper(ws, 9); /* A4 */
-  worksheet_fit_to_pages(ws, 1, 0);
-  worksheet_activate(ws);
+  XW.worksheet_set_paper(ws, 9); /* A4 */
+  XW.worksheet_fit_to_pages(ws, 1, 0);
+  XW.worksheet_activate(ws);
   lxw_protection open = {.format_columns = 1, .format_rows = 1};
-  worksheet_protect(ws, NULL, &open);
+  XW.worksheet_protect(ws, NULL, &open);
 }
 
 /* ---- a grid's sheet -------------------------------------------------------
@@ -639,12 +649,12 @@ static void grid_sheet(book *b, lxw_worksheet *ws, const jx_grid_def *g) {
     for (size_t s = 0; s < g->side_count; s++)
       head =
           jx_arena_printf(a, "%s%s%s", head, s ? "/" : "", g->side_labels[s]);
-    check(b, worksheet_write_string(ws, 0, 0, head, b->head));
+    check(b, XW.worksheet_write_string(ws, 0, 0, head, b->head));
     double w = display_width(head) + 4;
-    check(b, worksheet_set_column(ws, 0, 0, w < 12 ? 12 : w, NULL));
+    check(b, XW.worksheet_set_column(ws, 0, 0, w < 12 ? 12 : w, NULL));
     lxw_format *in = input_format(b, "@");
     for (lxw_row_t r = 1; r <= last; r++)
-      check(b, worksheet_write_blank(ws, r, 0, in));
+      check(b, XW.worksheet_write_blank(ws, r, 0, in));
     lxw_data_validation dv = {0};
     set_list(b, &dv, g->side_labels, g->side_count);
     dv.error_title = (char *)_("Not one of the choices");
@@ -681,11 +691,11 @@ static void grid_sheet(book *b, lxw_worksheet *ws, const jx_grid_def *g) {
     int lines = wrapped_lines(label, width);
     if (lines > head_lines)
       head_lines = lines;
-    check(b, worksheet_write_string(ws, 0, x, label, b->head));
-    check(b, worksheet_set_column(ws, x, x, width, NULL));
+    check(b, XW.worksheet_write_string(ws, 0, x, label, b->head));
+    check(b, XW.worksheet_set_column(ws, x, x, width, NULL));
     lxw_format *in = input_format(b, type_numfmt(gc->type));
     for (lxw_row_t r = 1; r <= last; r++)
-      check(b, worksheet_write_blank(ws, r, x, in));
+      check(b, XW.worksheet_write_blank(ws, r, x, in));
     lxw_data_validation dv = {0};
     const char *message = NULL;
     bool frame_col =
@@ -709,12 +719,12 @@ static void grid_sheet(book *b, lxw_worksheet *ws, const jx_grid_def *g) {
     add_check(b, ws, 1, last, x, &dv, gc->label, message);
   }
   if (head_lines > 1)
-    check(b, worksheet_set_row(ws, 0, head_lines * 15.0 + 3, NULL));
-  worksheet_freeze_panes(ws, 1, 0);
-  worksheet_set_paper(ws, 9);
-  worksheet_set_landscape(ws);
-  worksheet_fit_to_pages(ws, 1, 0);
-  check(b, worksheet_repeat_rows(ws, 0, 0));
+    check(b, XW.worksheet_set_row(ws, 0, head_lines * 15.0 + 3, NULL));
+  XW.worksheet_freeze_panes(ws, 1, 0);
+  XW.worksheet_set_paper(ws, 9);
+  XW.worksheet_set_landscape(ws);
+  XW.worksheet_fit_to_pages(ws, 1, 0);
+  check(b, XW.worksheet_repeat_rows(ws, 0, 0));
 }
 
 /* ---- the instructions -----------------------------------------------------
@@ -723,12 +733,12 @@ static void grid_sheet(book *b, lxw_worksheet *ws, const jx_grid_def *g) {
 static void help_sheet(book *b, lxw_worksheet *ws) {
   jx_arena *a = b->arena;
   const jx_content *c = b->c;
-  check(b, worksheet_set_column(ws, 0, 0, 100, NULL));
-  check(b, worksheet_set_column(ws, 1, 1, 28, NULL));
+  check(b, XW.worksheet_set_column(ws, 0, 0, 100, NULL));
+  check(b, XW.worksheet_set_column(ws, 1, 1, 28, NULL));
   lxw_row_t row = 0;
-  check(b, worksheet_write_string(ws, row, 0, _("How to fill in this workbook"),
-                                  b->help_title));
-  check(b, worksheet_set_row(ws, row++, 24, NULL));
+  check(b, XW.worksheet_write_string(
+               ws, row, 0, _("How to fill in this workbook"), b->help_title));
+  check(b, XW.worksheet_set_row(ws, row++, 24, NULL));
   const char *lines[64];
   size_t n = 0;
   lines[n++] = jx_arena_printf(
@@ -775,29 +785,29 @@ static void help_sheet(book *b, lxw_worksheet *ws) {
   lines[n++] = _("Do not rename the sheets, change the labels or delete the "
                  "row 'template' below: jxform finds the values by them.");
   for (size_t i = 0; i < n; i++) {
-    check(b, worksheet_write_string(ws, row, 0, lines[i], b->help));
+    check(b, XW.worksheet_write_string(ws, row, 0, lines[i], b->help));
     int l = wrapped_lines(lines[i], 100);
     if (l > 1)
-      check(b, worksheet_set_row(ws, row, l * 15.0 + 3, NULL));
+      check(b, XW.worksheet_set_row(ws, row, l * 15.0 + 3, NULL));
     row++;
   }
   row++;
   /* what import reads: the YAML key and the template's name */
-  check(b, worksheet_write_string(ws, row, 0, "template", b->key));
-  check(b, worksheet_write_string(ws, row, 1, b->tpl->name, NULL));
-  worksheet_set_paper(ws, 9);
-  worksheet_fit_to_pages(ws, 1, 0);
+  check(b, XW.worksheet_write_string(ws, row, 0, "template", b->key));
+  check(b, XW.worksheet_write_string(ws, row, 1, b->tpl->name, NULL));
+  XW.worksheet_set_paper(ws, 9);
+  XW.worksheet_fit_to_pages(ws, 1, 0);
   lxw_protection open = {.format_columns = 1, .format_rows = 1};
-  worksheet_protect(ws, NULL, &open);
+  XW.worksheet_protect(ws, NULL, &open);
 }
 
 /* The hidden sheet: list k in column k. */
 static void lists_sheet(book *b, lxw_worksheet *ws) {
   for (size_t k = 0; k < b->list_count; k++)
     for (size_t i = 0; i < b->lists[k].count; i++)
-      check(b, worksheet_write_string(ws, (lxw_row_t)i, (lxw_col_t)k,
-                                      b->lists[k].items[i], NULL));
-  worksheet_hide(ws);
+      check(b, XW.worksheet_write_string(ws, (lxw_row_t)i, (lxw_col_t)k,
+                                         b->lists[k].items[i], NULL));
+  XW.worksheet_hide(ws);
 }
 
 /* SOURCE_DATE_EPOCH when it is a time from 1970 to 9999, else the fixed
@@ -819,7 +829,7 @@ static bool write_book(const jx_template *tpl, int year, const char *file,
   b.c = &tpl->content;
   b.year = year;
   lxw_workbook_options options = {0};
-  b.wb = workbook_new_opt(file, &options);
+  b.wb = XW.workbook_new_opt(file, &options);
   if (!b.wb) {
     jx_error(diags, ((jx_pos){path, 0, 0}), "cannot write the workbook: %s",
              strerror(ENOMEM));
@@ -843,13 +853,13 @@ static bool write_book(const jx_template *tpl, int year, const char *file,
   lxw_doc_properties props = {0};
   props.title = (char *)(tpl->title ? tpl->title : tpl->name);
   props.created = book_time();
-  check(&b, workbook_set_properties(b.wb, &props));
-  lxw_worksheet *form = workbook_add_worksheet(b.wb, b.form_name);
+  check(&b, XW.workbook_set_properties(b.wb, &props));
+  lxw_worksheet *form = XW.workbook_add_worksheet(b.wb, b.form_name);
   lxw_worksheet **grids =
       jx_arena_alloc(&arena, (b.c->grid_count + 1) * sizeof *grids);
   for (size_t i = 0; i < b.c->grid_count; i++)
-    grids[i] = workbook_add_worksheet(b.wb, b.names[1 + i]);
-  lxw_worksheet *help = workbook_add_worksheet(b.wb, b.help_name);
+    grids[i] = XW.workbook_add_worksheet(b.wb, b.names[1 + i]);
+  lxw_worksheet *help = XW.workbook_add_worksheet(b.wb, b.help_name);
   bool sheets = form && help;
   for (size_t i = 0; i < b.c->grid_count; i++)
     sheets = sheets && grids[i];
@@ -859,7 +869,7 @@ static bool write_book(const jx_template *tpl, int year, const char *file,
       grid_sheet(&b, grids[i], &b.c->grids[i]);
     help_sheet(&b, help);
     if (b.list_count) {
-      lxw_worksheet *lists = workbook_add_worksheet(b.wb, b.lists_name);
+      lxw_worksheet *lists = XW.workbook_add_worksheet(b.wb, b.lists_name);
       if (lists)
         lists_sheet(&b, lists);
       else
@@ -869,12 +879,12 @@ static bool write_book(const jx_template *tpl, int year, const char *file,
   if (!sheets && b.err == LXW_NO_ERROR)
     b.err = LXW_ERROR_SHEETNAME_ALREADY_USED; /* a name libxlsxwriter refused */
   errno = 0;
-  lxw_error closed = workbook_close(b.wb);
+  lxw_error closed = XW.workbook_close(b.wb);
   int close_errno = errno;
   bool ok = b.err == LXW_NO_ERROR && closed == LXW_NO_ERROR;
   if (!ok) {
     lxw_error e = b.err != LXW_NO_ERROR ? b.err : closed;
-    const char *why = lxw_strerror(e);
+    const char *why = XW.lxw_strerror(e);
     if (closed == LXW_ERROR_CREATING_XLSX_FILE ||
         closed == LXW_ERROR_CREATING_TMPFILE ||
         closed == LXW_ERROR_ZIP_FILE_OPERATION)
@@ -1018,6 +1028,11 @@ bool jx_write_workbook(jx_session *s, const char *template_name, int year,
                        const char *path) {
   jx_diag_list *diags = jx_session_diags(s);
   jx_pos at = {path, 0, 0};
+  const char *missing = NULL;
+  if (!jx_xlsxwriter(&missing)) {
+    jx_error(diags, at, "cannot write the workbook: %s", missing);
+    return false;
+  }
   struct stat st;
   if (lstat(path, &st) == 0) {
     jx_error(diags, at,

@@ -23,9 +23,13 @@
  * the saved result of each formula (formula set), and MERGECELLS.  In
  * BIFF 5 files (Excel 95) it reads nothing: numbers are General there,
  * and formulas and merges are missing.
+ *
+ * libfreexl is loaded when the first .xls is read (lazylib.h), by the
+ * parent before the child starts: its functions are called through XLS.
  */
 #include "book-read.h"
 #include "jxlimits.h"
+#include "lazylib.h"
 #include "utf8.h"
 
 #include <errno.h>
@@ -41,6 +45,10 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+/* libfreexl's functions (lazylib.h); only used after jx_xls_run has
+ * found the library. */
+#define XLS (*jx_freexl(NULL))
 
 #if defined(__SANITIZE_ADDRESS__)
 #define JX_XLS_SANITIZED 1
@@ -704,7 +712,7 @@ static bool jx_xls_send_cells(FILE *out, const void *xls, bool date1904,
                               const jx_cell_styles *styles, size_t *scanned) {
   unsigned int rows = 0;
   unsigned short cols = 0;
-  if (freexl_worksheet_dimensions(xls, &rows, &cols) != FREEXL_OK)
+  if (XLS.freexl_worksheet_dimensions(xls, &rows, &cols) != FREEXL_OK)
     return true; /* an empty sheet */
   size_t grid = (size_t)rows * cols;
   if (grid > JX_LIMIT_BOOK_XLS_GRID - *scanned)
@@ -713,7 +721,7 @@ static bool jx_xls_send_cells(FILE *out, const void *xls, bool date1904,
   for (unsigned int row = 0; row < rows && row < JX_LIMIT_BOOK_ROWS; row++)
     for (unsigned short col = 0; col < cols; col++) {
       FreeXL_CellValue v;
-      if (freexl_get_cell_value(xls, row, col, &v) == FREEXL_OK)
+      if (XLS.freexl_get_cell_value(xls, row, col, &v) == FREEXL_OK)
         jx_xls_send_cell(out, &v, row, col, date1904,
                          jx_styles_find(styles, row, col));
     }
@@ -726,16 +734,16 @@ static bool jx_xls_send_cells(FILE *out, const void *xls, bool date1904,
 static void jx_xls_send_book(FILE *out, const void *xls, const char *data,
                              size_t size) {
   unsigned int info = 0, count = 0;
-  if (freexl_get_info(xls, FREEXL_BIFF_PASSWORD, &info) == FREEXL_OK &&
+  if (XLS.freexl_get_info(xls, FREEXL_BIFF_PASSWORD, &info) == FREEXL_OK &&
       info != FREEXL_BIFF_PLAIN) {
     jx_put(out, 'P', NULL, 0);
     return;
   }
   uint8_t date1904 =
-      freexl_get_info(xls, FREEXL_BIFF_DATEMODE, &info) == FREEXL_OK &&
+      XLS.freexl_get_info(xls, FREEXL_BIFF_DATEMODE, &info) == FREEXL_OK &&
       info == FREEXL_BIFF_DATEMODE_1904;
   jx_put(out, 'M', &date1904, 1);
-  if (freexl_get_info(xls, FREEXL_BIFF_SHEET_COUNT, &count) != FREEXL_OK)
+  if (XLS.freexl_get_info(xls, FREEXL_BIFF_SHEET_COUNT, &count) != FREEXL_OK)
     count = 0;
   uint32_t sheets = count;
   jx_put(out, 'C', &sheets, sizeof sheets);
@@ -747,7 +755,8 @@ static void jx_xls_send_book(FILE *out, const void *xls, const char *data,
   bool complete = true;
   for (unsigned int i = 0; i < count && i <= JX_LIMIT_BOOK_SHEETS; i++) {
     const char *name = NULL;
-    if (freexl_get_worksheet_name(xls, (unsigned short)i, &name) != FREEXL_OK)
+    if (XLS.freexl_get_worksheet_name(xls, (unsigned short)i, &name) !=
+        FREEXL_OK)
       name = NULL;
     uint32_t len = name ? (uint32_t)strlen(name) : 0;
     jx_put(out, 'S', &len, sizeof len);
@@ -755,7 +764,8 @@ static void jx_xls_send_book(FILE *out, const void *xls, const char *data,
     styles.count = 0;
     if (biff8 && i < bk.sheet_count)
       jx_biff_sheet(out, &bk, bk.sheets[i], &styles);
-    if (freexl_select_active_worksheet(xls, (unsigned short)i) == FREEXL_OK &&
+    if (XLS.freexl_select_active_worksheet(xls, (unsigned short)i) ==
+            FREEXL_OK &&
         !jx_xls_send_cells(out, xls, date1904, &styles, &scanned)) {
       jx_put(out, 'L', NULL, 0);
       complete = false;
@@ -789,7 +799,7 @@ static _Noreturn void jx_xls_child(int fd, const char *path, const char *data,
   if (!out)
     _exit(1);
   const void *xls = NULL;
-  int rc = freexl_open(path, &xls);
+  int rc = XLS.freexl_open(path, &xls);
   if (rc != FREEXL_OK) {
     int32_t code = rc;
     jx_put(out, 'O', &code, sizeof code);
@@ -1092,6 +1102,11 @@ static const char *jx_xls_temp_file(jx_book_reader *r, const char *data,
  * process running freexl. */
 static bool jx_xls_run(jx_book_reader *r, const char *path, const char *data,
                        size_t size) {
+  const char *missing = NULL;
+  if (!jx_freexl(&missing)) {
+    jx_error(r->diags, r->pos, "cannot read the .xls workbook: %s", missing);
+    return false;
+  }
   int fds[2];
   pid_t pid = -1;
   if (pipe(fds) == 0) {

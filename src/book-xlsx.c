@@ -14,9 +14,14 @@
  * nesting depth is limited and a DOCTYPE (the door to entity expansion)
  * is refused; sheets, cells, strings, merges, cell formats and zip
  * entries are counted against jxlimits.h.  Each breach is one error.
+ *
+ * minizip is loaded when the first workbook is read (lazylib.h): its
+ * functions are called through UNZ, the table jx_book_read_xlsx checks
+ * is there first.
  */
 #include "book-read.h"
 #include "jxlimits.h"
+#include "lazylib.h"
 #include "xalloc.h"
 
 #include <expat.h>
@@ -26,6 +31,10 @@
 #include <string.h>
 #include <strings.h>
 #include <unzip.h>
+
+/* minizip's functions (lazylib.h); only used after jx_book_read_xlsx has
+ * found the library. */
+#define UNZ (*jx_minizip(NULL))
 
 /* ---- the zip in memory: minizip's file functions over a buffer ----------- */
 
@@ -263,7 +272,7 @@ static void jx_xlsx_password(jx_book_reader *r) {
 static bool jx_xlsx_entry_ok(jx_xlsx *z, const char *part,
                              const jx_sheet *sheet) {
   unz_file_info64 info;
-  if (unzGetCurrentFileInfo64(z->zip, &info, NULL, 0, NULL, 0, NULL, 0) !=
+  if (UNZ.unzGetCurrentFileInfo64(z->zip, &info, NULL, 0, NULL, 0, NULL, 0) !=
       UNZ_OK) {
     jx_xlsx_damaged(z, part, sheet);
     return false;
@@ -315,7 +324,7 @@ static bool jx_xlsx_has(jx_xlsx *z, const char *part) {
       z->zip_entry_count ? bsearch(&key, z->zip_entries, z->zip_entry_count,
                                    sizeof key, jx_zip_entry_cmp)
                          : NULL;
-  return e && unzGoToFilePos64(z->zip, &e->pos) == UNZ_OK;
+  return e && UNZ.unzGoToFilePos64(z->zip, &e->pos) == UNZ_OK;
 }
 
 /* Streams the unpacked current entry through the parser; false after an
@@ -324,7 +333,7 @@ static bool jx_xml_feed(jx_xml *x) {
   jx_xlsx *z = x->z;
   char buf[65536];
   for (;;) {
-    int n = unzReadCurrentFile(z->zip, buf, sizeof buf);
+    int n = UNZ.unzReadCurrentFile(z->zip, buf, sizeof buf);
     if (n < 0) {
       if (!x->failed)
         jx_xlsx_damaged(z, x->part, x->sheet);
@@ -357,7 +366,7 @@ static jx_part_status jx_xml_read(jx_xml *x) {
     return JX_PART_MISSING;
   if (!jx_xlsx_entry_ok(z, x->part, x->sheet))
     return JX_PART_FAILED;
-  if (unzOpenCurrentFile(z->zip) != UNZ_OK) {
+  if (UNZ.unzOpenCurrentFile(z->zip) != UNZ_OK) {
     jx_xlsx_damaged(z, x->part, x->sheet);
     return JX_PART_FAILED;
   }
@@ -371,7 +380,7 @@ static jx_part_status jx_xml_read(jx_xml *x) {
   XML_SetCharacterDataHandler(x->parser, jx_xml_on_text);
   XML_SetStartDoctypeDeclHandler(x->parser, jx_xml_on_doctype);
   bool ok = jx_xml_feed(x);
-  if (unzCloseCurrentFile(z->zip) != UNZ_OK && ok) {
+  if (UNZ.unzCloseCurrentFile(z->zip) != UNZ_OK && ok) {
     jx_xlsx_damaged(z, x->part, x->sheet);
     ok = false;
   }
@@ -1169,7 +1178,7 @@ static void jx_xlsx_too_many_entries(jx_book_reader *r) {
 static bool jx_xlsx_index(jx_xlsx *z) {
   jx_arena *arena = z->r->arena;
   size_t cap = 0;
-  int err = unzGoToFirstFile(z->zip);
+  int err = UNZ.unzGoToFirstFile(z->zip);
   while (err == UNZ_OK) {
     char name[1024];
     unz_file_info64 info;
@@ -1178,10 +1187,10 @@ static bool jx_xlsx_index(jx_xlsx *z) {
       jx_xlsx_too_many_entries(z->r);
       return false;
     }
-    err = unzGetCurrentFileInfo64(z->zip, &info, name, sizeof name, NULL, 0,
-                                  NULL, 0);
+    err = UNZ.unzGetCurrentFileInfo64(z->zip, &info, name, sizeof name, NULL, 0,
+                                      NULL, 0);
     if (err == UNZ_OK)
-      err = unzGetFilePos64(z->zip, &pos);
+      err = UNZ.unzGetFilePos64(z->zip, &pos);
     if (err != UNZ_OK)
       break;
     if (info.size_filename < sizeof name) { /* longer names: no part's */
@@ -1191,7 +1200,7 @@ static bool jx_xlsx_index(jx_xlsx *z) {
       z->zip_entries[z->zip_entry_count++] =
           (jx_zip_entry){jx_arena_strdup(arena, name), pos};
     }
-    err = unzGoToNextFile(z->zip);
+    err = UNZ.unzGoToNextFile(z->zip);
   }
   if (err != UNZ_END_OF_LIST_OF_FILE) {
     jx_xlsx_broken_zip(z->r);
@@ -1210,13 +1219,13 @@ static bool jx_xlsx_open(jx_xlsx *z, const char *data, size_t size) {
   zlib_filefunc64_def io = {jx_zip_open,  jx_zip_read, jx_zip_write,
                             jx_zip_tell,  jx_zip_seek, jx_zip_close,
                             jx_zip_error, NULL};
-  z->zip = unzOpen2_64(&z->mem, &io);
+  z->zip = UNZ.unzOpen2_64(&z->mem, &io);
   if (!z->zip) {
     jx_xlsx_broken_zip(z->r);
     return false;
   }
   unz_global_info64 global;
-  if (unzGetGlobalInfo64(z->zip, &global) != UNZ_OK ||
+  if (UNZ.unzGetGlobalInfo64(z->zip, &global) != UNZ_OK ||
       global.number_entry > JX_LIMIT_BOOK_ENTRIES) {
     jx_xlsx_too_many_entries(z->r);
     return false;
@@ -1225,12 +1234,17 @@ static bool jx_xlsx_open(jx_xlsx *z, const char *data, size_t size) {
 }
 
 bool jx_book_read_xlsx(jx_book_reader *r, const char *data, size_t size) {
+  const char *missing = NULL;
+  if (!jx_minizip(&missing)) {
+    jx_error(r->diags, r->pos, "cannot read the file: %s", missing);
+    return false;
+  }
   jx_xlsx z = {.r = r};
   bool ok = jx_xlsx_open(&z, data, size) && jx_xlsx_find_workbook(&z) &&
             jx_xlsx_book_parts(&z);
   for (size_t i = 0; ok && i < r->book->sheet_count; i++)
     ok = jx_xlsx_sheet(&z, i);
   if (z.zip)
-    unzClose(z.zip);
+    UNZ.unzClose(z.zip);
   return ok;
 }

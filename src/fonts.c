@@ -7,11 +7,11 @@
  * fontconfig's usual best-match substitution would silently change every
  * measurement, so an unknown family is an error instead.
  *
- * Each face is opened twice over the same file: with FreeType (to check
- * it is a TrueType-outline face libharu can embed, and for whoever needs
- * an FT_Face) and with HarfBuzz from a file blob (shaping and advances,
- * in unscaled font units).  Everything a face owns is malloc'ed here and
- * released by jx_fonts_free.
+ * Each face is opened twice over one mapping of its file (HarfBuzz's
+ * file blob): with FreeType (to check it is a TrueType-outline face
+ * libharu can embed, and for whoever needs an FT_Face) and with HarfBuzz
+ * (shaping and advances, in unscaled font units).  Everything a face owns is
+ * malloc'ed here and released by jx_fonts_free.
  */
 #ifndef _XOPEN_SOURCE
 #define _XOPEN_SOURCE 700 /* realpath */
@@ -43,6 +43,14 @@
 
 static void rules_free(struct jx_face_rules *r);
 
+/* Closes a face open_face opened, then releases the file mapping it was
+ * read from (the HarfBuzz blob in ft->generic.data, if any). */
+static void done_face(FT_Face ft) {
+  hb_blob_t *blob = ft->generic.data;
+  FT_Done_Face(ft);
+  hb_blob_destroy(blob);
+}
+
 bool jx_fonts_init(jx_fonts *fonts) {
   memset(fonts, 0, sizeof *fonts);
   return FT_Init_FreeType(&fonts->ft) == 0;
@@ -57,7 +65,7 @@ void jx_fonts_free(jx_fonts *fonts) {
     if (f->hb)
       hb_font_destroy(f->hb);
     if (f->ft)
-      FT_Done_Face(f->ft);
+      done_face(f->ft);
   }
   free(fonts->faces);
   if (fonts->ft)
@@ -203,9 +211,21 @@ static int open_face(jx_fonts *fonts, jx_diag_list *diags, jx_pos pos,
     free(real);
     return -1;
   }
+  /* One mapping of the file for both libraries: FreeType reads the face
+   * from HarfBuzz's blob (kept alive by ft->generic.data, released by
+   * jx_fonts_free after FT_Done_Face), so the pages both read fault in
+   * once and the file is mapped and unmapped once.  A file HarfBuzz
+   * cannot map is opened by FreeType itself, for its diagnostics. */
+  hb_blob_t *blob = hb_blob_create_from_file_or_fail(file);
+  unsigned blob_len = 0;
+  const char *data = blob ? hb_blob_get_data(blob, &blob_len) : NULL;
   FT_Face ft = NULL;
-  FT_Error err = FT_New_Face(fonts->ft, file, index, &ft);
+  FT_Error err = data && blob_len
+                     ? FT_New_Memory_Face(fonts->ft, (const FT_Byte *)data,
+                                          (FT_Long)blob_len, index, &ft)
+                     : FT_New_Face(fonts->ft, file, index, &ft);
   if (err) {
+    hb_blob_destroy(blob);
     long n = index > 0 ? count_faces(fonts->ft, file) : 0;
     if (n > 0 && index >= n)
       jx_error(diags, pos,
@@ -229,23 +249,23 @@ static int open_face(jx_fonts *fonts, jx_diag_list *diags, jx_pos pos,
     free(real);
     return -1;
   }
+  ft->generic.data = blob; /* NULL when FreeType opened the file */
+  ft->generic.finalizer = NULL;
   if (!FT_IS_SFNT(ft) || !has_table(ft, TTAG_glyf) ||
       !has_table(ft, TTAG_loca)) {
     report_no_outlines(diags, pos, spec, file);
-    FT_Done_Face(ft);
+    done_face(ft);
     free(real);
     return -1;
   }
-  hb_blob_t *blob = hb_blob_create_from_file_or_fail(file);
   hb_face_t *hface = blob ? hb_face_create(blob, (unsigned)index) : NULL;
-  hb_blob_destroy(blob);
   if (!hface || hb_face_get_glyph_count(hface) == 0) {
     jx_error(diags, pos,
              "font '%s': HarfBuzz cannot read '%s': the file is damaged; "
              "reinstall it or name another font in the template",
              spec, file);
     hb_face_destroy(hface);
-    FT_Done_Face(ft);
+    done_face(ft);
     free(real);
     return -1;
   }
@@ -376,13 +396,15 @@ static jx_face_memo *memo_of(jx_measure *ms, uint16_t face) {
  * on first use): font units, or JX_ADVANCE_NO_GLYPH. */
 static int16_t cached_advance(jx_measure *ms, uint16_t face, uint32_t cp) {
   jx_face_memo *m = memo_of(ms, face);
-  if (!m->advance) {
-    m->advance = jx_xmalloc(JX_BMP_SIZE * sizeof *m->advance);
-    memset(m->advance, 0xFF, JX_BMP_SIZE * sizeof *m->advance); /* -1 */
+  /* all 0, i.e. unknown (the memo holds ~advance): calloc gives pages that
+   * are zero without being written, so only those measuring touches cost */
+  if (!m->advance)
+    m->advance = jx_xcalloc(JX_BMP_SIZE, sizeof *m->advance);
+  int16_t a = (int16_t)~m->advance[cp];
+  if (a == JX_ADVANCE_UNKNOWN) {
+    a = face_advance(&ms->fonts->faces[face], cp);
+    m->advance[cp] = (int16_t)~a;
   }
-  int16_t a = m->advance[cp];
-  if (a == JX_ADVANCE_UNKNOWN)
-    a = m->advance[cp] = face_advance(&ms->fonts->faces[face], cp);
   return a;
 }
 

@@ -64,8 +64,9 @@ int jx_face_advance(const jx_fonts *fonts, uint16_t face, uint32_t cp);
 
 /* What a measuring context has learnt of one face, filled as it goes. */
 typedef struct jx_face_memo {
-  int16_t *advance;     /* per BMP code point, font units; -1 unknown, -2 no
-                           glyph; NULL until first needed */
+  int16_t *advance;     /* per BMP code point, the complement (~) of its
+                           advance in font units, -1 unknown (stored as 0),
+                           -2 no glyph; NULL until first needed */
   uint8_t *shape_class; /* per BMP code point, its JX_SHAPE_* class (0:
                            not yet known); NULL until first needed */
   /* the glyphs a GSUB/GPOS rule HarfBuzz applies could start at (NULL
@@ -115,7 +116,7 @@ int jx_measure_advance_lookup(jx_measure *ms, uint16_t face, uint32_t cp);
 static inline int jx_measure_memo(const jx_measure *ms, uint16_t face,
                                   uint32_t cp) {
   if (cp < 0x10000 && face < ms->memo_count && ms->memo[face].advance)
-    return ms->memo[face].advance[cp];
+    return (int16_t)~ms->memo[face].advance[cp];
   return -1;
 }
 

@@ -6,25 +6,25 @@
  * department and what the contents and bookmarks call it.
  */
 #include "document.h"
+#include "lazylib.h"
 #include "xalloc.h"
 
 #include <stdlib.h>
 #include <string.h>
-#include <unicode/ucol.h>
-#include <unicode/utypes.h>
 
 /* The collator of the packet being sorted (ICU's Chinese: 拼音 order),
- * or NULL (byte order).  qsort takes no context: it is set around the
- * sort, per thread, so packets made at once on several threads never
- * share one. */
+ * or NULL (byte order), and ICU's functions (lazylib.h: ICU is loaded on
+ * first use).  qsort takes no context: they are set around the sort, per
+ * thread, so packets made at once on several threads never share one. */
 static _Thread_local const UCollator *sort_coll;
+static _Thread_local const jx_icu_api *sort_icu;
 
 /* Compares two UTF-8 names in 拼音 order, then byte by byte: 0 only for
  * the same bytes. */
 static int name_cmp(const char *a, const char *b) {
   if (sort_coll) {
     UErrorCode st = U_ZERO_ERROR;
-    UCollationResult r = ucol_strcollUTF8(sort_coll, a, -1, b, -1, &st);
+    UCollationResult r = sort_icu->strcoll_utf8(sort_coll, a, -1, b, -1, &st);
     if (U_SUCCESS(st) && r != UCOL_EQUAL)
       return r == UCOL_LESS ? -1 : 1;
   }
@@ -68,13 +68,25 @@ static int entry_cmp_dept_only(const void *a, const void *b) {
   return dept_cmp(x, y);
 }
 
-/* ICU's Chinese collator (拼音 order), or NULL, with *st saying why,
- * when there is no Chinese collation data. */
-static UCollator *chinese_collator(UErrorCode *st) {
-  UCollator *coll = ucol_open("zh", st);
-  if (U_FAILURE(*st) || *st == U_USING_DEFAULT_WARNING) {
+/* ICU's Chinese collator (拼音 order), or NULL when ICU cannot be loaded
+ * or has no Chinese collation data; then *why (when `why` is not NULL)
+ * says why (a static string).  Sets *icu to ICU's functions (NULL when
+ * it is missing). */
+static UCollator *chinese_collator(const jx_icu_api **icu, const char **why) {
+  const char *reason = NULL;
+  *icu = jx_icu(&reason);
+  if (!*icu) {
+    if (why)
+      *why = reason;
+    return NULL;
+  }
+  UErrorCode st = U_ZERO_ERROR;
+  UCollator *coll = (*icu)->open("zh", &st);
+  if (U_FAILURE(st) || st == U_USING_DEFAULT_WARNING) {
     if (coll)
-      ucol_close(coll);
+      (*icu)->close(coll);
+    if (why)
+      *why = (*icu)->error_name(st);
     return NULL;
   }
   return coll;
@@ -89,8 +101,8 @@ static void sort_entries(jx_entry **es, size_t n, jx_packet_order order) {
 }
 
 bool jx_packet_sort(jx_packet_key *keys, size_t n, jx_packet_order order) {
-  UErrorCode st = U_ZERO_ERROR;
-  UCollator *coll = chinese_collator(&st);
+  const jx_icu_api *icu;
+  UCollator *coll = chinese_collator(&icu, NULL);
   jx_entry *e = jx_xcalloc(n ? n : 1, sizeof *e);
   jx_entry **es = jx_xcalloc(n ? n : 1, sizeof *es);
   jx_packet_key *sorted = jx_xcalloc(n ? n : 1, sizeof *sorted);
@@ -103,8 +115,10 @@ bool jx_packet_sort(jx_packet_key *keys, size_t n, jx_packet_order order) {
     es[i] = &e[i];
   }
   sort_coll = coll;
+  sort_icu = icu;
   sort_entries(es, n, order);
   sort_coll = NULL;
+  sort_icu = NULL;
   for (size_t i = 0; i < n; i++)
     sorted[i] = keys[es[i] - e];
   if (n)
@@ -113,7 +127,7 @@ bool jx_packet_sort(jx_packet_key *keys, size_t n, jx_packet_order order) {
   free(es);
   free(e);
   if (coll)
-    ucol_close(coll);
+    icu->close(coll);
   return coll != NULL;
 }
 
@@ -141,16 +155,18 @@ static size_t number_depts(jx_entry *const *es, size_t n) {
 
 size_t jx_entries_order(jx_entry **es, size_t n, jx_packet_order order,
                         const char **no_collation) {
-  UErrorCode st = U_ZERO_ERROR;
-  UCollator *coll = chinese_collator(&st);
-  /* no Chinese collation data: byte (code point) order */
-  *no_collation = coll ? NULL : u_errorName(st);
+  const jx_icu_api *icu;
+  /* no ICU or no Chinese collation data: byte (code point) order */
+  *no_collation = NULL;
+  UCollator *coll = chinese_collator(&icu, no_collation);
   sort_coll = coll;
+  sort_icu = icu;
   sort_entries(es, n, order);
   size_t depts = number_depts(es, n);
   sort_coll = NULL;
+  sort_icu = NULL;
   if (coll)
-    ucol_close(coll);
+    icu->close(coll);
   return depts;
 }
 

@@ -107,14 +107,22 @@ bool jx_subset_face(const jx_face *f, const uint64_t *used, unsigned flags,
   memset(out, 0, sizeof *out);
   jx_pos pos = {where, 0, 0};
   const char *spec = f->spec ? f->spec : f->path;
-  hb_blob_t *blob = hb_blob_create_from_file_or_fail(f->path);
-  if (!blob) {
-    jx_error(diags, pos, "cannot write the PDF: cannot read font file %s",
-             f->path);
-    return false;
+  /* The session's face (fonts.c), whose file is mapped already and whose
+   * tables HarfBuzz has already read (a face without a HarfBuzz font, not
+   * made by fonts.c, reads its file). */
+  hb_face_t *face = NULL;
+  if (f->hb) {
+    face = hb_face_reference(hb_font_get_face(f->hb));
+  } else {
+    hb_blob_t *blob = hb_blob_create_from_file_or_fail(f->path);
+    if (!blob) {
+      jx_error(diags, pos, "cannot write the PDF: cannot read font file %s",
+               f->path);
+      return false;
+    }
+    face = hb_face_create(blob, (unsigned)f->index);
+    hb_blob_destroy(blob);
   }
-  hb_face_t *face = hb_face_create(blob, (unsigned)f->index);
-  hb_blob_destroy(blob);
   bool ok = false;
   hb_subset_input_t *input = hb_subset_input_create_or_fail();
   if (!input) {

@@ -522,6 +522,94 @@ static bool drop_font_cmap(jx_render_ctx *ctx, jx_rfont *rf) {
   return hpdf_unexpected(ctx, rf, _("no cmap table"));
 }
 
+/* libharu 2.3.0 finds a code point's glyph (HPDF_TTFontDef_GetGlyphid)
+ * by scanning the loaded cmap's segments one by one; HPDF_GetFont asks
+ * for all 65,536 code points (the CIDToGIDMap and /W it builds), and
+ * ShowText once per character drawn.  A subset of a few hundred
+ * characters has a few hundred segments: that scan was a tenth of the
+ * time of `render` of one form.  Before HPDF_GetFont, replace the cmap
+ * libharu parsed (in memory: what is saved with the font is
+ * drop_font_cmap's) by one segment 0..FFFF whose glyph array holds, per
+ * code point, the glyph libharu's own lookup gives for it (its formula,
+ * with its quirks: unsigned index, idDelta added to a 0 from the array).
+ * Every lookup then stops at the first segment with the same answer, so
+ * the document is the same byte for byte.  A cmap that is not format 4,
+ * whose segments are not in order or do not end at FFFF, or that libharu
+ * would read past its glyph array, is left as it is. */
+static bool flatten_cmap(jx_render_ctx *ctx, jx_rfont *rf) {
+  HPDF_FontDef def = HPDF_GetFontDef(ctx->pdf, rf->name);
+  HPDF_TTFontDefAttr tt = def && def->type == HPDF_FONTDEF_TYPE_TRUETYPE
+                              ? (HPDF_TTFontDefAttr)def->attr
+                              : NULL;
+  if (!tt)
+    return hpdf_unexpected(ctx, rf, _("no TrueType font data"));
+  HPDF_TTF_CmapRange *cm = &tt->cmap;
+  HPDF_UINT segs = cm->seg_count_x2 / 2u;
+  if (cm->format != 4 || segs == 0 || cm->end_count[segs - 1] != 0xFFFF)
+    return true;
+  for (HPDF_UINT i = 1; i < segs; i++)
+    if (cm->end_count[i] < cm->end_count[i - 1])
+      return true;
+  /* the new arrays, each its own allocation (libharu frees each) */
+  HPDF_UINT16 *gids = HPDF_GetMem(def->mmgr, 0x10000 * sizeof *gids);
+  HPDF_UINT16 *end = HPDF_GetMem(def->mmgr, sizeof *end);
+  HPDF_UINT16 *start = HPDF_GetMem(def->mmgr, sizeof *start);
+  HPDF_INT16 *delta = HPDF_GetMem(def->mmgr, sizeof *delta);
+  HPDF_UINT16 *range = HPDF_GetMem(def->mmgr, sizeof *range);
+  void *fresh[] = {gids, end, start, delta, range};
+  bool keep = !gids || !end || !start || !delta || !range;
+  /* code point cp belongs to the first segment whose end is >= cp */
+  HPDF_UINT cp = 0;
+  for (HPDF_UINT i = 0; i < segs && !keep; i++) {
+    for (; cp <= cm->end_count[i] && !keep; cp++) {
+      HPDF_UINT16 gid = 0;
+      if (cm->start_count[i] > cp) {
+        gid = 0;
+      } else if (cm->id_range_offset[i] == 0) {
+        gid = (HPDF_UINT16)(cp + cm->id_delta[i]);
+      } else {
+        HPDF_UINT idx =
+            cm->id_range_offset[i] / 2 + (cp - cm->start_count[i]) - (segs - i);
+        /* at idx == count libharu reads one past its array: keep its cmap */
+        keep = idx == cm->glyph_id_array_count;
+        if (idx < cm->glyph_id_array_count)
+          gid = (HPDF_UINT16)(cm->glyph_id_array[idx] + cm->id_delta[i]);
+      }
+      gids[cp] = gid;
+    }
+  }
+  if (keep) {
+    for (size_t k = 0; k < sizeof fresh / sizeof fresh[0]; k++)
+      if (fresh[k])
+        HPDF_FreeMem(def->mmgr, fresh[k]);
+    if (ctx->hpdf_code) {
+      char doing[512];
+      snprintf(doing, sizeof doing, _("preparing font %s"), rf->spec);
+      return hpdf_ok(ctx, doing);
+    }
+    return true;
+  }
+  HPDF_FreeMem(def->mmgr, cm->end_count);
+  HPDF_FreeMem(def->mmgr, cm->start_count);
+  HPDF_FreeMem(def->mmgr, cm->id_delta);
+  HPDF_FreeMem(def->mmgr, cm->id_range_offset);
+  if (cm->glyph_id_array)
+    HPDF_FreeMem(def->mmgr, cm->glyph_id_array);
+  /* one segment: idx = 2 / 2 + (cp - 0) - (1 - 0) = cp */
+  *end = 0xFFFF;
+  *start = 0;
+  *delta = 0;
+  *range = 2;
+  cm->end_count = end;
+  cm->start_count = start;
+  cm->id_delta = delta;
+  cm->id_range_offset = range;
+  cm->glyph_id_array = gids;
+  cm->glyph_id_array_count = 0x10000;
+  cm->seg_count_x2 = 2;
+  return true;
+}
+
 /* Subsets, loads and prepares every font in ctx->rfonts. */
 static bool load_fonts(jx_render_ctx *ctx) {
   for (size_t i = 0; i < ctx->rfont_count; i++) {
@@ -561,6 +649,8 @@ static bool load_fonts(jx_render_ctx *ctx) {
         return false;
       }
     }
+    if (!flatten_cmap(ctx, rf))
+      return false;
     rf->font = HPDF_GetFont(ctx->pdf, rf->name, "UTF-8");
     if (!rf->font) {
       char doing[512];

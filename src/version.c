@@ -6,12 +6,12 @@
 
 #include "datadir.h"
 #include "i18n.h"
+#include "lazylib.h"
 
 #include <ft2build.h>
 #include FT_FREETYPE_H
 #include <hb.h>
 #include <hpdf.h>
-#include <unicode/uversion.h>
 #include <yaml.h>
 #ifdef JX_HAVE_LIBDEFLATE
 #include <libdeflate.h>
@@ -32,10 +32,14 @@ void jx_print_versions(FILE *out) {
     FT_Library_Version(ft, &major, &minor, &patch);
     FT_Done_FreeType(ft);
   }
-  UVersionInfo icu;
-  char icu_text[U_MAX_VERSION_STRING_LENGTH];
-  u_getVersion(icu);
-  u_versionToString(icu, icu_text);
+  /* ICU is loaded here only for its version (lazylib.h); "?" without it */
+  char icu_text[U_MAX_VERSION_STRING_LENGTH] = "?";
+  const jx_icu_api *icu_api = jx_icu(NULL);
+  if (icu_api) {
+    UVersionInfo icu;
+    icu_api->get_version(icu);
+    icu_api->version_to_string(icu, icu_text);
+  }
   fprintf(out,
           _("libraries: libharu %s, HarfBuzz %s, FreeType %d.%d.%d, "
             "libyaml %s, libunibreak %s, ICU %s"),
