@@ -19,15 +19,27 @@
 
 bool jx_document_open(jx_document *doc, jx_session *session,
                       const jx_packet_options *opt, const char *out_path) {
-  *doc = (jx_document){.session = session, .opt = opt, .out_path = out_path};
+  *doc = (jx_document){
+      .session = session, .opt = opt, .out_path = out_path, .packet = true};
   doc->sink =
       jx_sink_stream_open(out_path, jx_session_fonts(session),
                           &JX_SINK_STREAM_PACKET, jx_session_diags(session));
   return doc->sink != NULL;
 }
 
+void jx_document_open_sink(jx_document *doc, jx_session *session, jx_sink *sink,
+                           const jx_render_info *info, const char *where,
+                           jx_diag_list *diags) {
+  *doc = (jx_document){.session = session,
+                       .out_path = where,
+                       .sink = sink,
+                       .info = *info,
+                       .diags = diags ? diags : jx_session_diags(session)};
+}
+
 void jx_document_add(jx_document *doc, const jx_template *tpl,
-                     const jx_entry *e, const jx_bytes *pages) {
+                     const jx_entry *e, const jx_bytes *pages,
+                     const jx_layout *layout) {
   if (!doc->tpl)
     doc->tpl = tpl;
   if (doc->count == doc->cap) {
@@ -37,8 +49,48 @@ void jx_document_add(jx_document *doc, const jx_template *tpl,
   jx_entry *to = &doc->entries[doc->count++];
   *to = *e;
   to->objs = jx_xcalloc(e->page_count, sizeof *to->objs);
-  for (size_t p = 0; p < e->page_count; p++)
-    to->objs[p] = jx_sink_add_encoded(doc->sink, &pages[p]);
+  for (size_t p = 0; p < e->page_count && !doc->failed; p++) {
+    if (pages) {
+      to->objs[p] = jx_sink_add_encoded(doc->sink, &pages[p]);
+    } else {
+      to->objs[p] =
+          jx_sink_add_page(doc->sink, &layout->pages[p], layout->page_height);
+      doc->failed = to->objs[p] == 0;
+    }
+  }
+}
+
+/* Finishes a plain document: its forms' pages in input order, nothing
+ * added (see jx_document_finish). */
+static bool finish_plain(jx_document *doc, size_t *pdf_pages,
+                         size_t *form_pages) {
+  size_t total = 0;
+  for (size_t i = 0; i < doc->count; i++)
+    total += doc->entries[i].page_count;
+  bool ok = !doc->failed;
+  if (ok && total == 0) {
+    jx_error(doc->diags, ((jx_pos){doc->out_path, 0, 0}),
+             "cannot write the PDF: no pages to write");
+    ok = false;
+  }
+  jx_sink_page *pages = jx_xcalloc(total ? total : 1, sizeof *pages);
+  for (size_t i = 0, p = 0; i < doc->count; i++) {
+    jx_entry *e = &doc->entries[i];
+    e->first_page = p;
+    for (size_t k = 0; k < e->page_count; k++, p++)
+      pages[p] = (jx_sink_page){.contents = {e->objs[k], 0},
+                                .width = e->page_width,
+                                .height = e->page_height};
+  }
+  jx_sink_doc pd = {.pages = pages, .page_count = total, .info = doc->info};
+  if (ok)
+    ok = jx_sink_close(doc->sink, &pd);
+  else
+    jx_sink_abort(doc->sink);
+  doc->sink = NULL;
+  *pdf_pages = *form_pages = ok ? total : 0;
+  free(pages);
+  return ok;
 }
 
 /* Puts the entries in the packet's order and numbers their departments
@@ -150,6 +202,8 @@ static size_t page_labels(jx_sink_label labels[3], bool contents,
 
 bool jx_document_finish(jx_document *doc, size_t *pdf_pages,
                         size_t *form_pages) {
+  if (!doc->packet)
+    return finish_plain(doc, pdf_pages, form_pages);
   const jx_packet_options *opt = doc->opt;
   jx_fonts *fonts = jx_session_fonts(doc->session);
   const jx_template *tpl = doc->tpl;
