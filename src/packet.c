@@ -1,19 +1,25 @@
 /*
- * packet.c — many projects into one packet PDF (or one PDF each): the
- * public jx_packet_render (jxform.h).
+ * packet.c — the pipeline that `render`, `packet` and --split share
+ * (jx_pipeline_run, document.h), and the public jx_packet_render
+ * (jxform.h):
  *
- *   - worker threads take inputs in order from a shared counter; each
- *     loads, validates and lays out its project with its own face table
- *     (same specs, same order as the session's, so face ids agree) and
- *     encodes the pages with its encoder of the packet's streaming sink
- *     (sink.h), or, for --split, writes the project's own PDF through a
- *     streaming sink of its own (jx_sink_write_layout);
+ *   - workers take inputs in order from a shared counter; each loads,
+ *     validates and lays out its project (render gives it loaded) with
+ *     its own face table (same specs, same order as the session's, so face
+ *     ids agree), then encodes the pages with its encoder of the
+ *     document's sink when that sink encodes (packets: the streaming
+ *     sink), or keeps the display pages for the document to hand to the
+ *     sink (render: the libharu sink), or, for --split, writes the
+ *     project's own PDF, a plain document through a streaming sink of its
+ *     own (write_one).  Packets run N worker threads; render runs one
+ *     worker on the calling thread, with the session's face table;
  *   - the calling thread is the one writer: it takes the results strictly
  *     in input order (a window of WINDOW inputs bounds memory), copies
- *     their diagnostics into the session and hands their page streams to
- *     the document (document.c), which writes them at once and, at the
- *     end, orders, numbers and finishes the packet; or, for --split, puts
- *     each project's PDF in the folder under its name (splitname.c).
+ *     their diagnostics into the session and hands their pages to the
+ *     document (document.c), which writes them at once and, at the end,
+ *     finishes it (a packet: orders, numbers, adds the front matter and
+ *     footers); or, for --split, puts each project's PDF in the folder
+ *     under its name (splitname.c).
  * The output depends only on the inputs: objects are numbered in input
  * order whatever the thread timing.
  */
@@ -114,6 +120,24 @@ static const char *field(const jx_model *m, int field) {
   return t && t->present ? t->str : "";
 }
 
+/* Writes one project's PDF (--split) through `sink` as a plain document:
+ * entry `e` (its size and page count) laid out in `layout`.  Returns
+ * false after recording an error at `where` in `diags`. */
+static bool write_one(jx_sink *sink, const jx_template *tpl, const jx_entry *e,
+                      const jx_layout *layout, const jx_render_info *info,
+                      const char *where, jx_diag_list *diags) {
+  jx_document doc;
+  jx_document_open_sink(&doc, NULL, sink, info, where, diags);
+  jx_entry one = {.page_count = e->page_count,
+                  .page_width = e->page_width,
+                  .page_height = e->page_height};
+  jx_document_add(&doc, tpl, &one, NULL, layout);
+  size_t pdf_pages, form_pages;
+  bool ok = jx_document_finish(&doc, &pdf_pages, &form_pages);
+  jx_document_free(&doc);
+  return ok;
+}
+
 /* Loads, lays out and encodes input `i` into `r`. */
 static void do_input(jx_shared *sh, size_t wid, size_t i, jx_result *r) {
   const char *path = sh->inputs[i];
@@ -163,8 +187,8 @@ static void do_input(jx_shared *sh, size_t wid, size_t i, jx_result *r) {
         jx_sink *sink = jx_sink_stream_unique(sh->opt->split_dir, path, wf,
                                               &JX_SINK_STREAM_ONE, &r->diags,
                                               &r->split_tmp);
-        r->ok =
-            sink && jx_sink_write_layout(sink, &layout, &info, path, &r->diags);
+        r->ok = sink &&
+                write_one(sink, tpl, &r->e, &layout, &info, path, &r->diags);
       } else if (sh->encode) {
         r->pages = jx_xcalloc(layout.page_count, sizeof *r->pages);
         for (size_t p = 0; p < layout.page_count && r->ok; p++)
