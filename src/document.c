@@ -19,12 +19,24 @@
 
 bool jx_document_open(jx_document *doc, jx_session *session,
                       const jx_packet_options *opt, const char *out_path) {
-  *doc = (jx_document){
-      .session = session, .opt = opt, .out_path = out_path, .packet = true};
-  doc->sink =
+  jx_sink *sink =
       jx_sink_stream_open(out_path, jx_session_fonts(session),
                           &JX_SINK_STREAM_PACKET, jx_session_diags(session));
-  return doc->sink != NULL;
+  *doc = (jx_document){0};
+  if (sink)
+    jx_document_open_packet(doc, session, opt, sink, out_path);
+  return sink != NULL;
+}
+
+void jx_document_open_packet(jx_document *doc, jx_session *session,
+                             const jx_packet_options *opt, jx_sink *sink,
+                             const char *out_path) {
+  *doc = (jx_document){.session = session,
+                       .opt = opt,
+                       .out_path = out_path,
+                       .sink = sink,
+                       .packet = true,
+                       .diags = jx_session_diags(session)};
 }
 
 void jx_document_open_sink(jx_document *doc, jx_session *session, jx_sink *sink,

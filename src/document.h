@@ -69,6 +69,10 @@ typedef struct jx_document {
  * (nothing to free). */
 bool jx_document_open(jx_document *doc, jx_session *session,
                       const jx_packet_options *opt, const char *out_path);
+/* The same through `sink` (any sink; now owned by the document). */
+void jx_document_open_packet(jx_document *doc, jx_session *session,
+                             const jx_packet_options *opt, jx_sink *sink,
+                             const char *out_path);
 /* A plain document written through `sink` (now owned by the document),
  * with information `info` (its strings must outlive the document);
  * errors are recorded at `where` in `diags` (NULL: the session's).  The
