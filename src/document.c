@@ -7,9 +7,12 @@
  * the front matter and the page footers (frontmatter.c), a bookmark per
  * department and project and page labels (封面, 目录1…, then 1… matching
  * the footers), and closes the PDF with its page tree in that order.
- * The PDF is a streaming sink (sink.h): the forms' pages come encoded by
- * its encoders on the workers, the front matter and footers as display
- * pages.
+ * A packet's PDF is a streaming sink (sink.h): the forms' pages come
+ * encoded by its encoders on the workers, the front matter and footers as
+ * display pages.  A plain document (`render` through the libharu sink, a
+ * --split file through a streaming sink) is the forms' pages in input
+ * order and nothing else; a sink that does not encode is handed the
+ * display pages as they come.
  */
 #include "document.h"
 #include "xalloc.h"
@@ -237,7 +240,7 @@ bool jx_document_finish(jx_document *doc, size_t *pdf_pages,
   fr.layout.arena = &arena;
   jx_front_in fin = {tpl, opt, es, n, kinds, kind_count, depts, main_pages};
   jx_front_build(fonts, &fin, 0, &fr);
-  bool ok = true;
+  bool ok = !doc->failed; /* a page the sink could not take: recorded */
   if (overflow) {
     jx_pos pos = {doc->out_path, 0, 0};
     jx_error(jx_session_diags(doc->session), pos,
