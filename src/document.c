@@ -7,9 +7,12 @@
  * the front matter and the page footers (frontmatter.c), a bookmark per
  * department and project and page labels (封面, 目录1…, then 1… matching
  * the footers), and closes the PDF with its page tree in that order.
- * The PDF is a streaming sink (sink.h): the forms' pages come encoded by
- * its encoders on the workers, the front matter and footers as display
- * pages.
+ * A packet's PDF is a streaming sink (sink.h): the forms' pages come
+ * encoded by its encoders on the workers, the front matter and footers as
+ * display pages.  A plain document (`render` through the libharu sink, a
+ * --split file through a streaming sink) is the forms' pages in input
+ * order and nothing else; a sink that does not encode is handed the
+ * display pages as they come.
  */
 #include "document.h"
 #include "xalloc.h"
@@ -19,15 +22,39 @@
 
 bool jx_document_open(jx_document *doc, jx_session *session,
                       const jx_packet_options *opt, const char *out_path) {
-  *doc = (jx_document){.session = session, .opt = opt, .out_path = out_path};
-  doc->sink =
+  jx_sink *sink =
       jx_sink_stream_open(out_path, jx_session_fonts(session),
                           &JX_SINK_STREAM_PACKET, jx_session_diags(session));
-  return doc->sink != NULL;
+  *doc = (jx_document){0};
+  if (sink)
+    jx_document_open_packet(doc, session, opt, sink, out_path);
+  return sink != NULL;
+}
+
+void jx_document_open_packet(jx_document *doc, jx_session *session,
+                             const jx_packet_options *opt, jx_sink *sink,
+                             const char *out_path) {
+  *doc = (jx_document){.session = session,
+                       .opt = opt,
+                       .out_path = out_path,
+                       .sink = sink,
+                       .packet = true,
+                       .diags = jx_session_diags(session)};
+}
+
+void jx_document_open_sink(jx_document *doc, jx_session *session, jx_sink *sink,
+                           const jx_render_info *info, const char *where,
+                           jx_diag_list *diags) {
+  *doc = (jx_document){.session = session,
+                       .out_path = where,
+                       .sink = sink,
+                       .info = *info,
+                       .diags = diags ? diags : jx_session_diags(session)};
 }
 
 void jx_document_add(jx_document *doc, const jx_template *tpl,
-                     const jx_entry *e, const jx_bytes *pages) {
+                     const jx_entry *e, const jx_bytes *pages,
+                     const jx_layout *layout) {
   if (!doc->tpl)
     doc->tpl = tpl;
   if (doc->count == doc->cap) {
@@ -37,8 +64,48 @@ void jx_document_add(jx_document *doc, const jx_template *tpl,
   jx_entry *to = &doc->entries[doc->count++];
   *to = *e;
   to->objs = jx_xcalloc(e->page_count, sizeof *to->objs);
-  for (size_t p = 0; p < e->page_count; p++)
-    to->objs[p] = jx_sink_add_encoded(doc->sink, &pages[p]);
+  for (size_t p = 0; p < e->page_count && !doc->failed; p++) {
+    if (pages) {
+      to->objs[p] = jx_sink_add_encoded(doc->sink, &pages[p]);
+    } else {
+      to->objs[p] =
+          jx_sink_add_page(doc->sink, &layout->pages[p], layout->page_height);
+      doc->failed = to->objs[p] == 0;
+    }
+  }
+}
+
+/* Finishes a plain document: its forms' pages in input order, nothing
+ * added (see jx_document_finish). */
+static bool finish_plain(jx_document *doc, size_t *pdf_pages,
+                         size_t *form_pages) {
+  size_t total = 0;
+  for (size_t i = 0; i < doc->count; i++)
+    total += doc->entries[i].page_count;
+  bool ok = !doc->failed;
+  if (ok && total == 0) {
+    jx_error(doc->diags, ((jx_pos){doc->out_path, 0, 0}),
+             "cannot write the PDF: no pages to write");
+    ok = false;
+  }
+  jx_sink_page *pages = jx_xcalloc(total ? total : 1, sizeof *pages);
+  for (size_t i = 0, p = 0; i < doc->count; i++) {
+    jx_entry *e = &doc->entries[i];
+    e->first_page = p;
+    for (size_t k = 0; k < e->page_count; k++, p++)
+      pages[p] = (jx_sink_page){.contents = {e->objs[k], 0},
+                                .width = e->page_width,
+                                .height = e->page_height};
+  }
+  jx_sink_doc pd = {.pages = pages, .page_count = total, .info = doc->info};
+  if (ok)
+    ok = jx_sink_close(doc->sink, &pd);
+  else
+    jx_sink_abort(doc->sink);
+  doc->sink = NULL;
+  *pdf_pages = *form_pages = ok ? total : 0;
+  free(pages);
+  return ok;
 }
 
 /* Puts the entries in the packet's order and numbers their departments
@@ -150,6 +217,8 @@ static size_t page_labels(jx_sink_label labels[3], bool contents,
 
 bool jx_document_finish(jx_document *doc, size_t *pdf_pages,
                         size_t *form_pages) {
+  if (!doc->packet)
+    return finish_plain(doc, pdf_pages, form_pages);
   const jx_packet_options *opt = doc->opt;
   const jx_template *tpl = doc->tpl;
   size_t n = doc->count;
@@ -170,7 +239,7 @@ bool jx_document_finish(jx_document *doc, size_t *pdf_pages,
   fr.layout.arena = &arena;
   jx_front_in fin = {tpl, opt, es, n, kinds, kind_count, depts, main_pages};
   jx_front_build(jx_session_measure(doc->session), &fin, 0, &fr);
-  bool ok = true;
+  bool ok = !doc->failed; /* a page the sink could not take: recorded */
   if (overflow) {
     jx_pos pos = {doc->out_path, 0, 0};
     jx_error(jx_session_diags(doc->session), pos,

@@ -44,14 +44,20 @@ typedef struct jx_entry {
 
 /* ---- the document (document.c) ---- */
 
-/* A packet PDF being made: its projects' pages are written as they come,
- * the rest when it is finished. */
+/* A PDF being made: its projects' pages are handed to its sink as they
+ * come, the rest when it is finished.  Either a packet (cover, contents,
+ * footers, bookmarks, page labels, the packet's order) or a plain
+ * document (`render`, a --split file): the forms' pages in input order,
+ * nothing added. */
 typedef struct jx_document {
   jx_session *session; /* its diagnostics */
   const jx_packet_options *opt;
-  const char *out_path;
-  jx_sink *sink;          /* the streaming sink (sink.h): NULL once
-                             finished or aborted */
+  const char *out_path;   /* where errors are recorded */
+  jx_sink *sink;          /* (sink.h) NULL once finished or aborted */
+  bool packet;            /* a packet; false: a plain document */
+  bool failed;            /* a page could not be added (recorded) */
+  jx_diag_list *diags;    /* a plain document's errors go here */
+  jx_render_info info;    /* a plain document's information */
   const jx_template *tpl; /* the first project's: front matter, footers */
   jx_entry *entries;      /* in input order */
   size_t count, cap;
@@ -63,25 +69,71 @@ typedef struct jx_document {
  * (nothing to free). */
 bool jx_document_open(jx_document *doc, jx_session *session,
                       const jx_packet_options *opt, const char *out_path);
+/* The same through `sink` (any sink; now owned by the document). */
+void jx_document_open_packet(jx_document *doc, jx_session *session,
+                             const jx_packet_options *opt, jx_sink *sink,
+                             const char *out_path);
+/* A plain document written through `sink` (now owned by the document),
+ * with information `info` (its strings must outlive the document);
+ * errors are recorded at `where` in `diags` (NULL: the session's).  The
+ * sink may encode (its encoders then encode the pages on the workers) or
+ * not (the document hands it the display pages, in input order). */
+void jx_document_open_sink(jx_document *doc, jx_session *session, jx_sink *sink,
+                           const jx_render_info *info, const char *where,
+                           jx_diag_list *diags);
 /* Takes the next project (in input order) laid out with `tpl`: the entry
  * `e` (copied, its strings now owned by the document; objs set here,
- * kind, dept and first_page when finishing) and its e->page_count pages
- * encoded by the sink's encoders, which are written to the PDF at once
- * (the caller frees them). */
+ * kind, dept and first_page when finishing) and its e->page_count pages:
+ * `pages` encoded by the sink's encoders, or, when `pages` is NULL, the
+ * display pages of `layout`, which the document hands to the sink's
+ * add_page in order; either is written (or copied) at once, and the
+ * caller frees it. */
 void jx_document_add(jx_document *doc, const jx_template *tpl,
-                     const jx_entry *e, const jx_bytes *pages);
-/* Finishes the PDF (every encoder of its sink freed before): puts the
- * projects in the packet's order, numbers the pages, lays out the front
- * matter and footers, adds bookmarks and page labels and closes it.  Sets
- * *pdf_pages (all pages) and *form_pages (those the footers number), 0 on
- * failure.  Returns false after recording an error (the PDF is then
- * removed). */
+                     const jx_entry *e, const jx_bytes *pages,
+                     const jx_layout *layout);
+/* Finishes the PDF (every encoder of its sink freed before).  A packet:
+ * puts the projects in the packet's order, numbers the pages, lays out
+ * the front matter and footers, adds bookmarks and page labels and
+ * closes it.  A plain document: closes it with the pages in input order.
+ * Sets *pdf_pages (all pages) and *form_pages (those the footers number;
+ * a plain document's all), 0 on failure.  Returns false after recording
+ * an error (the PDF is then removed). */
 bool jx_document_finish(jx_document *doc, size_t *pdf_pages,
                         size_t *form_pages);
 /* Removes the unfinished PDF (nothing when finished already). */
 void jx_document_abort(jx_document *doc);
 /* Frees the entries (after jx_document_finish or jx_document_abort). */
 void jx_document_free(jx_document *doc);
+
+/* ---- the pipeline (packet.c) ---- */
+
+/* One run of the pipeline that `render`, `packet` and --split share:
+ * inputs → workers (load, validate, lay out) → the document (in input
+ * order) → its sink.  Which sink, whether the document is a packet, and
+ * how many threads make the difference. */
+typedef struct jx_pipeline {
+  const char *const *inputs;   /* count of them, in order: the files the
+                                  workers load, or the names of `projects` */
+  jx_project *const *projects; /* loaded already (render), or NULL */
+  size_t count;
+  const jx_packet_options *opt; /* threads, split_dir, fail_fast, progress,
+                                   summary (order etc.: the document's) */
+  bool on_caller;      /* lay out on the calling thread with the session's
+                          faces, no worker thread (render) */
+  bool all_or_nothing; /* a bad input writes nothing, and the packet's own
+                          messages (the same project twice, nothing could
+                          be rendered) are not given (render) */
+} jx_pipeline;
+
+/* Runs `run` into `doc` (opened, e.g. jx_document_open; NULL for
+ * --split: each project's PDF in opt->split_dir), which it finishes or
+ * aborts and frees.  Diagnostics go to the session, in input order;
+ * `failed` (when not NULL) gets true at each bad input's index;
+ * *form_pages (when not NULL) as jx_packet_render_forms sets it.
+ * Returns true when the output was written and every input was good. */
+bool jx_pipeline_run(jx_session *session, const jx_pipeline *run,
+                     jx_document *doc, const char *out_path, bool *failed,
+                     size_t *form_pages);
 
 /* ---- the order (order.c) ---- */
 

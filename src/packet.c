@@ -1,20 +1,26 @@
 /*
- * packet.c — many projects into one packet PDF (or one PDF each): the
- * public jx_packet_render (jxform.h).
+ * packet.c — the pipeline that `render`, `packet` and --split share
+ * (jx_pipeline_run, document.h), and the public jx_packet_render
+ * (jxform.h):
  *
- *   - worker threads take inputs in order from a shared counter; each
- *     loads, validates and lays out its project with its own face table
- *     (same specs, same order as the session's, so face ids agree) and
- *     its own measuring context over it (fonts.h, jx_measure), and
- *     encodes the pages with its encoder of the packet's streaming sink
- *     (sink.h), or, for --split, writes the project's own PDF through a
- *     streaming sink of its own (jx_sink_write_layout);
+ *   - workers take inputs in order from a shared counter; each loads,
+ *     validates and lays out its project (render gives it loaded) with
+ *     its own face table (same specs, same order as the session's, so face
+ *     ids agree) and its own measuring context over them (fonts.h,
+ *     jx_measure), then encodes the pages with its encoder of the
+ *     document's sink when that sink encodes (packets: the streaming
+ *     sink), or keeps the display pages for the document to hand to the
+ *     sink (render: the libharu sink), or, for --split, writes the
+ *     project's own PDF, a plain document through a streaming sink of its
+ *     own (write_one).  Packets run N worker threads; render runs one
+ *     worker on the calling thread, with the session's face table;
  *   - the calling thread is the one writer: it takes the results strictly
  *     in input order (a window of WINDOW inputs bounds memory), copies
- *     their diagnostics into the session and hands their page streams to
- *     the document (document.c), which writes them at once and, at the
- *     end, orders, numbers and finishes the packet; or, for --split, puts
- *     each project's PDF in the folder under its name (splitname.c).
+ *     their diagnostics into the session and hands their pages to the
+ *     document (document.c), which writes them at once and, at the end,
+ *     finishes it (a packet: orders, numbers, adds the front matter and
+ *     footers); or, for --split, puts each project's PDF in the folder
+ *     under its name (splitname.c).
  * The output depends only on the inputs: objects are numbered in input
  * order whatever the thread timing.
  */
@@ -49,8 +55,10 @@ static double now(void) {
 typedef struct jx_result {
   bool done, ok;
   jx_diag_list diags;
-  jx_entry e;      /* the project: its fields and page count and size */
-  jx_bytes *pages; /* e.page_count of them */
+  jx_entry e;       /* the project: its fields and page count and size */
+  jx_bytes *pages;  /* e.page_count of them, encoded; or NULL and */
+  jx_layout layout; /* its display pages, for a sink that does not encode */
+  jx_arena *arena;  /* holding them (malloc'd), or NULL */
   const jx_template *tpl;
   char *split_tmp; /* --split: the file written, to be renamed */
 } jx_result;
@@ -58,6 +66,7 @@ typedef struct jx_result {
 typedef struct jx_shared {
   jx_session *session;
   const char *const *inputs;
+  jx_project *const *projects; /* loaded already (render), or NULL */
   size_t count;
   const jx_packet_options *opt;
   pthread_mutex_t lock; /* everything below, and the session's templates */
@@ -68,10 +77,12 @@ typedef struct jx_shared {
   size_t written; /* inputs consumed by the writer */
   bool stop;
   jx_result slots[WINDOW];
-  jx_sink *sink;          /* the packet's (NULL for --split) */
-  jx_sink_encoder **encs; /* per worker (not for --split): the packet's */
-  jx_fonts *fonts;        /* per worker */
-  jx_measure *measures;   /* per worker, over its fonts */
+  jx_sink *sink;          /* the document's (NULL for --split) */
+  bool encode;            /* its encoders encode the pages on the workers;
+                             else the display pages go to the document */
+  jx_sink_encoder **encs; /* per worker (not for --split): the sink's */
+  jx_fonts *fonts;        /* per worker (on the caller: the session's) */
+  jx_measure *measures;   /* per worker (on the caller: the session's) */
 } jx_shared;
 
 typedef struct jx_worker {
@@ -84,6 +95,10 @@ static void result_clear(jx_result *r) {
   for (size_t i = 0; r->pages && i < r->e.page_count; i++)
     free(r->pages[i].data);
   free(r->pages);
+  if (r->arena) {
+    jx_arena_free(r->arena);
+    free(r->arena);
+  }
   free(r->e.dept_code), free(r->e.dept_name), free(r->e.name), free(r->e.year);
   free(r->split_tmp);
   memset(r, 0, sizeof *r);
@@ -109,6 +124,24 @@ static const char *field(const jx_model *m, int field) {
   return t && t->present ? t->str : "";
 }
 
+/* Writes one project's PDF (--split) through `sink` as a plain document:
+ * entry `e` (its size and page count) laid out in `layout`.  Returns
+ * false after recording an error at `where` in `diags`. */
+static bool write_one(jx_sink *sink, const jx_template *tpl, const jx_entry *e,
+                      const jx_layout *layout, const jx_render_info *info,
+                      const char *where, jx_diag_list *diags) {
+  jx_document doc;
+  jx_document_open_sink(&doc, NULL, sink, info, where, diags);
+  jx_entry one = {.page_count = e->page_count,
+                  .page_width = e->page_width,
+                  .page_height = e->page_height};
+  jx_document_add(&doc, tpl, &one, NULL, layout);
+  size_t pdf_pages, form_pages;
+  bool ok = jx_document_finish(&doc, &pdf_pages, &form_pages);
+  jx_document_free(&doc);
+  return ok;
+}
+
 /* Loads, lays out and encodes input `i` into `r`. */
 static void do_input(jx_shared *sh, size_t wid, size_t i, jx_result *r) {
   const char *path = sh->inputs[i];
@@ -116,8 +149,10 @@ static void do_input(jx_shared *sh, size_t wid, size_t i, jx_result *r) {
   jx_arena arena;
   jx_arena_init(&arena);
   const jx_template *tpl = NULL;
-  jx_model *m = jx_session_load_model(sh->session, &arena, path, &r->diags,
-                                      &sh->lock, &tpl);
+  jx_model *m = sh->projects
+                    ? jx_project_parts(sh->projects[i], &tpl)
+                    : jx_session_load_model(sh->session, &arena, path,
+                                            &r->diags, &sh->lock, &tpl);
   if (m) {
     pthread_mutex_lock(&sh->lock);
     sync_fonts(sh, wf);
@@ -156,18 +191,25 @@ static void do_input(jx_shared *sh, size_t wid, size_t i, jx_result *r) {
         jx_sink *sink = jx_sink_stream_unique(sh->opt->split_dir, path, wf,
                                               &JX_SINK_STREAM_ONE, &r->diags,
                                               &r->split_tmp);
-        r->ok =
-            sink && jx_sink_write_layout(sink, &layout, &info, path, &r->diags);
-      } else {
+        r->ok = sink &&
+                write_one(sink, tpl, &r->e, &layout, &info, path, &r->diags);
+      } else if (sh->encode) {
         r->pages = jx_xcalloc(layout.page_count, sizeof *r->pages);
         for (size_t p = 0; p < layout.page_count && r->ok; p++)
           r->ok =
               jx_sink_encode(sh->sink, sh->encs[wid], &layout.pages[p],
                              layout.page_height, path, &r->diags, &r->pages[p]);
+      } else {
+        /* the sink draws display pages: they go to the document whole */
+        r->arena = jx_xmalloc(sizeof *r->arena);
+        *r->arena = arena;
+        r->layout = layout;
+        r->layout.arena = r->arena;
       }
     }
   }
-  jx_arena_free(&arena);
+  if (!r->arena)
+    jx_arena_free(&arena);
 }
 
 static void *worker_main(void *arg) {
@@ -240,7 +282,8 @@ typedef struct jx_held {
 typedef struct jx_writer {
   jx_session *s;
   const jx_packet_options *opt;
-  jx_document doc;       /* the packet (not for --split) */
+  const jx_pipeline *run;
+  jx_document *doc;      /* the document (not for --split) */
   pthread_mutex_t *lock; /* held while touching the session's
                             diagnostics (workers swap them, packet.h);
                             NULL once the workers are joined */
@@ -428,7 +471,7 @@ static bool take_split(jx_writer *w, const char *const *inputs, size_t i,
  * out of `r`) and its pages. */
 static void take_pages(jx_writer *w, size_t i, jx_result *r) {
   r->e.input = i;
-  jx_document_add(&w->doc, r->tpl, &r->e, r->pages);
+  jx_document_add(w->doc, r->tpl, &r->e, r->pages, &r->layout);
   r->e.dept_code = r->e.dept_name = r->e.name = r->e.year = NULL;
   w->pages += r->e.page_count;
 }
@@ -445,7 +488,8 @@ static bool take(jx_writer *w, const char *const *inputs, size_t i,
       unlink(r->split_tmp);
     return false;
   }
-  add_key(w, r, i);
+  if (!w->run->all_or_nothing)
+    add_key(w, r, i);
   if (w->opt->split_dir)
     return take_split(w, inputs, i, r);
   take_pages(w, i, r);
@@ -482,11 +526,26 @@ bool jx_packet_render_forms(jx_session *s, const char *const *inputs,
              count, JX_LIMIT_PACKET_PROJECTS);
     return false;
   }
-  jx_writer w = {.s = s, .opt = opt};
+  jx_document doc = {0};
+  if (!opt->split_dir && !jx_document_open(&doc, s, opt, out_path))
+    return false;
+  jx_pipeline run = {.inputs = inputs, .count = count, .opt = opt};
+  return jx_pipeline_run(s, &run, opt->split_dir ? NULL : &doc, out_path,
+                         failed, form_pages);
+}
+
+bool jx_pipeline_run(jx_session *s, const jx_pipeline *run, jx_document *doc,
+                     const char *out_path, bool *failed, size_t *form_pages) {
+  const char *const *inputs = run->inputs;
+  size_t count = run->count;
+  const jx_packet_options *opt = run->opt;
+  if (form_pages)
+    *form_pages = 0;
+  jx_diag_list *diags = jx_session_diags(s);
+  jx_pos where = {opt->split_dir ? opt->split_dir : out_path, 0, 0};
+  jx_writer w = {.s = s, .opt = opt, .run = run, .doc = doc};
   if (opt->split_dir)
     w.input_ids = input_ids(inputs, count, &w.input_id_count);
-  if (!opt->split_dir && !jx_document_open(&w.doc, s, opt, out_path))
-    return false;
 
   unsigned nthreads = opt->threads;
   if (!nthreads) {
@@ -497,26 +556,39 @@ bool jx_packet_render_forms(jx_session *s, const char *const *inputs,
     nthreads = 64;
   if (nthreads > count)
     nthreads = (unsigned)count;
+  if (run->on_caller)
+    nthreads = 1;
 
-  jx_shared sh = {.session = s, .inputs = inputs, .count = count, .opt = opt};
+  jx_shared sh = {.session = s,
+                  .inputs = inputs,
+                  .projects = run->projects,
+                  .count = count,
+                  .opt = opt};
   pthread_mutex_init(&sh.lock, NULL);
   pthread_cond_init(&sh.done, NULL);
   pthread_cond_init(&sh.room, NULL);
   w.lock = &sh.lock;
-  sh.fonts = jx_xcalloc(nthreads, sizeof *sh.fonts);
   sh.encs = jx_xcalloc(nthreads, sizeof *sh.encs);
-  sh.sink = w.doc.sink;
-  sh.measures = jx_xcalloc(nthreads, sizeof *sh.measures);
+  sh.sink = doc ? doc->sink : NULL;
+  sh.encode = sh.sink && jx_sink_encodes(sh.sink);
+  /* on the caller: the session's faces and measuring context, no copy */
+  sh.fonts = run->on_caller ? jx_session_fonts(s)
+                            : jx_xcalloc(nthreads, sizeof *sh.fonts);
+  sh.measures = run->on_caller ? jx_session_measure(s)
+                               : jx_xcalloc(nthreads, sizeof *sh.measures);
   for (unsigned t = 0; t < nthreads; t++) {
-    jx_fonts_init(&sh.fonts[t]);
-    jx_measure_init(&sh.measures[t], &sh.fonts[t]);
-    sync_fonts(&sh, &sh.fonts[t]);
-    if (sh.sink)
+    if (!run->on_caller) {
+      jx_fonts_init(&sh.fonts[t]);
+      jx_measure_init(&sh.measures[t], &sh.fonts[t]);
+      sync_fonts(&sh, &sh.fonts[t]);
+    }
+    if (sh.encode)
       sh.encs[t] = jx_sink_encoder_new(sh.sink, &sh.fonts[t]);
   }
+  unsigned nworkers = run->on_caller ? 0 : nthreads;
   jx_worker *ws = jx_xcalloc(nthreads, sizeof *ws);
   pthread_t *tids = jx_xcalloc(nthreads, sizeof *tids);
-  for (unsigned t = 0; t < nthreads; t++) {
+  for (unsigned t = 0; t < nworkers; t++) {
     ws[t] = (jx_worker){&sh, t};
     pthread_create(&tids[t], NULL, worker_main, &ws[t]);
   }
@@ -525,12 +597,17 @@ bool jx_packet_render_forms(jx_session *s, const char *const *inputs,
   size_t bad = 0, done_projects = 0;
   bool stopped = false;
   for (size_t i = 0; i < count; i++) {
-    pthread_mutex_lock(&sh.lock);
-    while (!sh.slots[i % WINDOW].done)
-      pthread_cond_wait(&sh.done, &sh.lock);
-    jx_result r = sh.slots[i % WINDOW];
-    memset(&sh.slots[i % WINDOW], 0, sizeof r);
-    pthread_mutex_unlock(&sh.lock);
+    jx_result r = {0};
+    if (run->on_caller) {
+      do_input(&sh, 0, i, &r);
+    } else {
+      pthread_mutex_lock(&sh.lock);
+      while (!sh.slots[i % WINDOW].done)
+        pthread_cond_wait(&sh.done, &sh.lock);
+      r = sh.slots[i % WINDOW];
+      memset(&sh.slots[i % WINDOW], 0, sizeof r);
+      pthread_mutex_unlock(&sh.lock);
+    }
 
     bool good = take(&w, inputs, i, &r);
     result_clear(&r);
@@ -555,7 +632,7 @@ bool jx_packet_render_forms(jx_session *s, const char *const *inputs,
     if (stopped)
       break;
   }
-  for (unsigned t = 0; t < nthreads; t++)
+  for (unsigned t = 0; t < nworkers; t++)
     pthread_join(tids[t], NULL);
   /* results finished after a --fail-fast stop */
   for (size_t k = 0; k < WINDOW; k++) {
@@ -564,26 +641,33 @@ bool jx_packet_render_forms(jx_session *s, const char *const *inputs,
     result_clear(&sh.slots[k]);
   }
 
-  /* what the workers' pages draw goes to the packet's sink */
+  /* what the workers' pages draw goes to the document's sink */
   for (unsigned t = 0; t < nthreads; t++) {
-    if (sh.sink)
+    if (sh.encode)
       jx_sink_encoder_free(sh.sink, sh.encs[t]);
-    jx_measure_free(&sh.measures[t]);
-    jx_fonts_free(&sh.fonts[t]);
+    if (!run->on_caller) {
+      jx_measure_free(&sh.measures[t]);
+      jx_fonts_free(&sh.fonts[t]);
+    }
   }
   free(sh.encs);
-  free(sh.measures);
-  free(sh.fonts);
+  if (!run->on_caller) {
+    free(sh.measures);
+    free(sh.fonts);
+  }
   free(ws);
   free(tids);
   pthread_mutex_destroy(&sh.lock);
   pthread_cond_destroy(&sh.done);
   pthread_cond_destroy(&sh.room);
   w.lock = NULL; /* the workers are done: nothing to lock against */
-  same_projects(&w, inputs);
+  if (!run->all_or_nothing)
+    same_projects(&w, inputs);
 
   bool ok = true;
-  if (stopped) {
+  if (run->all_or_nothing && bad) {
+    ok = false; /* every input's errors are said: nothing more to say */
+  } else if (stopped) {
     jx_error(diags, where,
              "stopped at the first broken input (--fail-fast); %s",
              opt->split_dir ? "no PDF written" : "no packet written");
@@ -626,9 +710,9 @@ bool jx_packet_render_forms(jx_session *s, const char *const *inputs,
   if (!opt->split_dir) {
     size_t pdf_pages = 0;
     if (ok)
-      ok = jx_document_finish(&w.doc, &pdf_pages, &forms);
+      ok = jx_document_finish(doc, &pdf_pages, &forms);
     else
-      jx_document_abort(&w.doc);
+      jx_document_abort(doc);
     if (ok)
       sum = (jx_packet_summary){1, done_projects, pdf_pages, 0};
     else
@@ -642,7 +726,8 @@ bool jx_packet_render_forms(jx_session *s, const char *const *inputs,
   sum.left_out = bad;
   if (opt->summary)
     *opt->summary = sum;
-  jx_document_free(&w.doc);
+  if (doc)
+    jx_document_free(doc);
   for (size_t i = 0; i < w.split_count; i++)
     free(w.split_names[i]);
   free(w.split_names);

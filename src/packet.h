@@ -35,6 +35,10 @@ jx_model *jx_session_load_model(jx_session *session, jx_arena *arena,
                                 const char *path, jx_diag_list *diags,
                                 pthread_mutex_t *lock, const jx_template **tpl);
 
+/* The model and template of a loaded project (its own: valid while it
+ * lives). */
+jx_model *jx_project_parts(jx_project *project, const jx_template **tpl);
+
 /* jx_packet_render, also setting *form_pages (when not NULL) to the
  * number of pages of the forms: the pages the footers number 第 1 页 to
  * 第 N 页 (with the blank pages of --duplex among them), without the

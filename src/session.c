@@ -10,6 +10,7 @@
 #include "arena.h"
 #include "datadir.h"
 #include "diag.h"
+#include "document.h"
 #include "fonts.h"
 #include "import.h"
 #include "jxlimits.h"
@@ -494,31 +495,38 @@ bool jx_project_dump_layout(jx_session *s, jx_project *p, FILE *out) {
 
 /* Lays out `projects` (count >= 1) and writes them through the libharu
  * sink: to out_path, or, when `data` is not NULL, into a malloc'd buffer
- * (*data, *size; the caller frees *data).  Returns true on success, false
- * after recording diagnostics in the session. */
+ * (*data, *size; the caller frees *data).  The pipeline of packets
+ * (document.h) with a plain document, on the calling thread; nothing is
+ * written when a project cannot be laid out.  Returns true on success,
+ * false after recording diagnostics in the session. */
 static bool layout_and_render(jx_session *s, jx_project *const *projects,
                               size_t count, const char *out_path, char **data,
                               size_t *size) {
-  jx_arena arena;
-  jx_arena_init(&arena);
-  jx_layout layout = {0};
-  layout.arena = &arena;
-  bool ok = layout_all(s, projects, count, &layout);
-  if (ok) {
-    const jx_template *t = projects[0]->tpl;
-    const jx_text *name =
-        jx_model_field(projects[0]->model, t->content.index_name);
-    jx_render_info info = {
-        .title = t->title,
-        .subject = count == 1 && name && name->present ? name->str : t->title,
-        .author = t->author ? t->author : "jxform",
-        .pdfa = s->pdfa};
-    jx_sink *sink = data ? jx_sink_hpdf_memory(&s->fonts, &s->diags, data, size)
-                         : jx_sink_hpdf_open(out_path, &s->fonts, &s->diags);
-    ok = jx_sink_write_layout(sink, &layout, &info,
-                              data ? "<memory>" : out_path, &s->diags);
-  }
-  jx_arena_free(&arena);
+  const jx_template *t = projects[0]->tpl;
+  const jx_text *name =
+      jx_model_field(projects[0]->model, t->content.index_name);
+  jx_render_info info = {
+      .title = t->title,
+      .subject = count == 1 && name && name->present ? name->str : t->title,
+      .author = t->author ? t->author : "jxform",
+      .pdfa = s->pdfa};
+  const char *where = data ? "<memory>" : out_path;
+  jx_sink *sink = data ? jx_sink_hpdf_memory(&s->fonts, &s->diags, data, size)
+                       : jx_sink_hpdf_open(out_path, &s->fonts, &s->diags);
+  jx_document doc;
+  jx_document_open_sink(&doc, s, sink, &info, where, NULL);
+  const char **names = jx_xcalloc(count, sizeof *names);
+  for (size_t i = 0; i < count; i++)
+    names[i] = projects[i]->model->path;
+  jx_packet_options opt = {.order_input = true, .threads = 1};
+  jx_pipeline run = {.inputs = names,
+                     .projects = projects,
+                     .count = count,
+                     .opt = &opt,
+                     .on_caller = true,
+                     .all_or_nothing = true};
+  bool ok = jx_pipeline_run(s, &run, &doc, where, NULL, NULL);
+  free(names);
   return ok;
 }
 
@@ -719,6 +727,11 @@ bool jx_across_check(jx_session *s, const jx_across *a) {
 jx_fonts *jx_session_fonts(jx_session *s) { return &s->fonts; }
 
 jx_measure *jx_session_measure(jx_session *s) { return &s->measure; }
+
+jx_model *jx_project_parts(jx_project *p, const jx_template **tpl) {
+  *tpl = p->tpl;
+  return p->model;
+}
 
 jx_diag_list *jx_session_diags(jx_session *s) { return &s->diags; }
 

@@ -19,8 +19,8 @@
  *     pages come; it can also take contents encoded on worker threads
  *     (jx_sink_encoder), so that packets encode in parallel.
  *
- * The one driver of a whole display list is jx_sink_write_layout
- * (`render`, --split); a packet drives its sink from document.c.
+ * What drives a sink is the document (document.c): `render`, packets and
+ * --split files alike, through the pipeline of packet.c.
  */
 #ifndef JX_SINK_H
 #define JX_SINK_H
@@ -187,15 +187,5 @@ bool jx_sink_close(jx_sink *sink, const jx_sink_doc *doc);
 /* Abandons the document (nothing written) and frees the sink; NULL is
  * allowed. */
 void jx_sink_abort(jx_sink *sink);
-
-/* ---- the one driver of a whole display list ---- */
-
-/* Writes every page of `layout` through `sink`, one content a page, and
- * closes it, with `info` (may be NULL; a missing title or subject is the
- * layout's).  Frees the sink in every case.  A layout with no pages is an
- * error (recorded at `where`).  Returns true on success. */
-bool jx_sink_write_layout(jx_sink *sink, const jx_layout *layout,
-                          const jx_render_info *info, const char *where,
-                          jx_diag_list *diags);
 
 #endif

@@ -22,6 +22,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "xalloc.h"
+
 /* Strings drawn on the two-page document; each must come back out. */
 const char *const page1_texts[] = {
     "项目支出绩效目标表",
@@ -35,26 +37,63 @@ const char *const page2_texts[] = {
     "满意度≥90％ Satisfaction",
 };
 
+/* Writes every page of `layout` through `sink`, one content a page, and
+ * closes it, with `info` (may be NULL; a missing title or subject is the
+ * layout's).  Frees the sink in every case.  A layout with no pages is an
+ * error (recorded at `where`).  Returns true on success.  (The library's
+ * writers go through the document, document.c: this drives a sink
+ * directly, to test it alone.) */
+static bool write_layout(jx_sink *sink, const jx_layout *layout,
+                         const jx_render_info *info, const char *where,
+                         jx_diag_list *diags) {
+  if (layout->page_count == 0) {
+    jx_error(diags, ((jx_pos){where, 0, 0}),
+             "cannot write the PDF: no pages to write");
+    jx_sink_abort(sink);
+    return false;
+  }
+  jx_sink_page *pages = jx_xcalloc(layout->page_count, sizeof *pages);
+  bool ok = true;
+  for (size_t p = 0; p < layout->page_count && ok; p++) {
+    pages[p].contents[0] =
+        jx_sink_add_page(sink, &layout->pages[p], layout->page_height);
+    pages[p].width = layout->page_width;
+    pages[p].height = layout->page_height;
+    ok = pages[p].contents[0] != 0;
+  }
+  jx_sink_doc doc = {.pages = pages, .page_count = layout->page_count};
+  doc.info.title = info && info->title ? info->title : layout->title;
+  doc.info.subject = info && info->subject ? info->subject : layout->subject;
+  doc.info.author = info ? info->author : NULL;
+  doc.info.pdfa = info && info->pdfa;
+  if (ok)
+    ok = jx_sink_close(sink, &doc);
+  else
+    jx_sink_abort(sink);
+  free(pages);
+  return ok;
+}
+
 bool rc_render_stream(const jx_layout *layout, jx_fonts *fonts,
                       const jx_render_info *info, jx_diag_list *diags,
                       const char *out_path) {
   jx_sink *sink =
       jx_sink_stream_open(out_path, fonts, &JX_SINK_STREAM_ONE, diags);
-  return sink && jx_sink_write_layout(sink, layout, info, out_path, diags);
+  return sink && write_layout(sink, layout, info, out_path, diags);
 }
 
 bool rc_render_hpdf(const jx_layout *layout, jx_fonts *fonts,
                     const jx_render_info *info, jx_diag_list *diags,
                     const char *out_path) {
-  return jx_sink_write_layout(jx_sink_hpdf_open(out_path, fonts, diags), layout,
-                              info, out_path, diags);
+  return write_layout(jx_sink_hpdf_open(out_path, fonts, diags), layout, info,
+                      out_path, diags);
 }
 
 bool rc_render_hpdf_memory(const jx_layout *layout, jx_fonts *fonts,
                            const jx_render_info *info, jx_diag_list *diags,
                            char **data, size_t *size) {
-  return jx_sink_write_layout(jx_sink_hpdf_memory(fonts, diags, data, size),
-                              layout, info, "<memory>", diags);
+  return write_layout(jx_sink_hpdf_memory(fonts, diags, data, size), layout,
+                      info, "<memory>", diags);
 }
 
 const jx_render_info rc_info = {

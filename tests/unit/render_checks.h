@@ -44,8 +44,8 @@ extern const char *const page2_texts[2];
 extern const jx_render_info rc_info;
 
 /* Writes `layout` to out_path through a sink opened for it, with
- * jx_sink_write_layout: the streaming sink (one document's compression)
- * or the libharu sink.  Return as jx_sink_write_layout. */
+ * one content a page: the streaming sink (one document's compression)
+ * or the libharu sink.  Return true on success. */
 bool rc_render_stream(const jx_layout *layout, jx_fonts *fonts,
                       const jx_render_info *info, jx_diag_list *diags,
                       const char *out_path);

@@ -9,7 +9,12 @@
  * contents in that order, the summary (files, projects, pages, left
  * out), the forms' page count, the page labels (封面, 目录1…, 1…), the
  * footers (第 N 页 共 M 页, by pdftotext) and --duplex starting every
- * project on an odd page.
+ * project on an odd page; and the pipeline render and packet share
+ * (jx_pipeline_run, document.h), through a sink that records the pages
+ * it is given: the same form pages in the same order from render's way
+ * (projects loaded first, laid out on the caller, display pages handed
+ * over) and the packet's (worker threads, pages encoded there, front
+ * matter and footers added), and what each does with a bad input.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -18,8 +23,10 @@
 
 #include <cmocka.h>
 
+#include "document.h"
 #include "jxform/jxform.h"
 #include "packet.h"
+#include "sink.h"
 #include "testutil.h" /* test_replace, test_read_file */
 
 #include <stdio.h>
@@ -419,6 +426,313 @@ static void test_render_duplex_and_left_out(void **state) {
   }
 }
 
+/* ---- the pipeline render and packet share (document.h) ----
+ *
+ * A recording sink stands in for the PDF writers: it keeps a text dump of
+ * every display page it is given (jx_layout_dump), whether added whole or
+ * encoded on a worker, and, at close, which content each page shows.  So
+ * the pages themselves can be compared however the pipeline ran. */
+
+#define SAMPLE01 JX_SOURCE_DIR "/samples/01-chengshi-daolu.yaml"
+#define SAMPLE03 JX_SOURCE_DIR "/samples/03-gongjiao-butie.yaml"
+#define SAMPLE04 JX_SOURCE_DIR "/samples/04-cunji-zuzhi.yaml"
+
+/* What a recording sink saw; outlives the sink. */
+typedef struct rec {
+  char *contents[64]; /* dumps, by content number - 1 */
+  size_t count;
+  size_t encoded;               /* of them, encoded on workers */
+  jx_sink_content shown[64][2]; /* each page's contents, at close */
+  size_t pages;
+  bool closed, aborted;
+  char subject[256];
+} rec;
+
+typedef struct rec_sink {
+  jx_sink base;
+  rec *r;
+} rec_sink;
+
+/* The dump of one display page (malloc'd). */
+static char *dump_page(const jx_dpage *page, double page_height) {
+  jx_dpage copy = *page;
+  jx_layout one = {.page_width = 595.28,
+                   .page_height = page_height,
+                   .pages = &copy,
+                   .page_count = 1};
+  char *text = NULL;
+  size_t size = 0;
+  FILE *f = open_memstream(&text, &size);
+  assert_non_null(f);
+  jx_layout_dump(&one, f);
+  assert_int_equal(fclose(f), 0);
+  return text;
+}
+
+static jx_sink_content rec_add_page(jx_sink *base, const jx_dpage *page,
+                                    double page_height) {
+  rec *r = ((rec_sink *)base)->r;
+  assert_true(r->count < 64);
+  r->contents[r->count++] = dump_page(page, page_height);
+  return (jx_sink_content)r->count;
+}
+
+static jx_sink_encoder *rec_encoder_new(jx_sink *base, const jx_fonts *fonts) {
+  (void)base, (void)fonts;
+  return (jx_sink_encoder *)calloc(1, 1);
+}
+
+static bool rec_encode(jx_sink_encoder *enc, const jx_dpage *page,
+                       double page_height, const char *where,
+                       jx_diag_list *diags, jx_bytes *out) {
+  (void)enc, (void)where, (void)diags;
+  char *text = dump_page(page, page_height);
+  out->data = (uint8_t *)text;
+  out->len = strlen(text) + 1;
+  return true;
+}
+
+static void rec_encoder_free(jx_sink *base, jx_sink_encoder *enc) {
+  (void)base;
+  free(enc);
+}
+
+static jx_sink_content rec_add_encoded(jx_sink *base, const jx_bytes *content) {
+  rec *r = ((rec_sink *)base)->r;
+  assert_true(r->count < 64);
+  r->contents[r->count++] = strdup((const char *)content->data);
+  r->encoded++;
+  return (jx_sink_content)r->count;
+}
+
+static bool rec_close(jx_sink *base, const jx_sink_doc *doc) {
+  rec *r = ((rec_sink *)base)->r;
+  assert_true(doc->page_count <= 64);
+  for (size_t p = 0; p < doc->page_count; p++) {
+    r->shown[p][0] = doc->pages[p].contents[0];
+    r->shown[p][1] = doc->pages[p].contents[1];
+  }
+  r->pages = doc->page_count;
+  snprintf(r->subject, sizeof r->subject, "%s",
+           doc->info.subject ? doc->info.subject : "");
+  r->closed = true;
+  free(base);
+  return true;
+}
+
+static void rec_abort(jx_sink *base) {
+  ((rec_sink *)base)->r->aborted = true;
+  free(base);
+}
+
+/* Like the libharu sink: takes display pages only. */
+static const jx_sink_ops rec_plain_ops = {
+    .add_page = rec_add_page, .close = rec_close, .abort = rec_abort};
+/* Like the streaming sink: its encoders encode on the workers. */
+static const jx_sink_ops rec_encoding_ops = {.add_page = rec_add_page,
+                                             .encoder_new = rec_encoder_new,
+                                             .encode = rec_encode,
+                                             .encoder_free = rec_encoder_free,
+                                             .add_encoded = rec_add_encoded,
+                                             .close = rec_close,
+                                             .abort = rec_abort};
+
+static jx_sink *rec_open(rec *r, bool encodes) {
+  memset(r, 0, sizeof *r);
+  rec_sink *s = calloc(1, sizeof *s);
+  assert_non_null(s);
+  s->base.ops = encodes ? &rec_encoding_ops : &rec_plain_ops;
+  s->r = r;
+  return &s->base;
+}
+
+static void rec_free(rec *r) {
+  for (size_t i = 0; i < r->count; i++)
+    free(r->contents[i]);
+}
+
+/* Checks that dumps a and b are the same, showing the first line that
+ * differs (cmocka cuts long strings short). */
+static void assert_same_dump(const char *a, const char *b) {
+  if (strcmp(a, b)) {
+    size_t i = 0, line = 1, start = 0;
+    for (; a[i] && a[i] == b[i]; i++)
+      if (a[i] == '\n')
+        line++, start = i + 1;
+    fprintf(stderr, "dumps differ at line %zu:\n  %.80s\n  %.80s\n", line,
+            a + start, b + start);
+  }
+  assert_true(strcmp(a, b) == 0);
+}
+
+/* The dump shown as page p's form (its first content). */
+static const char *rec_page(const rec *r, size_t p) {
+  assert_true(p < r->pages);
+  assert_true(r->shown[p][0] >= 1 && r->shown[p][0] <= r->count);
+  return r->contents[r->shown[p][0] - 1];
+}
+
+static const char *const pipeline_inputs[] = {SAMPLE03, SAMPLE01, SAMPLE04};
+
+/* Render's way: the projects loaded first, laid out on the calling thread,
+ * into a plain document through a sink that takes display pages. */
+static bool run_render(jx_session *s, const char *const *inputs, size_t n,
+                       rec *r) {
+  jx_project *ps[8];
+  for (size_t i = 0; i < n; i++) {
+    ps[i] = jx_project_load(s, inputs[i]);
+    assert_non_null(ps[i]);
+  }
+  jx_document doc;
+  jx_render_info info = {.title = "t", .subject = "render"};
+  jx_document_open_sink(&doc, s, rec_open(r, false), &info, "<rec>", NULL);
+  jx_packet_options opt = {.threads = 1};
+  jx_pipeline run = {.inputs = inputs,
+                     .projects = ps,
+                     .count = n,
+                     .opt = &opt,
+                     .on_caller = true,
+                     .all_or_nothing = true};
+  bool ok = jx_pipeline_run(s, &run, &doc, "<rec>", NULL, NULL);
+  for (size_t i = 0; i < n; i++)
+    jx_project_free(ps[i]);
+  return ok;
+}
+
+/* The packet's way: files loaded on `threads` worker threads, the pages
+ * encoded there, into a packet document (cover, contents, footers). */
+static bool run_packet(jx_session *s, const char *const *inputs, size_t n,
+                       unsigned threads, rec *r, size_t *forms) {
+  jx_document doc;
+  jx_packet_options opt = {.order = JX_ORDER_INPUT, .threads = threads};
+  jx_document_open_packet(&doc, s, &opt, rec_open(r, true), "<rec>");
+  jx_pipeline run = {.inputs = inputs, .count = n, .opt = &opt};
+  return jx_pipeline_run(s, &run, &doc, "<rec>", NULL, forms);
+}
+
+/* render and packet of the same inputs give the same form pages in the
+ * same order, whether laid out on the caller or on worker threads,
+ * handed over whole or encoded; the packet adds its front matter before
+ * them and a footer over each. */
+static void test_pipeline_same_pages(void **state) {
+  (void)state;
+  jx_options o = {.template_dir = TEMPLATES};
+  jx_session *s = jx_session_new(&o);
+  rec rr, rp;
+  assert_true(run_render(s, pipeline_inputs, 3, &rr));
+  assert_true(rr.closed);
+  assert_int_equal(rr.encoded, 0);
+  assert_string_equal(rr.subject, "render"); /* the info as given */
+  size_t forms = 0;
+  assert_true(run_packet(s, pipeline_inputs, 3, 3, &rp, &forms));
+  assert_true(rp.closed);
+  assert_int_equal(jx_error_count(s), 0);
+
+  /* render: every page a form page, in input order, nothing over it */
+  assert_true(rr.pages >= 3);
+  assert_int_equal(rr.count, rr.pages);
+  assert_int_equal(forms, rr.pages);
+  for (size_t p = 0; p < rr.pages; p++) {
+    assert_int_equal(rr.shown[p][0], p + 1);
+    assert_int_equal(rr.shown[p][1], 0);
+  }
+  /* the inputs' pages in the order given: each project starts with its
+   * page 1, and the first input's title is on the first page */
+  assert_non_null(strstr(rr.contents[0], "form 1.1 "));
+  size_t firsts = 0;
+  for (size_t p = 0; p < rr.pages; p++)
+    firsts += strstr(rr.contents[p], "form 1.1 ") != NULL;
+  assert_int_equal(firsts, 3);
+
+  /* the packet: its front matter, then the same form pages, encoded on
+   * the workers, each with a footer drawn over it */
+  assert_int_equal(rp.encoded, forms);
+  assert_true(rp.pages > forms);
+  size_t main0 = rp.pages - forms;
+  for (size_t k = 0; k < forms; k++) {
+    assert_same_dump(rec_page(&rp, main0 + k), rr.contents[k]);
+    assert_int_not_equal(rp.shown[main0 + k][1], 0);
+  }
+  rec_free(&rr);
+
+  /* one worker thread or several, encoded or whole: the same pages */
+  for (unsigned threads = 1; threads <= 2; threads++) {
+    rec rt;
+    jx_document doc;
+    jx_render_info info = {.subject = "x"};
+    jx_document_open_sink(&doc, s, rec_open(&rt, threads == 2), &info, "<rec>",
+                          NULL);
+    jx_packet_options opt = {.threads = threads};
+    jx_pipeline run = {.inputs = pipeline_inputs, .count = 3, .opt = &opt};
+    assert_true(jx_pipeline_run(s, &run, &doc, "<rec>", NULL, NULL));
+    assert_int_equal(rt.pages, forms);
+    assert_int_equal(rt.encoded, threads == 2 ? forms : 0);
+    for (size_t p = 0; p < forms; p++)
+      assert_same_dump(rec_page(&rt, p), rec_page(&rp, main0 + p));
+    rec_free(&rt);
+  }
+  rec_free(&rp);
+  jx_session_free(s);
+}
+
+/* A bad input: render's run writes nothing (the sink is abandoned) but
+ * reports every bad input, in input order; the packet's leaves it out
+ * and writes the others. */
+static void test_pipeline_bad_inputs(void **state) {
+  pfixture *f = *state;
+  char bad1[128], bad2[128];
+  snprintf(bad1, sizeof bad1, "%s/bad1.yaml", f->dir);
+  snprintf(bad2, sizeof bad2, "%s/bad2.yaml", f->dir);
+  FILE *out = fopen(bad1, "wb");
+  fputs("project: [unclosed\n", out);
+  fclose(out);
+  out = fopen(bad2, "wb");
+  fputs("template: no-such-template-here\n", out);
+  fclose(out);
+  f->paths[f->count++] = strdup(bad1);
+  f->paths[f->count++] = strdup(bad2);
+  const char *inputs[] = {bad1, f->paths[0], bad2};
+
+  jx_options o = {.template_dir = TEMPLATES};
+  jx_session *s = jx_session_new(&o);
+  rec r;
+  jx_document doc;
+  jx_render_info info = {.subject = "x"};
+  jx_document_open_sink(&doc, s, rec_open(&r, false), &info, "<rec>", NULL);
+  jx_packet_options opt = {.threads = 2};
+  jx_pipeline run = {
+      .inputs = inputs, .count = 3, .opt = &opt, .all_or_nothing = true};
+  bool failed[3] = {false, false, false};
+  assert_false(jx_pipeline_run(s, &run, &doc, "<rec>", failed, NULL));
+  assert_true(r.aborted);
+  assert_false(r.closed);
+  assert_true(failed[0] && !failed[1] && failed[2]);
+  /* both bad files named, the first first; no packet message */
+  size_t first1 = SIZE_MAX, first2 = SIZE_MAX;
+  for (size_t i = 0; i < jx_diagnostic_count(s); i++) {
+    const jx_diagnostic *d = jx_diagnostic_at(s, i);
+    assert_null(strstr(d->message, "no project could be rendered"));
+    if (d->file && !strcmp(d->file, bad1) && first1 == SIZE_MAX)
+      first1 = i;
+    if (d->file && !strcmp(d->file, bad2) && first2 == SIZE_MAX)
+      first2 = i;
+  }
+  assert_true(first1 < first2 && first2 != SIZE_MAX);
+  size_t errors = jx_error_count(s);
+  rec_free(&r);
+
+  /* the packet's way: left out, the good one written */
+  jx_document_open_packet(&doc, s, &opt, rec_open(&r, true), "<rec>");
+  jx_pipeline prun = {.inputs = inputs, .count = 3, .opt = &opt};
+  size_t forms = 0;
+  assert_false(jx_pipeline_run(s, &prun, &doc, "<rec>", NULL, &forms));
+  assert_true(r.closed);
+  assert_int_equal(forms, 1); /* sample 02: one page */
+  assert_true(jx_error_count(s) > errors);
+  rec_free(&r);
+  jx_session_free(s);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_pinyin),
@@ -429,6 +743,9 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_render_name_and_input_order, psetup,
                                       pteardown),
       cmocka_unit_test_setup_teardown(test_render_duplex_and_left_out, psetup,
+                                      pteardown),
+      cmocka_unit_test(test_pipeline_same_pages),
+      cmocka_unit_test_setup_teardown(test_pipeline_bad_inputs, psetup,
                                       pteardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -6,7 +6,9 @@
  * two projects; --strict turning warnings into errors, at load and
  * across projects; error counts; and the summaries the rules across
  * projects run on (jx_across, session.h): the same diagnostics as the
- * rule on whole models (validate.c), after the projects are freed.
+ * rule on whole models (validate.c), after the projects are freed; and
+ * render of several projects through the pipeline (one PDF, their pages
+ * in turn).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -440,6 +442,51 @@ static void test_across_as_whole_models(void **state) {
   free(t01);
 }
 
+/* The pages of a PDF held in memory: its "/Type /Page" objects (the
+ * libharu sink writes no object streams). */
+static size_t pdf_pages(const char *data, size_t size) {
+  size_t n = 0;
+  const char *key = "/Type /Page";
+  size_t k = strlen(key);
+  for (size_t i = 0; i + k < size; i++)
+    n += !memcmp(data + i, key, k) && data[i + k] != 's';
+  return n;
+}
+
+/* render of several projects runs the pipeline on the calling thread
+ * into one plain document: the pages of each in turn, as given (a project
+ * twice is there twice); no project is an error. */
+static void test_render_pipeline(void **state) {
+  (void)state;
+  jx_session *s = session_at(TEMPLATES);
+  jx_project *p1 = jx_project_load(s, SAMPLE01);
+  jx_project *p2 = jx_project_load(s, SAMPLE02);
+  assert_non_null(p1);
+  assert_non_null(p2);
+  char *d = NULL;
+  size_t n = 0, pages1, pages2;
+  assert_true(jx_render_pdf_memory(s, &p1, 1, &d, &n));
+  pages1 = pdf_pages(d, n);
+  free(d);
+  assert_true(jx_render_pdf_memory(s, &p2, 1, &d, &n));
+  pages2 = pdf_pages(d, n);
+  free(d);
+  assert_true(pages1 >= 1 && pages2 >= 1);
+  jx_project *both[] = {p2, p1, p2};
+  assert_true(jx_render_pdf_memory(s, both, 3, &d, &n));
+  assert_int_equal(pdf_pages(d, n), pages1 + 2 * pages2);
+  free(d);
+  assert_int_equal(jx_error_count(s), 0);
+  /* none: said, nothing written */
+  d = (char *)1;
+  assert_false(jx_render_pdf_memory(s, both, 0, &d, &n));
+  assert_null(d);
+  assert_int_equal(jx_error_count(s), 1);
+  jx_project_free(p1);
+  jx_project_free(p2);
+  jx_session_free(s);
+}
+
 /* A second pass over a file (render, file by file): its diagnostics are
  * not recorded again; a file broken since says why. */
 static void test_reload(void **state) {
@@ -511,6 +558,7 @@ int main(void) {
       cmocka_unit_test(test_across_after_free),
       cmocka_unit_test(test_across_as_whole_models),
       cmocka_unit_test(test_reload),
+      cmocka_unit_test(test_render_pipeline),
   };
   int failed = cmocka_run_group_tests(tests, NULL, NULL);
   test_templates_free();
