@@ -26,7 +26,9 @@ bool jx_document_open(jx_document *doc, jx_session *session,
 
 void jx_document_add(jx_document *doc, const jx_template *tpl,
                      const jx_entry *e, const jx_bytes *pages) {
-  if (!doc->tpl)
+  /* the first project's template, or the first one with a packet
+   * section (cover, contents, footers) */
+  if (!doc->tpl || (!doc->tpl->packet.present && tpl->packet.present))
     doc->tpl = tpl;
   if (doc->count == doc->cap) {
     doc->cap = doc->cap ? 2 * doc->cap : 64;
@@ -134,15 +136,21 @@ static jx_pdf_outline *outlines(jx_arena *arena, jx_entry *const *es, size_t n,
   return ol;
 }
 
-/* The page labels: 封面, 目录1… (when there are contents pages), then
- * 1… from the first form page main0, matching the footers.  Returns how
- * many of labels[0..3) are set. */
-static size_t page_labels(jx_pdf_label labels[3], bool contents, size_t main0) {
+/* The page labels: the cover's, the contents' numbered from 1 (when
+ * there are such pages; their words are the template's cover_label and
+ * contents_label), then 1… from the first form page main0, matching the
+ * footers.  Returns how many of labels[0..3) are set. */
+static size_t page_labels(jx_pdf_label labels[3], const jx_tpacket *pk,
+                          const jx_front *fr, size_t main0) {
   size_t nlab = 0;
-  labels[nlab++] = (jx_pdf_label){0, 0, "封面", 0};
-  if (contents)
-    labels[nlab++] = (jx_pdf_label){1, 'D', "目录", 1};
-  labels[nlab++] = (jx_pdf_label){main0, 'D', NULL, 1};
+  if (fr->cover_pages)
+    labels[nlab++] = pk->cover_label ? (jx_pdf_label){0, 0, pk->cover_label, 0}
+                                     : (jx_pdf_label){0, 'D', NULL, 1};
+  if (fr->contents_pages)
+    labels[nlab++] =
+        (jx_pdf_label){fr->cover_pages, 'D', pk->contents_label, 1};
+  if (main0 || !nlab)
+    labels[nlab++] = (jx_pdf_label){main0, 'D', NULL, 1};
   return nlab;
 }
 
@@ -193,7 +201,7 @@ bool jx_document_finish(jx_document *doc, jx_glyph_use *use, size_t *pdf_pages,
   size_t no = 0;
   jx_pdf_outline *ol = outlines(&arena, es, n, &no);
   jx_pdf_label labels[3];
-  size_t nlab = page_labels(labels, fr.contents_pages > 0, main0);
+  size_t nlab = page_labels(labels, &tpl->packet, &fr, main0);
   char subject[128];
   snprintf(subject, sizeof subject, "%zu 个项目，正文 %zu 页，共 %zu 页", n,
            main_pages, total);

@@ -10,8 +10,9 @@
  *     bookmarks and page labels, and closes the PDF;
  *   - order.c: the packet's order (departments, then names in 拼音 order)
  *     and its departments;
- *   - frontmatter.c: the pages the packet adds to the forms: cover,
- *     contents with their totals, page footers;
+ *   - frontmatter.c: the pages the packet adds to the forms as its
+ *     template's `packet` section says: cover, contents with their
+ *     totals, page footers;
  *   - splitname.c: the file names of --split.
  */
 #ifndef JX_DOCUMENT_H
@@ -109,10 +110,10 @@ jx_kind *jx_kinds_number(jx_entry *const *es, size_t n, size_t *count,
 
 /* The cover and the contents, laid out. */
 typedef struct jx_front {
-  jx_layout layout;        /* cover, then contents pages (the caller sets
-                              its arena and frees it) */
-  size_t contents_pages;   /* how many of them are contents */
-  double pages_x, pages_y; /* where the cover's 页数 line goes */
+  jx_layout layout;      /* cover, then contents pages (the caller sets
+                            its arena and frees it) */
+  size_t cover_pages;    /* 1, or 0 when the template has no cover */
+  size_t contents_pages; /* how many of them are contents */
 } jx_front;
 
 /* What the cover and contents are made from. */
@@ -127,14 +128,16 @@ typedef struct jx_front_in {
   size_t main_pages;
 } jx_front_in;
 
-/* Lays out the cover and the contents into fr->layout (its arena set by
- * the caller), the projects' page numbers counted from their first_page
- * relative to the first form page `main0`. */
+/* Lays out the cover and the contents of the template's `packet` section
+ * (none when it has none) into fr->layout (its arena set by the caller),
+ * the projects' page numbers counted from their first_page relative to
+ * the first form page `main0`. */
 void jx_front_build(jx_fonts *fonts, const jx_front_in *in, size_t main0,
                     jx_front *fr);
-/* Encodes the footer "第 num 页 共 total 页" of a form page of `tpl` into
- * *out (malloc'd data, the caller frees).  Returns false after recording
- * an error. */
+/* Encodes the footer of form page `num` of `total` (the pattern of the
+ * template's `packet.footer`; an empty page without one) into *out
+ * (malloc'd data, the caller frees).  Returns false after recording an
+ * error. */
 bool jx_footer_stream(jx_fonts *fonts, const jx_template *tpl,
                       jx_glyph_use *use, jx_diag_list *diags, size_t num,
                       size_t total, jx_bytes *out);
