@@ -5,8 +5,9 @@
  * projects in the packet's order (order.c), numbers the pages (blank
  * pages for --duplex so that each project starts on an odd page), adds
  * the front matter and the page footers (frontmatter.c), a bookmark per
- * department and project and page labels (封面, 目录1…, then 1… matching
- * the footers), and closes the PDF with its page tree in that order.
+ * department and project and page labels (the cover's and the contents'
+ * as the template's packet section names them, then 1… matching the
+ * footers), and closes the PDF with its page tree in that order.
  */
 #include "document.h"
 #include "xalloc.h"
