@@ -329,11 +329,17 @@ static void check_pattern(jx_tload *ld, const char *pattern, jx_pos pos) {
       size_t k = 0;
       while (ld->names[k] && strcmp(ld->names[k], path))
         k++;
-      if (!ld->names[k] || format)
+      if (!ld->names[k] || format) {
+        char list[512] = "";
+        size_t len = 0;
+        for (size_t i = 0; ld->names[i] && len < sizeof list; i++)
+          len += (size_t)snprintf(list + len, sizeof list - len, "%s{%s}",
+                                  i ? ", " : "", ld->names[i]);
         jx_error(ld->diags, pos,
                  "template: '{%s}' is none of the packet's placeholders "
-                 "here (docs/templates.md 3.17)",
-                 path);
+                 "here: %s",
+                 path, *list ? list : "none");
+      }
       p = end;
       continue;
     }
@@ -904,11 +910,12 @@ static const char *const packet_row_keys[] = {"department",
                                               NULL};
 
 /* The `packet` section: cover, contents, footer and the words around
- * them (docs/templates.md 3.17).  Without it the template has none. */
+ * them (docs/templates.md 3.17).  Without it (or left empty) the
+ * template has none. */
 static void load_packet(jx_tload *ld, const jx_ynode *v) {
   jx_tpacket *pk = &ld->tpl->packet;
-  if (!v)
-    return;
+  if (!v || (v->kind == JX_YSCALAR && v->is_null))
+    return; /* none (a variant may say so: `packet:` with no value) */
   if (v->kind != JX_YMAP) {
     jx_error(ld->diags, v->pos, "template: 'packet' must be a mapping");
     return;
