@@ -858,16 +858,27 @@ static const char *packet_text(jx_tload *ld, const jx_ynode *map,
   return text ? text : def;
 }
 
+/* False (reported) unless `v` is a mapping; `what` names it ("'packet'"). */
+static bool is_map(jx_tload *ld, const jx_ynode *v, const char *what) {
+  if (v->kind == JX_YMAP)
+    return true;
+  if (v->kind == JX_YSEQ)
+    jx_error(ld->diags, v->pos,
+             "template: %s must be a mapping, not a sequence", what);
+  else
+    jx_error(ld->diags, v->pos, "template: %s must be a mapping, not a scalar",
+             what);
+  return false;
+}
+
 /* A packet's cover or contents (`v`, a mapping): its band (borderless
  * unless `borders: true`), from the key `rows_key` (the contents' first
  * rows are its `head`), and where it starts on the page. */
 static bool load_part(jx_tload *ld, const jx_ynode *v, jx_tpart *part,
                       const char *what, const char *const *keys,
                       const char *rows_key) {
-  if (v->kind != JX_YMAP) {
-    jx_error(ld->diags, v->pos, "template: %s must be a mapping", what);
+  if (!is_map(ld, v, what))
     return false;
-  }
   jx_template_keys(ld->diags, v, what, keys);
   opt_num(ld, v, "top_pt", &part->top_first);
   part->top_next = part->top_first;
@@ -883,8 +894,7 @@ static bool load_part(jx_tload *ld, const jx_ynode *v, jx_tpart *part,
   if (!rows)
     return true;
   if (rows->kind != JX_YSEQ) {
-    jx_error(ld->diags, rows->pos, "template: '%s' must be a list of rows",
-             rows_key);
+    jx_error(ld->diags, rows->pos, "template: '%s' must be a list", rows_key);
     return true;
   }
   band->rows =
@@ -916,10 +926,8 @@ static void load_packet(jx_tload *ld, const jx_ynode *v) {
   jx_tpacket *pk = &ld->tpl->packet;
   if (!v || (v->kind == JX_YSCALAR && v->is_null))
     return; /* none (a variant may say so: `packet:` with no value) */
-  if (v->kind != JX_YMAP) {
-    jx_error(ld->diags, v->pos, "template: 'packet' must be a mapping");
+  if (!is_map(ld, v, "'packet'"))
     return;
-  }
   pk->present = true;
   static const char *const keys[] = {
       "cover", "contents",    "footer",         "years",
@@ -971,10 +979,7 @@ static void load_packet(jx_tload *ld, const jx_ynode *v) {
     }
   }
   const jx_ynode *footer = jx_ymap_get(v, "footer");
-  if (footer && footer->kind != JX_YMAP) {
-    jx_error(ld->diags, footer->pos,
-             "template: 'packet.footer' must be a mapping");
-  } else if (footer) {
+  if (footer && is_map(ld, footer, "'packet.footer'")) {
     static const char *const footer_keys[] = {"text", "font", "align",
                                               "bottom_pt", NULL};
     jx_template_keys(ld->diags, footer, "'packet.footer'", footer_keys);

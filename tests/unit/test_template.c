@@ -501,7 +501,7 @@ static void test_packet_errors(void **state) {
   write_template(dir, "list",
                  "extends: yangquan-2025\nname: list\npacket: [1]\n");
   assert_null(load(fx, dir, "list"));
-  assert_true(has_message(fx, "'packet' must be a mapping"));
+  assert_true(has_message(fx, "'packet' must be a mapping, not a sequence"));
   remove_dir(dir);
 }
 
