@@ -15,8 +15,13 @@
  *      each part with its text repeated (the original repeats its
  *      grid label, first- and second-level groups that way);
  *   4. draw: each cell part strokes its bottom and right edges (plus top
- *      at a page's table top and left at the table's left edge); collinear
- *      rules are merged; text is aligned inside the padding.
+ *      at a page's table top and left at the table's left edge; none in a
+ *      band without borders but a cell's rule_above); collinear rules are
+ *      merged; text is aligned inside the padding.
+ * jx_layout_rows runs the same steps on rows the caller makes from
+ * template rows (a packet's cover and contents): rows kept with the next
+ * one move to a new page together, and a hidden row is drawn only as the
+ * repeated header of the rows that name it (a department going on).
  */
 #include "layout.h"
 #include "jxlimits.h"

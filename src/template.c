@@ -25,13 +25,23 @@
  *      aligned in the table's width; otherwise each item sits at its x)
  *   fields, groups, money, grids, rules, index
  *                             what the form holds: read by content.c
- *   bands: [{columns: [em...], rows: [[cell...] | {min_height_pt, cells}]}
+ *   bands: [{columns: [em | "*"...], borders,
+ *            rows: [[cell...] | {min_height_pt, keep_with_next, cells}]}
  *          | {columns, grid: {list, label, label_col, label_style,
  *             label_align, repeat_header, header, level1_col,
  *             level1_repeat, hide_empty_groups, min_rows,
  *             sides: [{side, cols: {COLUMN: band col}, styles}] | cols,
  *             styles: {COLUMN: style}}}]
- *   cell: {text, style, col, colspan, rowspan, vertical, text_row}
+ *   cell: {text, style, col, colspan, rowspan, vertical, text_row,
+ *          rule_above}
+ *   packet: {cover_label, contents_label, years, blank,
+ *            cover: {top_pt, columns, rows (a row may have each: total |
+ *                    more)},
+ *            contents: {top_pt, next_top_pt, columns, head,
+ *                       rows: {department, continued, project, …}},
+ *            footer: {text, font, align, bottom_pt}}
+ *     the packet's cover, contents and footers; patterns name the
+ *     packet's facts ({packet.projects}, {amount}, {page}, …)
  *   (docs/templates.md describes every key)
  */
 #include "template.h"
