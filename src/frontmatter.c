@@ -343,6 +343,8 @@ static void contents_rows(jx_arena *arena, const jx_front_in *in,
       if (e->annual_present) {
         pv.amount = money(arena, e->annual_cents, e->total_fixed);
         pv.unit = kd->unit;
+      } else {
+        pv.amount = pk->missing;
       }
       sum_add(&sum[e->kind], e->annual_cents); /* below the kind's total */
       used[e->kind] = true;

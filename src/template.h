@@ -163,6 +163,7 @@ typedef struct jx_tpacket {
   const char *year_range;      /* {packet.years} of several years */
   const char *blank;           /* {packet.blank} when the front ends with a
                                   blank page (--duplex) */
+  const char *missing;         /* {amount} of a project that has none */
   const char *cover_label, *contents_label; /* page labels; NULL: none */
 } jx_tpacket;
 
