@@ -203,9 +203,6 @@ bool jx_document_finish(jx_document *doc, jx_glyph_use *use, size_t *pdf_pages,
   jx_pdf_outline *ol = outlines(&arena, es, n, &no);
   jx_pdf_label labels[3];
   size_t nlab = page_labels(labels, &tpl->packet, &fr, main0);
-  char subject[128];
-  snprintf(subject, sizeof subject, "%zu 个项目，正文 %zu 页，共 %zu 页", n,
-           main_pages, total);
   jx_pdf_doc pd = {.pages = pages,
                    .page_count = total,
                    .outlines = ol,
@@ -214,7 +211,7 @@ bool jx_document_finish(jx_document *doc, jx_glyph_use *use, size_t *pdf_pages,
                    .label_count = nlab,
                    .show_outlines = true};
   pd.info.title = opt->title && *opt->title ? opt->title : tpl->title;
-  pd.info.subject = subject;
+  pd.info.subject = fr.subject; /* the template's words */
   pd.info.author = tpl->author ? tpl->author : "jxform";
   pd.info.pdfa = !opt->no_pdfa;
   if (ok) {

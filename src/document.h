@@ -114,6 +114,8 @@ typedef struct jx_front {
                             its arena and frees it) */
   size_t cover_pages;    /* 1, or 0 when the template has no cover */
   size_t contents_pages; /* how many of them are contents */
+  const char *subject;   /* the PDF's subject (the template's pattern,
+                            in the arena); NULL: none */
 } jx_front;
 
 /* What the cover and contents are made from. */

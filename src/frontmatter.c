@@ -530,6 +530,14 @@ void jx_front_build(jx_fonts *fonts, const jx_front_in *in, size_t main0,
   f.pages = jx_arena_printf(arena, "%zu", front + blank + in->main_pages);
   f.front_pages = jx_arena_printf(arena, "%zu", front + blank);
   f.blank = blank ? pk->blank : "";
+  fr->subject = NULL;
+  if (pk->subject) {
+    jx_rowvals v = {.f = &f};
+    char text[512];
+    fill(pk->subject, row_value, &v, text, sizeof text);
+    if (*text)
+      fr->subject = jx_arena_strdup(arena, text);
+  }
   if (fr->cover_pages) {
     /* one page: as many kinds of total as fit, the rest in the contents */
     jx_template page = part_page(tpl, &pk->cover);

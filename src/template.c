@@ -939,14 +939,15 @@ static void load_packet(jx_tload *ld, const jx_ynode *v) {
   if (!is_map(ld, v, "'packet'"))
     return;
   pk->present = true;
-  static const char *const keys[] = {"cover",       "contents",       "footer",
-                                     "years",       "blank",          "missing",
-                                     "cover_label", "contents_label", NULL};
+  static const char *const keys[] = {
+      "cover",   "contents",    "footer",         "years",   "blank",
+      "missing", "cover_label", "contents_label", "subject", NULL};
   jx_template_keys(ld->diags, v, "'packet'", keys);
   static const char *const none[] = {NULL};
   pk->year_range = packet_text(ld, v, "years", year_names, "{first}-{last}");
   pk->blank = packet_text(ld, v, "blank", none, "");
   pk->missing = packet_text(ld, v, "missing", none, "");
+  pk->subject = packet_text(ld, v, "subject", cover_names, NULL);
   pk->cover_label = packet_text(ld, v, "cover_label", none, NULL);
   pk->contents_label = packet_text(ld, v, "contents_label", none, NULL);
   const jx_ynode *cover = jx_ymap_get(v, "cover");

@@ -164,6 +164,7 @@ typedef struct jx_tpacket {
   const char *blank;           /* {packet.blank} when the front ends with a
                                   blank page (--duplex) */
   const char *missing;         /* {amount} of a project that has none */
+  const char *subject;         /* the PDF's subject; NULL: none */
   const char *cover_label, *contents_label; /* page labels; NULL: none */
 } jx_tpacket;
 

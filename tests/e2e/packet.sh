@@ -147,6 +147,8 @@ all=$(pdfinfo "$work/count.pdf" | sed -n 's/^Pages: *//p')
 forms=$(pdftotext "$work/count.pdf" - | sed -n 's/.*第 1 页 共 \([0-9]*\) 页.*/\1/p' | head -1)
 tail -1 "$work/count.err" | grep -qx "jxform: wrote $work/count.pdf: 6 projects on $forms pages, $all pages with the cover and contents; nothing left out" ||
   fail "last line, $forms form pages of $all: $(tail -1 "$work/count.err")"
+pdfinfo "$work/count.pdf" | grep -Eq "^Subject: +6 个项目，正文 $forms 页，共 $all 页$" ||
+  fail "the PDF's subject is not the template's: $(pdfinfo "$work/count.pdf" | grep Subject)"
 pdftotext -l 1 -layout "$work/count.pdf" - | grep -Eq "^ *页 +数：共 $all 页（正文 $forms 页，封面和目录 $((all - forms)) 页）$" ||
   fail "cover: $(pdftotext -l 1 -layout "$work/count.pdf" - | grep "页 *数")"
 "$jxform" packet "$work/in/a" -o "$work/count-dx.pdf" --duplex -q 2>/dev/null
