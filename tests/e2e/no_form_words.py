@@ -33,7 +33,8 @@ def words_of(node, out, key=None, patterns=None):
             words_of(v, out, key, patterns)
     elif isinstance(node, str) and key in (
             'label', 'level1', 'level2', 'name', 'aliases', 'choices', 'text',
-            'one_time', 'recurring', 'title', 'blank', 'years'):
+            'one_time', 'recurring', 'title', 'blank', 'years', 'subject',
+            'missing'):
         # literal parts of patterns: drop {placeholders}, split at line
         # breaks and punctuation used as separators; once at spaces too,
         # once keeping the ideographic spaces of a spaced word
