@@ -5,8 +5,9 @@
  * projects in the packet's order (order.c), numbers the pages (blank
  * pages for --duplex so that each project starts on an odd page), adds
  * the front matter and the page footers (frontmatter.c), a bookmark per
- * department and project and page labels (封面, 目录1…, then 1… matching
- * the footers), and closes the PDF with its page tree in that order.
+ * department and project and page labels (the cover's and the contents'
+ * as the template's packet section names them, then 1… matching the
+ * footers), and closes the PDF with its page tree in that order.
  * A packet's PDF is a streaming sink (sink.h): the forms' pages come
  * encoded by its encoders on the workers, the front matter and footers as
  * display pages.  A plain document (`render` through the libharu sink, a
@@ -55,7 +56,9 @@ void jx_document_open_sink(jx_document *doc, jx_session *session, jx_sink *sink,
 void jx_document_add(jx_document *doc, const jx_template *tpl,
                      const jx_entry *e, const jx_bytes *pages,
                      const jx_layout *layout) {
-  if (!doc->tpl)
+  /* the first project's template, or the first one with a packet
+   * section (cover, contents, footers) */
+  if (!doc->tpl || (!doc->tpl->packet.present && tpl->packet.present))
     doc->tpl = tpl;
   if (doc->count == doc->cap) {
     doc->cap = doc->cap ? 2 * doc->cap : 64;
@@ -202,16 +205,21 @@ static jx_sink_outline *outlines(jx_arena *arena, jx_entry *const *es, size_t n,
   return ol;
 }
 
-/* The page labels: 封面, 目录1… (when there are contents pages), then
- * 1… from the first form page main0, matching the footers.  Returns how
- * many of labels[0..3) are set. */
-static size_t page_labels(jx_sink_label labels[3], bool contents,
-                          size_t main0) {
+/* The page labels: the cover's, the contents' numbered from 1 (when
+ * there are such pages; their words are the template's cover_label and
+ * contents_label), then 1… from the first form page main0, matching the
+ * footers.  Returns how many of labels[0..3) are set. */
+static size_t page_labels(jx_sink_label labels[3], const jx_tpacket *pk,
+                          const jx_front *fr, size_t main0) {
   size_t nlab = 0;
-  labels[nlab++] = (jx_sink_label){0, 0, "封面", 0};
-  if (contents)
-    labels[nlab++] = (jx_sink_label){1, 'D', "目录", 1};
-  labels[nlab++] = (jx_sink_label){main0, 'D', NULL, 1};
+  if (fr->cover_pages)
+    labels[nlab++] = pk->cover_label ? (jx_sink_label){0, 0, pk->cover_label, 0}
+                                     : (jx_sink_label){0, 'D', NULL, 1};
+  if (fr->contents_pages)
+    labels[nlab++] =
+        (jx_sink_label){fr->cover_pages, 'D', pk->contents_label, 1};
+  if (main0 || !nlab)
+    labels[nlab++] = (jx_sink_label){main0, 'D', NULL, 1};
   return nlab;
 }
 
@@ -263,10 +271,7 @@ bool jx_document_finish(jx_document *doc, size_t *pdf_pages,
   size_t no = 0;
   jx_sink_outline *ol = outlines(&arena, es, n, &no);
   jx_sink_label labels[3];
-  size_t nlab = page_labels(labels, fr.contents_pages > 0, main0);
-  char subject[128];
-  snprintf(subject, sizeof subject, "%zu 个项目，正文 %zu 页，共 %zu 页", n,
-           main_pages, total);
+  size_t nlab = page_labels(labels, &tpl->packet, &fr, main0);
   jx_sink_doc pd = {.pages = pages,
                     .page_count = total,
                     .outlines = ol,
@@ -275,7 +280,7 @@ bool jx_document_finish(jx_document *doc, size_t *pdf_pages,
                     .label_count = nlab,
                     .show_outlines = true};
   pd.info.title = opt->title && *opt->title ? opt->title : tpl->title;
-  pd.info.subject = subject;
+  pd.info.subject = fr.subject; /* the template's words */
   pd.info.author = tpl->author ? tpl->author : "jxform";
   pd.info.pdfa = !opt->no_pdfa;
   if (ok)

@@ -10,8 +10,9 @@
  *     bookmarks and page labels, and closes the PDF;
  *   - order.c: the packet's order (departments, then names in 拼音 order)
  *     and its departments;
- *   - frontmatter.c: the pages the packet adds to the forms: cover,
- *     contents with their totals, page footers;
+ *   - frontmatter.c: the pages the packet adds to the forms as its
+ *     template's `packet` section says: cover, contents with their
+ *     totals, page footers;
  *   - splitname.c: the file names of --split.
  */
 #ifndef JX_DOCUMENT_H
@@ -166,10 +167,12 @@ jx_kind *jx_kinds_number(jx_entry *const *es, size_t n, size_t *count,
 
 /* The cover and the contents, laid out. */
 typedef struct jx_front {
-  jx_layout layout;        /* cover, then contents pages (the caller sets
-                              its arena and frees it) */
-  size_t contents_pages;   /* how many of them are contents */
-  double pages_x, pages_y; /* where the cover's 页数 line goes */
+  jx_layout layout;      /* cover, then contents pages (the caller sets
+                            its arena and frees it) */
+  size_t cover_pages;    /* 1, or 0 when the template has no cover */
+  size_t contents_pages; /* how many of them are contents */
+  const char *subject;   /* the PDF's subject (the template's pattern,
+                            in the arena); NULL: none */
 } jx_front;
 
 /* What the cover and contents are made from. */
@@ -184,14 +187,16 @@ typedef struct jx_front_in {
   size_t main_pages;
 } jx_front_in;
 
-/* Lays out the cover and the contents into fr->layout (its arena set by
- * the caller), the projects' page numbers counted from their first_page
- * relative to the first form page `main0`. */
+/* Lays out the cover and the contents of the template's `packet` section
+ * (none when it has none) into fr->layout (its arena set by the caller),
+ * the projects' page numbers counted from their first_page relative to
+ * the first form page `main0`. */
 void jx_front_build(jx_measure *ms, const jx_front_in *in, size_t main0,
                     jx_front *fr);
-/* Lays out the footer "第 num 页 共 total 页" of a form page of `tpl` as
- * a new page of `L` (its arena and page size set by the caller), drawn
- * over the form's page. */
+/* Lays out the footer of form page `num` of `total` (the pattern of the
+ * template's `packet.footer`; an empty page without one) as a new page of
+ * `L` (its arena and page size set by the caller), drawn over the form's
+ * page. */
 void jx_footer_page(jx_measure *ms, const jx_template *tpl, size_t num,
                     size_t total, jx_layout *L);
 

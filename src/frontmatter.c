@@ -1,16 +1,22 @@
 /*
- * frontmatter.c — the pages a packet adds to its forms, laid out by hand
- * with the template's fonts (document.h): the cover (title, years, how
- * many departments, projects and pages, the totals), the contents (each
- * department, its projects with their amount and first page, a 小计 per
- * department and a 合计, per kind of total: 元 and 万元 are never added
- * together) and the footer of each form page (第 N 页 共 M 页).
+ * frontmatter.c — the pages a packet adds to its forms, as its template's
+ * `packet` section says (template.h jx_tpacket, docs/templates.md 3.17):
+ * the cover and the contents are rows of the template, their
+ * placeholders filled here from the packet's facts and laid out by
+ * layout.c (jx_layout_rows) like a form's bands; the footer of each form
+ * page is the template's pattern.  Here are only the facts: how many
+ * departments, projects and pages, the years, each project's amount and
+ * first page, the totals of each department and of the packet per kind
+ * of total (元 and 万元 are never added together), and which row comes
+ * where.  No word of the cover or contents is in this file.
  */
 #include "document.h"
 
+#include "layout.h"
 #include "text.h"
 #include "xalloc.h"
 
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,20 +24,13 @@
 
 /* ---- text ---- */
 
-/* The template's font role called `name`, else the body role. */
-static const jx_font_role *role(const jx_template *tpl, const char *name) {
-  for (size_t i = 0; i < tpl->font_count; i++)
-    if (tpl->fonts[i].name && !strcmp(tpl->fonts[i].name, name))
-      return &tpl->fonts[i];
-  return &tpl->fonts[tpl->body_font];
-}
-
-/* Draws `text` on `page` with its left end at x (align 'l'), its centre
- * at x ('c') or its right end at x ('r'), baseline y.  Text no face can
- * draw is left out (layout has already reported it for project text). */
+/* Draws `text` on `page` with its left end at x (align left), its centre
+ * at x (center) or its right end at x (right), baseline y.  Text no face
+ * can draw is left out (layout has already reported it for project
+ * text). */
 static void put_text(jx_measure *ms, jx_arena *arena, jx_dpage *page,
                      const jx_font_role *r, const char *text, double x,
-                     double y, char align) {
+                     double y, jx_halign align) {
   /* runs point into the text: keep it as long as the layout */
   text = jx_arena_strdup(arena, text);
   size_t len = strlen(text);
@@ -42,13 +41,37 @@ static void put_text(jx_measure *ms, jx_arena *arena, jx_dpage *page,
   if (!ok)
     return;
   double w = jx_text_width(ms, &r->chain, text, len);
-  if (align == 'c')
+  if (align == JX_HALIGN_CENTER)
     x -= w / 2;
-  else if (align == 'r')
+  else if (align == JX_HALIGN_RIGHT)
     x -= w;
   jx_text_emit(ms, arena, page, &r->chain, text, len, x, y);
 }
 
+/* `pattern` with each {name} replaced by lookup(arg, name) (NULL: blank)
+ * and {{ }} by braces, into out[0..cap). */
+static void fill(const char *pattern,
+                 const char *(*lookup)(const void *, const char *),
+                 const void *arg, char *out, size_t cap) {
+  size_t n = 0;
+  for (const char *p = pattern; *p && n + 1 < cap;) {
+    const char *end = p[0] == '{' && p[1] != '{' ? strchr(p, '}') : NULL;
+    if (end) {
+      char name[64];
+      snprintf(name, sizeof name, "%.*s", (int)(end - p - 1), p + 1);
+      const char *v = lookup(arg, name);
+      n += (size_t)snprintf(out + n, cap - n, "%s", v ? v : "");
+      if (n >= cap)
+        n = cap - 1;
+      p = end + 1;
+      continue;
+    }
+    if ((p[0] == '{' && p[1] == '{') || (p[0] == '}' && p[1] == '}'))
+      p++;
+    out[n++] = *p++;
+  }
+  out[n] = '\0';
+}
 /* ---- sums of money ---- */
 
 /* A sum of amounts in cents.  One amount is below 10^17 cents (load.c)
@@ -146,161 +169,228 @@ jx_kind *jx_kinds_number(jx_entry *const *es, size_t n, size_t *count,
 
 /* ---- cover and contents ---- */
 
-/* Lays out the cover. */
-static void build_cover(jx_measure *ms, const jx_front_in *in, jx_front *fr) {
-  jx_layout *L = &fr->layout;
-  const jx_template *tpl = in->tpl;
-  double W = tpl->page_width, H = tpl->page_height;
-  const jx_font_role *title = role(tpl, "title");
-  const jx_font_role *sub = role(tpl, "subtitle");
-  char year_lo[32] = "", year_hi[32] = "";
-  for (size_t i = 0; i < in->n; i++) {
-    const char *y = in->es[i]->year;
-    if (*y && (!*year_lo || strcmp(y, year_lo) < 0))
-      snprintf(year_lo, sizeof year_lo, "%s", y);
-    if (*y && strcmp(y, year_hi) > 0)
-      snprintf(year_hi, sizeof year_hi, "%s", y);
+/* The packet's facts ({packet.*}), as text. */
+typedef struct jx_facts {
+  const char *title, *years, *departments, *projects, *pages, *form_pages,
+      *front_pages, *blank, *kinds, *more;
+} jx_facts;
+
+/* The values of one row's placeholders. */
+typedef struct jx_rowvals {
+  const jx_facts *f;
+  const char *dept_title, *dept_code, *dept_name, *project, *kind, *amount,
+      *unit, *page;
+} jx_rowvals;
+
+/* The value of placeholder `name` of the row `arg` (a jx_rowvals). */
+static const char *row_value(const void *arg, const char *name) {
+  const jx_rowvals *v = arg;
+  const jx_facts *f = v->f;
+  static const struct {
+    const char *name;
+    size_t facts, vals; /* offset + 1 in jx_facts or jx_rowvals */
+  } at[] = {{"packet.title", offsetof(jx_facts, title) + 1, 0},
+            {"packet.years", offsetof(jx_facts, years) + 1, 0},
+            {"packet.departments", offsetof(jx_facts, departments) + 1, 0},
+            {"packet.projects", offsetof(jx_facts, projects) + 1, 0},
+            {"packet.pages", offsetof(jx_facts, pages) + 1, 0},
+            {"packet.form_pages", offsetof(jx_facts, form_pages) + 1, 0},
+            {"packet.front_pages", offsetof(jx_facts, front_pages) + 1, 0},
+            {"packet.blank", offsetof(jx_facts, blank) + 1, 0},
+            {"packet.kinds", offsetof(jx_facts, kinds) + 1, 0},
+            {"packet.more", offsetof(jx_facts, more) + 1, 0},
+            {"dept.title", 0, offsetof(jx_rowvals, dept_title) + 1},
+            {"dept.code", 0, offsetof(jx_rowvals, dept_code) + 1},
+            {"dept.name", 0, offsetof(jx_rowvals, dept_name) + 1},
+            {"project.name", 0, offsetof(jx_rowvals, project) + 1},
+            {"kind.label", 0, offsetof(jx_rowvals, kind) + 1},
+            {"amount", 0, offsetof(jx_rowvals, amount) + 1},
+            {"unit", 0, offsetof(jx_rowvals, unit) + 1},
+            {"page", 0, offsetof(jx_rowvals, page) + 1}};
+  for (size_t i = 0; i < sizeof at / sizeof *at; i++) {
+    if (strcmp(at[i].name, name))
+      continue;
+    const char *const *p =
+        at[i].facts ? (const char *const *)((const char *)f + at[i].facts - 1)
+                    : (const char *const *)((const char *)v + at[i].vals - 1);
+    return *p;
   }
-  char line[512], money[64], years[80];
-  if (strcmp(year_lo, year_hi))
-    snprintf(years, sizeof years, "%s—%s", year_lo, year_hi);
-  else
-    snprintf(years, sizeof years, "%s", year_lo);
-  jx_dpage *cover = jx_layout_add_page(L);
-  const char *t =
-      in->opt->title && *in->opt->title ? in->opt->title : tpl->title;
-  put_text(ms, L->arena, cover, title, t, W / 2, H * 0.30, 'c');
-  snprintf(line, sizeof line, "（%s年度）", years);
-  put_text(ms, L->arena, cover, sub, line, W / 2, H * 0.30 + 32, 'c');
-  put_text(ms, L->arena, cover, title, "汇　编", W / 2, H * 0.30 + 90, 'c');
-  double x = W / 2 - 110, y = H * 0.55;
-  snprintf(line, sizeof line, "年　　度：%s", years);
-  put_text(ms, L->arena, cover, sub, line, x, y, 'l');
-  snprintf(line, sizeof line, "部 门 数：%zu 个", in->depts);
-  put_text(ms, L->arena, cover, sub, line, x, y += 24, 'l');
-  snprintf(line, sizeof line, "项 目 数：%zu 个", in->n);
-  put_text(ms, L->arena, cover, sub, line, x, y += 24, 'l');
-  /* the 页数 line: written when the contents' pages are known */
-  fr->pages_x = x, fr->pages_y = y += 24;
-  /* The totals, as their templates name them: one line per kind, in the
-   * order they first come; those that do not fit are in the contents. */
-  double bottom = H - tpl->margin_bottom;
-  for (size_t k = 0; k < in->kind_count; k++) {
-    /* y + 24 <= bottom here: each line leaves room for one more */
-    if (k + 1 < in->kind_count && y + 48 > bottom) {
-      snprintf(line, sizeof line, "其余 %zu 项合计见目录末",
-               in->kind_count - k);
-      put_text(ms, L->arena, cover, sub, line, x, y += 24, 'l');
-      break;
-    }
-    const jx_kind *kd = &in->kinds[k];
-    format_money(kd->total, kd->fixed, money, sizeof money);
-    snprintf(line, sizeof line, "%s：%s %s", kd->label, money, kd->unit);
-    put_text(ms, L->arena, cover, sub, line, x, y += 24, 'l');
-  }
+  return NULL;
 }
 
-/* One line of the contents (it may wrap). */
-typedef enum jx_toc_row_type {
-  ROW_DEPT,     /* a department's heading */
-  ROW_PROJECT,  /* a project: name, amount, page number */
-  ROW_SUBTOTAL, /* 小计: a department's total of one kind */
-  ROW_SECTION,  /* the heading of the departments' subtotals */
-  ROW_DEPT_SUM, /* a department's subtotal, when departments interleave */
-  ROW_TOTAL     /* 合计: the packet's total of one kind */
-} jx_toc_row_type;
-
-typedef struct jx_toc_row {
-  jx_toc_row_type type;
-  const char *text;   /* the words on the left, wrapped to their column */
-  const char *amount; /* NULL: none */
-  const char *unit;   /* NULL: none */
-  const char *page;   /* NULL: none */
-  const char *dept;   /* the department's title, repeated (续) when its
-                         projects go on to a new page; NULL: none */
-  bool keep;          /* on one page with the next row */
-} jx_toc_row;
-
-typedef struct jx_toc_rows {
-  jx_toc_row *items;
+/* The rows of a table being made (jx_layout_rows). */
+typedef struct jx_rows_in {
+  jx_row_in *items;
   size_t count, cap;
-} jx_toc_rows;
+  jx_arena *arena;
+} jx_rows_in;
 
-static jx_toc_row *add_row(jx_toc_rows *rs, jx_toc_row_type type,
-                           const char *text) {
+/* Appends template row `row` of `band` with values `v` (copied into the
+ * arena); NULL when the template has no such row (nothing added). */
+static jx_row_in *add_row(jx_rows_in *rs, const jx_tband *band,
+                          const jx_trow *row, const jx_rowvals *v) {
+  if (!row->count)
+    return NULL;
   if (rs->count == rs->cap) {
     rs->cap = rs->cap ? 2 * rs->cap : 64;
     rs->items = jx_xrealloc(rs->items, rs->cap * sizeof *rs->items);
   }
-  jx_toc_row *r = &rs->items[rs->count++];
-  memset(r, 0, sizeof *r);
-  r->type = type;
-  r->text = text;
+  jx_rowvals *copy = jx_arena_alloc(rs->arena, sizeof *copy);
+  *copy = *v;
+  jx_row_in *r = &rs->items[rs->count++];
+  *r = (jx_row_in){
+      .band = band, .row = row, .lookup = row_value, .arg = copy, .repeat = -1};
   return r;
 }
 
-/* The rows of the contents: each department's heading, its projects and
- * its subtotal per kind of total, then the grand total per kind.  When
- * departments interleave (--order=input or name), the headings follow the
- * runs of projects and the departments' subtotals come together after
- * them, in department order. */
-static void contents_rows(jx_arena *arena, const jx_front_in *in, size_t main0,
-                          jx_toc_rows *rs) {
+/* {first} and {last} of a range of years (arg: the two). */
+static const char *year_value(const void *arg, const char *name) {
+  const char *const *pair = arg;
+  return !strcmp(name, "first")  ? pair[0]
+         : !strcmp(name, "last") ? pair[1]
+                                 : NULL;
+}
+
+/* The years of the projects: one, or the template's range of the first
+ * and last. */
+static const char *years_of(jx_arena *arena, const jx_front_in *in) {
+  char lo[32] = "", hi[32] = "";
+  for (size_t i = 0; i < in->n; i++) {
+    const char *y = in->es[i]->year;
+    if (*y && (!*lo || strcmp(y, lo) < 0))
+      snprintf(lo, sizeof lo, "%s", y);
+    if (*y && strcmp(y, hi) > 0)
+      snprintf(hi, sizeof hi, "%s", y);
+  }
+  if (!strcmp(lo, hi))
+    return jx_arena_strdup(arena, lo);
+  const char *pair[2] = {lo, hi};
+  char out[160];
+  fill(in->tpl->packet.year_range, year_value, pair, out, sizeof out);
+  return jx_arena_strdup(arena, out);
+}
+
+static const char *money(jx_arena *arena, jx_sum cents, bool fixed) {
+  char text[64];
+  format_money(cents, fixed, text, sizeof text);
+  return jx_arena_strdup(arena, text);
+}
+
+/* Of two rows, `kinds` when the packet has several kinds of total and the
+ * template has it, else `plain`. */
+static const jx_trow *kind_row(const jx_tpacket *pk, jx_prow_kind plain,
+                               jx_prow_kind kinds, bool multi) {
+  return multi && pk->rows[kinds].count ? &pk->rows[kinds] : &pk->rows[plain];
+}
+
+/* Appends a sum's row of `kind` (one of `run`: a run of sums draws its
+ * rule_above over the first only). */
+static void add_sum(jx_rows_in *rs, const jx_tband *band, const jx_trow *row,
+                    const jx_rowvals *v, bool *run) {
+  jx_row_in *r = add_row(rs, band, row, v);
+  if (!r)
+    return;
+  r->no_rule_above = *run;
+  *run = true;
+}
+
+/* The contents' rows: its head, each department's heading, its projects
+ * and its subtotal per kind of total, then the grand total per kind.
+ * When departments interleave (--order=input or name), the headings
+ * follow the runs of projects and the departments' subtotals come
+ * together after them, in department order.  Each department's
+ * `continued` row is hidden at the end, drawn over its rows on a page
+ * they go on to. */
+static void contents_rows(jx_arena *arena, const jx_front_in *in,
+                          const jx_facts *f, size_t main0, jx_rows_in *rs) {
+  const jx_tpacket *pk = &in->tpl->packet;
+  const jx_tband *band = &pk->contents.bands[0];
   size_t n = in->n, kinds = in->kind_count;
   bool multi = kinds > 1;
-  char money[64];
+  jx_rowvals v = {.f = f};
+  for (size_t i = 0; i < band->row_count; i++)
+    add_row(rs, band, &band->rows[i], &v);
   size_t runs = 0;
   for (size_t i = 0; i < n; i++)
     runs += i == 0 || !jx_same_dept(in->es[i], in->es[i - 1]);
   bool grouped = runs == in->depts;
   jx_sum *sum = jx_xcalloc(kinds ? kinds : 1, sizeof *sum);
   bool *used = jx_xcalloc(kinds ? kinds : 1, sizeof *used);
-  const char *dept = NULL;
+  /* the hidden rows: each run's `continued`, added after the rest */
+  jx_rowvals *cont = jx_xcalloc(runs ? runs : 1, sizeof *cont);
+  /* (row, run) of each row under a department heading */
+  size_t *refs = jx_xcalloc(2 * (n + kinds * runs) + 2, sizeof *refs);
+  size_t nref = 0, run = 0;
+  bool have_cont = pk->rows[JX_PROW_CONTINUED].count > 0;
   for (size_t i = 0; i < n; i++) {
     const jx_entry *e = in->es[i];
     if (i == 0 || !jx_same_dept(e, in->es[i - 1])) {
-      dept = jx_dept_title(arena, e);
-      add_row(rs, ROW_DEPT, dept)->keep = true;
+      v = (jx_rowvals){.f = f,
+                       .dept_title = jx_dept_title(arena, e),
+                       .dept_code = e->dept_code,
+                       .dept_name = e->dept_name};
+      cont[run++] = v;
+      jx_row_in *r = add_row(rs, band, &pk->rows[JX_PROW_DEPARTMENT], &v);
+      if (r)
+        r->keep = true;
     }
-    jx_toc_row *r = add_row(rs, ROW_PROJECT, e->name);
-    r->dept = dept;
-    r->page = jx_arena_printf(arena, "%zu", e->first_page - main0 + 1);
+    jx_rowvals pv = v;
+    pv.project = e->name;
+    pv.page = jx_arena_printf(arena, "%zu", e->first_page - main0 + 1);
     if (e->kind != SIZE_MAX) {
       const jx_kind *kd = &in->kinds[e->kind];
+      pv.kind = kd->label;
       if (e->annual_present) {
-        format_money(e->annual_cents, e->total_fixed, money, sizeof money);
-        r->amount = jx_arena_strdup(arena, money);
-        r->unit = kd->unit;
+        pv.amount = money(arena, e->annual_cents, e->total_fixed);
+        pv.unit = kd->unit;
       } else {
-        r->amount = "—";
+        pv.amount = pk->missing;
       }
       sum_add(&sum[e->kind], e->annual_cents); /* below the kind's total */
       used[e->kind] = true;
     }
+    if (add_row(rs, band, &pk->rows[JX_PROW_PROJECT], &pv) && have_cont)
+      refs[nref++] = rs->count - 1, refs[nref++] = run - 1;
     if (!grouped || !(i + 1 == n || !jx_same_dept(in->es[i + 1], e)))
       continue;
     /* the department's last project: its subtotals */
+    const jx_trow *row =
+        kind_row(pk, JX_PROW_SUBTOTAL, JX_PROW_SUBTOTAL_KINDS, multi);
+    bool sums = false;
     for (size_t k = 0; k < kinds; k++) {
       if (!used[k])
         continue;
-      rs->items[rs->count - 1].keep = true;
+      if (row->count)
+        rs->items[rs->count - 1].keep = true;
       const jx_kind *kd = &in->kinds[k];
-      jx_toc_row *t = add_row(
-          rs, ROW_SUBTOTAL,
-          multi ? jx_arena_printf(arena, "小计（%s）", kd->label) : "小计");
-      format_money(sum[k], kd->fixed, money, sizeof money);
-      t->amount = jx_arena_strdup(arena, money);
-      t->unit = kd->unit;
-      t->dept = dept;
+      jx_rowvals sv = v;
+      sv.kind = kd->label;
+      sv.amount = money(arena, sum[k], kd->fixed);
+      sv.unit = kd->unit;
+      size_t before = rs->count;
+      add_sum(rs, band, row, &sv, &sums);
+      if (rs->count > before && have_cont)
+        refs[nref++] = rs->count - 1, refs[nref++] = run - 1;
       sum[k] = 0;
       used[k] = false;
     }
   }
   free(sum);
   free(used);
-  if (!kinds)
-    return;
-  if (!grouped) {
+  /* the continued rows, hidden, and the rows that repeat them */
+  size_t hidden0 = rs->count;
+  if (have_cont)
+    for (size_t d = 0; d < run; d++) {
+      jx_row_in *r = add_row(rs, band, &pk->rows[JX_PROW_CONTINUED], &cont[d]);
+      r->hidden = true;
+    }
+  for (size_t k = 0; k + 1 < nref; k += 2)
+    rs->items[refs[k]].repeat = (int)(hidden0 + refs[k + 1]);
+  free(cont);
+  free(refs);
+  /* rows after the hidden ones would be kept with them: move those up */
+  size_t tail0 = rs->count;
+  if (kinds && !grouped) {
     /* each department's subtotals, in department order */
     size_t depts = in->depts;
     jx_sum *ds = jx_xcalloc(depts * kinds, sizeof *ds);
@@ -315,196 +405,184 @@ static void contents_rows(jx_arena *arena, const jx_front_in *in, size_t main0,
       sum_add(&ds[e->dept * kinds + e->kind], e->annual_cents);
       du[e->dept * kinds + e->kind] = true;
     }
-    add_row(rs, ROW_SECTION, "各部门小计")->keep = true;
+    jx_rowvals sv = {.f = f};
+    jx_row_in *r = add_row(rs, band, &pk->rows[JX_PROW_SECTION], &sv);
+    if (r)
+      r->keep = true;
+    const jx_trow *row =
+        kind_row(pk, JX_PROW_DEPT_SUM, JX_PROW_DEPT_SUM_KINDS, multi);
+    bool sums = false;
     for (size_t d = 0; d < depts; d++)
       for (size_t k = 0; k < kinds; k++) {
         if (!du[d * kinds + k])
           continue;
         const jx_kind *kd = &in->kinds[k];
-        const char *title = jx_dept_title(arena, first[d]);
-        jx_toc_row *t =
-            add_row(rs, ROW_DEPT_SUM,
-                    multi ? jx_arena_printf(arena, "%s（%s）", title, kd->label)
-                          : title);
-        format_money(ds[d * kinds + k], kd->fixed, money, sizeof money);
-        t->amount = jx_arena_strdup(arena, money);
-        t->unit = kd->unit;
+        const jx_entry *e = first[d];
+        sv = (jx_rowvals){.f = f,
+                          .dept_title = jx_dept_title(arena, e),
+                          .dept_code = e->dept_code,
+                          .dept_name = e->dept_name,
+                          .kind = kd->label,
+                          .amount = money(arena, ds[d * kinds + k], kd->fixed),
+                          .unit = kd->unit};
+        add_sum(rs, band, row, &sv, &sums);
       }
     free(ds);
     free(du);
     free(first);
   }
+  const jx_trow *row = kind_row(pk, JX_PROW_TOTAL, JX_PROW_TOTAL_KINDS, multi);
+  bool sums = false;
   for (size_t k = 0; k < kinds; k++) {
     const jx_kind *kd = &in->kinds[k];
-    jx_toc_row *t = add_row(
-        rs, ROW_TOTAL,
-        multi ? jx_arena_printf(arena, "合计（%s）", kd->label) : "合计");
-    format_money(kd->total, kd->fixed, money, sizeof money);
-    t->amount = jx_arena_strdup(arena, money);
-    t->unit = kd->unit;
-    t->keep = k + 1 < kinds;
+    jx_rowvals tv = {.f = f,
+                     .kind = kd->label,
+                     .amount = money(arena, kd->total, kd->fixed),
+                     .unit = kd->unit};
+    size_t before = rs->count;
+    add_sum(rs, band, row, &tv, &sums);
+    if (rs->count > before)
+      rs->items[rs->count - 1].keep = k + 1 < kinds;
+  }
+  /* put the hidden rows last, so that keeping rows together never
+   * reaches one */
+  size_t hidden = tail0 - hidden0, tail = rs->count - tail0;
+  if (hidden && tail) {
+    jx_row_in *tmp = jx_xcalloc(hidden, sizeof *tmp);
+    memcpy(tmp, rs->items + hidden0, hidden * sizeof *tmp);
+    memmove(rs->items + hidden0, rs->items + tail0, tail * sizeof *tmp);
+    memcpy(rs->items + hidden0 + tail, tmp, hidden * sizeof *tmp);
+    free(tmp);
+    for (size_t i = 0; i < hidden0; i++)
+      if (rs->items[i].repeat >= 0)
+        rs->items[i].repeat += (int)tail;
   }
 }
 
-/* Widest of `text` in role r, or `w`. */
-static double wider(jx_measure *ms, const jx_font_role *r, const char *text,
-                    double w) {
-  if (!text)
-    return w;
-  double t = jx_text_width(ms, &r->chain, text, strlen(text));
-  return t > w ? t : w;
+/* A page of the template with a part's top (the part's own pages have no
+ * heading nor footer: jx_layout_rows draws neither). */
+static jx_template part_page(const jx_template *tpl, const jx_tpart *part) {
+  jx_template t = *tpl;
+  t.table_top_first = part->top_first;
+  t.table_top_next = part->top_next;
+  return t;
 }
 
-/* Lays out the contents (page numbers from the entries' first_page,
- * relative to the first form page `main0`): a line per department, its
- * projects with their amount and the number of their first page, its
- * subtotals; the grand totals at the end.  Names wrap in their column,
- * clear of the amount, unit and page columns. */
-static void build_contents(jx_measure *ms, const jx_front_in *in, size_t main0,
-                           jx_front *fr) {
-  jx_layout *L = &fr->layout;
-  const jx_template *tpl = in->tpl;
-  double W = tpl->page_width, H = tpl->page_height;
-  const jx_font_role *title = role(tpl, "title");
-  const jx_font_role *sub = role(tpl, "subtitle");
-  const jx_font_role *body = &tpl->fonts[tpl->body_font];
-  jx_toc_rows rs = {0};
-  contents_rows(L->arena, in, main0, &rs);
-
-  /* columns, from the right: page number, unit, amount, then the names */
-  double em = body->chain.size;
-  double left = tpl->margin_left, right = W - tpl->margin_right;
-  double top = tpl->margin_top, bottom = H - tpl->margin_bottom;
-  double pw = 2 * em, uw = 0, aw = 0;
-  for (size_t i = 0; i < rs.count; i++) {
-    pw = wider(ms, body, rs.items[i].page, pw);
-    uw = wider(ms, body, rs.items[i].unit, uw);
-    aw = wider(ms, body, rs.items[i].amount, aw);
-  }
-  double page_r = right;
-  double unit_x = page_r - pw - em - uw;
-  double amount_r = uw > 0 ? unit_x - em / 4 : unit_x;
-  double amount_l = amount_r - aw;
-  double name_x = left + 2 * em;
-  double text_r = (aw > 0 ? amount_l : unit_x) - 1.5 * em;
-  if (text_r < name_x + 6 * em) /* never: amounts are 28 digits at most */
-    text_r = name_x + 6 * em;
-  double pitch = body->line_pitch + 4, gap = pitch / 2;
-
-  /* rows: wrapped, then placed page by page */
-  jx_line **lines = jx_xcalloc(rs.count ? rs.count : 1, sizeof *lines);
-  size_t *nl = jx_xcalloc(rs.count ? rs.count : 1, sizeof *nl);
-  for (size_t i = 0; i < rs.count; i++) {
-    const jx_toc_row *r = &rs.items[i];
-    bool head =
-        r->type == ROW_DEPT || r->type == ROW_SECTION || r->type == ROW_TOTAL;
-    double x = head ? left : name_x;
-    double w =
-        (r->type == ROW_DEPT || r->type == ROW_SECTION ? right : text_r) - x;
-    nl[i] = jx_text_break(ms, L->arena, r->text, strlen(r->text),
-                          &(head && r->type != ROW_TOTAL ? sub : body)->chain,
-                          w, &tpl->rules, &lines[i]);
-    if (!nl[i]) { /* an empty name: a line all the same */
-      nl[i] = 1;
-      lines[i] = NULL;
+/* The cover's rows: its template rows, the `each: total` one once for
+ * each of the first `shown` kinds of total, the `each: more` one when
+ * some are not shown. */
+static void cover_rows(jx_arena *arena, const jx_front_in *in, jx_facts *f,
+                       size_t shown, jx_rows_in *rs) {
+  const jx_tband *band = &in->tpl->packet.cover.bands[0];
+  f->more = jx_arena_printf(arena, "%zu", in->kind_count - shown);
+  for (size_t i = 0; i < band->row_count; i++) {
+    const jx_trow *row = &band->rows[i];
+    jx_rowvals v = {.f = f};
+    if (row->each == JX_EACH_TOTAL) {
+      for (size_t k = 0; k < shown; k++) {
+        const jx_kind *kd = &in->kinds[k];
+        v.kind = kd->label;
+        v.amount = money(arena, kd->total, kd->fixed);
+        v.unit = kd->unit;
+        add_row(rs, band, row, &v);
+      }
+    } else if (row->each != JX_EACH_MORE || shown < in->kind_count) {
+      add_row(rs, band, row, &v);
     }
   }
-  jx_dpage *pg = NULL;
-  size_t first_contents = L->page_count;
-  double y = 0;
-  for (size_t i = 0; i < rs.count; i++) {
-    const jx_toc_row *r = &rs.items[i];
-    bool head = r->type == ROW_DEPT || r->type == ROW_SECTION;
-    double before = (head || (r->type == ROW_TOTAL && i &&
-                              rs.items[i - 1].type != ROW_TOTAL))
-                        ? gap
-                        : 0;
-    /* this row and those kept with it, if they fit on a page at all */
-    double need = before + (double)nl[i] * pitch;
-    for (size_t k = i; rs.items[k].keep && k + 1 < rs.count; k++)
-      need += (double)nl[k + 1] * pitch;
-    if (need > bottom - top - 60)
-      need = before + pitch;
-    bool fresh = false;
-    if (!pg || y + need > bottom) {
-      pg = jx_layout_add_page(L);
-      y = top + 20;
-      if (L->page_count - 1 == first_contents) {
-        put_text(ms, L->arena, pg, title, "目　录", W / 2, y, 'c');
-        y += 30;
-      }
-      fresh = true;
-      if (r->dept && r->type != ROW_DEPT) {
-        /* a department going on from the page before */
-        y += pitch;
-        put_text(ms, L->arena, pg, sub,
-                 jx_arena_printf(L->arena, "%s（续）", r->dept), left, y, 'l');
-      }
-    }
-    if (!fresh)
-      y += before;
-    const jx_font_role *font =
-        head ? sub : body; /* 合计 in the body font, like its amount */
-    double x = head || r->type == ROW_TOTAL ? left : name_x;
-    for (size_t k = 0; k < nl[i]; k++) {
-      if (y + pitch > bottom) { /* a name longer than a page */
-        pg = jx_layout_add_page(L);
-        y = top + 20;
-      }
-      y += pitch;
-      if (lines[i] && lines[i][k].end > lines[i][k].start) {
-        char *t = jx_arena_strndup(L->arena, r->text + lines[i][k].start,
-                                   lines[i][k].end - lines[i][k].start);
-        put_text(ms, L->arena, pg, font, t, x, y, 'l');
-      }
-    }
-    /* amount, unit and page number on the row's last line */
-    if (r->amount) {
-      put_text(ms, L->arena, pg, body, r->amount, amount_r, y, 'r');
-      bool rule = (r->type == ROW_SUBTOTAL || r->type == ROW_TOTAL) && i &&
-                  rs.items[i - 1].type != r->type;
-      if (rule) /* the sum's line over the amounts it adds up */
-        jx_dpage_add_rule(L->arena, pg, amount_l, y - em - 1.5, amount_r,
-                          y - em - 1.5, 0.4);
-    }
-    if (r->unit)
-      put_text(ms, L->arena, pg, body, r->unit, unit_x, y, 'l');
-    if (r->page)
-      put_text(ms, L->arena, pg, body, r->page, page_r, y, 'r');
-  }
-  fr->contents_pages = L->page_count - first_contents;
-  free(lines);
-  free(nl);
-  free(rs.items);
 }
 
 void jx_front_build(jx_measure *ms, const jx_front_in *in, size_t main0,
                     jx_front *fr) {
-  fr->layout.page_width = in->tpl->page_width;
-  fr->layout.page_height = in->tpl->page_height;
-  build_cover(ms, in, fr);
-  build_contents(ms, in, main0, fr);
-  /* The pages, as a reader counts them: the forms' (the footers' 共 M 页)
-   * and the rest, so that the PDF reader's count adds up. */
-  size_t front = fr->layout.page_count;
-  front += in->opt->duplex && front % 2; /* the blank page after them */
-  char line[160];
-  snprintf(line, sizeof line,
-           "页　　数：共 %zu 页（正文 %zu 页，封面和目录%s %zu 页）",
-           front + in->main_pages, in->main_pages,
-           front > 1 + fr->contents_pages ? "及空白页" : "", front);
-  put_text(ms, fr->layout.arena, &fr->layout.pages[0],
-           role(in->tpl, "subtitle"), line, fr->pages_x, fr->pages_y, 'l');
+  const jx_template *tpl = in->tpl;
+  const jx_tpacket *pk = &tpl->packet;
+  jx_layout *L = &fr->layout;
+  jx_arena *arena = L->arena;
+  L->page_width = tpl->page_width;
+  L->page_height = tpl->page_height;
+  jx_facts f = {.title = in->opt->title && *in->opt->title ? in->opt->title
+                                                           : tpl->title,
+                .years = years_of(arena, in),
+                .departments = jx_arena_printf(arena, "%zu", in->depts),
+                .projects = jx_arena_printf(arena, "%zu", in->n),
+                .form_pages = jx_arena_printf(arena, "%zu", in->main_pages),
+                .kinds = jx_arena_printf(arena, "%zu", in->kind_count),
+                .blank = "",
+                .more = "0"};
+  /* Text a face cannot draw is left out, as it always was on these
+   * pages: the projects' own text was reported with its form. */
+  jx_diag_list ignore = {0};
+  /* the contents first: the cover counts their pages */
+  jx_layout C = {.arena = arena,
+                 .page_width = tpl->page_width,
+                 .page_height = tpl->page_height};
+  if (pk->contents.band_count) {
+    jx_rows_in rs = {.arena = arena};
+    contents_rows(arena, in, &f, main0, &rs);
+    jx_template page = part_page(tpl, &pk->contents);
+    jx_layout_rows(&C, ms, &page, rs.items, rs.count, &ignore);
+    free(rs.items);
+  }
+  fr->contents_pages = C.page_count;
+  fr->cover_pages = pk->cover.band_count ? 1 : 0;
+  size_t front = fr->cover_pages + fr->contents_pages;
+  bool blank = in->opt->duplex && front % 2; /* a blank page after them */
+  f.pages = jx_arena_printf(arena, "%zu", front + blank + in->main_pages);
+  f.front_pages = jx_arena_printf(arena, "%zu", front + blank);
+  f.blank = blank ? pk->blank : "";
+  fr->subject = NULL;
+  if (pk->subject) {
+    jx_rowvals v = {.f = &f};
+    char text[512];
+    fill(pk->subject, row_value, &v, text, sizeof text);
+    if (*text)
+      fr->subject = jx_arena_strdup(arena, text);
+  }
+  if (fr->cover_pages) {
+    /* one page: as many kinds of total as fit, the rest in the contents */
+    jx_template page = part_page(tpl, &pk->cover);
+    for (size_t shown = in->kind_count + 1; shown-- > 0;) {
+      jx_rows_in rs = {.arena = arena};
+      cover_rows(arena, in, &f, shown, &rs);
+      L->page_count = 0;
+      jx_layout_rows(L, ms, &page, rs.items, rs.count, &ignore);
+      free(rs.items);
+      if (L->page_count == 1)
+        break;
+    }
+    if (L->page_count > 1)
+      L->page_count = 1;
+    if (L->page_count == 0)
+      jx_layout_add_page(L);
+  }
+  jx_diag_list_free(&ignore);
+  for (size_t p = 0; p < C.page_count; p++)
+    *jx_layout_add_page(L) = C.pages[p];
 }
 
 /* ---- page footers ---- */
 
+/* The footer's placeholders: {page}, {pages} (arg: the two numbers). */
+static const char *footer_value(const void *arg, const char *name) {
+  const char *const *v = arg;
+  return !strcmp(name, "page") ? v[0] : !strcmp(name, "pages") ? v[1] : NULL;
+}
+
 void jx_footer_page(jx_measure *ms, const jx_template *tpl, size_t num,
                     size_t total, jx_layout *L) {
   jx_dpage *pg = jx_layout_add_page(L);
-  const jx_font_role *body = &tpl->fonts[tpl->body_font];
-  char text[96];
-  snprintf(text, sizeof text, "第 %zu 页 共 %zu 页", num, total);
-  double y = tpl->page_height - tpl->margin_bottom / 2 + body->chain.size / 3;
-  put_text(ms, L->arena, pg, body, text, tpl->page_width / 2, y, 'c');
+  const jx_tpacket *pk = &tpl->packet;
+  if (pk->footer.pattern) {
+    char n[32], t[32], text[512];
+    snprintf(n, sizeof n, "%zu", num);
+    snprintf(t, sizeof t, "%zu", total);
+    const char *v[2] = {n, t};
+    fill(pk->footer.pattern, footer_value, v, text, sizeof text);
+    double left = tpl->margin_left, right = tpl->page_width - tpl->margin_right;
+    double x = pk->footer.halign == JX_HALIGN_LEFT    ? left
+               : pk->footer.halign == JX_HALIGN_RIGHT ? right
+                                                      : (left + right) / 2;
+    put_text(ms, L->arena, pg, &tpl->fonts[pk->footer.font], text, x,
+             tpl->page_height - pk->footer_bottom, pk->footer.halign);
+  }
 }

@@ -15,8 +15,13 @@
  *      each part with its text repeated (the original repeats its
  *      grid label, first- and second-level groups that way);
  *   4. draw: each cell part strokes its bottom and right edges (plus top
- *      at a page's table top and left at the table's left edge); collinear
- *      rules are merged; text is aligned inside the padding.
+ *      at a page's table top and left at the table's left edge; none in a
+ *      band without borders but a cell's rule_above); collinear rules are
+ *      merged; text is aligned inside the padding.
+ * jx_layout_rows runs the same steps on rows the caller makes from
+ * template rows (a packet's cover and contents): rows kept with the next
+ * one move to a new page together, and a hidden row is drawn only as the
+ * repeated header of the rows that name it (a department going on).
  */
 #include "layout.h"
 #include "jxlimits.h"
@@ -38,7 +43,9 @@ typedef struct jx_lcell {
   jx_valign valign;
   int font;
   bool vertical;
-  int text_row; /* first row of the span that holds the text (0 = all) */
+  int text_row;    /* first row of the span that holds the text (0 = all) */
+  bool borderless; /* its band has no rules ... */
+  bool rule_above; /* ... but this line over the cell */
   jx_line *lines;
   size_t line_count;
 } jx_lcell;
@@ -52,6 +59,8 @@ typedef struct jx_lrow {
    * (a grid with repeat_header), or -1; header_count rows from it */
   int header_row;
   int header_count;
+  bool keep;   /* on one page with the next row */
+  bool hidden; /* drawn only as another row's header (jx_layout_rows) */
 } jx_lrow;
 
 /* A header row drawn again at the top of a continuation page. */
@@ -79,6 +88,11 @@ typedef struct jx_lctx {
   size_t first_page; /* this form's first page */
   jx_repeat *repeats;
   size_t repeat_count, repeat_cap;
+  /* jx_layout_rows: the values of the placeholders of the row being
+   * built (instead of the model's), and whether its rule_above is off */
+  const char *(*lookup)(const void *arg, const char *name);
+  const void *lookup_arg;
+  bool no_rule_above;
 } jx_lctx;
 
 /* ---- patterns ---------------------------------------------------------- */
@@ -144,14 +158,21 @@ static const char *expand(jx_lctx *cx, const char *pattern, jx_pos *pos) {
       char *bar = strchr(pathbuf, '|');
       if (bar)
         *bar = '\0'; /* {id|check}: the template checked the format */
-      /* jx_model_text, with the field's index looked up once */
-      int field = jx_content_field(cx->model->content, pathbuf);
-      const jx_text *t = !strcmp(pathbuf, "template")
+      /* jx_model_text, with the field's index looked up once (no model:
+       * the packet's rows, whose values come from cx->values) */
+      int field =
+          cx->model ? jx_content_field(cx->model->content, pathbuf) : -1;
+      const jx_text *t = !cx->model ? NULL
+                         : !strcmp(pathbuf, "template")
                              ? &cx->model->template_name
                          : field >= 0 ? &cx->model->fields[field]
                                       : NULL;
       piece = "";
-      if (bar && !strcmp(bar + 1, "check")) {
+      if (cx->lookup) { /* a packet's facts */
+        piece = cx->lookup(cx->lookup_arg, pathbuf);
+        if (!piece)
+          piece = "";
+      } else if (bar && !strcmp(bar + 1, "check")) {
         /* every choice, the one written ticked: ☑A  ☐B */
         piece = check_boxes(cx, &cx->model->content->fields[field], t);
         if (t && t->present && !any_value)
@@ -223,6 +244,7 @@ static jx_lcell *add_cell(jx_lctx *cx, const jx_tband *band, int row, int col,
   c->halign = h;
   c->valign = v;
   c->font = font;
+  c->borderless = band->borderless;
   return c;
 }
 
@@ -265,6 +287,7 @@ static void add_template_cell(jx_lctx *cx, const jx_tband *band,
                          tc->valign, tc->font);
   c->vertical = tc->vertical;
   c->text_row = tc->text_row < tc->rowspan ? tc->text_row : tc->rowspan - 1;
+  c->rule_above = tc->rule_above && !cx->no_rule_above;
 }
 
 static void build_fixed_band(jx_lctx *cx, const jx_tband *band) {
@@ -274,6 +297,7 @@ static void build_fixed_band(jx_lctx *cx, const jx_tband *band) {
   for (size_t r = 0; r < band->row_count; r++) {
     const jx_trow *tr = &band->rows[r];
     cx->rows[row0 + (int)r].min_height = tr->min_height;
+    cx->rows[row0 + (int)r].keep = tr->keep_with_next;
     for (size_t i = 0; i < tr->count; i++) {
       const jx_tcell *tc = &tr->cells[i];
       jx_tcell clipped = *tc;
@@ -698,6 +722,21 @@ static void paginate(jx_lctx *cx, int form_index, double *end_y) {
   bool page_empty = true;
   for (size_t r = 0; r < cx->row_count; r++) {
     jx_lrow *row = &cx->rows[r];
+    if (row->hidden)
+      continue;
+    if (row->keep && !page_empty) {
+      /* the rows kept together go to a new page when they fit on one */
+      double need = 0;
+      size_t k = r;
+      for (; k < cx->row_count && (cx->rows[k].keep || k == r); k++)
+        need += cx->rows[k].hidden ? 0 : cx->rows[k].height;
+      if (k < cx->row_count && !cx->rows[k].hidden)
+        need += cx->rows[k].height; /* the last one kept with */
+      if (y + need > bottom + 1e-6 && need <= bottom - top_next) {
+        continue_on_new_page(cx, form_index, r, &page, &y);
+        row = &cx->rows[r];
+      }
+    }
     if (y + row->height > bottom + 1e-6) {
       double space = bottom - y;
       double full = bottom - top_next;
@@ -800,6 +839,12 @@ static void draw_part(jx_lctx *cx, const jx_lcell *c, int page, double top,
   double tx = t->margin_left, rw = t->rule_width;
   jx_dpage *pg = &cx->layout->pages[page];
   double x0 = tx + c->x, x1 = tx + c->x + c->w;
+  if (c->borderless) {
+    if (c->rule_above)
+      jx_dpage_add_rule(cx->arena, pg, x0, top, x1, top, rw);
+    draw_lines(cx, pg, c, text_top, bottom - text_top, tx);
+    return;
+  }
   jx_dpage_add_rule(cx->arena, pg, x0, bottom, x1, bottom, rw);
   jx_dpage_add_rule(cx->arena, pg, x1, top, x1, bottom, rw);
   if (page_top)
@@ -821,6 +866,8 @@ static void draw_cells(jx_lctx *cx) {
   for (size_t i = 0; i < cx->cell_count; i++) {
     const jx_lcell *c = &cx->cells[i];
     int r = c->row, last = c->row + c->rowspan - 1;
+    if (cx->rows[r].hidden)
+      continue; /* drawn only where it repeats */
     while (r <= last) {
       int page = cx->rows[r].page;
       int e = r;
@@ -1071,4 +1118,55 @@ bool jx_layout_form(jx_layout *layout, jx_measure *ms, const jx_template *tpl,
     return false;
   }
   return true;
+}
+
+bool jx_layout_rows(jx_layout *layout, jx_measure *ms, const jx_template *tpl,
+                    const jx_row_in *rows, size_t n, jx_diag_list *diags) {
+  jx_lctx cx = {0};
+  cx.layout = layout;
+  cx.arena = layout->arena;
+  cx.ms = ms;
+  cx.tpl = tpl;
+  cx.diags = diags;
+  cx.errors_before = diags->errors;
+  cx.first_page = layout->page_count;
+  if (layout->page_count == 0) {
+    layout->page_width = tpl->page_width;
+    layout->page_height = tpl->page_height;
+  }
+  /* one table row per row given, its cells one row tall */
+  int row0 = add_rows(&cx, n);
+  for (size_t i = 0; i < n; i++) {
+    const jx_row_in *in = &rows[i];
+    jx_lrow *lr = &cx.rows[row0 + (int)i];
+    lr->min_height = in->row->min_height;
+    lr->keep = in->keep;
+    lr->hidden = in->hidden;
+    if (in->repeat >= 0) {
+      lr->header_row = row0 + in->repeat;
+      lr->header_count = 1;
+    }
+    cx.lookup = in->lookup;
+    cx.lookup_arg = in->arg;
+    cx.no_rule_above = in->no_rule_above;
+    size_t ncols = in->band->column_count;
+    unsigned char *taken = jx_arena_alloc(cx.arena, ncols + 1);
+    for (size_t k = 0; k < in->row->count; k++) {
+      jx_tcell tc = in->row->cells[k];
+      tc.rowspan = 1;
+      add_template_cell(&cx, in->band, &tc, row0 + (int)i);
+      cover(taken, ncols, row0 + (int)i, row0 + (int)i, 1, tc.col, tc.colspan);
+    }
+    fill_gaps(&cx, in->band, taken, row0 + (int)i, 1);
+  }
+  cx.lookup = NULL;
+  break_cells(&cx);
+  size_rows(&cx);
+  new_page(&cx, 0);
+  double end_y = 0;
+  paginate(&cx, 0, &end_y);
+  draw_cells(&cx);
+  for (size_t p = cx.first_page; p < layout->page_count; p++)
+    merge_rules(layout->arena, &layout->pages[p], 0);
+  return diags->errors == cx.errors_before;
 }

@@ -25,13 +25,23 @@
  *      aligned in the table's width; otherwise each item sits at its x)
  *   fields, groups, money, grids, rules, index
  *                             what the form holds: read by content.c
- *   bands: [{columns: [em...], rows: [[cell...] | {min_height_pt, cells}]}
+ *   bands: [{columns: [em | "*"...], borders,
+ *            rows: [[cell...] | {min_height_pt, keep_with_next, cells}]}
  *          | {columns, grid: {list, label, label_col, label_style,
  *             label_align, repeat_header, header, level1_col,
  *             level1_repeat, hide_empty_groups, min_rows,
  *             sides: [{side, cols: {COLUMN: band col}, styles}] | cols,
  *             styles: {COLUMN: style}}}]
- *   cell: {text, style, col, colspan, rowspan, vertical, text_row}
+ *   cell: {text, style, col, colspan, rowspan, vertical, text_row,
+ *          rule_above}
+ *   packet: {cover_label, contents_label, years, blank,
+ *            cover: {top_pt, columns, rows (a row may have each: total |
+ *                    more)},
+ *            contents: {top_pt, next_top_pt, columns, head,
+ *                       rows: {department, continued, project, …}},
+ *            footer: {text, font, align, bottom_pt}}
+ *     the packet's cover, contents and footers; patterns name the
+ *     packet's facts ({packet.projects}, {amount}, {page}, …)
  *   (docs/templates.md describes every key)
  */
 #include "template.h"
@@ -63,6 +73,10 @@ typedef struct {
   jx_named_style *styles;
   size_t style_count;
   size_t errors_before;
+  /* loading the packet section: the placeholders its patterns may name
+   * (NULL-terminated; NULL: the form's fields), and whether on the cover */
+  const char *const *names;
+  bool cover;
 } jx_tload;
 
 static bool failed(const jx_tload *ld) {
@@ -126,7 +140,10 @@ static const struct {
                  {"label_col", 0, 1000},
                  {"level1_col", 0, 1000},
                  {"min_rows", 0, 100},
-                 {"min_height_pt", 0, 700}};
+                 {"min_height_pt", 0, 700},
+                 {"top_pt", 0, 2000},
+                 {"next_top_pt", 0, 2000},
+                 {"bottom_pt", 0, 1000}};
 
 static bool num_of(jx_tload *ld, const jx_ynode *v, const char *key,
                    double *out) {
@@ -318,6 +335,24 @@ static void check_pattern(jx_tload *ld, const char *pattern, jx_pos pos) {
     char *format = strchr(path, '|');
     if (format)
       *format++ = '\0';
+    if (ld->names) { /* the packet's: its own facts */
+      size_t k = 0;
+      while (ld->names[k] && strcmp(ld->names[k], path))
+        k++;
+      if (!ld->names[k] || format) {
+        char list[512] = "";
+        size_t len = 0;
+        for (size_t i = 0; ld->names[i] && len < sizeof list; i++)
+          len += (size_t)snprintf(list + len, sizeof list - len, "%s{%s}",
+                                  i ? ", " : "", ld->names[i]);
+        jx_error(ld->diags, pos,
+                 "template: '{%s}' is none of the packet's placeholders "
+                 "here: %s",
+                 path, *list ? list : "none");
+      }
+      p = end;
+      continue;
+    }
     int field = jx_content_field(&ld->tpl->content, path);
     if (field >= 0 && format &&
         (strcmp(format, "check") ||
@@ -337,6 +372,38 @@ static void check_pattern(jx_tload *ld, const char *pattern, jx_pos pos) {
   }
 }
 
+/* The placeholders of a packet's patterns (docs/templates.md 3.17): the
+ * packet's facts, and in some rows those of a department, a project or
+ * a kind of total. */
+#define JX_PACKET_FACTS                                                        \
+  "packet.title", "packet.years", "packet.departments", "packet.projects",     \
+      "packet.pages", "packet.form_pages", "packet.front_pages",               \
+      "packet.blank", "packet.kinds"
+static const char *const cover_names[] = {JX_PACKET_FACTS, NULL};
+static const char *const cover_total_names[] = {JX_PACKET_FACTS, "kind.label",
+                                                "amount", "unit", NULL};
+static const char *const cover_more_names[] = {JX_PACKET_FACTS, "packet.more",
+                                               NULL};
+/* the contents are laid out before the cover: their pages are not
+ * counted yet */
+static const char *const contents_names[] = {"packet.title",
+                                             "packet.years",
+                                             "packet.departments",
+                                             "packet.projects",
+                                             "packet.form_pages",
+                                             "packet.kinds",
+                                             "dept.title",
+                                             "dept.code",
+                                             "dept.name",
+                                             "project.name",
+                                             "kind.label",
+                                             "amount",
+                                             "unit",
+                                             "page",
+                                             NULL};
+static const char *const footer_names[] = {"page", "pages", NULL};
+static const char *const year_names[] = {"first", "last", NULL};
+
 static void load_cell(jx_tload *ld, const jx_ynode *v, jx_tcell *c) {
   c->colspan = c->rowspan = 1;
   c->col = -1;
@@ -348,9 +415,10 @@ static void load_cell(jx_tload *ld, const jx_ynode *v, jx_tcell *c) {
     return;
   }
   static const char *const keys[] = {
-      "text",     "style", "col",    "colspan", "rowspan", "vertical",
-      "text_row", "align", "valign", "font",    NULL};
+      "text",     "style", "col",    "colspan", "rowspan",    "vertical",
+      "text_row", "align", "valign", "font",    "rule_above", NULL};
   jx_template_keys(ld->diags, v, "a cell", keys);
+  c->rule_above = opt_bool(ld, v, "rule_above");
   const char *text = str_of(ld, jx_ymap_get(v, "text"), "text");
   c->pattern = text ? text : "";
   check_pattern(ld, c->pattern, v->pos);
@@ -384,10 +452,33 @@ static void load_cell(jx_tload *ld, const jx_ynode *v, jx_tcell *c) {
  * `ncols` entries counting the rows each column is still taken for. */
 static void load_row(jx_tload *ld, const jx_ynode *v, jx_trow *row, int *taken,
                      size_t ncols) {
+  row->pos = v->pos;
+  if (ld->cover)
+    ld->names = cover_names;
   if (v->kind == JX_YMAP) {
-    /* {min_height_pt: N, cells: [...]} */
-    static const char *const keys[] = {"min_height_pt", "cells", NULL};
-    jx_template_keys(ld->diags, v, "a row", keys);
+    /* {min_height_pt: N, keep_with_next: B, cells: [...]} (and on a
+     * packet's cover each: total | more) */
+    static const char *const keys[] = {"min_height_pt", "keep_with_next",
+                                       "cells", NULL};
+    static const char *const cover_keys[] = {"min_height_pt", "keep_with_next",
+                                             "each", "cells", NULL};
+    jx_template_keys(ld->diags, v, "a row", ld->cover ? cover_keys : keys);
+    row->keep_with_next = opt_bool(ld, v, "keep_with_next");
+    const jx_ynode *each = ld->cover ? jx_ymap_get(v, "each") : NULL;
+    const char *e = str_of(ld, each, "each");
+    if (e && !strcmp(e, "total"))
+      row->each = JX_EACH_TOTAL;
+    else if (e && !strcmp(e, "more"))
+      row->each = JX_EACH_MORE;
+    else if (e)
+      jx_error(ld->diags, each->pos,
+               "template: 'each' must be total (a row for each kind of "
+               "total) or more (instead of those that do not fit), not '%s'",
+               e);
+    if (row->each == JX_EACH_TOTAL)
+      ld->names = cover_total_names;
+    else if (row->each == JX_EACH_MORE)
+      ld->names = cover_more_names;
     opt_num(ld, v, "min_height_pt", &row->min_height);
     if (row->min_height < 0 || row->min_height > 700) {
       jx_error(ld->diags, v->pos,
@@ -428,6 +519,8 @@ static void load_row(jx_tload *ld, const jx_ynode *v, jx_trow *row, int *taken,
   for (size_t k = 0; k < ncols; k++)
     if (taken[k] > 0)
       taken[k]--;
+  if (ld->cover)
+    ld->names = cover_names;
 }
 
 static int col_of(jx_tload *ld, const jx_ynode *map, const char *key,
@@ -618,6 +711,85 @@ static void load_grid(jx_tload *ld, const jx_ynode *v, jx_tband *band) {
   }
 }
 
+/* The widths of a band's columns (`cols`, em; "*" takes an equal share
+ * of what the others leave of the width between the page's margins) into
+ * band->columns.  Returns their sum in points, or -1 after an error. */
+static double load_columns(jx_tload *ld, const jx_ynode *cols, jx_tband *band) {
+  if (!cols || cols->kind != JX_YSEQ || cols->count == 0) {
+    if (cols)
+      jx_error(ld->diags, cols->pos,
+               "template: 'columns' must be a list of widths");
+    return -1;
+  }
+  const jx_template *t = ld->tpl;
+  band->columns = jx_arena_alloc(ld->arena, cols->count * sizeof(double));
+  band->column_count = cols->count;
+  double sum = 0;
+  size_t stars = 0;
+  for (size_t k = 0; k < cols->count; k++) {
+    const jx_ynode *c = cols->items[k];
+    if (c->kind == JX_YSCALAR && !strcmp(c->str, "*")) {
+      band->columns[k] = -1;
+      stars++;
+      continue;
+    }
+    double w = 0;
+    num_of(ld, c, "columns", &w);
+    band->columns[k] = w * ld->em;
+    sum += band->columns[k];
+  }
+  if (stars) {
+    double rest = t->page_width - t->margin_left - t->margin_right - sum;
+    if (rest < 1) {
+      jx_error(ld->diags, cols->pos,
+               "template: the columns leave no width for '*' between the "
+               "page's margins");
+      return -1;
+    }
+    for (size_t k = 0; k < cols->count; k++)
+      if (band->columns[k] < 0)
+        band->columns[k] = rest / (double)stars;
+    sum += rest;
+  }
+  return sum;
+}
+
+/* Loads band `b` into `band`; its columns' sum in points, -1 when it has
+ * none (the band is then to be dropped).  A packet's band (`packet`) has
+ * rows only, no grid. */
+static double load_band(jx_tload *ld, const jx_ynode *b, jx_tband *band,
+                        bool packet) {
+  static const char *const keys[] = {"columns", "rows", "grid", "borders",
+                                     NULL};
+  static const char *const packet_keys[] = {"columns", "rows", "borders", NULL};
+  jx_template_keys(ld->diags, b, "a band", packet ? packet_keys : keys);
+  double sum = load_columns(ld, need(ld, b, "columns"), band);
+  if (sum < 0)
+    return -1;
+  band->borderless = !jx_template_bool(ld->diags, b, "borders", true);
+  const jx_ynode *grid = packet ? NULL : jx_ymap_get(b, "grid");
+  if (grid) {
+    band->kind = JX_BAND_GRID;
+    load_grid(ld, grid, band);
+    return sum;
+  }
+  const jx_ynode *rows = need(ld, b, "rows");
+  if (!rows)
+    return sum;
+  if (rows->kind != JX_YSEQ) {
+    jx_error(ld->diags, rows->pos, "template: 'rows' must be a list");
+    return sum;
+  }
+  band->kind = JX_BAND_ROWS;
+  band->rows =
+      jx_arena_alloc(ld->arena, (rows->count + 1) * sizeof *band->rows);
+  band->row_count = rows->count;
+  int *taken = jx_arena_alloc(ld->arena, band->column_count * sizeof *taken);
+  for (size_t r = 0; r < rows->count; r++)
+    load_row(ld, rows->items[r], &band->rows[r], taken, band->column_count);
+  return sum;
+}
+
 static void load_bands(jx_tload *ld, const jx_ynode *bands) {
   jx_template *t = ld->tpl;
   if (!bands || bands->kind != JX_YSEQ) {
@@ -627,54 +799,19 @@ static void load_bands(jx_tload *ld, const jx_ynode *bands) {
   }
   t->bands = jx_arena_alloc(ld->arena, (bands->count + 1) * sizeof *t->bands);
   for (size_t i = 0; i < bands->count; i++) {
-    const jx_ynode *b = bands->items[i];
-    static const char *const keys[] = {"columns", "rows", "grid", NULL};
-    jx_template_keys(ld->diags, b, "a band", keys);
     jx_tband *band = &t->bands[t->band_count++];
-    const jx_ynode *cols = need(ld, b, "columns");
-    if (!cols || cols->kind != JX_YSEQ || cols->count == 0) {
-      if (cols)
-        jx_error(ld->diags, cols->pos,
-                 "template: 'columns' must be a list of widths");
+    double sum = load_band(ld, bands->items[i], band, false);
+    if (sum < 0) {
       t->band_count--;
       continue;
-    }
-    band->columns = jx_arena_alloc(ld->arena, cols->count * sizeof(double));
-    band->column_count = cols->count;
-    double sum = 0;
-    for (size_t k = 0; k < cols->count; k++) {
-      double w = 0;
-      num_of(ld, cols->items[k], "columns", &w);
-      band->columns[k] = w * ld->em;
-      sum += band->columns[k];
     }
     if (i == 0)
       t->table_width = sum;
     else if (fabs(sum - t->table_width) > 0.01)
-      jx_error(ld->diags, cols->pos,
+      jx_error(ld->diags, jx_ymap_get(bands->items[i], "columns")->pos,
                "template: the columns add up to %.2f pt, the first band's to "
                "%.2f pt; every band must span the table's width",
                sum, t->table_width);
-    const jx_ynode *grid = jx_ymap_get(b, "grid");
-    if (grid) {
-      band->kind = JX_BAND_GRID;
-      load_grid(ld, grid, band);
-      continue;
-    }
-    const jx_ynode *rows = need(ld, b, "rows");
-    if (!rows)
-      continue;
-    if (rows->kind != JX_YSEQ) {
-      jx_error(ld->diags, rows->pos, "template: 'rows' must be a list");
-      continue;
-    }
-    band->kind = JX_BAND_ROWS;
-    band->rows =
-        jx_arena_alloc(ld->arena, (rows->count + 1) * sizeof *band->rows);
-    band->row_count = rows->count;
-    int *taken = jx_arena_alloc(ld->arena, band->column_count * sizeof *taken);
-    for (size_t r = 0; r < rows->count; r++)
-      load_row(ld, rows->items[r], &band->rows[r], taken, band->column_count);
   }
 }
 
@@ -713,6 +850,165 @@ static jx_tline *load_lines(jx_tload *ld, const jx_ynode *list, size_t *count,
     }
   }
   return lines;
+}
+
+/* One text of the packet section, checked against `names`; `def` when
+ * the key is absent. */
+static const char *packet_text(jx_tload *ld, const jx_ynode *map,
+                               const char *key, const char *const *names,
+                               const char *def) {
+  const jx_ynode *v = jx_ymap_get(map, key);
+  if (!v)
+    return def;
+  const char *text = str_of(ld, v, key);
+  if (text) {
+    ld->names = names;
+    check_pattern(ld, text, v->pos);
+  }
+  return text ? text : def;
+}
+
+/* False (reported) unless `v` is a mapping; `what` names it ("'packet'"). */
+static bool is_map(jx_tload *ld, const jx_ynode *v, const char *what) {
+  if (v->kind == JX_YMAP)
+    return true;
+  if (v->kind == JX_YSEQ)
+    jx_error(ld->diags, v->pos,
+             "template: %s must be a mapping, not a sequence", what);
+  else
+    jx_error(ld->diags, v->pos, "template: %s must be a mapping, not a scalar",
+             what);
+  return false;
+}
+
+/* A packet's cover or contents (`v`, a mapping): its band (borderless
+ * unless `borders: true`), from the key `rows_key` (the contents' first
+ * rows are its `head`), and where it starts on the page. */
+static bool load_part(jx_tload *ld, const jx_ynode *v, jx_tpart *part,
+                      const char *what, const char *const *keys,
+                      const char *rows_key) {
+  if (!is_map(ld, v, what))
+    return false;
+  jx_template_keys(ld->diags, v, what, keys);
+  opt_num(ld, v, "top_pt", &part->top_first);
+  part->top_next = part->top_first;
+  opt_num(ld, v, "next_top_pt", &part->top_next);
+  part->bands = jx_arena_alloc(ld->arena, sizeof *part->bands);
+  jx_tband *band = &part->bands[0];
+  if (load_columns(ld, need(ld, v, "columns"), band) < 0)
+    return false;
+  part->band_count = 1;
+  band->kind = JX_BAND_ROWS;
+  band->borderless = !jx_template_bool(ld->diags, v, "borders", false);
+  const jx_ynode *rows = jx_ymap_get(v, rows_key);
+  if (!rows)
+    return true;
+  if (rows->kind != JX_YSEQ) {
+    jx_error(ld->diags, rows->pos, "template: '%s' must be a list", rows_key);
+    return true;
+  }
+  band->rows =
+      jx_arena_alloc(ld->arena, (rows->count + 1) * sizeof *band->rows);
+  band->row_count = rows->count;
+  int *taken = jx_arena_alloc(ld->arena, band->column_count * sizeof *taken);
+  for (size_t r = 0; r < rows->count; r++)
+    load_row(ld, rows->items[r], &band->rows[r], taken, band->column_count);
+  return true;
+}
+
+/* The keys of `packet.contents.rows`, in jx_prow_kind order. */
+static const char *const packet_row_keys[] = {"department",
+                                              "continued",
+                                              "project",
+                                              "subtotal",
+                                              "subtotal_kinds",
+                                              "departments",
+                                              "department_total",
+                                              "department_total_kinds",
+                                              "total",
+                                              "total_kinds",
+                                              NULL};
+
+/* The `packet` section: cover, contents, footer and the words around
+ * them (docs/templates.md 3.17).  Without it (or left empty) the
+ * template has none. */
+static void load_packet(jx_tload *ld, const jx_ynode *v) {
+  jx_tpacket *pk = &ld->tpl->packet;
+  if (!v || (v->kind == JX_YSCALAR && v->is_null))
+    return; /* none (a variant may say so: `packet:` with no value) */
+  if (!is_map(ld, v, "'packet'"))
+    return;
+  pk->present = true;
+  static const char *const keys[] = {
+      "cover",   "contents",    "footer",         "years",   "blank",
+      "missing", "cover_label", "contents_label", "subject", NULL};
+  jx_template_keys(ld->diags, v, "'packet'", keys);
+  static const char *const none[] = {NULL};
+  pk->year_range = packet_text(ld, v, "years", year_names, "{first}-{last}");
+  pk->blank = packet_text(ld, v, "blank", none, "");
+  pk->missing = packet_text(ld, v, "missing", none, "");
+  pk->subject = packet_text(ld, v, "subject", cover_names, NULL);
+  pk->cover_label = packet_text(ld, v, "cover_label", none, NULL);
+  pk->contents_label = packet_text(ld, v, "contents_label", none, NULL);
+  const jx_ynode *cover = jx_ymap_get(v, "cover");
+  if (cover) {
+    static const char *const cover_keys[] = {"top_pt", "columns", "rows",
+                                             "borders", NULL};
+    ld->names = cover_names;
+    ld->cover = true;
+    load_part(ld, cover, &pk->cover, "'packet.cover'", cover_keys, "rows");
+    ld->cover = false;
+  }
+  const jx_ynode *contents = jx_ymap_get(v, "contents");
+  if (contents) {
+    static const char *const contents_keys[] = {
+        "top_pt", "next_top_pt", "columns", "head", "rows", "borders", NULL};
+    ld->names = contents_names;
+    jx_tpart *part = &pk->contents;
+    if (load_part(ld, contents, part, "'packet.contents'", contents_keys,
+                  "head")) {
+      const jx_ynode *rows = need(ld, contents, "rows");
+      if (rows && rows->kind != JX_YMAP)
+        jx_error(ld->diags, rows->pos,
+                 "template: 'packet.contents.rows' must map kinds of row "
+                 "(department, project, subtotal, total, …) to rows");
+      else if (rows) {
+        jx_template_keys(ld->diags, rows, "'packet.contents.rows'",
+                         packet_row_keys);
+        const jx_tband *band = &part->bands[0];
+        for (size_t k = 0; k < JX_PROW_COUNT; k++) {
+          const jx_ynode *row = jx_ymap_get(rows, packet_row_keys[k]);
+          if (!row)
+            continue;
+          int *taken =
+              jx_arena_alloc(ld->arena, band->column_count * sizeof *taken);
+          load_row(ld, row, &pk->rows[k], taken, band->column_count);
+        }
+        if (!pk->rows[JX_PROW_PROJECT].count)
+          jx_error(ld->diags, rows->pos,
+                   "template: 'packet.contents.rows' has no 'project' row");
+      }
+    }
+  }
+  const jx_ynode *footer = jx_ymap_get(v, "footer");
+  if (footer && is_map(ld, footer, "'packet.footer'")) {
+    static const char *const footer_keys[] = {"text", "font", "align",
+                                              "bottom_pt", NULL};
+    jx_template_keys(ld->diags, footer, "'packet.footer'", footer_keys);
+    jx_tline *l = &pk->footer;
+    l->pattern = packet_text(ld, footer, "text", footer_names, NULL);
+    if (!l->pattern)
+      need(ld, footer, "text");
+    l->font = jx_ymap_get(footer, "font")
+                  ? font_index(ld, jx_ymap_get(footer, "font"))
+                  : ld->tpl->body_font;
+    l->halign = jx_ymap_get(footer, "align")
+                    ? halign_of(ld, jx_ymap_get(footer, "align"))
+                    : JX_HALIGN_CENTER;
+    pk->footer_bottom = ld->tpl->margin_bottom / 2;
+    opt_num(ld, footer, "bottom_pt", &pk->footer_bottom);
+  }
+  ld->names = NULL;
 }
 
 /* Reads the whole file into the arena; NULL (with a diagnostic) on error. */
@@ -888,7 +1184,11 @@ jx_template *jx_template_load_buffer(jx_arena *arena, jx_diag_list *diags,
 static jx_template *template_from_tree(jx_arena *arena, jx_diag_list *diags,
                                        jx_fonts *fonts, jx_ynode *root,
                                        const char *path, size_t errors_before) {
-  jx_tload ld = {arena, diags, fonts, NULL, 8, NULL, 0, errors_before};
+  jx_tload ld = {.arena = arena,
+                 .diags = diags,
+                 .fonts = fonts,
+                 .em = 8,
+                 .errors_before = errors_before};
   jx_template *t = jx_arena_alloc(arena, sizeof *t);
   ld.tpl = t;
   t->path = path;
@@ -920,6 +1220,7 @@ static jx_template *template_from_tree(jx_arena *arena, jx_diag_list *diags,
                                           "table_top_next_pt",
                                           "footer",
                                           "bands",
+                                          "packet",
                                           NULL};
   jx_template_keys(diags, root, "the template", root_keys);
   static const char *const page_keys[] = {"width_pt",
@@ -997,6 +1298,7 @@ static jx_template *template_from_tree(jx_arena *arena, jx_diag_list *diags,
         load_lines(&ld, jx_ymap_get(footer, "items"), &t->footer_count, true);
   }
   load_bands(&ld, need(&ld, root, "bands"));
+  load_packet(&ld, jx_ymap_get(root, "packet"));
   if (!failed(&ld) && t->band_count == 0)
     jx_error(diags, root->pos, "template: no bands");
   /* Room for at least a few lines of the tallest font on every page, so

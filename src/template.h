@@ -47,13 +47,20 @@ typedef struct jx_tcell {
   /* with a rowspan: the text goes in rows text_row.. of the span (0-based),
    * aligned there by valign; 0 = the whole span */
   int text_row;
+  bool rule_above; /* in a band without borders: a line over the cell */
   jx_pos pos;
 } jx_tcell;
 
 typedef struct jx_trow {
   jx_tcell *cells;
   size_t count;
-  double min_height; /* points; 0 = as tall as the text needs */
+  double min_height;   /* points; 0 = as tall as the text needs */
+  bool keep_with_next; /* on one page with the row after it */
+  /* a packet's cover (`each`): a row repeated for each kind of total
+   * (JX_EACH_TOTAL), or shown instead of those that do not fit on the
+   * page (JX_EACH_MORE); 0 for any other row */
+  enum { JX_EACH_NONE, JX_EACH_TOTAL, JX_EACH_MORE } each;
+  jx_pos pos;
 } jx_trow;
 
 /* Cell style for the grid's data cells. */
@@ -98,6 +105,7 @@ typedef enum { JX_BAND_ROWS, JX_BAND_GRID } jx_band_kind;
 
 typedef struct jx_tband {
   jx_band_kind kind;
+  bool borderless; /* `borders: false`: no rules but cells' rule_above */
   double *columns; /* widths, points */
   size_t column_count;
   jx_trow *rows; /* JX_BAND_ROWS */
@@ -113,6 +121,52 @@ typedef struct jx_tline {
   double baseline; /* points below the top margin (heading lines) */
   jx_halign halign;
 } jx_tline;
+
+/* A packet's cover or contents (`packet: {cover, contents}`): a table of
+ * borderless bands set from top_first points below the top margin (its
+ * continuation pages from top_next), its placeholders filled from the
+ * packet's facts. */
+typedef struct jx_tpart {
+  double top_first, top_next;
+  jx_tband *bands; /* the cover's rows; the contents' first rows (its
+                      heading), with the columns of the rows below */
+  size_t band_count;
+} jx_tpart;
+
+/* The kinds of row of a packet's contents, in the order of the keys of
+ * `packet.contents.rows` (template.c packet_row_keys). */
+typedef enum {
+  JX_PROW_DEPARTMENT,     /* a department's heading */
+  JX_PROW_CONTINUED,      /* its heading again on a page it goes on to */
+  JX_PROW_PROJECT,        /* a project: name, amount, first page */
+  JX_PROW_SUBTOTAL,       /* a department's total */
+  JX_PROW_SUBTOTAL_KINDS, /* one kind of it, in a packet of several kinds */
+  JX_PROW_SECTION,        /* heads the departments' totals when departments
+                             interleave (--order=input, name) */
+  JX_PROW_DEPT_SUM,       /* a department's total there */
+  JX_PROW_DEPT_SUM_KINDS, /* one kind of it, in a packet of several kinds */
+  JX_PROW_TOTAL,          /* the packet's total */
+  JX_PROW_TOTAL_KINDS,    /* one kind of it, in a packet of several kinds */
+  JX_PROW_COUNT
+} jx_prow_kind;
+
+/* What the packet adds to its forms (`packet:`), all of it words and
+ * places a bureau changes: see docs/templates.md 3.17. */
+typedef struct jx_tpacket {
+  bool present;                /* the template has a `packet` section */
+  jx_tpart cover;              /* one page */
+  jx_tpart contents;           /* its bands[0] also gives the rows' columns */
+  jx_trow rows[JX_PROW_COUNT]; /* count 0: not printed; the _KINDS rows
+                                  default to their plain ones */
+  jx_tline footer;             /* on each form page; pattern NULL: none */
+  double footer_bottom;        /* its baseline above the page's bottom */
+  const char *year_range;      /* {packet.years} of several years */
+  const char *blank;           /* {packet.blank} when the front ends with a
+                                  blank page (--duplex) */
+  const char *missing;         /* {amount} of a project that has none */
+  const char *subject;         /* the PDF's subject; NULL: none */
+  const char *cover_label, *contents_label; /* page labels; NULL: none */
+} jx_tpacket;
 
 typedef struct jx_template {
   const char *name;
@@ -144,6 +198,7 @@ typedef struct jx_template {
   jx_tband *bands;
   size_t band_count;
   jx_content content; /* what the form holds (content.h) */
+  jx_tpacket packet;  /* the cover, contents and footers of a packet */
 } jx_template;
 
 /* Loads templates/NAME.yaml from `dir`, resolving its fonts in `fonts`.

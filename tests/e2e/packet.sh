@@ -10,7 +10,8 @@
 # forms' pages, then all with the cover and contents); the files a folder
 # gives (.yaml, .yml, .json in any case; NAME.yaml.txt named in a
 # warning); --split names of forms with no department code; the same
-# project in two files.
+# project in two files; the cover, contents and footers from the template's
+# packet section (its own words; a short cover; none at all).
 # Usage: packet.sh JXFORM SOURCE_DIR WORK_DIR
 set -euo pipefail
 jxform=$1 src=$2 work=$3
@@ -146,6 +147,8 @@ all=$(pdfinfo "$work/count.pdf" | sed -n 's/^Pages: *//p')
 forms=$(pdftotext "$work/count.pdf" - | sed -n 's/.*第 1 页 共 \([0-9]*\) 页.*/\1/p' | head -1)
 tail -1 "$work/count.err" | grep -qx "jxform: wrote $work/count.pdf: 6 projects on $forms pages, $all pages with the cover and contents; nothing left out" ||
   fail "last line, $forms form pages of $all: $(tail -1 "$work/count.err")"
+pdfinfo "$work/count.pdf" | grep -Eq "^Subject: +6 个项目，正文 $forms 页，共 $all 页$" ||
+  fail "the PDF's subject is not the template's: $(pdfinfo "$work/count.pdf" | grep Subject)"
 pdftotext -l 1 -layout "$work/count.pdf" - | grep -Eq "^ *页 +数：共 $all 页（正文 $forms 页，封面和目录 $((all - forms)) 页）$" ||
   fail "cover: $(pdftotext -l 1 -layout "$work/count.pdf" - | grep "页 *数")"
 "$jxform" packet "$work/in/a" -o "$work/count-dx.pdf" --duplex -q 2>/dev/null
@@ -206,4 +209,71 @@ $check "$work/twice.pdf" 3
   fail "twice --split: $(cat "$work/twice-split.err")"
 grep -q "b.yaml: warning: the same project as .*a.yaml" "$work/twice-split.err" ||
   fail "--split: no warning for the same project twice: $(cat "$work/twice-split.err")"
+# 10. the cover, contents and footers are the template's (its `packet`
+# section): a variant with its own words, order of cover lines and footer
+# prints those and none of its base's; a cover too short for every kind
+# of total prints as many as fit and the template's line for the rest; a
+# template whose variant leaves `packet:` empty makes a packet of the
+# forms alone (no cover, contents nor footers; page labels 1..)
+mkdir -p "$work/tpl"
+cp "$src"/templates/*.yaml "$work/tpl/"
+cat > "$work/tpl/mine.yaml" <<'EOT'
+extends: yangquan-2025
+name: mine
+packet:
+  cover_label: 扉页
+  contents:
+    columns: ["*", 12, 4]
+    rows:
+      department: [{text: "部门：{dept.name}（{dept.code}）", colspan: 3, font: subtitle}]
+      project: [{text: "·{project.name}", col: 0}, {text: "{amount}{unit}", align: right}, {text: "p.{page}", align: right}]
+      total: [{text: 总计金额, col: 0}, {text: "{amount}{unit}", align: right}]
+  cover:
+    top_pt: 100
+    columns: [10, "*"]
+    rows:
+      - [{text: "本册共收 {packet.projects} 个项目", col: 1, font: title}]
+      - [{text: "{packet.title}", col: 1}]
+  footer: {text: "— {page}/{pages} —", align: right, bottom_pt: 30}
+EOT
+sed 's/^template: .*/template: mine/' "$src/samples/02-daolu-wajue.yaml" > "$work/mine-02.yaml"
+sed 's/^template: .*/template: mine/' "$src/samples/03-gongjiao-butie.yaml" > "$work/mine-03.yaml"
+JXFORM_TEMPLATE_DIR="$work/tpl" "$jxform" packet "$work"/mine-0[23].yaml -o "$work/mine.pdf" -q 2>/dev/null ||
+  fail "packet with the template's own packet section"
+pdftotext -layout "$work/mine.pdf" "$work/mine.txt"
+for w in "本册共收 2 个项目" "部门：阳泉市城市管理局（045）" "·道路挖掘修复费" "22,487,000元 +p.2" "总计金额" "— 1/2 —" "— 2/2 —"; do
+  grep -Eq "$w" "$work/mine.txt" || fail "template's words: no '$w' in $(cat "$work/mine.txt" | head -30)"
+done
+for w in "汇 *编" "目 *录" "小计" "第 1 页"; do
+  ! grep -Eq "$w" "$work/mine.txt" || fail "the base template's '$w' printed though the variant changed it"
+done
+grep -aq '/P<FEFF62499875>' "$work/mine.pdf" || fail "the cover's page label is not the template's 扉页"
+cat > "$work/tpl/short.yaml" <<'EOT'
+extends: yangquan-2025
+name: short
+packet:
+  cover:
+    top_pt: 660
+    columns: [18.875, "*"]
+    rows:
+      - [{text: "{packet.title}", colspan: 2, align: center, font: title}]
+      - {each: total, min_height_pt: 24, cells: [{text: "{kind.label}：{amount} {unit}", col: 1, valign: bottom, font: subtitle}]}
+      - {each: more, min_height_pt: 24, cells: [{text: "另有 {packet.more} 种合计在目录末尾", col: 1, valign: bottom, font: subtitle}]}
+EOT
+sed 's/^template: .*/template: short/' "$src/samples/02-daolu-wajue.yaml" > "$work/short-02.yaml"
+JXFORM_TEMPLATE_DIR="$work/tpl" "$jxform" packet "$work/short-02.yaml" "$src"/samples/forms/*.yaml -o "$work/short.pdf" -q 2>/dev/null ||
+  fail "packet with a short cover"
+pdftotext -l 1 -layout "$work/short.pdf" "$work/short.txt"
+shown=$(grep -Ec '：[0-9,.]+ (万元|元)' "$work/short.txt" || true)
+more=$(sed -n 's/.*另有 \([0-9]*\) 种合计在目录末尾.*/\1/p' "$work/short.txt")
+[ -n "$more" ] && [ "$shown" -ge 1 ] && [ $((shown + more)) = 5 ] ||
+  fail "short cover: $shown totals shown and '$more' more, want 5 in all: $(cat "$work/short.txt")"
+printf 'extends: yangquan-2025\nname: bare\npacket:\n' > "$work/tpl/bare.yaml"
+sed 's/^template: .*/template: bare/' "$src/samples/02-daolu-wajue.yaml" > "$work/bare-02.yaml"
+sed 's/^template: .*/template: bare/' "$src/samples/03-gongjiao-butie.yaml" > "$work/bare-03.yaml"
+JXFORM_TEMPLATE_DIR="$work/tpl" "$jxform" packet "$work"/bare-0[23].yaml -o "$work/bare.pdf" 2> "$work/bare.err" ||
+  fail "packet of a template without a packet section: $(cat "$work/bare.err")"
+[ "$(pdfinfo "$work/bare.pdf" | sed -n 's/^Pages: *//p')" = 2 ] || fail "bare: not the two forms alone"
+! pdftotext "$work/bare.pdf" - | grep -q "第 1 页" || fail "bare: a footer without a template's footer"
+grep -aq '/PageLabels<</Nums\[0<</S/D>>\]>>' "$work/bare.pdf" || fail "bare: page labels not 1.."
 echo "packet.sh: all checks passed"

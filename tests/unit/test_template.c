@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include <cmocka.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -398,6 +399,112 @@ static void test_content_errors(void **state) {
   remove_dir(dir);
 }
 
+/* The packet section (docs/templates.md 3.17): the cover's rows (one for
+ * each kind of total, one for those that do not fit), the contents' kinds
+ * of row, a "*" column taking what the others leave between the margins,
+ * the footer and the words around them. */
+static void test_packet_section(void **state) {
+  fixture *fx = *state;
+  jx_template *t = load(fx, JX_SOURCE_DIR "/templates", "yangquan-2025");
+  assert_non_null(t);
+  const jx_tpacket *pk = &t->packet;
+  assert_true(pk->present);
+  assert_int_equal(pk->cover.band_count, 1);
+  const jx_tband *cover = &pk->cover.bands[0];
+  assert_true(cover->borderless);
+  double between = t->page_width - t->margin_left - t->margin_right;
+  assert_true(fabs(cover->columns[0] + cover->columns[1] - between) < 1e-6);
+  assert_true(fabs(cover->columns[0] - 18.875 * 8) < 1e-6);
+  size_t each = 0, more = 0;
+  for (size_t r = 0; r < cover->row_count; r++) {
+    each += cover->rows[r].each == JX_EACH_TOTAL;
+    more += cover->rows[r].each == JX_EACH_MORE;
+  }
+  assert_int_equal(each, 1);
+  assert_int_equal(more, 1);
+  assert_int_equal(pk->rows[JX_PROW_PROJECT].count, 4);
+  assert_true(pk->rows[JX_PROW_DEPARTMENT].keep_with_next);
+  assert_true(pk->rows[JX_PROW_SUBTOTAL].cells[1].rule_above);
+  assert_false(pk->rows[JX_PROW_SUBTOTAL].cells[0].rule_above);
+  assert_non_null(pk->footer.pattern);
+  assert_non_null(strstr(pk->footer.pattern, "{page}"));
+  assert_int_equal(pk->footer.halign, JX_HALIGN_CENTER);
+  assert_non_null(pk->cover_label);
+  assert_non_null(strstr(pk->year_range, "{last}"));
+}
+
+/* Mistakes in a packet section are reported at their line and column,
+ * like the rest of the template; a template without one has none. */
+static void test_packet_errors(void **state) {
+  fixture *fx = *state;
+  char dir[] = "/tmp/jx-template-XXXXXX";
+  assert_non_null(mkdtemp(dir));
+  char link[600];
+  snprintf(link, sizeof link, "%s/yangquan-2025.yaml", dir);
+  assert_int_equal(symlink(JX_SOURCE_DIR "/templates/yangquan-2025.yaml", link),
+                   0);
+  write_template(dir, "bad",
+                 "extends: yangquan-2025\n"
+                 "name: bad\n"
+                 "packet:\n"
+                 "  cover_lable: x\n"
+                 "  cover:\n"
+                 "    columns: [10, \"*\"]\n"
+                 "    rows:\n"
+                 "      - [{text: \"{packet.titel}\", colspan: 2}]\n"
+                 "      - {each: totals, cells: [{text: \"{amount}\"}]}\n"
+                 "  contents:\n"
+                 "    columns: [2, 400, \"*\"]\n"
+                 "    rows:\n"
+                 "      department: [{text: \"{dept.title}\"}]\n"
+                 "  footer: {text: \"{page}/{total}\"}\n");
+  assert_null(load(fx, dir, "bad"));
+  static const struct {
+    int line, col;
+    const char *says;
+  } want[] = {
+      {4, 3,
+       "unknown key 'cover_lable' in 'packet'; did you mean "
+       "'cover_label'?"},
+      {8, 10,
+       "'{packet.titel}' is none of the packet's placeholders here: "
+       "{packet.title}, "},
+      {9, 16, "'each' must be total"},
+      {9, 32, "'{amount}' is none of the packet's placeholders here"},
+      {11, 14, "the columns leave no width for '*'"},
+      {14, 18,
+       "'{total}' is none of the packet's placeholders here: "
+       "{page}, {pages}"},
+  };
+  for (size_t k = 0; k < sizeof want / sizeof *want; k++) {
+    bool found = false;
+    for (size_t i = 0; i < fx->diags.count; i++) {
+      const jx_diagnostic *d = &fx->diags.items[i];
+      if (strstr(d->message, want[k].says)) {
+        found = true;
+        assert_int_equal(d->line, want[k].line);
+        assert_int_equal(d->column, want[k].col);
+      }
+    }
+    if (!found)
+      fprintf(stderr, "no message '%s'\n", want[k].says);
+    assert_true(found);
+  }
+  jx_diag_list_free(&fx->diags);
+  /* `packet:` left empty in a variant: none, not an error; a packet
+   * that is a list is one */
+  write_template(dir, "none", "extends: yangquan-2025\nname: none\npacket:\n");
+  jx_template *t = load(fx, dir, "none");
+  assert_non_null(t);
+  assert_false(t->packet.present);
+  assert_int_equal(fx->diags.count, 0);
+  write_template(dir, "list",
+                 "extends: yangquan-2025\nname: list\npacket: [1]\n");
+  assert_null(load(fx, dir, "list"));
+  assert_true(has_message(fx, "'packet' must be a mapping, not a sequence"));
+  remove_dir(dir);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_geometry_in_points),
@@ -407,6 +514,8 @@ int main(void) {
       cmocka_unit_test(test_side_styles),
       cmocka_unit_test(test_side_styles_errors),
       cmocka_unit_test(test_content_errors),
+      cmocka_unit_test(test_packet_section),
+      cmocka_unit_test(test_packet_errors),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
