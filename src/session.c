@@ -10,7 +10,6 @@
 #include "arena.h"
 #include "datadir.h"
 #include "diag.h"
-#include "document.h"
 #include "fonts.h"
 #include "import.h"
 #include "jxlimits.h"
@@ -123,6 +122,8 @@ void jx_session_free(jx_session *s) {
 void jx_session_set_strict(jx_session *s, bool strict) { s->strict = strict; }
 
 void jx_session_set_pdfa(jx_session *s, bool pdfa) { s->pdfa = pdfa; }
+
+bool jx_session_pdfa(const jx_session *s) { return s->pdfa; }
 
 size_t jx_diagnostic_count(const jx_session *s) { return s->diags.count; }
 
@@ -491,95 +492,6 @@ bool jx_project_check_layout(jx_session *s, jx_project *p) {
 
 bool jx_project_dump_layout(jx_session *s, jx_project *p, FILE *out) {
   return lay_out_one(s, p, out);
-}
-
-/* Lays out `projects` (count >= 1) and writes them through the libharu
- * sink: to out_path, or, when `data` is not NULL, into a malloc'd buffer
- * (*data, *size; the caller frees *data).  The pipeline of packets
- * (document.h) with a plain document, on the calling thread; nothing is
- * written when a project cannot be laid out.  Returns true on success,
- * false after recording diagnostics in the session. */
-static bool layout_and_render(jx_session *s, jx_project *const *projects,
-                              size_t count, const char *out_path, char **data,
-                              size_t *size) {
-  const jx_template *t = projects[0]->tpl;
-  const jx_text *name =
-      jx_model_field(projects[0]->model, t->content.index_name);
-  jx_render_info info = {
-      .title = t->title,
-      .subject = count == 1 && name && name->present ? name->str : t->title,
-      .author = t->author ? t->author : "jxform",
-      .pdfa = s->pdfa};
-  const char *where = data ? "<memory>" : out_path;
-  jx_sink *sink = data ? jx_sink_hpdf_memory(&s->fonts, &s->diags, data, size)
-                       : jx_sink_hpdf_open(out_path, &s->fonts, &s->diags);
-  jx_document doc;
-  jx_document_open_sink(&doc, s, sink, &info, where, NULL);
-  const char **names = jx_xcalloc(count, sizeof *names);
-  for (size_t i = 0; i < count; i++)
-    names[i] = projects[i]->model->path;
-  jx_packet_options opt = {.order_input = true, .threads = 1};
-  jx_pipeline run = {.inputs = names,
-                     .projects = projects,
-                     .count = count,
-                     .opt = &opt,
-                     .on_caller = true,
-                     .all_or_nothing = true};
-  bool ok = jx_pipeline_run(s, &run, &doc, where, NULL, NULL);
-  free(names);
-  return ok;
-}
-
-/* True if `count` projects may go into one PDF (named `where` in the
- * diagnostic otherwise). */
-static bool count_fits(jx_session *s, size_t count, const char *where) {
-  if (count == 0) {
-    jx_error(&s->diags, ((jx_pos){where, 0, 0}), "no project to render");
-    return false;
-  }
-  if (count > JX_LIMIT_PROJECTS) {
-    jx_error(&s->diags, ((jx_pos){where, 0, 0}),
-             "cannot put %zu projects in one PDF: the limit is %d; split "
-             "them into several",
-             count, JX_LIMIT_PROJECTS);
-    return false;
-  }
-  return true;
-}
-
-bool jx_render_pdf(jx_session *s, jx_project *const *projects, size_t count,
-                   const char *out_path) {
-  return count_fits(s, count, out_path) &&
-         layout_and_render(s, projects, count, out_path, NULL, NULL);
-}
-
-bool jx_render_pdf_stream(jx_session *s, jx_project *const *projects,
-                          size_t count, FILE *out) {
-  if (!count_fits(s, count, "<stdout>"))
-    return false;
-  char *data = NULL;
-  size_t size = 0;
-  if (!jx_render_pdf_memory(s, projects, count, &data, &size))
-    return false;
-  bool ok = fwrite(data, 1, size, out) == size && fflush(out) == 0;
-  free(data);
-  if (!ok)
-    jx_error(&s->diags, ((jx_pos){"<stdout>", 0, 0}),
-             "cannot write the PDF to standard output");
-  return ok;
-}
-
-/* ---- internal entry points (session.h) ---- */
-
-bool jx_render_pdf_memory(jx_session *s, jx_project *const *projects,
-                          size_t count, char **data, size_t *size) {
-  *data = NULL;
-  *size = 0;
-  if (count == 0) {
-    jx_error(&s->diags, ((jx_pos){"<memory>", 0, 0}), "no project to render");
-    return false;
-  }
-  return layout_and_render(s, projects, count, NULL, data, size);
 }
 
 void jx_session_clear_diagnostics(jx_session *s) {

@@ -14,6 +14,9 @@
 bool jx_render_pdf_memory(jx_session *session, jx_project *const *projects,
                           size_t count, char **data, size_t *size);
 
+/* Whether render writes PDF/A-2b (jx_session_set_pdfa). */
+bool jx_session_pdfa(const jx_session *session);
+
 /* Forgets every diagnostic recorded so far (templates and fonts stay
  * loaded), so that a long-running caller does not accumulate them. */
 void jx_session_clear_diagnostics(jx_session *session);
