@@ -10,7 +10,7 @@
 #   --inputs  a folder made by bench/gen.py instead (its yaml/ is used)
 #   --runs    pairs, each `jxform packet` then the floor (default 5)
 #   --src     the source tree the binary was built from, for the deflate
-#             level of packet pages (JX_ZLEVEL_PACKET in src/render.c;
+#             level of packet pages (JX_SINK_STREAM_PACKET in src/sink.h;
 #             default: this tree)
 #   --no-write  print only; by default the table also goes into
 #             bench/results.md, between its <!-- floor --> markers
@@ -57,7 +57,8 @@ family=$(awk '/^fonts:/{f=1} f&&/faces:/{sub(/.*faces: *\[/,""); sub(/[],].*/,""
          "$root/templates/yangquan-2025.yaml")
 font=$(fc-match -f '%{file}' "$family")
 face=$(fc-match -f '%{index}' "$family")
-level=$(sed -n 's/^#define JX_ZLEVEL_PACKET \([0-9]*\).*/\1/p' "$src/src/render.c")
+# the page level of the packet's streaming sink: {page_level, font_level}
+level=$(sed -n 's/^#define JX_SINK_STREAM_PACKET ((jx_sink_stream_opt){\([0-9]*\),.*/\1/p' "$src/src/sink.h")
 [[ -n $family && -f $font && -n $level ]] || { echo "floor.sh: no font or level" >&2; exit 1; }
 
 if [[ -z $inputs ]]; then
