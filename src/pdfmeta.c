@@ -69,6 +69,7 @@ char *jx_pdfa_text(const char *s) {
     return NULL;
   jx_buf b = {0};
   buf_reserve(&b, strlen(s));
+  b.data[0] = '\0'; /* "" gives "": nothing below may write to it */
   size_t len = strlen(s), i = 0;
   while (i < len) {
     uint32_t cp = jx_utf8_next((const unsigned char *)s, len, &i);

@@ -188,6 +188,27 @@ static void test_packet_pdfa(void **state) {
   check_round_trips(out);
 }
 
+/* jx_pdfa_text: the empty text stays empty (it was left unterminated),
+ * malformed bytes and controls become U+FFFD, the rest is kept. */
+static void test_pdfa_text(void **state) {
+  (void)state;
+  /* a freed block of the size the copy asks for, full of bytes that are
+   * not NUL: the allocator hands it out again, so an unterminated copy
+   * shows */
+  char *junk = malloc(1024);
+  assert_non_null(junk);
+  memset(junk, 'x', 1024);
+  free(junk);
+  char *t = jx_pdfa_text("");
+  assert_non_null(t);
+  assert_string_equal(t, "");
+  free(t);
+  t = jx_pdfa_text("\xe6\xb1\x87\xe7\xbc\x96\x01\xff");
+  assert_string_equal(t, "\xe6\xb1\x87\xe7\xbc\x96\xef\xbf\xbd\xef\xbf\xbd");
+  free(t);
+  assert_null(jx_pdfa_text(NULL));
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_two_pages),
@@ -200,6 +221,7 @@ int main(void) {
       cmocka_unit_test(test_pdfa),
       cmocka_unit_test(test_packet_pdfa),
       cmocka_unit_test(test_same_name_fonts),
+      cmocka_unit_test(test_pdfa_text),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
