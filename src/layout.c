@@ -1053,22 +1053,31 @@ static void draw_footer_flow(jx_lctx *cx, jx_dpage *pg, double top) {
   }
 }
 
-bool jx_layout_form(jx_layout *layout, jx_measure *ms, const jx_template *tpl,
-                    const jx_model *model, int form_index,
-                    jx_diag_list *diags) {
-  jx_lctx cx = {0};
-  cx.layout = layout;
-  cx.arena = layout->arena;
-  cx.ms = ms;
-  cx.tpl = tpl;
-  cx.model = model;
-  cx.diags = diags;
-  cx.errors_before = diags->errors;
-  cx.first_page = layout->page_count;
+/* Starts a layout context that adds pages to `layout` after those it has
+ * (taking the template's page size when it has none), for `model` (NULL:
+ * rows given by jx_layout_rows). */
+static void lctx_begin(jx_lctx *cx, jx_layout *layout, jx_measure *ms,
+                       const jx_template *tpl, const jx_model *model,
+                       jx_diag_list *diags) {
+  *cx = (jx_lctx){.layout = layout,
+                  .arena = layout->arena,
+                  .ms = ms,
+                  .tpl = tpl,
+                  .model = model,
+                  .diags = diags,
+                  .errors_before = diags->errors,
+                  .first_page = layout->page_count};
   if (layout->page_count == 0) {
     layout->page_width = tpl->page_width;
     layout->page_height = tpl->page_height;
   }
+}
+
+bool jx_layout_form(jx_layout *layout, jx_measure *ms, const jx_template *tpl,
+                    const jx_model *model, int form_index,
+                    jx_diag_list *diags) {
+  jx_lctx cx;
+  lctx_begin(&cx, layout, ms, tpl, model, diags);
   for (size_t b = 0; b < tpl->band_count; b++) {
     if (tpl->bands[b].kind == JX_BAND_GRID)
       build_grid_band(&cx, &tpl->bands[b]);
@@ -1122,18 +1131,8 @@ bool jx_layout_form(jx_layout *layout, jx_measure *ms, const jx_template *tpl,
 
 bool jx_layout_rows(jx_layout *layout, jx_measure *ms, const jx_template *tpl,
                     const jx_row_in *rows, size_t n, jx_diag_list *diags) {
-  jx_lctx cx = {0};
-  cx.layout = layout;
-  cx.arena = layout->arena;
-  cx.ms = ms;
-  cx.tpl = tpl;
-  cx.diags = diags;
-  cx.errors_before = diags->errors;
-  cx.first_page = layout->page_count;
-  if (layout->page_count == 0) {
-    layout->page_width = tpl->page_width;
-    layout->page_height = tpl->page_height;
-  }
+  jx_lctx cx;
+  lctx_begin(&cx, layout, ms, tpl, NULL, diags);
   /* one table row per row given, its cells one row tall */
   int row0 = add_rows(&cx, n);
   for (size_t i = 0; i < n; i++) {

@@ -754,6 +754,16 @@ static double load_columns(jx_tload *ld, const jx_ynode *cols, jx_tband *band) {
   return sum;
 }
 
+/* Loads the rows of `band` (its columns loaded) from the list `rows`. */
+static void load_rows(jx_tload *ld, const jx_ynode *rows, jx_tband *band) {
+  band->rows =
+      jx_arena_alloc(ld->arena, (rows->count + 1) * sizeof *band->rows);
+  band->row_count = rows->count;
+  int *taken = jx_arena_alloc(ld->arena, band->column_count * sizeof *taken);
+  for (size_t r = 0; r < rows->count; r++)
+    load_row(ld, rows->items[r], &band->rows[r], taken, band->column_count);
+}
+
 /* Loads band `b` into `band`; its columns' sum in points, -1 when it has
  * none (the band is then to be dropped).  A packet's band (`packet`) has
  * rows only, no grid. */
@@ -781,12 +791,7 @@ static double load_band(jx_tload *ld, const jx_ynode *b, jx_tband *band,
     return sum;
   }
   band->kind = JX_BAND_ROWS;
-  band->rows =
-      jx_arena_alloc(ld->arena, (rows->count + 1) * sizeof *band->rows);
-  band->row_count = rows->count;
-  int *taken = jx_arena_alloc(ld->arena, band->column_count * sizeof *taken);
-  for (size_t r = 0; r < rows->count; r++)
-    load_row(ld, rows->items[r], &band->rows[r], taken, band->column_count);
+  load_rows(ld, rows, band);
   return sum;
 }
 
@@ -907,12 +912,7 @@ static bool load_part(jx_tload *ld, const jx_ynode *v, jx_tpart *part,
     jx_error(ld->diags, rows->pos, "template: '%s' must be a list", rows_key);
     return true;
   }
-  band->rows =
-      jx_arena_alloc(ld->arena, (rows->count + 1) * sizeof *band->rows);
-  band->row_count = rows->count;
-  int *taken = jx_arena_alloc(ld->arena, band->column_count * sizeof *taken);
-  for (size_t r = 0; r < rows->count; r++)
-    load_row(ld, rows->items[r], &band->rows[r], taken, band->column_count);
+  load_rows(ld, rows, band);
   return true;
 }
 
