@@ -17,6 +17,10 @@ enum { EXIT_OK = 0, EXIT_INPUT = 1, EXIT_USAGE = 2 };
 
 /* Prints "jxform: what arg" and a hint to stderr; returns EXIT_USAGE. */
 int cli_usage_error(const char *what, const char *arg);
+/* Grows the heap by `bytes`, all mapped in one system call, and keeps
+ * freed memory for reuse (cli-memory.c says why).  Call before the
+ * work starts; changes the process's allocator settings. */
+void cli_reserve_memory(size_t bytes);
 /* Prints the session's diagnostics from index *shown on; advances it. */
 void cli_print_diagnostics(jx_session *s, size_t *shown);
 /* A session over `template_dir` (NULL: the default), or NULL after

@@ -2,8 +2,9 @@
  * fonts.c — the session's face table (see fonts.h).
  *
  * A template names a font either by file ("path/x.ttf", "x.ttc#2") or by
- * family ("AR PL UMing CN").  Families are resolved with fontconfig and
- * must match one of the face's family names exactly (ignoring ASCII case):
+ * family ("AR PL UMing CN").  Families are resolved with fontconfig (in
+ * the standard font folders first, see resolve_family) and must match one
+ * of the face's family names exactly (ignoring ASCII case):
  * fontconfig's usual best-match substitution would silently change every
  * measurement, so an unknown family is an error instead.
  *
@@ -30,6 +31,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -100,14 +102,50 @@ static bool spec_as_file(const char *spec, size_t *path_len, int *index) {
          ends_with_ci(spec, pn, ".ttc") || ends_with_ci(spec, pn, ".otf");
 }
 
-/* Resolves `family` with fontconfig.  Among the installed faces one of
- * whose family names equals `family` (ASCII case ignored) it picks the most
- * regular one (upright, weight nearest to regular), then the smallest path
- * and index, so the choice does not depend on fontconfig's list order.
- * Returns a malloc'ed path (caller frees) and sets *index, or NULL. */
-static char *resolve_family(const char *family, int *index) {
-  if (!FcInit())
-    return NULL;
+/* The standard font folders of fontconfig's own default configuration
+ * (Debian's /etc/fonts/fonts.conf), with their caches.  Reading these
+ * caches takes about 2 ms; reading the whole configuration (some fifty
+ * XML files under /etc/fonts) about 8 ms, a fifth of a one-form render. */
+static const char quick_config_xml[] =
+    "<fontconfig>"
+    "<dir>/usr/share/fonts</dir>"
+    "<dir>/usr/local/share/fonts</dir>"
+    "<dir prefix=\"xdg\">fonts</dir>"
+    "<dir>~/.fonts</dir>"
+    "<cachedir>/var/cache/fontconfig</cachedir>"
+    "<cachedir prefix=\"xdg\">fontconfig</cachedir>"
+    "<cachedir>~/.fontconfig</cachedir>"
+    "</fontconfig>";
+
+static FcConfig *quick_config;
+static pthread_once_t quick_config_once = PTHREAD_ONCE_INIT;
+
+/* Builds quick_config (NULL when it cannot be built, or when the
+ * environment names a configuration of its own, which is then read
+ * whole).  Kept for the life of the process, as FcInit's is. */
+static void make_quick_config(void) {
+  if (getenv("FONTCONFIG_FILE") || getenv("FONTCONFIG_PATH") ||
+      getenv("FONTCONFIG_SYSROOT"))
+    return;
+  FcConfig *config = FcConfigCreate();
+  if (!config)
+    return;
+  if (!FcConfigParseAndLoadFromMemory(config, (const FcChar8 *)quick_config_xml,
+                                      FcFalse) ||
+      !FcConfigBuildFonts(config)) {
+    FcConfigDestroy(config);
+    return;
+  }
+  quick_config = config;
+}
+
+/* Picks, among the faces of `config` (NULL: fontconfig's whole
+ * configuration) one of whose family names equals `family` (ASCII case
+ * ignored), the most regular one (upright, weight nearest to regular),
+ * then the smallest path and index, so the choice does not depend on
+ * fontconfig's list order.  Returns a malloc'ed path (caller frees) and
+ * sets *index, or NULL. */
+static char *find_family(FcConfig *config, const char *family, int *index) {
   FcPattern *pat = FcPatternCreate();
   FcObjectSet *os =
       FcObjectSetBuild(FC_FAMILY, FC_FILE, FC_INDEX, FC_WEIGHT, FC_SLANT, NULL);
@@ -119,7 +157,7 @@ static char *resolve_family(const char *family, int *index) {
     return NULL;
   }
   FcPatternAddString(pat, FC_FAMILY, (const FcChar8 *)family);
-  FcFontSet *set = FcFontList(NULL, pat, os);
+  FcFontSet *set = FcFontList(config, pat, os);
   char *best = NULL;
   int best_index = 0, best_score = INT_MAX;
   for (int i = 0; set && i < set->nfont; i++) {
@@ -157,6 +195,18 @@ static char *resolve_family(const char *family, int *index) {
   FcPatternDestroy(pat);
   *index = best_index;
   return best;
+}
+
+/* Resolves `family` with fontconfig: in the standard font folders first
+ * (quick_config), then, only for a family not found there, in every
+ * folder fontconfig's configuration names.  Returns find_family's
+ * result. */
+static char *resolve_family(const char *family, int *index) {
+  pthread_once(&quick_config_once, make_quick_config);
+  char *path = quick_config ? find_family(quick_config, family, index) : NULL;
+  if (path || !FcInit())
+    return path;
+  return find_family(NULL, family, index);
 }
 
 /* Returns the number of faces in the file, or 0 if FreeType cannot tell. */

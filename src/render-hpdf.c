@@ -47,6 +47,7 @@
 #include <hb.h>
 #include <hpdf.h>
 #include <hpdf_conf.h>
+#include <hpdf_doc.h>
 #include <hpdf_font.h>
 #include <hpdf_fontdef.h>
 #include <hpdf_objects.h>
@@ -328,19 +329,19 @@ static bool has_libharu_names(hb_face_t *face) {
   return id2 && id6;
 }
 
-/* Subsets the face of `rf` to the code points it draws and writes it to a
- * new temporary file, whose path is stored in `tmp` (size `tmp_size`).
- * After the subset the file holds the cmap to save with the font, at
- * rf->cmap_at (see drop_font_cmap): one with no subtables, or for PDF/A a
- * copy of the subset's own; then 8 zero bytes.  Returns true on success;
- * the caller unlinks the file (tmp[0] is '\0' when there is none). */
-static bool subset_to_file(jx_render_ctx *ctx, jx_rfont *rf, char *tmp,
-                           size_t tmp_size) {
-  tmp[0] = '\0';
+/* Subsets the face of `rf` to the code points it draws and returns it as
+ * a libharu memory stream, positioned at its start, for the TrueType
+ * loader (load_font), which owns it from then on.  After the subset the
+ * stream holds the cmap to save with the font, at rf->cmap_at (see
+ * drop_font_cmap): one with no subtables, or for PDF/A a copy of the
+ * subset's own; then 8 zero bytes.  Returns NULL after recording an
+ * error.  (A memory stream rather than a temporary file: libharu reads
+ * the glyphs again when saving, a seek and a read each.) */
+static HPDF_Stream subset_to_stream(jx_render_ctx *ctx, jx_rfont *rf) {
   jx_subset subset;
   if (!jx_subset_face(rf->face, rf->used, JX_SUBSET_KEEP_CMAP, ctx->where,
                       ctx->diags, &subset))
-    return false;
+    return NULL;
   /* Only Windows US English names are kept by default; a font without
    * them needs its other records for libharu to load it. */
   if (!has_libharu_names(subset.face)) {
@@ -348,7 +349,7 @@ static bool subset_to_file(jx_render_ctx *ctx, jx_rfont *rf, char *tmp,
     if (!jx_subset_face(rf->face, rf->used,
                         JX_SUBSET_KEEP_CMAP | JX_SUBSET_ALL_NAMES, ctx->where,
                         ctx->diags, &subset))
-      return false;
+      return NULL;
   }
   unsigned size = 0;
   const char *data = hb_blob_get_data(subset.blob, &size);
@@ -368,45 +369,66 @@ static bool subset_to_file(jx_render_ctx *ctx, jx_rfont *rf, char *tmp,
   rf->cmap_at = (uint32_t)(size + pad);
   rf->cmap_len = cmap_size;
 
-  bool ok = false;
-  const char *dir = getenv("TMPDIR");
-  if (!dir || !*dir)
-    dir = "/tmp";
-  if ((size_t)snprintf(tmp, tmp_size, "%s/jxform-font-XXXXXX", dir) >=
-      tmp_size) {
-    tmp[0] = '\0';
-    jx_error(ctx->diags, out_pos(ctx),
-             "cannot write the PDF: temporary folder path too long: %s", dir);
-    goto done;
+  size_t total = rf->cmap_at + cmap_size + cmap_pad + 8;
+  HPDF_Stream stream = HPDF_MemStream_New(ctx->pdf->mmgr, (HPDF_UINT)total);
+  if (stream) {
+    HPDF_Stream_Write(stream, (const HPDF_BYTE *)data, size);
+    HPDF_Stream_Write(stream, zeros, (HPDF_UINT)pad);
+    HPDF_Stream_Write(stream, (const HPDF_BYTE *)cmap, cmap_size);
+    HPDF_Stream_Write(stream, zeros, (HPDF_UINT)(cmap_pad + 8));
+    HPDF_Stream_Seek(stream, 0, HPDF_SEEK_SET);
   }
-  int fd = mkstemp(tmp);
-  if (fd < 0) {
-    int err = errno;
-    jx_error(ctx->diags, out_pos(ctx),
-             "cannot write the PDF: cannot create a temporary font file in "
-             "%s: %s",
-             dir, strerror(err));
-    tmp[0] = '\0';
-    goto done;
-  }
-  bool written = write_all(fd, data, size) && write_all(fd, zeros, pad) &&
-                 write_all(fd, cmap, cmap_size) &&
-                 write_all(fd, zeros, cmap_pad + 8);
-  int err = errno;
-  if (close(fd) != 0 && written)
-    written = false, err = errno;
-  if (!written) {
-    jx_error(ctx->diags, out_pos(ctx),
-             "cannot write the PDF: cannot write temporary font file %s: %s",
-             tmp, strerror(err));
-    goto done;
-  }
-  ok = true;
-
-done:
   hb_blob_destroy(cmap_blob);
   jx_subset_free(&subset);
-  return ok;
+  if (stream && HPDF_Stream_Size(stream) == total && !ctx->hpdf_code)
+    return stream;
+  if (stream)
+    HPDF_Stream_Free(stream);
+  ctx->hpdf_code = ctx->hpdf_code ? ctx->hpdf_code : HPDF_FAILD_TO_ALLOC_MEM;
+  char doing[512];
+  snprintf(doing, sizeof doing, _("loading font %s"), rf->spec);
+  hpdf_ok(ctx, doing);
+  return NULL;
+}
+
+/* Loads the embedded TrueType font in `stream` (subset_to_stream's; owned
+ * by the font definition once loaded, freed here otherwise) into the
+ * document, as HPDF_LoadTTFontFromFile does with a file: the definition
+ * is listed by the document and named with the next subset tag (HPDFAA,
+ * HPDFAB, ...).  Returns its base font name (owned by libharu), or NULL
+ * (libharu's error is in ctx->hpdf_code, or `stream` was NULL). */
+static const char *load_font(jx_render_ctx *ctx, HPDF_Stream stream) {
+  if (!stream)
+    return NULL;
+  HPDF_Doc pdf = ctx->pdf;
+  HPDF_FontDef def = HPDF_TTFontDef_Load(pdf->mmgr, stream, HPDF_TRUE);
+  if (!def) {
+    HPDF_Stream_Free(stream);
+    return NULL;
+  }
+  if (HPDF_Doc_FindFontDef(pdf, def->base_font)) {
+    /* the same PostScript name as a font loaded before (load_fonts) */
+    ctx->hpdf_code = ctx->hpdf_code ? ctx->hpdf_code : HPDF_FONT_EXISTS;
+    HPDF_FontDef_Free(def);
+    return NULL;
+  }
+  if (HPDF_List_Add(pdf->fontdef_list, def) != HPDF_OK) {
+    HPDF_FontDef_Free(def);
+    return NULL;
+  }
+  if (pdf->ttfont_tag[0] == 0) {
+    memcpy(pdf->ttfont_tag, "HPDFAA", 6);
+  } else {
+    for (int i = 5; i >= 0; i--) {
+      pdf->ttfont_tag[i] += 1;
+      if (pdf->ttfont_tag[i] > 'Z')
+        pdf->ttfont_tag[i] = 'A';
+      else
+        break;
+    }
+  }
+  HPDF_TTFontDef_SetTagName(def, (char *)pdf->ttfont_tag);
+  return def->base_font;
 }
 
 /* libharu 2.3.0 attaches its encoder's CMap (a `begincidrange` CID CMap,
@@ -614,17 +636,10 @@ static bool flatten_cmap(jx_render_ctx *ctx, jx_rfont *rf) {
 static bool load_fonts(jx_render_ctx *ctx) {
   for (size_t i = 0; i < ctx->rfont_count; i++) {
     jx_rfont *rf = &ctx->rfonts[i];
-    char tmp[4096];
-    if (!subset_to_file(ctx, rf, tmp, sizeof tmp)) {
-      if (tmp[0])
-        unlink(tmp);
+    HPDF_Stream stream = subset_to_stream(ctx, rf);
+    if (!stream)
       return false;
-    }
-    /* libharu keeps the file open (a FILE*) and reads the glyphs again
-     * when saving; the path itself is not needed after loading, so the
-     * file is unlinked at once and can never be left behind. */
-    rf->name = HPDF_LoadTTFontFromFile(ctx->pdf, tmp, HPDF_TRUE);
-    unlink(tmp);
+    rf->name = load_font(ctx, stream);
     if (ctx->hpdf_code == HPDF_FONT_EXISTS) {
       jx_error(ctx->diags, out_pos(ctx),
                "cannot write the PDF: font %s has the same PostScript name "
