@@ -1001,17 +1001,19 @@ bool jx_template_keys(jx_diag_list *diags, const jx_ynode *map,
   bool ok = true;
   for (size_t i = 0; i < map->count; i++) {
     const char *key = map->keys[i]->str;
+    size_t n = 0;
+    while (known[n] && strcmp(key, known[n]) != 0)
+      n++;
+    if (known[n])
+      continue;
+    /* unknown: the nearest known key, if it is near enough */
     const char *close = NULL;
-    size_t best = 3, n = 0;
-    for (; known[n]; n++) {
-      if (!strcmp(key, known[n]))
-        break;
+    size_t best = 3;
+    for (n = 0; known[n]; n++) {
       size_t d = jx_name_distance(key, known[n]);
       if (d < best && d <= (strlen(known[n]) >= 5 ? 2u : 1u))
         best = d, close = known[n];
     }
-    if (known[n])
-      continue;
     ok = false;
     if (close) {
       if (m)
