@@ -13,3 +13,16 @@ for f in "$src"/samples/*.yaml; do
 done
 "$jxform" render "$src"/samples/*.yaml -o "$work/all.pdf"
 python3 "$src/tests/e2e/check_samples.py" "$work" "$src"/samples/*.yaml
+
+# The fonts' families are looked up in the standard font folders first
+# (src/fonts.c); fontconfig's whole configuration, which FONTCONFIG_FILE
+# forces, must find the same faces: the same PDF, byte for byte.
+conf=/etc/fonts/fonts.conf
+if [ -f "$conf" ]; then
+  f="$src/samples/02-daolu-wajue.yaml"
+  FONTCONFIG_FILE=$conf "$jxform" render -q "$f" -o "$work/full-config.pdf"
+  if ! cmp -s "$work/full-config.pdf" "$work/02-daolu-wajue.pdf"; then
+    echo "FAIL: render with FONTCONFIG_FILE=$conf differs from the standard folders' lookup"
+    exit 1
+  fi
+fi

@@ -13,6 +13,7 @@
  * times are printed for the record.  The helpers and the tests run alike
  * for the streaming sink are in render_checks.c.
  */
+#define _GNU_SOURCE /* RTLD_DEFAULT */
 #include "arena.h"
 #include "diag.h"
 #include "display.h"
@@ -26,6 +27,9 @@
 #include <stddef.h>
 
 #include <cmocka.h>
+
+#include <dlfcn.h>
+#include <hpdf.h>
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -356,6 +360,41 @@ static void test_font_data_fills_block(void **state) {
 
 /* Each sample as `jxform render` writes it, in PDF/A-2b: every check of
  * pdfa_check.py, and text that survives Ghostscript and mutool. */
+/* libharu copies and fills through HPDF_MemCpy and HPDF_MemSet, which
+ * render-hpdf.c replaces for the process: the replacements are the ones
+ * this program resolves (not libharu's own), copy and fill the bytes
+ * asked, and return the end of them as libharu's do (its callers go on
+ * writing from there). */
+static void test_libharu_copy_fill(void **state) {
+  (void)state;
+  typedef HPDF_BYTE *copy_fn(HPDF_BYTE *, const HPDF_BYTE *, HPDF_UINT);
+  typedef void *fill_fn(void *, HPDF_BYTE, HPDF_UINT);
+  copy_fn *copy = (copy_fn *)dlsym(RTLD_DEFAULT, "HPDF_MemCpy");
+  fill_fn *fill = (fill_fn *)dlsym(RTLD_DEFAULT, "HPDF_MemSet");
+  assert_non_null(copy);
+  assert_non_null(fill);
+  void *hpdf = dlopen("libhpdf-2.3.0.so", RTLD_NOW | RTLD_NOLOAD);
+  assert_non_null(hpdf);
+  assert_ptr_not_equal((void *)copy, dlsym(hpdf, "HPDF_MemCpy"));
+  assert_ptr_not_equal((void *)fill, dlsym(hpdf, "HPDF_MemSet"));
+  dlclose(hpdf);
+
+  HPDF_BYTE from[300], to[300];
+  for (size_t i = 0; i < sizeof from; i++)
+    from[i] = (HPDF_BYTE)(i * 7 + 1);
+  memset(to, 0xEE, sizeof to);
+  assert_ptr_equal(copy(to + 5, from, 257), to + 5 + 257);
+  assert_memory_equal(to + 5, from, 257);
+  assert_int_equal(to[4], 0xEE);
+  assert_int_equal(to[5 + 257], 0xEE);
+  assert_ptr_equal(copy(to, from, 0), to);
+  assert_ptr_equal(fill(to + 3, 0x41, 100), to + 103);
+  for (size_t i = 3; i < 103; i++)
+    assert_int_equal(to[i], 0x41);
+  assert_int_equal(to[103], from[98]);
+  assert_ptr_equal(fill(to, 0, 0), to);
+}
+
 static void test_samples_pdfa(void **state) {
   fixture *fx = *state;
   static const char *const samples[] = {"01-chengshi-daolu", "02-daolu-wajue",
@@ -399,6 +438,7 @@ int main(void) {
       cmocka_unit_test(test_positions_on_grid),
       cmocka_unit_test(test_pdfa),
       cmocka_unit_test(test_samples_pdfa),
+      cmocka_unit_test(test_libharu_copy_fill),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
