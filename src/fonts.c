@@ -236,10 +236,32 @@ static void report_no_outlines(jx_diag_list *diags, jx_pos pos,
            spec, file);
 }
 
+/* True if one of the family names of `face` (name IDs 1 and 16, in any
+ * language) equals `family`, ASCII case ignored, as fontconfig's are
+ * matched in find_family. */
+static bool face_has_family(hb_face_t *face, const char *family) {
+  unsigned count = 0;
+  const hb_ot_name_entry_t *names = hb_ot_name_list_names(face, &count);
+  char name[256];
+  for (unsigned i = 0; i < count; i++) {
+    if (names[i].name_id != HB_OT_NAME_ID_FONT_FAMILY &&
+        names[i].name_id != HB_OT_NAME_ID_TYPOGRAPHIC_FAMILY)
+      continue;
+    unsigned len = sizeof name;
+    hb_ot_name_get_utf8(face, names[i].name_id, names[i].language, &len, name);
+    if (strcasecmp(name, family) == 0)
+      return true;
+  }
+  return false;
+}
+
 /* Opens face `index` of `path` (already resolved from `spec`) and appends
- * it to the table.  Returns its index, or -1 after recording an error. */
+ * it to the table.  Returns its index, or -1 after recording an error.
+ * With `want_family` (not NULL), a face that does not have that family
+ * (face_has_family) is not added: -2, and no error. */
 static int open_face(jx_fonts *fonts, jx_diag_list *diags, jx_pos pos,
-                     const char *spec, const char *path, int index) {
+                     const char *spec, const char *path, int index,
+                     const char *want_family) {
   char *real = realpath(path, NULL);
   const char *file = real ? real : path;
   for (size_t i = 0; i < fonts->count; i++) {
@@ -319,6 +341,12 @@ static int open_face(jx_fonts *fonts, jx_diag_list *diags, jx_pos pos,
     free(real);
     return -1;
   }
+  if (want_family && !face_has_family(hface, want_family)) {
+    hb_face_destroy(hface);
+    done_face(ft);
+    free(real);
+    return -2;
+  }
   hb_font_t *hfont = hb_font_create(hface);
   unsigned upem = hb_face_get_upem(hface);
   hb_face_destroy(hface);
@@ -345,6 +373,23 @@ static int open_face(jx_fonts *fonts, jx_diag_list *diags, jx_pos pos,
 
 int jx_fonts_load(jx_fonts *fonts, jx_diag_list *diags, jx_pos pos,
                   const char *spec) {
+  return jx_fonts_load_usual(fonts, diags, pos, spec, NULL);
+}
+
+/* A copy of the path part of file spec "path[#N]" (caller frees); sets
+ * *index.  NULL if `spec` does not name a file (spec_as_file). */
+static char *file_of(const char *spec, int *index) {
+  size_t path_len;
+  if (!spec_as_file(spec, &path_len, index))
+    return NULL;
+  char *path = jx_xmalloc(path_len + 1);
+  memcpy(path, spec, path_len);
+  path[path_len] = '\0';
+  return path;
+}
+
+int jx_fonts_load_usual(jx_fonts *fonts, jx_diag_list *diags, jx_pos pos,
+                        const char *spec, const char *usual_file) {
   for (size_t i = 0; i < fonts->count; i++)
     if (strcmp(fonts->faces[i].spec, spec) == 0)
       return (int)i;
@@ -352,17 +397,28 @@ int jx_fonts_load(jx_fonts *fonts, jx_diag_list *diags, jx_pos pos,
     jx_error(diags, pos, "empty font name");
     return -1;
   }
-  size_t path_len;
   int index;
-  if (spec_as_file(spec, &path_len, &index)) {
-    char *path = jx_xmalloc(path_len + 1);
-    memcpy(path, spec, path_len);
-    path[path_len] = '\0';
-    int id = open_face(fonts, diags, pos, spec, path, index);
+  char *path = file_of(spec, &index);
+  if (path) {
+    int id = open_face(fonts, diags, pos, spec, path, index, NULL);
     free(path);
     return id;
   }
-  char *path = resolve_family(spec, &index);
+  /* The family's usual file, if it is there and has the family: no need
+   * to ask fontconfig (about 2 ms).  Anything else about it is no error:
+   * fontconfig is asked. */
+  path = usual_file ? file_of(usual_file, &index) : NULL;
+  if (path && access(path, R_OK) == 0) {
+    jx_diag_list ignored = {0};
+    int id = open_face(fonts, &ignored, pos, spec, path, index, spec);
+    jx_diag_list_free(&ignored);
+    if (id >= 0) {
+      free(path);
+      return id;
+    }
+  }
+  free(path);
+  path = resolve_family(spec, &index);
   if (!path) {
     jx_error(diags, pos,
              "font family '%s' is not installed (install the Debian package "
@@ -372,9 +428,19 @@ int jx_fonts_load(jx_fonts *fonts, jx_diag_list *diags, jx_pos pos,
              spec);
     return -1;
   }
-  int id = open_face(fonts, diags, pos, spec, path, index);
+  int id = open_face(fonts, diags, pos, spec, path, index, NULL);
   free(path);
   return id;
+}
+
+int jx_fonts_load_like(jx_fonts *fonts, jx_diag_list *diags,
+                       const jx_face *like) {
+  for (size_t i = 0; i < fonts->count; i++)
+    if (strcmp(fonts->faces[i].spec, like->spec) == 0)
+      return (int)i;
+  jx_pos pos = {NULL, 0, 0};
+  return open_face(fonts, diags, pos, like->spec, like->path, like->index,
+                   NULL);
 }
 
 /* The advance of `cp` in face `f`, font units, or JX_ADVANCE_NO_GLYPH. */

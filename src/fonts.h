@@ -54,6 +54,17 @@ void jx_fonts_free(jx_fonts *fonts);
  * an error at `pos` that names the font and what to install or change. */
 int jx_fonts_load(jx_fonts *fonts, jx_diag_list *diags, jx_pos pos,
                   const char *spec);
+/* jx_fonts_load, told where family `spec` usually is (`usual_file`,
+ * "path[#N]", or NULL): when that file is there and one of its family
+ * names is `spec`, it is taken without asking fontconfig; otherwise the
+ * family is resolved as jx_fonts_load resolves it. */
+int jx_fonts_load_usual(jx_fonts *fonts, jx_diag_list *diags, jx_pos pos,
+                        const char *spec, const char *usual_file);
+/* Loads into `fonts` the face `like` of another table (same spec, file
+ * and face index, nothing resolved again), once.  Returns its index, or
+ * -1 after recording an error. */
+int jx_fonts_load_like(jx_fonts *fonts, jx_diag_list *diags,
+                       const jx_face *like);
 
 /* True if face `face` has a glyph for code point `cp` (asks HarfBuzz
  * every time; measuring uses jx_measure_has_char). */

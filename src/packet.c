@@ -110,8 +110,8 @@ static void sync_fonts(jx_shared *sh, jx_fonts *wf) {
   jx_fonts *sf = jx_session_fonts(sh->session);
   jx_diag_list ignore = {0};
   while (wf->count < sf->count) {
-    jx_pos pos = {NULL, 0, 0};
-    if (jx_fonts_load(wf, &ignore, pos, sf->faces[wf->count].spec) < 0)
+    /* the session's file and face, not resolved again */
+    if (jx_fonts_load_like(wf, &ignore, &sf->faces[wf->count]) < 0)
       break; /* the session loaded it: cannot fail on the same machine */
   }
   jx_diag_list_free(&ignore);

@@ -77,6 +77,7 @@ typedef struct {
    * (NULL-terminated; NULL: the form's fields), and whether on the cover */
   const char *const *names;
   bool cover;
+  const jx_ynode *font_files; /* the template's font_files mapping, or NULL */
 } jx_tload;
 
 static bool failed(const jx_tload *ld) {
@@ -225,6 +226,23 @@ static jx_valign valign_of(jx_tload *ld, const jx_ynode *v) {
   return JX_VALIGN_TOP;
 }
 
+/* Checks the template's font_files (family -> the file it is usually in,
+ * "path[#N]") and keeps it for load_fonts. */
+static void load_font_files(jx_tload *ld, const jx_ynode *files) {
+  if (!files)
+    return;
+  if (files->kind != JX_YMAP) {
+    jx_error(ld->diags, files->pos,
+             "template: 'font_files' must map font families to the files "
+             "they are usually in");
+    return;
+  }
+  for (size_t i = 0; i < files->count; i++)
+    if (!str_of(ld, files->items[i], "font_files"))
+      return;
+  ld->font_files = files;
+}
+
 static void load_fonts(jx_tload *ld, const jx_ynode *fonts) {
   jx_template *t = ld->tpl;
   if (!fonts || fonts->kind != JX_YMAP || fonts->count == 0) {
@@ -267,7 +285,9 @@ static void load_fonts(jx_tload *ld, const jx_ynode *fonts) {
       const char *name = str_of(ld, faces->items[k], "faces");
       if (!name)
         continue;
-      int id = jx_fonts_load(ld->fonts, ld->diags, faces->items[k]->pos, name);
+      const jx_ynode *usual = jx_ymap_get(ld->font_files, name);
+      int id = jx_fonts_load_usual(ld->fonts, ld->diags, faces->items[k]->pos,
+                                   name, usual ? usual->str : NULL);
       if (id >= 0)
         ids[n++] = (uint16_t)id;
     }
@@ -1210,6 +1230,7 @@ static jx_template *template_from_tree(jx_arena *arena, jx_diag_list *diags,
                                           "page",
                                           "em_pt",
                                           "fonts",
+                                          "font_files",
                                           "text",
                                           "cell_padding_x_pt",
                                           "cell_padding_y_pt",
@@ -1249,6 +1270,7 @@ static jx_template *template_from_tree(jx_arena *arena, jx_diag_list *diags,
     t->margin_right = req_num(&ld, page, "margin_right_pt");
   }
   ld.em = req_num(&ld, root, "em_pt");
+  load_font_files(&ld, jx_ymap_get(root, "font_files"));
   load_fonts(&ld, need(&ld, root, "fonts"));
   const jx_ynode *text = jx_ymap_get(root, "text");
   double d = 100;

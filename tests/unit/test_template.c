@@ -435,6 +435,84 @@ static void test_packet_section(void **state) {
 
 /* Mistakes in a packet section are reported at their line and column,
  * like the rest of the template; a template without one has none. */
+/* Puts at `to` a file with the bytes of `from` that fontconfig does not
+ * know: a hard link, or a copy where a link cannot be made. */
+static void place_font(const char *from, const char *to) {
+  if (link(from, to) == 0)
+    return;
+  char cmd[1200];
+  snprintf(cmd, sizeof cmd, "cp '%s' '%s'", from, to);
+  assert_int_equal(system(cmd), 0);
+}
+
+/* The face a fresh font table loads for template `name` of `dir`, body
+ * role, first face: its file, in `path` (size 512); false if the
+ * template does not load. */
+static bool first_body_face(fixture *fx, const char *dir, const char *name,
+                            char *path) {
+  jx_fonts fonts;
+  assert_true(jx_fonts_init(&fonts));
+  jx_template *t = jx_template_load(&fx->arena, &fx->diags, &fonts, dir, name);
+  if (t)
+    snprintf(path, 512, "%s",
+             fonts.faces[t->fonts[t->body_font].chain.faces[0]].path);
+  jx_fonts_free(&fonts);
+  return t != NULL;
+}
+
+/* font_files: a family's usual file is taken when it has the family
+ * (here a file fontconfig does not know, so it can only come from
+ * there); a file of another family, or none, leaves the family to
+ * fontconfig, without an error; a malformed font_files is reported. */
+static void test_font_files(void **state) {
+  fixture *fx = *state;
+  char dir[] = "/tmp/jx-template-XXXXXX";
+  assert_non_null(mkdtemp(dir));
+  char link_path[600], uming[600], hana[600], got[512];
+  snprintf(link_path, sizeof link_path, "%s/yangquan-2025.yaml", dir);
+  assert_int_equal(
+      symlink(JX_SOURCE_DIR "/templates/yangquan-2025.yaml", link_path), 0);
+  snprintf(uming, sizeof uming, "%s/u.ttc", dir);
+  snprintf(hana, sizeof hana, "%s/h.ttf", dir);
+  place_font("/usr/share/fonts/truetype/arphic/uming.ttc", uming);
+  place_font("/usr/share/fonts/truetype/hanazono/HanaMinA.ttf", hana);
+  char text[1600];
+  snprintf(text, sizeof text,
+           "extends: yangquan-2025\nname: here\n"
+           "font_files: {AR PL UMing CN: \"%s#0\"}\n",
+           uming);
+  write_template(dir, "here", text);
+  snprintf(text, sizeof text,
+           "extends: yangquan-2025\nname: other\n"
+           "font_files: {AR PL UMing CN: %s}\n",
+           hana);
+  write_template(dir, "other", text);
+  write_template(dir, "gone",
+                 "extends: yangquan-2025\nname: gone\n"
+                 "font_files: {AR PL UMing CN: /nowhere/uming.ttc}\n");
+  write_template(dir, "list",
+                 "extends: yangquan-2025\nname: list\nfont_files: [a, b]\n");
+  write_template(dir, "nested",
+                 "extends: yangquan-2025\nname: nested\n"
+                 "font_files: {AR PL UMing CN: {file: x}}\n");
+
+  size_t errors = fx->diags.errors;
+  assert_true(first_body_face(fx, dir, "here", got));
+  assert_string_equal(got, uming);
+  assert_true(first_body_face(fx, dir, "other", got));
+  assert_string_not_equal(got, hana);
+  assert_non_null(strstr(got, "uming.ttc"));
+  assert_true(first_body_face(fx, dir, "gone", got));
+  assert_non_null(strstr(got, "uming.ttc"));
+  assert_int_equal(fx->diags.errors, errors);
+
+  assert_false(first_body_face(fx, dir, "list", got));
+  assert_true(has_message(fx, "'font_files' must map font families"));
+  assert_false(first_body_face(fx, dir, "nested", got));
+  assert_true(has_message(fx, "'font_files' must be a string, not a mapping"));
+  remove_dir(dir);
+}
+
 static void test_packet_errors(void **state) {
   fixture *fx = *state;
   char dir[] = "/tmp/jx-template-XXXXXX";
@@ -516,6 +594,7 @@ int main(void) {
       cmocka_unit_test(test_content_errors),
       cmocka_unit_test(test_packet_section),
       cmocka_unit_test(test_packet_errors),
+      cmocka_unit_test(test_font_files),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
